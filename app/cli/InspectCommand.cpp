@@ -1,0 +1,103 @@
+#include "InspectCommand.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "CliCommon.h"
+#include "quant/ModelPairing.h"
+#include "quant/WeightComparison.h"
+#include "report/InspectReport.h"
+
+namespace ql::cli {
+namespace {
+
+struct InspectOptions {
+    std::vector<std::string> models;
+    bool weights = false;
+    bool json = false;
+    bool histograms = false;
+    bool worstFirst = false;
+};
+
+int runInspect(const InspectOptions& o) {
+    if (o.weights && o.models.size() != 2) {
+        printError("--weights needs two models: FP32 and quantized");
+        return kExitError;
+    }
+    std::vector<LoadedModel> loaded;
+    for (const auto& path : o.models) {
+        auto m = loadModel(path);
+        if (!m)
+            return kExitError;
+        loaded.push_back(std::move(*m));
+    }
+    nlohmann::json json = nlohmann::json::object();
+    nlohmann::json summaries = nlohmann::json::array();
+    for (size_t i = 0; i < loaded.size(); ++i) {
+        const ModelSummary s = summarize(loaded[i].model, loaded[i].qdq);
+        if (o.json) {
+            summaries.push_back(toJson(s));
+        } else {
+            if (i > 0)
+                std::cout << "\n";
+            printSummary(std::cout, s);
+        }
+    }
+    json["models"] = summaries;
+    if (o.weights) {
+        const auto& fp32 = loaded[0];
+        const auto& quant = loaded[1];
+        if (quant.qdq.format != QuantFormat::QDQ) {
+            printError(quant.model.displayName() + " is a " + formatName(quant.qdq.format) +
+                       " model; per-weight error needs a QDQ model (QuantizeLinear/DequantizeLinear)");
+            return kExitError;
+        }
+        auto pairing = ModelPairing::match(fp32.model.graph(), quant.model.graph(), quant.qdq);
+        if (!pairing) {
+            printError(pairing.errorMessage());
+            return kExitError;
+        }
+        auto weights = compareWeights(fp32.model.graph(), quant.model.graph(), quant.qdq, *pairing);
+        if (o.worstFirst)
+            std::stable_sort(weights.begin(), weights.end(), [](const WeightError& a, const WeightError& b) {
+                const double sa = a.problem.empty() ? a.overall.sqnrDb : HUGE_VAL;
+                const double sb = b.problem.empty() ? b.overall.sqnrDb : HUGE_VAL;
+                return sa < sb;
+            });
+        if (o.json) {
+            nlohmann::json rows = nlohmann::json::array();
+            for (const auto& w : weights)
+                rows.push_back(toJson(w, o.histograms));
+            json["weights"] = rows;
+            json["pairing"] = {{"matched_by_name", pairing->matchedByName()},
+                               {"matched_by_structure", pairing->matchedByStructure()},
+                               {"unmatched", pairing->unmatchedQuantNodes().size()}};
+        } else {
+            std::cout << "\nWeights of " << quant.model.displayName() << " against " << fp32.model.displayName()
+                      << " (nodes paired: " << pairing->matchedByName() << " by name, "
+                      << pairing->matchedByStructure() << " by structure, "
+                      << pairing->unmatchedQuantNodes().size() << " without a counterpart)\n";
+            printWeightTable(std::cout, weights);
+        }
+    }
+    if (o.json)
+        printJson(json);
+    return 0;
+}
+
+}  // namespace
+
+void addInspectCommand(CLI::App& app, int& exitCode) {
+    auto options = std::make_shared<InspectOptions>();
+    auto* cmd = app.add_subcommand("inspect", "Describe a model: format, opsets, inputs/outputs, op counts, "
+                                              "Q/DQ counts, quantized nodes; with two models and --weights, "
+                                              "the error of every quantized weight");
+    cmd->add_option("models", options->models, "MODEL, or FP32 QUANT")->required()->expected(1, 2)->check(CLI::ExistingFile);
+    cmd->add_flag("--weights", options->weights, "Compare every quantized weight with the FP32 initializer");
+    cmd->add_flag("--json", options->json, "Print JSON instead of text");
+    cmd->add_flag("--worst-first", options->worstFirst, "With --weights: sort by SQNR, lowest first (default: graph order)");
+    cmd->add_flag("--histograms", options->histograms, "With --json --weights: include the histograms");
+    cmd->callback([options, &exitCode] { exitCode = runInspect(*options); });
+}
+
+}  // namespace ql::cli

@@ -1,0 +1,14 @@
+// quantlens-cli: every analysis of the GUI from the command line, on the same backend.
+#include <CLI/CLI.hpp>
+
+#include "InspectCommand.h"
+
+int main(int argc, char** argv) {
+    CLI::App app{"QuantLens: where does INT8 quantization hurt your ONNX detector, and what to exclude"};
+    app.set_version_flag("--version", "quantlens-cli " QUANTLENS_VERSION);
+    app.require_subcommand(1);
+    int exitCode = 0;
+    ql::cli::addInspectCommand(app, exitCode);
+    CLI11_PARSE(app, argc, argv);
+    return exitCode;
+}

@@ -1,0 +1,101 @@
+#include "metrics/ErrorMetrics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace ql {
+
+void ErrorAccumulator::add(const float* reference, const float* test, size_t n) {
+    double r2 = 0, t2 = 0, dot = 0, d2 = 0, maxAbs = maxAbs_;
+    for (size_t i = 0; i < n; ++i) {
+        const double x = reference[i];
+        const double y = test[i];
+        const double d = x - y;
+        r2 += x * x;
+        t2 += y * y;
+        dot += x * y;
+        d2 += d * d;
+        maxAbs = std::max(maxAbs, std::fabs(d));
+    }
+    sumRef2_ += r2;
+    sumTest2_ += t2;
+    sumDot_ += dot;
+    sumDiff2_ += d2;
+    maxAbs_ = maxAbs;
+    count_ += n;
+}
+
+void ErrorAccumulator::add(const std::vector<float>& reference, const std::vector<float>& test) {
+    if (reference.size() != test.size())
+        throw std::invalid_argument("ErrorAccumulator::add: tensors differ in size");
+    add(reference.data(), test.data(), reference.size());
+}
+
+void ErrorAccumulator::merge(const ErrorAccumulator& o) {
+    sumRef2_ += o.sumRef2_;
+    sumTest2_ += o.sumTest2_;
+    sumDot_ += o.sumDot_;
+    sumDiff2_ += o.sumDiff2_;
+    maxAbs_ = std::max(maxAbs_, o.maxAbs_);
+    count_ += o.count_;
+}
+
+ErrorMetrics ErrorAccumulator::result() const {
+    ErrorMetrics m;
+    m.count = count_;
+    if (count_ == 0)
+        return m;
+    m.mse = sumDiff2_ / static_cast<double>(count_);
+    m.maxAbsError = maxAbs_;
+    if (sumDiff2_ == 0.0)
+        m.sqnrDb = std::numeric_limits<double>::infinity();
+    else if (sumRef2_ == 0.0)
+        m.sqnrDb = -std::numeric_limits<double>::infinity();
+    else
+        m.sqnrDb = 10.0 * std::log10(sumRef2_ / sumDiff2_);
+    if (sumRef2_ == 0.0 && sumTest2_ == 0.0)
+        m.cosine = 1.0;
+    else if (sumRef2_ == 0.0 || sumTest2_ == 0.0)
+        m.cosine = 0.0;
+    else
+        m.cosine = sumDot_ / std::sqrt(sumRef2_ * sumTest2_);
+    return m;
+}
+
+ErrorMetrics computeError(const std::vector<float>& reference, const std::vector<float>& test) {
+    ErrorAccumulator acc;
+    acc.add(reference, test);
+    return acc.result();
+}
+
+std::vector<ErrorMetrics> computeErrorPerChannel(const std::vector<float>& reference,
+                                                 const std::vector<float>& test,
+                                                 const std::vector<int64_t>& shape, int axis) {
+    if (reference.size() != test.size())
+        throw std::invalid_argument("computeErrorPerChannel: tensors differ in size");
+    const int rank = static_cast<int>(shape.size());
+    if (axis < 0)
+        axis += rank;
+    if (rank == 0 || axis < 0 || axis >= rank)
+        return {computeError(reference, test)};
+    size_t outer = 1, inner = 1;
+    for (int d = 0; d < axis; ++d)
+        outer *= static_cast<size_t>(shape[static_cast<size_t>(d)]);
+    for (int d = axis + 1; d < rank; ++d)
+        inner *= static_cast<size_t>(shape[static_cast<size_t>(d)]);
+    const size_t channels = static_cast<size_t>(shape[static_cast<size_t>(axis)]);
+    std::vector<ErrorAccumulator> acc(channels);
+    for (size_t o = 0; o < outer; ++o)
+        for (size_t c = 0; c < channels; ++c) {
+            const size_t offset = (o * channels + c) * inner;
+            acc[c].add(reference.data() + offset, test.data() + offset, inner);
+        }
+    std::vector<ErrorMetrics> out;
+    out.reserve(channels);
+    for (const auto& a : acc)
+        out.push_back(a.result());
+    return out;
+}
+
+}  // namespace ql

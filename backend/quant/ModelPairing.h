@@ -1,0 +1,34 @@
+// Pairs a quantized model with its FP32 model: which FP32 node and tensor each compute node and
+// quantized tensor stands for. Node names are tried first (ONNX Runtime keeps them); where names
+// differ, nodes are matched by structure, walking both graphs in topological order from the inputs.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/Graph.h"
+#include "quant/QdqStructure.h"
+#include "util/Result.h"
+
+namespace ql {
+
+class ModelPairing {
+public:
+    static Result<ModelPairing> match(const Graph& fp32, const Graph& quant, const QdqStructure& qdq);
+
+    int fp32NodeFor(int quantNode) const;                                // -1 when unmatched
+    std::string fp32TensorFor(const std::string& quantFloatTensor) const;  // "" when unmatched
+    int matchedByName() const { return byName_; }
+    int matchedByStructure() const { return byStructure_; }
+    const std::vector<int>& unmatchedQuantNodes() const { return unmatched_; }
+
+private:
+    std::unordered_map<int, int> nodeMap_;
+    std::unordered_map<std::string, std::string> tensorMap_;
+    int byName_ = 0;
+    int byStructure_ = 0;
+    std::vector<int> unmatched_;
+};
+
+}  // namespace ql

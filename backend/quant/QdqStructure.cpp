@@ -1,0 +1,255 @@
+#include "quant/QdqStructure.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "model/TensorData.h"
+
+namespace ql {
+namespace {
+
+bool isQOperatorOp(const std::string& op) {
+    return op.rfind("QLinear", 0) == 0 || op == "QGemm" || op == "QAttention";
+}
+
+bool isDynamicOp(const std::string& op) {
+    return op == "ConvInteger" || op == "MatMulInteger" || op == "DynamicQuantizeLinear";
+}
+
+std::string stripSuffix(const std::string& s, const std::string& suffix) {
+    if (s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0)
+        return s.substr(0, s.size() - suffix.size());
+    return s;
+}
+
+int attributeInt(const Node& node, const std::string& name, int fallback) {
+    for (const auto& a : node.proto->attribute())
+        if (a.name() == name && a.type() == onnx::AttributeProto::INT)
+            return static_cast<int>(a.i());
+    return fallback;
+}
+
+QuantParams readParams(const Graph& graph, const Node& node) {
+    QuantParams p;
+    if (node.inputs.size() < 2 || node.inputs[1].empty())
+        throw ErrorException(graph.label(node.index) + " (" + node.opType + ") has no scale input");
+    p.scaleName = node.inputs[1];
+    const onnx::TensorProto* scale = graph.initializer(p.scaleName);
+    if (!scale)
+        throw ErrorException(graph.label(node.index) + ": scale '" + p.scaleName +
+                             "' is computed at run time, not a constant; only constant scales are analysed");
+    p.scales = tensorToFloats(*scale);
+    if (p.scales.empty())
+        throw ErrorException(graph.label(node.index) + ": scale '" + p.scaleName + "' is empty");
+    p.axis = attributeInt(node, "axis", 1);
+    if (node.inputs.size() >= 3 && !node.inputs[2].empty()) {
+        p.zeroPointName = node.inputs[2];
+        const onnx::TensorProto* zp = graph.initializer(p.zeroPointName);
+        if (!zp)
+            throw ErrorException(graph.label(node.index) + ": zero point '" + p.zeroPointName + "' is not a constant");
+        p.zeroPoints = tensorToInts(*zp);
+        p.elementType = zp->data_type();
+        if (p.zeroPoints.size() != p.scales.size())
+            throw ErrorException(graph.label(node.index) + ": zero point '" + p.zeroPointName + "' has " +
+                                 std::to_string(p.zeroPoints.size()) + " values but the scale has " +
+                                 std::to_string(p.scales.size()));
+    } else {
+        p.zeroPoints.assign(p.scales.size(), 0);
+        p.elementType = onnx::TensorProto::UINT8;  // ONNX's default when the zero point is omitted
+    }
+    return p;
+}
+
+}  // namespace
+
+std::string formatName(QuantFormat format) {
+    switch (format) {
+    case QuantFormat::Float: return "float";
+    case QuantFormat::QDQ: return "QDQ";
+    case QuantFormat::QOperator: return "QOperator";
+    case QuantFormat::Dynamic: return "dynamic";
+    }
+    return "?";
+}
+
+std::string kindName(QuantizedKind kind) {
+    switch (kind) {
+    case QuantizedKind::Activation: return "activation";
+    case QuantizedKind::Weight: return "weight";
+    case QuantizedKind::Bias: return "bias";
+    }
+    return "?";
+}
+
+int64_t QuantParams::qmin() const {
+    switch (elementType) {
+    case onnx::TensorProto::INT8: return -128;
+    case onnx::TensorProto::INT16: return -32768;
+    case onnx::TensorProto::INT32: return INT32_MIN;
+    default: return 0;
+    }
+}
+
+int64_t QuantParams::qmax() const {
+    switch (elementType) {
+    case onnx::TensorProto::INT8: return 127;
+    case onnx::TensorProto::UINT8: return 255;
+    case onnx::TensorProto::INT16: return 32767;
+    case onnx::TensorProto::UINT16: return 65535;
+    case onnx::TensorProto::INT32: return INT32_MAX;
+    default: return 255;
+    }
+}
+
+bool isQdqOp(const std::string& op) { return op == "QuantizeLinear" || op == "DequantizeLinear"; }
+
+bool QdqStructure::isQdqNode(const Node& node) const { return isQdqOp(node.opType); }
+
+Result<QdqStructure> QdqStructure::analyze(const Graph& graph) {
+    return catchErrors("quantization structure", [&]() -> Result<QdqStructure> {
+        QdqStructure s;
+        // Activation pairs are grouped by the float tensor they quantize, so that ONNX Runtime's
+        // dedicated pairs (<t>_QuantizeLinear_1.._n) count as one quantized tensor.
+        std::map<std::string, size_t> activationByFloat;
+        for (const int i : graph.topologicalOrder()) {
+            const Node& n = graph.node(i);
+            if (n.opType == "QuantizeLinear")
+                ++s.quantizeLinearCount;
+            else if (n.opType == "DequantizeLinear")
+                ++s.dequantizeLinearCount;
+            else if (isQOperatorOp(n.opType))
+                ++s.qOperatorCount;
+            else if (isDynamicOp(n.opType))
+                ++s.dynamicCount;
+            if (n.opType != "DequantizeLinear" || n.inputs.empty() || n.outputs.empty())
+                continue;
+
+            QuantizedTensor t;
+            t.params = readParams(graph, n);
+            t.dequantizeNodes.push_back(i);
+            t.dequantizedOutputs.push_back(n.outputs[0]);
+            const std::string& x = n.inputs[0];
+            const int q = graph.producer(x);
+            if (const onnx::TensorProto* init = graph.initializer(x)) {
+                t.kind = init->data_type() == onnx::TensorProto::INT32 ? QuantizedKind::Bias : QuantizedKind::Weight;
+                t.quantizedName = x;
+                t.floatName = stripSuffix(x, "_quantized");
+            } else if (q >= 0 && graph.node(q).opType == "QuantizeLinear") {
+                const Node& qn = graph.node(q);
+                t.quantizedName = x;
+                t.quantizeNodes.push_back(q);
+                t.floatName = qn.inputs.at(0);
+                t.kind = graph.isInitializer(qn.inputs.at(0)) ? QuantizedKind::Weight : QuantizedKind::Activation;
+                auto found = activationByFloat.find(qn.inputs.at(0));
+                if (found != activationByFloat.end()) {  // another pair on the same tensor
+                    QuantizedTensor& existing = s.tensors[found->second];
+                    existing.dequantizeNodes.push_back(i);
+                    existing.dequantizedOutputs.push_back(n.outputs[0]);
+                    if (std::find(existing.quantizeNodes.begin(), existing.quantizeNodes.end(), q) == existing.quantizeNodes.end())
+                        existing.quantizeNodes.push_back(q);
+                    s.byDequantizedOutput_[n.outputs[0]] = found->second;
+                    continue;
+                }
+                activationByFloat[qn.inputs.at(0)] = s.tensors.size();
+            } else {
+                // Integer data from a graph input or another op: dequantized, never quantized here.
+                t.quantizedName = x;
+                t.floatName = x;
+            }
+            s.byDequantizedOutput_[n.outputs[0]] = s.tensors.size();
+            s.tensors.push_back(std::move(t));
+        }
+        for (size_t k = 0; k < s.tensors.size(); ++k) {
+            auto& t = s.tensors[k];
+            for (const auto& out : t.dequantizedOutputs)
+                for (const int c : graph.consumers(out))
+                    if (!isQdqOp(graph.node(c).opType)) {
+                        t.consumers.push_back(c);
+                        s.quantizedNodes.insert(c);
+                    }
+        }
+        for (const auto& n : graph.nodes())
+            if (isQOperatorOp(n.opType) || n.opType == "ConvInteger" || n.opType == "MatMulInteger")
+                s.quantizedNodes.insert(n.index);
+
+        if (s.dynamicCount > 0)
+            s.format = QuantFormat::Dynamic;
+        else if (s.qOperatorCount > 0)
+            s.format = QuantFormat::QOperator;
+        else if (s.dequantizeLinearCount > 0)
+            s.format = QuantFormat::QDQ;
+        return s;
+    });
+}
+
+int QdqStructure::countOf(QuantizedKind kind) const {
+    int n = 0;
+    for (const auto& t : tensors)
+        n += t.kind == kind;
+    return n;
+}
+
+const QuantizedTensor* QdqStructure::findByFloatName(const std::string& name) const {
+    for (const auto& t : tensors)
+        if (t.floatName == name)
+            return &t;
+    return nullptr;
+}
+
+std::string QdqStructure::floatSourceOf(const std::string& tensor) const {
+    auto it = byDequantizedOutput_.find(tensor);
+    if (it == byDequantizedOutput_.end())
+        return tensor;
+    return tensors[it->second].floatName;
+}
+
+namespace {
+
+// Calls fn(elementIndex, channelIndex) for every element of a tensor of `shape`; one channel
+// for per-tensor parameters.
+template <typename F>
+void forEachElementChannel(size_t count, const std::vector<int64_t>& shape, const QuantParams& params, F fn) {
+    if (!params.perChannel()) {
+        for (size_t i = 0; i < count; ++i)
+            fn(i, size_t{0});
+        return;
+    }
+    const int rank = static_cast<int>(shape.size());
+    const int axis = params.axis < 0 ? params.axis + rank : params.axis;
+    if (axis < 0 || axis >= rank || shape[static_cast<size_t>(axis)] != static_cast<int64_t>(params.scales.size()))
+        throw ErrorException("per-channel scale '" + params.scaleName + "' has " + std::to_string(params.scales.size()) +
+                             " values, which does not fit axis " + std::to_string(params.axis) + " of shape " + shapeToString(shape));
+    size_t inner = 1;
+    for (int d = axis + 1; d < rank; ++d)
+        inner *= static_cast<size_t>(shape[static_cast<size_t>(d)]);
+    const size_t channels = params.scales.size();
+    for (size_t i = 0; i < count; ++i)
+        fn(i, (i / inner) % channels);
+}
+
+}  // namespace
+
+std::vector<float> dequantize(const std::vector<int64_t>& values, const std::vector<int64_t>& shape,
+                              const QuantParams& params) {
+    std::vector<float> out(values.size());
+    forEachElementChannel(values.size(), shape, params, [&](size_t i, size_t c) {
+        out[i] = static_cast<float>(values[i] - params.zeroPoints[c]) * params.scales[c];
+    });
+    return out;
+}
+
+std::vector<int64_t> quantize(const std::vector<float>& values, const std::vector<int64_t>& shape,
+                              const QuantParams& params) {
+    std::vector<int64_t> out(values.size());
+    const double lo = static_cast<double>(params.qmin());
+    const double hi = static_cast<double>(params.qmax());
+    forEachElementChannel(values.size(), shape, params, [&](size_t i, size_t c) {
+        // Same arithmetic as QuantizeLinear: divide, round half to even, add zero point, saturate.
+        const double q = std::nearbyint(static_cast<double>(values[i]) / params.scales[c]) + static_cast<double>(params.zeroPoints[c]);
+        out[i] = static_cast<int64_t>(std::clamp(q, lo, hi));
+    });
+    return out;
+}
+
+}  // namespace ql
