@@ -2,18 +2,13 @@
 
 namespace ql::cli {
 
-std::optional<LoadedModel> loadModel(const std::string& path) {
-    auto model = OnnxModel::load(path);
+std::optional<AnalyzedModel> loadModel(const std::string& path) {
+    auto model = AnalyzedModel::load(path);
     if (!model) {
         printError(model.errorMessage());
         return std::nullopt;
     }
-    auto qdq = QdqStructure::analyze(model->graph());
-    if (!qdq) {
-        printError(path + ": " + qdq.errorMessage());
-        return std::nullopt;
-    }
-    return LoadedModel{std::move(model).value(), std::move(qdq).value()};
+    return std::move(model).value();
 }
 
 void printJson(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }

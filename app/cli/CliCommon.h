@@ -1,4 +1,4 @@
-// Helpers every CLI command shares: loading models with errors printed the same way.
+// Helpers every CLI command shares, so errors and JSON look the same everywhere.
 #pragma once
 
 #include <iostream>
@@ -7,8 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "model/OnnxModel.h"
-#include "quant/QdqStructure.h"
+#include "quant/AnalyzedModel.h"
 
 namespace ql::cli {
 
@@ -16,12 +15,8 @@ constexpr int kExitError = 1;
 
 inline void printError(const std::string& message) { std::cerr << "quantlens-cli: error: " << message << "\n"; }
 
-// A loaded model with its quantization structure, or nothing after printing why.
-struct LoadedModel {
-    OnnxModel model;
-    QdqStructure qdq;
-};
-std::optional<LoadedModel> loadModel(const std::string& path);
+// The analysed model, or nothing after printing why it could not be loaded.
+std::optional<AnalyzedModel> loadModel(const std::string& path);
 
 void printJson(const nlohmann::json& j);
 

@@ -24,7 +24,7 @@ int runInspect(const InspectOptions& o) {
         printError("--weights needs two models: FP32 and quantized");
         return kExitError;
     }
-    std::vector<LoadedModel> loaded;
+    std::vector<AnalyzedModel> loaded;
     for (const auto& path : o.models) {
         auto m = loadModel(path);
         if (!m)

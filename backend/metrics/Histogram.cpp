@@ -6,9 +6,13 @@
 
 namespace ql {
 
-Histogram::Histogram(double lo_, double hi_, int bins) : lo(lo_), hi(hi_), counts(static_cast<size_t>(std::max(bins, 1)), 0) {
-    if (!(hi > lo))  // a constant tensor still gets a visible bin
-        hi = lo + (lo == 0.0 ? 1.0 : std::fabs(lo) * 1e-3);
+Histogram::Histogram(double lo_, double hi_, int bins)
+    : lo(lo_), hi(hi_), counts(static_cast<size_t>(std::max(bins, 1)), 0) {
+    if (!(hi > lo)) {  // a constant tensor still gets visible bins, centred on its value
+        const double half = lo == 0.0 ? 0.5 : std::fabs(lo) * 1e-3;
+        lo -= half;
+        hi += half;
+    }
 }
 
 void Histogram::add(const float* values, size_t n) {

@@ -1,0 +1,64 @@
+#include "AppSettings.h"
+
+#include <QApplication>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QPalette>
+#include <QSettings>
+#include <QStyle>
+#include <QStyleFactory>
+#include <QTranslator>
+
+namespace ql::AppSettings {
+
+Theme theme() { return static_cast<Theme>(QSettings().value(QStringLiteral("ui/theme"), 0).toInt()); }
+
+void setTheme(Theme theme) { QSettings().setValue(QStringLiteral("ui/theme"), static_cast<int>(theme)); }
+
+void applyTheme(Theme theme) {
+    // Fusion draws the same on every platform and honours a custom palette fully.
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    if (theme != Theme::Dark) {
+        QApplication::setPalette(QApplication::style()->standardPalette());
+        return;
+    }
+    QPalette p;
+    const QColor window(45, 45, 48), base(30, 30, 32), text(220, 220, 220), highlight(42, 130, 218);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, window);
+    p.setColor(QPalette::ToolTipBase, base);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, window);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::BrightText, Qt::red);
+    p.setColor(QPalette::Highlight, highlight);
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Mid, QColor(80, 80, 84));
+    p.setColor(QPalette::Disabled, QPalette::Text, QColor(120, 120, 120));
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(120, 120, 120));
+    QApplication::setPalette(p);
+}
+
+QString language() { return QSettings().value(QStringLiteral("ui/language")).toString(); }
+
+void setLanguage(const QString& code) { QSettings().setValue(QStringLiteral("ui/language"), code); }
+
+QString installTranslator(QApplication& app) {
+    const QString chosen = language();
+    const QLocale locale = chosen.isEmpty() ? QLocale::system() : QLocale(chosen);
+    auto* ours = new QTranslator(&app);
+    if (ours->load(locale, QStringLiteral("quantlens"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
+        app.installTranslator(ours);
+        auto* qt = new QTranslator(&app);  // Qt's own dialogs and buttons
+        if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+            app.installTranslator(qt);
+        return locale.name();
+    }
+    delete ours;
+    return QStringLiteral("en");
+}
+
+}  // namespace ql::AppSettings

@@ -1,0 +1,232 @@
+#include "MainWindow.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTableView>
+
+#include "AppSettings.h"
+#include "HistogramPlot.h"
+#include "LayerTable.h"
+#include "ModelSummaryView.h"
+#include "WeightErrorModel.h"
+
+namespace ql {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), workspace_(new Workspace(this)), layerTable_(new LayerTable(this)),
+      fp32View_(new ModelSummaryView(this)), quantView_(new ModelSummaryView(this)),
+      histograms_(new HistogramPlot(this)), statusLabel_(new QLabel(this)), busyBar_(new QProgressBar(this)) {
+    setWindowIcon(QIcon(QStringLiteral(":/icons/quantlens.png")));
+    setAcceptDrops(true);
+    setCentralWidget(layerTable_);
+    layerTable_->setModel(workspace_->weightModel(), WeightErrorModel::SortRole, -1);
+    fp32View_->clearSummary(tr("Open an FP32 model (File > Open FP32 Model, or drop an .onnx file here)"));
+    quantView_->clearSummary(tr("Open a quantized model (File > Open Quantized Model)"));
+
+    busyBar_->setRange(0, 0);
+    busyBar_->setMaximumWidth(160);
+    busyBar_->hide();
+    statusBar()->addWidget(statusLabel_, 1);
+    statusBar()->addPermanentWidget(busyBar_);
+
+    createDocks();
+    createActions();
+    updateTitle();
+
+    connect(workspace_, &Workspace::modelChanged, this, &MainWindow::showModel);
+    connect(workspace_, &Workspace::busyChanged, this, [this](bool busy, const QString& message) {
+        busyBar_->setVisible(busy);
+        statusLabel_->setText(message);
+    });
+    connect(workspace_, &Workspace::errorOccurred, this, [this](const QString& message) {
+        QMessageBox::warning(this, tr("QuantLens"), message);
+    });
+    connect(workspace_, &Workspace::weightsChanged, this, [this] {
+        const int n = workspace_->weightModel()->rowCount();
+        layerTable_->view()->resizeColumnsToContents();
+        statusLabel_->setText(n ? tr("%n quantized weights compared", nullptr, n) : QString());
+        histograms_->clearHistograms();
+        if (n > 0)
+            layerTable_->view()->selectRow(0);
+    });
+    connect(layerTable_, &LayerTable::currentSourceRowChanged, this, &MainWindow::showSelectedWeight);
+
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    if (!settings.contains(QStringLiteral("window/geometry")))
+        resize(1400, 860);
+}
+
+void MainWindow::createDocks() {
+    auto addDock = [this](QWidget* widget, const QString& title, const QString& objectName, Qt::DockWidgetArea area) {
+        auto* dock = new QDockWidget(title, this);
+        dock->setObjectName(objectName);
+        dock->setWidget(widget);
+        addDockWidget(area, dock);
+        return dock;
+    };
+    auto* fp32 = addDock(fp32View_, tr("FP32 Model"), QStringLiteral("fp32Dock"), Qt::LeftDockWidgetArea);
+    auto* quant = addDock(quantView_, tr("Quantized Model"), QStringLiteral("quantDock"), Qt::LeftDockWidgetArea);
+    tabifyDockWidget(fp32, quant);
+    fp32->raise();
+    auto* histograms = addDock(histograms_, tr("Histograms"), QStringLiteral("histogramDock"), Qt::RightDockWidgetArea);
+    resizeDocks({fp32, histograms}, {400, 480}, Qt::Horizontal);
+}
+
+void MainWindow::createActions() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* openFp32 = file->addAction(tr("Open &FP32 Model..."), this, [this] { openModelDialog(Workspace::Slot::Fp32); });
+    openFp32->setShortcut(QKeySequence::Open);
+    QAction* openQuant = file->addAction(tr("Open &Quantized Model..."), this, [this] { openModelDialog(Workspace::Slot::Quantized); });
+    openQuant->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    updateRecentMenu();
+    file->addSeparator();
+    file->addAction(tr("Close FP32 Model"), this, [this] { workspace_->closeModel(Workspace::Slot::Fp32); });
+    file->addAction(tr("Close Quantized Model"), this, [this] { workspace_->closeModel(Workspace::Slot::Quantized); });
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    viewMenu_ = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        viewMenu_->addAction(dock->toggleViewAction());
+    viewMenu_->addSeparator();
+    QMenu* theme = viewMenu_->addMenu(tr("&Theme"));
+    QMenu* language = viewMenu_->addMenu(tr("&Language"));
+    auto* themeGroup = new QActionGroup(this);
+    const Theme currentTheme = AppSettings::theme();
+    for (auto [value, label] : {std::pair{Theme::System, tr("System")}, {Theme::Light, tr("Light")}, {Theme::Dark, tr("Dark")}}) {
+        QAction* a = theme->addAction(label);
+        a->setCheckable(true);
+        a->setChecked(value == currentTheme);
+        themeGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [value = value] {
+            AppSettings::setTheme(value);
+            AppSettings::applyTheme(value);
+        });
+    }
+    auto* languageGroup = new QActionGroup(this);
+    const QString currentLanguage = AppSettings::language();
+    for (auto [code, label] : {std::pair{QString(), tr("System")}, {QStringLiteral("en"), QStringLiteral("English")},
+                               {QStringLiteral("zh_CN"), QStringLiteral("简体中文")}}) {
+        QAction* a = language->addAction(label);
+        a->setCheckable(true);
+        a->setChecked(code == currentLanguage);
+        languageGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [this, code = code] {
+            AppSettings::setLanguage(code);
+            QMessageBox::information(this, tr("Language"), tr("The new language is used from the next start of QuantLens."));
+        });
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About QuantLens"), this, [this] {
+        QMessageBox::about(this, tr("About QuantLens"),
+                           tr("<h3>QuantLens %1</h3><p>Where does INT8 quantization hurt your ONNX detector, "
+                              "how much, and what to exclude to fix it.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::openModelDialog(Workspace::Slot slot) {
+    QSettings settings;
+    const QString dir = settings.value(QStringLiteral("paths/lastModelDir")).toString();
+    const QString title = slot == Workspace::Slot::Fp32 ? tr("Open FP32 Model") : tr("Open Quantized Model");
+    const QString path = QFileDialog::getOpenFileName(this, title, dir, tr("ONNX models (*.onnx);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("paths/lastModelDir"), QFileInfo(path).absolutePath());
+    addRecentFile(path);
+    workspace_->openModel(path, slot);
+}
+
+void MainWindow::openFiles(const QStringList& paths) {
+    for (const QString& path : paths) {
+        addRecentFile(path);
+        workspace_->openModel(path);
+    }
+}
+
+void MainWindow::addRecentFile(const QString& path) {
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("paths/recentModels")).toStringList();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(absolute);
+    recent.prepend(absolute);
+    while (recent.size() > 10)
+        recent.removeLast();
+    settings.setValue(QStringLiteral("paths/recentModels"), recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu() {
+    recentMenu_->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("paths/recentModels")).toStringList();
+    for (const QString& path : recent)
+        recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] { workspace_->openModel(path); })->setToolTip(path);
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::showModel(Workspace::Slot slot) {
+    ModelSummaryView* view = slot == Workspace::Slot::Fp32 ? fp32View_ : quantView_;
+    if (const auto* m = workspace_->model(slot)) {
+        view->setSummary(m->summary);
+        if (auto* dock = qobject_cast<QDockWidget*>(view->parentWidget()))
+            dock->raise();
+    } else {
+        view->clearSummary(tr("No model"));
+    }
+    updateTitle();
+}
+
+void MainWindow::showSelectedWeight(int row) {
+    const WeightError* w = workspace_->weightModel()->weightAt(row);
+    if (!w || !w->problem.empty()) {
+        histograms_->clearHistograms();
+        return;
+    }
+    histograms_->setHistograms(w->histograms, QString::fromStdString(w->name));
+}
+
+void MainWindow::updateTitle() {
+    QStringList parts;
+    for (auto slot : {Workspace::Slot::Fp32, Workspace::Slot::Quantized})
+        if (const auto* m = workspace_->model(slot))
+            parts << QFileInfo(QString::fromStdString(m->analyzed.model.path())).fileName();
+    setWindowTitle(parts.isEmpty() ? tr("QuantLens") : parts.join(QStringLiteral(" vs ")) + QStringLiteral(" — QuantLens"));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    openFiles(paths);
+}
+
+}  // namespace ql

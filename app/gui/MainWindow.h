@@ -1,0 +1,52 @@
+// The QuantLens main window: models in dock panels, the per-layer table in the centre,
+// histograms of the selected layer.
+#pragma once
+
+#include <QMainWindow>
+
+#include "Workspace.h"
+
+class QLabel;
+class QMenu;
+class QProgressBar;
+
+namespace ql {
+
+class HistogramPlot;
+class LayerTable;
+class ModelSummaryView;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    Workspace* workspace() const { return workspace_; }
+    void openFiles(const QStringList& paths);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    void createDocks();
+    void openModelDialog(Workspace::Slot slot);
+    void addRecentFile(const QString& path);
+    void updateRecentMenu();
+    void showModel(Workspace::Slot slot);
+    void showSelectedWeight(int row);
+    void updateTitle();
+
+    Workspace* workspace_;
+    LayerTable* layerTable_;
+    ModelSummaryView* fp32View_;
+    ModelSummaryView* quantView_;
+    HistogramPlot* histograms_;
+    QMenu* recentMenu_ = nullptr;
+    QMenu* viewMenu_ = nullptr;
+    QLabel* statusLabel_;
+    QProgressBar* busyBar_;
+};
+
+}  // namespace ql

@@ -1,0 +1,98 @@
+#include "Workspace.h"
+
+#include <QFileInfo>
+#include <QtConcurrent>
+
+#include "WeightErrorModel.h"
+#include "quant/ModelPairing.h"
+#include "quant/WeightComparison.h"
+
+namespace ql {
+namespace {
+
+struct LoadOutcome {
+    std::shared_ptr<const Workspace::LoadedModel> model;
+    QString error;
+};
+
+LoadOutcome loadInBackground(const QString& path) {
+    auto analyzed = AnalyzedModel::load(path.toStdString());
+    if (!analyzed)
+        return {nullptr, QString::fromStdString(analyzed.errorMessage())};
+    ModelSummary summary = summarize(analyzed->model, analyzed->qdq);
+    return {std::make_shared<const Workspace::LoadedModel>(Workspace::LoadedModel{std::move(analyzed).value(), std::move(summary)}), {}};
+}
+
+}  // namespace
+
+Workspace::Workspace(QObject* parent) : QObject(parent), weights_(new WeightErrorModel(this)) {}
+
+Workspace::~Workspace() = default;
+
+const Workspace::LoadedModel* Workspace::model(Slot slot) const {
+    return (slot == Slot::Fp32 ? fp32_ : quantized_).get();
+}
+
+void Workspace::openModel(const QString& path, std::optional<Slot> slot) {
+    ++pendingJobs_;
+    emit busyChanged(true, tr("Loading %1...").arg(QFileInfo(path).fileName()));
+    auto* watcher = new QFutureWatcher<LoadOutcome>(this);
+    connect(watcher, &QFutureWatcher<LoadOutcome>::finished, this, [this, watcher, slot] {
+        const LoadOutcome outcome = watcher->result();
+        watcher->deleteLater();
+        --pendingJobs_;
+        emit busyChanged(isBusy(), QString());
+        if (!outcome.model) {
+            emit errorOccurred(outcome.error);
+            return;
+        }
+        const Slot target = slot.value_or(outcome.model->analyzed.qdq.format == QuantFormat::Float ? Slot::Fp32 : Slot::Quantized);
+        (target == Slot::Fp32 ? fp32_ : quantized_) = outcome.model;
+        emit modelChanged(target);
+        recomputeWeights();
+    });
+    watcher->setFuture(QtConcurrent::run(loadInBackground, path));
+}
+
+void Workspace::closeModel(Slot slot) {
+    (slot == Slot::Fp32 ? fp32_ : quantized_).reset();
+    emit modelChanged(slot);
+    recomputeWeights();
+}
+
+void Workspace::recomputeWeights() {
+    const quint64 generation = ++weightsGeneration_;
+    if (!fp32_ || !quantized_ || quantized_->analyzed.qdq.format != QuantFormat::QDQ) {
+        weights_->setWeights({});
+        emit weightsChanged();
+        return;
+    }
+    auto fp32 = fp32_;
+    auto quant = quantized_;
+    ++pendingJobs_;
+    emit busyChanged(true, tr("Comparing weights..."));
+    using Outcome = std::pair<std::vector<WeightError>, QString>;
+    auto* watcher = new QFutureWatcher<Outcome>(this);
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation] {
+        Outcome outcome = watcher->result();
+        watcher->deleteLater();
+        --pendingJobs_;
+        emit busyChanged(isBusy(), QString());
+        if (generation != weightsGeneration_)
+            return;
+        if (!outcome.second.isEmpty())
+            emit errorOccurred(outcome.second);
+        weights_->setWeights(std::move(outcome.first));
+        emit weightsChanged();
+    });
+    watcher->setFuture(QtConcurrent::run([fp32, quant]() -> Outcome {
+        const Graph& f = fp32->analyzed.model.graph();
+        const Graph& q = quant->analyzed.model.graph();
+        auto pairing = ModelPairing::match(f, q, quant->analyzed.qdq);
+        if (!pairing)
+            return {{}, QString::fromStdString(pairing.errorMessage())};
+        return {compareWeights(f, q, quant->analyzed.qdq, *pairing), {}};
+    }));
+}
+
+}  // namespace ql

@@ -1,0 +1,36 @@
+// quantlens: the desktop application.
+#include <QApplication>
+#include <QCommandLineParser>
+
+#include "AppSettings.h"
+#include "MainWindow.h"
+#include "Screenshot.h"
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("QuantLens"));
+    QApplication::setApplicationName(QStringLiteral("QuantLens"));
+    QApplication::setApplicationVersion(QStringLiteral(QUANTLENS_VERSION));
+    ql::AppSettings::installTranslator(app);
+    ql::AppSettings::applyTheme(ql::AppSettings::theme());
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "Compare an FP32 ONNX model with its quantized version."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("models"), QApplication::translate("main", "FP32 and/or quantized .onnx files to open."),
+                                 QStringLiteral("[FP32.onnx] [QUANT.onnx]"));
+    // For documentation and tests: save a picture of the window once loading and analysis are done.
+    QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                  QApplication::translate("main", "Save a PNG of the window when idle, then quit."),
+                                  QStringLiteral("file.png"));
+    parser.addOption(screenshot);
+    parser.process(app);
+
+    ql::MainWindow window;
+    window.show();
+    window.openFiles(parser.positionalArguments());
+    if (parser.isSet(screenshot))
+        ql::saveScreenshotWhenIdle(window, parser.value(screenshot));
+    return QApplication::exec();
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Regenerates the README's screenshots: starts the real app under Xvfb on the models in ../shared,
+# with fresh settings so the default layout shows.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shared="${QUANTLENS_TESTDATA:-../shared}"
+out=docs/screenshots
+mkdir -p "$out"
+export XDG_CONFIG_HOME
+XDG_CONFIG_HOME=$(mktemp -d)
+trap 'rm -rf "$XDG_CONFIG_HOME"' EXIT
+
+shoot() {  # shoot LANGUAGE OUTPUT.png MODEL...
+    local lang=$1 png=$2
+    shift 2
+    LANG=$lang LC_ALL=$lang xvfb-run -a -s "-screen 0 1600x1000x24" build/app/quantlens --screenshot "$png" "$@" 2>/dev/null
+    echo "wrote $png"
+}
+shoot en_US.UTF-8 "$out/main-window.png" "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_convonly.onnx"
+shoot zh_CN.UTF-8 "$out/main-window-zh_CN.png" "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_convonly.onnx"

@@ -1,0 +1,91 @@
+// The main flows of the window, offscreen: open models, see the comparison, pick a weight.
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+#include <QTreeWidget>
+
+#include "HistogramPlot.h"
+#include "MainWindow.h"
+#include "ModelSummaryView.h"
+#include "WeightErrorModel.h"
+#include "model/OnnxModel.h"
+#include "support/TestModels.h"
+#include <qcustomplot.h>
+
+using namespace ql;
+
+class MainWindowTest : public QObject {
+    Q_OBJECT
+private:
+    QString fp32Path_, quantPath_;
+
+    static bool waitIdle(MainWindow& w) {
+        return QTest::qWaitFor([&] { return !w.workspace()->isBusy(); }, 20000);
+    }
+
+private slots:
+    void initTestCase() {
+        QCoreApplication::setOrganizationName(QStringLiteral("QuantLensTest"));
+        fp32Path_ = QString::fromStdString(test::tempPath("gui_fp32.onnx"));
+        quantPath_ = QString::fromStdString(test::tempPath("gui_quant.onnx"));
+        QVERIFY(OnnxModel::fromProto(test::makeConvNet(), "fp32")->save(fp32Path_.toStdString()));
+        QVERIFY(OnnxModel::fromProto(test::makeQdqConvNet(), "quant")->save(quantPath_.toStdString()));
+    }
+
+    void opensBothModelsIntoTheRightSlots() {
+        MainWindow w;
+        w.show();
+        // Quantized first: the slot follows the model's format, not the order.
+        w.openFiles({quantPath_, fp32Path_});
+        QVERIFY(waitIdle(w));
+        QVERIFY(w.workspace()->model(Workspace::Slot::Fp32));
+        QVERIFY(w.workspace()->model(Workspace::Slot::Quantized));
+        QCOMPARE(w.workspace()->model(Workspace::Slot::Quantized)->analyzed.qdq.format, QuantFormat::QDQ);
+        QVERIFY(w.windowTitle().contains(QStringLiteral("gui_fp32.onnx")));
+        QVERIFY(w.windowTitle().contains(QStringLiteral("gui_quant.onnx")));
+    }
+
+    void showsTheWeightTableAndHistograms() {
+        MainWindow w;
+        w.show();
+        w.openFiles({fp32Path_, quantPath_});
+        QVERIFY(waitIdle(w));
+        auto* table = w.findChild<QTableView*>();
+        QVERIFY(table);
+        QCOMPARE(table->model()->rowCount(), 4);
+        // Selecting the first row (done automatically) fills the histogram plot.
+        auto* plot = w.findChild<HistogramPlot*>();
+        QVERIFY(plot);
+        QVERIFY(plot->valuesPlot()->graph(0)->dataCount() > 0);
+        // Sorting by SQNR puts the lowest first.
+        table->sortByColumn(WeightErrorModel::Sqnr, Qt::AscendingOrder);
+        const double first = table->model()->index(0, WeightErrorModel::Sqnr).data(WeightErrorModel::SortRole).toDouble();
+        const double last = table->model()->index(3, WeightErrorModel::Sqnr).data(WeightErrorModel::SortRole).toDouble();
+        QVERIFY(first <= last);
+    }
+
+    void summaryListsInputsAndFormat() {
+        MainWindow w;
+        w.openFiles({quantPath_});
+        QVERIFY(waitIdle(w));
+        const auto views = w.findChildren<ModelSummaryView*>();
+        bool sawQdq = false;
+        for (auto* v : views)
+            sawQdq |= !v->findItems(QStringLiteral("QDQ"), Qt::MatchStartsWith | Qt::MatchRecursive, 1).isEmpty();
+        QVERIFY(sawQdq);
+    }
+
+    void badFileShowsAnErrorAndKeepsTheWindow() {
+        MainWindow w;
+        QSignalSpy errors(w.workspace(), &Workspace::errorOccurred);
+        // The dialog would block: listen for the signal that drives it instead.
+        w.workspace()->disconnect(&w);
+        w.workspace()->openModel(QStringLiteral("/nonexistent/model.onnx"));
+        QVERIFY(errors.wait(5000));
+        QVERIFY(errors.at(0).at(0).toString().contains(QStringLiteral("no such file")));
+        QVERIFY(!w.workspace()->model(Workspace::Slot::Fp32));
+    }
+};
+
+QTEST_MAIN(MainWindowTest)
+#include "MainWindowTest.moc"

@@ -1,0 +1,339 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>main</name>
+    <message>
+        <source>Compare an FP32 ONNX model with its quantized version.</source>
+        <translation>比较 FP32 ONNX 模型与其量化版本。</translation>
+    </message>
+    <message>
+        <source>FP32 and/or quantized .onnx files to open.</source>
+        <translation>要打开的 FP32 和/或量化 .onnx 文件。</translation>
+    </message>
+    <message>
+        <source>Save a PNG of the window when idle, then quit.</source>
+        <translation>空闲时将窗口保存为 PNG，然后退出。</translation>
+    </message>
+</context>
+<context>
+    <name>ql::HistogramPlot</name>
+    <message>
+        <source>FP32</source>
+        <translation>FP32</translation>
+    </message>
+    <message>
+        <source>Quantized</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>count</source>
+        <translation>计数</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>误差</translation>
+    </message>
+    <message>
+        <source>quantized - FP32</source>
+        <translation>量化 - FP32</translation>
+    </message>
+</context>
+<context>
+    <name>ql::LayerTable</name>
+    <message>
+        <source>Filter by name...</source>
+        <translation>按名称筛选...</translation>
+    </message>
+</context>
+<context>
+    <name>ql::MainWindow</name>
+    <message>
+        <source>Open an FP32 model (File &gt; Open FP32 Model, or drop an .onnx file here)</source>
+        <translation>打开 FP32 模型（文件 &gt; 打开 FP32 模型，或将 .onnx 文件拖放到此处）</translation>
+    </message>
+    <message>
+        <source>Open a quantized model (File &gt; Open Quantized Model)</source>
+        <translation>打开量化模型（文件 &gt; 打开量化模型）</translation>
+    </message>
+    <message>
+        <source>QuantLens</source>
+        <translation>QuantLens</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n quantized weights compared</source>
+        <translation>
+            <numerusform>已比较 %n 个量化权重</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>FP32 Model</source>
+        <translation>FP32 模型</translation>
+    </message>
+    <message>
+        <source>Quantized Model</source>
+        <translation>量化模型</translation>
+    </message>
+    <message>
+        <source>Histograms</source>
+        <translation>直方图</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open &amp;FP32 Model...</source>
+        <translation>打开 FP32 模型(&amp;F)...</translation>
+    </message>
+    <message>
+        <source>Open &amp;Quantized Model...</source>
+        <translation>打开量化模型(&amp;Q)...</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+O</source>
+        <translation>Ctrl+Shift+O</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Close FP32 Model</source>
+        <translation>关闭 FP32 模型</translation>
+    </message>
+    <message>
+        <source>Close Quantized Model</source>
+        <translation>关闭量化模型</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>主题(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>The new language is used from the next start of QuantLens.</source>
+        <translation>新语言将在下次启动 QuantLens 时生效。</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About QuantLens</source>
+        <translation>关于 QuantLens(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About QuantLens</source>
+        <translation>关于 QuantLens</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;Where does INT8 quantization hurt your ONNX detector, how much, and what to exclude to fix it.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;QuantLens %1&lt;/h3&gt;&lt;p&gt;INT8 量化在哪里损害了您的 ONNX 检测模型、损害有多大，以及应排除哪些节点来修复它。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Open FP32 Model</source>
+        <translation>打开 FP32 模型</translation>
+    </message>
+    <message>
+        <source>Open Quantized Model</source>
+        <translation>打开量化模型</translation>
+    </message>
+    <message>
+        <source>ONNX models (*.onnx);;All files (*)</source>
+        <translation>ONNX 模型 (*.onnx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>无模型</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ModelSummaryView</name>
+    <message>
+        <source>Property</source>
+        <translation>属性</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>  (QuantizeLinear %1, DequantizeLinear %2)</source>
+        <translation>  （QuantizeLinear %1 个，DequantizeLinear %2 个）</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Opsets</source>
+        <translation>算子集</translation>
+    </message>
+    <message>
+        <source>IR version</source>
+        <translation>IR 版本</translation>
+    </message>
+    <message>
+        <source>Producer</source>
+        <translation>生成工具</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>%1 in %2 initializers</source>
+        <translation>%1 个，分布于 %2 个初始化器</translation>
+    </message>
+    <message>
+        <source>Inputs</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Outputs</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Operators</source>
+        <translation>算子</translation>
+    </message>
+    <message>
+        <source>Quantized tensors</source>
+        <translation>量化张量</translation>
+    </message>
+    <message>
+        <source>%1 activations, %2 weights, %3 biases</source>
+        <translation>%1 个激活，%2 个权重，%3 个偏置</translation>
+    </message>
+    <message>
+        <source>Quantized nodes</source>
+        <translation>量化节点</translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation>元数据</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+</context>
+<context>
+    <name>ql::WeightErrorModel</name>
+    <message>
+        <source>Weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Per channel</source>
+        <translation>逐通道</translation>
+    </message>
+    <message>
+        <source>SQNR (dB)</source>
+        <translation>SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>Cosine</source>
+        <translation>余弦相似度</translation>
+    </message>
+    <message>
+        <source>MSE</source>
+        <translation>均方误差</translation>
+    </message>
+    <message>
+        <source>Max |error|</source>
+        <translation>最大 |误差|</translation>
+    </message>
+    <message>
+        <source>Worst channel (dB)</source>
+        <translation>最差通道 (dB)</translation>
+    </message>
+    <message>
+        <source>bias</source>
+        <translation>偏置</translation>
+    </message>
+    <message>
+        <source>weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+</context>
+<context>
+    <name>ql::Workspace</name>
+    <message>
+        <source>Loading %1...</source>
+        <translation>正在加载 %1...</translation>
+    </message>
+    <message>
+        <source>Comparing weights...</source>
+        <translation>正在比较权重...</translation>
+    </message>
+</context>
+</TS>

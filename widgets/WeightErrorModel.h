@@ -1,0 +1,30 @@
+// Qt item model over the backend's per-weight error results, for tables and selection.
+#pragma once
+
+#include <QAbstractTableModel>
+
+#include "quant/WeightComparison.h"
+
+namespace ql {
+
+class WeightErrorModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Name, Kind, Consumer, Shape, Type, PerChannel, Sqnr, Cosine, Mse, MaxAbs, WorstChannel, ColumnCount };
+    static constexpr int SortRole = Qt::UserRole + 1;  // numbers sort as numbers
+
+    explicit WeightErrorModel(QObject* parent = nullptr);
+    void setWeights(std::vector<WeightError> weights);
+    const WeightError* weightAt(int row) const;
+    const std::vector<WeightError>& weights() const { return weights_; }
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+private:
+    std::vector<WeightError> weights_;
+};
+
+}  // namespace ql
