@@ -1,6 +1,7 @@
 // quantlens-cli: every analysis of the GUI from the command line, on the same backend.
 #include <CLI/CLI.hpp>
 
+#include "CompareCommand.h"
 #include "InspectCommand.h"
 
 int main(int argc, char** argv) {
@@ -9,6 +10,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     int exitCode = 0;
     ql::cli::addInspectCommand(app, exitCode);
+    ql::cli::addCompareCommand(app, exitCode);
     CLI11_PARSE(app, argc, argv);
     return exitCode;
 }

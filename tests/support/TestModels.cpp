@@ -51,14 +51,14 @@ std::vector<int64_t> quantizeSymmetric(const std::vector<float>& v, float scale,
 }  // namespace
 
 const std::vector<float>& convNetWeight1() {
-    static const std::vector<float> w = ramp(3 * 2 * 3 * 3, 0.05f, 0.037f);
+    static const std::vector<float> w = ramp(3 * 3 * 3 * 3, 0.05f, 0.037f);
     return w;
 }
 
 onnx::ModelProto makeConvNet() {
     ModelBuilder b;
-    b.input("x", {1, 2, 4, 4}).output("y", {1, 2, 4, 4});
-    b.floatInitializer("W1", {3, 2, 3, 3}, convNetWeight1());
+    b.input("x", {1, 3, 4, 4}).output("y", {1, 2, 4, 4});
+    b.floatInitializer("W1", {3, 3, 3, 3}, convNetWeight1());
     b.floatInitializer("B1", {3}, bias1());
     b.floatInitializer("W2", {2, 3, 1, 1}, weight2());
     b.floatInitializer("B2", {2}, bias2());
@@ -73,7 +73,7 @@ float convNetWeight1Scale() { return maxAbs(convNetWeight1()) / 127.0f; }
 onnx::ModelProto makeQdqConvNet(const QdqOptions& o) {
     ModelBuilder b;
     const bool ort = o.onnxRuntimeNames;
-    b.input("x", {1, 2, 4, 4}).output("y", {1, 2, 4, 4});
+    b.input("x", {1, 3, 4, 4}).output("y", {1, 2, 4, 4});
     int counter = 0;
     auto nodeName = [&](const std::string& ortName, const char* op) {
         return ort ? ortName : std::string(op) + "_" + std::to_string(counter++);
@@ -135,7 +135,7 @@ onnx::ModelProto makeQdqConvNet(const QdqOptions& o) {
     };
 
     const std::string x = activation("x", o.inputScale);
-    const auto [w1, w1Scales] = weight("W1", convNetWeight1(), {3, 2, 3, 3});
+    const auto [w1, w1Scales] = weight("W1", convNetWeight1(), {3, 3, 3, 3});
     const std::string b1 = bias("B1", bias1(), o.inputScale, w1Scales);
     setAttribute(b.node("Conv", {x, w1, b1}, {"c1"}, ort ? "conv1" : "Conv_0"), "pads", std::vector<int64_t>{1, 1, 1, 1});
     b.node("Relu", {"c1"}, {"r1"}, ort ? "relu1" : "Relu_1");

@@ -10,7 +10,7 @@
 
 namespace ql::test {
 
-// input "x" [1,2,4,4] -> Conv "conv1" (W1 [3,2,3,3], B1, pad 1) -> Relu "relu1"
+// input "x" [1,3,4,4] -> Conv "conv1" (W1 [3,3,3,3], B1, pad 1) -> Relu "relu1"
 //   -> Conv "conv2" (W2 [2,3,1,1], B2) -> output "y" [1,2,4,4]
 onnx::ModelProto makeConvNet();
 const std::vector<float>& convNetWeight1();

@@ -41,7 +41,7 @@ TEST(WeightComparison, MatchesAnIndependentComputation) {
     EXPECT_TRUE(w1.problem.empty()) << w1.problem;
     EXPECT_EQ(w1.fp32Name, "W1");
     EXPECT_EQ(w1.consumer, "conv1");
-    EXPECT_EQ(w1.shape, (std::vector<int64_t>{3, 2, 3, 3}));
+    EXPECT_EQ(w1.shape, (std::vector<int64_t>{3, 3, 3, 3}));
     EXPECT_NEAR(w1.overall.sqnrDb, expectedW1Sqnr(), 1e-3);  // float vs double rounding
     EXPECT_GT(w1.overall.cosine, 0.999);
     EXPECT_LE(w1.overall.maxAbsError, test::convNetWeight1Scale() / 2 + 1e-7);
@@ -50,8 +50,8 @@ TEST(WeightComparison, MatchesAnIndependentComputation) {
     EXPECT_GE(w1.worstChannel, 0);
     for (const auto& c : w1.perChannel)
         EXPECT_GE(c.sqnrDb, w1.perChannel[static_cast<size_t>(w1.worstChannel)].sqnrDb);
-    EXPECT_EQ(w1.histograms.reference.total(), 54u);
-    EXPECT_EQ(w1.histograms.quantized.total(), 54u);
+    EXPECT_EQ(w1.histograms.reference.total(), 81u);
+    EXPECT_EQ(w1.histograms.quantized.total(), 81u);
     EXPECT_EQ(w1.histograms.reference.lo, w1.histograms.quantized.lo);
 }
 

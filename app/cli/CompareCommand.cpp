@@ -1,0 +1,88 @@
+#include "CompareCommand.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "CliCommon.h"
+#include "PreprocessFlags.h"
+#include "ProgressBar.h"
+#include "report/CompareReport.h"
+#include "util/AtomicFile.h"
+
+namespace ql::cli {
+namespace {
+
+struct CompareOptions {
+    std::string fp32;
+    std::string quantized;
+    std::vector<std::string> images;
+    bool json = false;
+    bool histograms = false;
+    std::string csv;
+    std::string order = "worst";
+    size_t top = 30;
+    int threads = 0;
+    PreprocessFlags preprocess;
+};
+
+int runCompare(const CompareOptions& o) {
+    auto fp32 = loadModel(o.fp32);
+    if (!fp32)
+        return kExitError;
+    auto quant = loadModel(o.quantized);
+    if (!quant)
+        return kExitError;
+    auto images = collectImages(o.images);
+    if (!images) {
+        printError(images.errorMessage());
+        return kExitError;
+    }
+    ActivationOptions options;
+    options.session.intraOpThreads = o.threads;
+    auto pre = o.preprocess.resolve(fp32->model);
+    if (!pre)
+        return kExitError;
+    options.preprocess = *pre;
+    auto report = compareActivations(*fp32, *quant, *images, options, textProgress("comparing"));
+    if (!report) {
+        printError(report.errorMessage());
+        return kExitError;
+    }
+    const LayerOrder order = o.order == "topo" ? LayerOrder::Topological : LayerOrder::WorstFirst;
+    if (!o.csv.empty()) {
+        std::ostringstream csv;
+        writeActivationCsv(csv, *report, order);
+        if (auto st = writeFileAtomically(o.csv, csv.str(), {o.fp32, o.quantized}); !st) {
+            printError(st.errorMessage());
+            return kExitError;
+        }
+    }
+    if (o.json)
+        printJson(toJson(*report, order, o.histograms));
+    else
+        printActivationTable(std::cout, *report, order, o.top);
+    return 0;
+}
+
+}  // namespace
+
+void addCompareCommand(CLI::App& app, int& exitCode) {
+    auto o = std::make_shared<CompareOptions>();
+    auto* cmd = app.add_subcommand("compare", "Run the FP32 and the quantized model on images and report the error of "
+                                              "every quantized activation, worst first, and of the final outputs");
+    cmd->add_option("fp32", o->fp32, "FP32 model")->required()->check(CLI::ExistingFile);
+    cmd->add_option("quantized", o->quantized, "Quantized model (QDQ; dynamic and QOperator models get outputs only)")
+        ->required()->check(CLI::ExistingFile);
+    cmd->add_option("--images", o->images, "Image files and/or folders")->required()->expected(1, -1);
+    cmd->add_flag("--json", o->json, "Print JSON instead of the table");
+    cmd->add_flag("--histograms", o->histograms, "With --json: include the histograms");
+    cmd->add_option("--csv", o->csv, "Also write the table as CSV to this file");
+    cmd->add_option("--order", o->order, "Row order: worst (lowest SQNR first) or topo (graph order)")
+        ->check(CLI::IsMember({"worst", "topo"}));
+    cmd->add_option("--top", o->top, "Rows to print, 0 for all (text output)");
+    cmd->add_option("--threads", o->threads, "ONNX Runtime threads (0: one per core)");
+    o->preprocess.addTo(*cmd);
+    cmd->callback([o, &exitCode] { exitCode = runCompare(*o); });
+}
+
+}  // namespace ql::cli

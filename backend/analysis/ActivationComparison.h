@@ -1,0 +1,67 @@
+// Per-layer activation error: runs the FP32 and the quantized model on the same images and, for
+// every quantized activation, measures the rounding error of that tensor alone (before vs after
+// its Q/DQ pair in the quantized model) and the error accumulated through the graph (FP32 vs
+// after Q/DQ), like ONNX Runtime's qdq_loss_debug. Statistics stream over the images; no image's
+// tensors are kept.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "metrics/ErrorMetrics.h"
+#include "metrics/Histogram.h"
+#include "preprocess/ImagePreprocessor.h"
+#include "quant/AnalyzedModel.h"
+#include "runtime/InferenceSession.h"
+#include "util/Result.h"
+#include "util/TaskControl.h"
+
+namespace ql {
+
+struct ActivationOptions {
+    SessionOptions session;
+    PreprocessOptions preprocess;
+    int bins = kDefaultHistogramBins;
+};
+
+struct ActivationError {
+    std::string name;        // the quantized float tensor, as the quantized model names it
+    std::string fp32Name;    // its counterpart in the FP32 model
+    std::string producer;    // node computing it (quantized model)
+    std::string producerOp;
+    int order = 0;           // topological position of the producer
+    float scale = 0.0f;
+    int64_t zeroPoint = 0;
+    int quantizedType = 0;
+    double quantLo = 0.0;    // representable range: scale·(qmin − zp) .. scale·(qmax − zp)
+    double quantHi = 0.0;
+
+    ErrorMetrics rounding;     // this tensor's own Q/DQ error: before vs after rounding
+    ErrorMetrics accumulated;  // FP32 vs after Q/DQ: everything upstream included
+    double fp32Min = 0.0;
+    double fp32Max = 0.0;
+    double clippedFraction = 0.0;  // FP32 values outside the representable range
+    double rangeUsed = 0.0;        // part of the integer range the quantized values span
+    HistogramSet histograms;       // reference = FP32, quantized = after Q/DQ, error = quantized − FP32
+    std::string problem;           // why it could not be compared; metrics are empty then
+};
+
+struct OutputError {
+    std::string name;
+    ErrorMetrics metrics;
+};
+
+struct ActivationReport {
+    QuantFormat format = QuantFormat::QDQ;
+    size_t imageCount = 0;
+    std::vector<ActivationError> layers;   // topological order
+    std::vector<OutputError> outputs;      // the models' final outputs
+    std::vector<std::string> notes;        // what could not be compared, and why
+    double seconds = 0.0;
+};
+
+Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const AnalyzedModel& quantized,
+                                            const std::vector<std::string>& images, const ActivationOptions& options,
+                                            const TaskControl& control = {});
+
+}  // namespace ql

@@ -1,0 +1,80 @@
+// Turns an image file into a model input tensor, the same way for every analysis (activation
+// error, calibration, detection): letterbox or resize, channel order, scale, mean/std, NCHW.
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "util/Result.h"
+
+namespace cv {
+class Mat;
+}
+
+namespace ql {
+
+class OnnxModel;
+
+enum class ResizeMode {
+    Letterbox,         // keep aspect ratio, pad evenly on both sides (Ultralytics)
+    LetterboxTopLeft,  // keep aspect ratio, pad right and bottom only
+    Stretch,           // plain resize to the input size
+};
+
+struct PreprocessOptions {
+    int width = 640;
+    int height = 640;
+    ResizeMode resize = ResizeMode::Letterbox;
+    bool rgb = true;            // false keeps OpenCV's BGR order
+    float scale = 1.0f / 255.0f;
+    std::array<float, 3> mean{0.0f, 0.0f, 0.0f};  // subtracted after scaling, per channel
+    std::array<float, 3> stddev{1.0f, 1.0f, 1.0f};
+    int padValue = 114;
+
+    // Input size from the model's input shape or Ultralytics metadata; the rest as above.
+    static PreprocessOptions forModel(const OnnxModel& model);
+    std::string describe() const;  // one line, for reports and cache keys
+};
+
+Result<ResizeMode> parseResizeMode(const std::string& text);  // "letterbox", "topleft", "resize"
+
+// Maps boxes from the model input back to the original image.
+struct LetterboxTransform {
+    float scaleX = 1.0f;
+    float scaleY = 1.0f;
+    float padX = 0.0f;
+    float padY = 0.0f;
+    int originalWidth = 0;
+    int originalHeight = 0;
+
+    float toOriginalX(float x) const { return (x - padX) / scaleX; }
+    float toOriginalY(float y) const { return (y - padY) / scaleY; }
+};
+
+struct PreparedImage {
+    std::vector<float> tensor;              // 1x3xHxW
+    std::vector<int64_t> shape;
+    LetterboxTransform transform;
+};
+
+class ImagePreprocessor {
+public:
+    explicit ImagePreprocessor(PreprocessOptions options) : options_(std::move(options)) {}
+    const PreprocessOptions& options() const { return options_; }
+
+    // Reads any image OpenCV reads; grayscale, alpha and 16-bit images are converted.
+    Result<PreparedImage> prepare(const std::string& imagePath) const;
+    Result<PreparedImage> prepare(const cv::Mat& bgrImage) const;
+
+private:
+    PreprocessOptions options_;
+};
+
+// Image files in a folder (sorted), or the files given; errors for missing paths or no images.
+Result<std::vector<std::string>> collectImages(const std::vector<std::string>& pathsOrFolders);
+
+// Reads an image as 8-bit BGR, converting grayscale, alpha and 16-bit images.
+Result<cv::Mat> readImageBgr(const std::string& path);
+
+}  // namespace ql

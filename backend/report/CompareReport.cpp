@@ -1,0 +1,133 @@
+#include "report/CompareReport.h"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <sstream>
+
+#include "model/TensorData.h"
+#include "report/InspectReport.h"
+
+namespace ql {
+
+std::vector<const ActivationError*> orderLayers(const ActivationReport& report, LayerOrder order) {
+    std::vector<const ActivationError*> layers;
+    for (const auto& l : report.layers)
+        layers.push_back(&l);
+    if (order == LayerOrder::WorstFirst)
+        std::stable_sort(layers.begin(), layers.end(), [](const ActivationError* a, const ActivationError* b) {
+            const double sa = a->problem.empty() ? a->accumulated.sqnrDb : HUGE_VAL;
+            const double sb = b->problem.empty() ? b->accumulated.sqnrDb : HUGE_VAL;
+            return sa < sb;
+        });
+    return layers;
+}
+
+nlohmann::json toJson(const ActivationReport& report, LayerOrder order, bool withHistograms) {
+    nlohmann::json layers = nlohmann::json::array();
+    for (const ActivationError* l : orderLayers(report, order)) {
+        nlohmann::json j = {
+            {"name", l->name},
+            {"fp32_name", l->fp32Name},
+            {"producer", l->producer},
+            {"producer_op", l->producerOp},
+            {"order", l->order},
+            {"scale", l->scale},
+            {"zero_point", l->zeroPoint},
+            {"quantized_type", elementTypeName(l->quantizedType)},
+            {"quant_range", {l->quantLo, l->quantHi}},
+        };
+        if (!l->problem.empty()) {
+            j["problem"] = l->problem;
+        } else {
+            j["accumulated"] = toJson(l->accumulated);
+            j["rounding"] = toJson(l->rounding);
+            j["fp32_range"] = {l->fp32Min, l->fp32Max};
+            j["clipped_fraction"] = l->clippedFraction;
+            j["range_used"] = l->rangeUsed;
+            if (withHistograms)
+                j["histograms"] = {{"fp32", toJson(l->histograms.reference)},
+                                   {"quantized", toJson(l->histograms.quantized)},
+                                   {"error", toJson(l->histograms.error)}};
+        }
+        layers.push_back(std::move(j));
+    }
+    nlohmann::json outputs = nlohmann::json::array();
+    for (const auto& o : report.outputs)
+        outputs.push_back({{"name", o.name}, {"metrics", toJson(o.metrics)}});
+    return {{"format", formatName(report.format)},
+            {"images", report.imageCount},
+            {"seconds", report.seconds},
+            {"outputs", outputs},
+            {"layers", layers},
+            {"notes", report.notes}};
+}
+
+void printActivationTable(std::ostream& out, const ActivationReport& report, LayerOrder order, size_t limit) {
+    out << "Compared on " << report.imageCount << " image" << (report.imageCount == 1 ? "" : "s") << " in "
+        << std::fixed << std::setprecision(1) << report.seconds << " s\n";
+    for (const auto& n : report.notes)
+        out << "note: " << n << "\n";
+    out << "\nFinal outputs (FP32 vs quantized):\n";
+    for (const auto& o : report.outputs)
+        out << "  " << o.name << "  SQNR " << formatDb(o.metrics.sqnrDb) << " dB  cosine " << std::setprecision(6)
+            << o.metrics.cosine << "  max |err| " << std::setprecision(4) << o.metrics.maxAbsError << "\n";
+    if (report.layers.empty())
+        return;
+    const auto layers = orderLayers(report, order);
+    size_t width = 8;
+    for (const auto* l : layers)
+        width = std::max(width, l->name.size());
+    width = std::min<size_t>(width, 52);
+    out << "\nQuantized activations (" << report.layers.size() << "), "
+        << (order == LayerOrder::WorstFirst ? "worst first" : "in graph order")
+        << ". accum = FP32 vs Q/DQ output, round = this tensor's own rounding error\n";
+    out << std::left << std::setw(static_cast<int>(width)) << "tensor" << std::right << std::setw(10) << "op"
+        << std::setw(11) << "accum dB" << std::setw(11) << "round dB" << std::setw(10) << "cosine" << std::setw(11)
+        << "MSE" << std::setw(11) << "max|err|" << std::setw(8) << "clip%" << std::setw(8) << "used%" << "\n";
+    size_t shown = 0;
+    for (const auto* l : layers) {
+        if (limit && shown++ >= limit) {
+            out << "... " << layers.size() - limit << " more (use --top 0 for all)\n";
+            break;
+        }
+        const std::string name = l->name.size() > width ? "..." + l->name.substr(l->name.size() - width + 3) : l->name;
+        out << std::left << std::setw(static_cast<int>(width)) << name << std::right << std::setw(10)
+            << l->producerOp.substr(0, 9);
+        if (!l->problem.empty()) {
+            out << "  " << l->problem << "\n";
+            continue;
+        }
+        std::ostringstream row;
+        row << std::setw(11) << formatDb(l->accumulated.sqnrDb) << std::setw(11) << formatDb(l->rounding.sqnrDb)
+            << std::fixed << std::setprecision(5) << std::setw(10) << l->accumulated.cosine << std::scientific
+            << std::setprecision(2) << std::setw(11) << l->accumulated.mse << std::setw(11) << l->accumulated.maxAbsError
+            << std::fixed << std::setprecision(2) << std::setw(8) << 100.0 * l->clippedFraction << std::setprecision(1)
+            << std::setw(8) << 100.0 * l->rangeUsed;
+        out << row.str() << "\n";
+    }
+}
+
+void writeActivationCsv(std::ostream& out, const ActivationReport& report, LayerOrder order) {
+    auto quote = [](const std::string& s) {
+        std::string q = "\"";
+        for (char c : s)
+            q += c == '"' ? std::string("\"\"") : std::string(1, c);
+        return q + "\"";
+    };
+    out << "tensor,fp32_tensor,producer,op,order,scale,zero_point,accumulated_sqnr_db,rounding_sqnr_db,cosine,mse,"
+           "max_abs_error,fp32_min,fp32_max,quant_min,quant_max,clipped_fraction,range_used,problem\n";
+    out << std::setprecision(9);
+    for (const auto* l : orderLayers(report, order)) {
+        out << quote(l->name) << ',' << quote(l->fp32Name) << ',' << quote(l->producer) << ',' << l->producerOp << ','
+            << l->order << ',' << l->scale << ',' << l->zeroPoint << ',';
+        if (l->problem.empty())
+            out << formatDb(l->accumulated.sqnrDb) << ',' << formatDb(l->rounding.sqnrDb) << ',' << l->accumulated.cosine
+                << ',' << l->accumulated.mse << ',' << l->accumulated.maxAbsError << ',' << l->fp32Min << ',' << l->fp32Max
+                << ',' << l->quantLo << ',' << l->quantHi << ',' << l->clippedFraction << ',' << l->rangeUsed << ",\n";
+        else
+            out << ",,,,,,," << l->quantLo << ',' << l->quantHi << ",,," << quote(l->problem) << "\n";
+    }
+}
+
+}  // namespace ql

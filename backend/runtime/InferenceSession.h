@@ -1,0 +1,90 @@
+// An ONNX Runtime inference session (CPU) with errors as values: every model, FP32 and quantized,
+// runs through this class.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/Result.h"
+
+namespace Ort {
+struct Session;
+struct Value;
+}  // namespace Ort
+
+namespace ql {
+
+struct SessionOptions {
+    int intraOpThreads = 0;     // 0: ONNX Runtime's default (one per physical core)
+    bool optimize = true;       // ORT_ENABLE_ALL; false keeps the graph as written
+};
+
+// A float input tensor in NCHW (or any) layout.
+struct InputTensor {
+    std::string name;
+    std::vector<int64_t> shape;
+    const float* data = nullptr;
+    size_t size = 0;
+};
+
+// A view of one output; valid as long as the RunOutputs it came from.
+struct TensorView {
+    const float* data = nullptr;  // null when the output is not float
+    size_t size = 0;
+    std::vector<int64_t> shape;
+    int elementType = 0;
+};
+
+class RunOutputs {
+public:
+    RunOutputs();
+    RunOutputs(RunOutputs&&) noexcept;
+    RunOutputs& operator=(RunOutputs&&) noexcept;
+    ~RunOutputs();
+
+    const std::vector<std::string>& names() const { return names_; }
+    const TensorView& view(size_t index) const { return views_.at(index); }
+    const TensorView* find(const std::string& name) const;
+
+private:
+    friend class InferenceSession;
+    std::vector<std::string> names_;
+    std::vector<TensorView> views_;
+    std::vector<Ort::Value> values_;
+};
+
+struct TensorSpec {
+    std::string name;
+    std::vector<int64_t> shape;  // -1 for dynamic dimensions
+    int elementType = 0;
+};
+
+class InferenceSession {
+public:
+    static Result<InferenceSession> fromFile(const std::string& path, const SessionOptions& options = {});
+    static Result<InferenceSession> fromBytes(std::string_view modelBytes, const std::string& displayName,
+                                        const SessionOptions& options = {});
+    InferenceSession(InferenceSession&&) noexcept;
+    InferenceSession& operator=(InferenceSession&&) noexcept;
+    ~InferenceSession();
+
+    const std::vector<TensorSpec>& inputs() const { return inputs_; }
+    const std::vector<TensorSpec>& outputs() const { return outputs_; }
+
+    // Runs with the given inputs; `outputNames` empty means all outputs.
+    Result<RunOutputs> run(const std::vector<InputTensor>& inputs, const std::vector<std::string>& outputNames = {});
+
+private:
+    InferenceSession() = default;
+    std::unique_ptr<Ort::Session> session_;
+    std::string displayName_;
+    std::vector<TensorSpec> inputs_;
+    std::vector<TensorSpec> outputs_;
+};
+
+std::string onnxRuntimeVersion();
+
+}  // namespace ql

@@ -1,0 +1,75 @@
+#include <gtest/gtest.h>
+
+#include "model/ModelBuilder.h"
+#include "model/OnnxModel.h"
+#include "runtime/ActivationCapture.h"
+#include "runtime/InferenceSession.h"
+#include "support/TestModels.h"
+
+namespace ql {
+namespace {
+
+std::string reluNegBytes() {
+    ModelBuilder b;
+    b.input("x", {1, 4}).output("y", {1, 4});
+    b.node("Relu", {"x"}, {"r"}, "relu");
+    b.node("Neg", {"r"}, {"y"}, "neg");
+    return b.build().SerializeAsString();
+}
+
+TEST(InferenceSession, RunsAModelFromMemory) {
+    auto session = InferenceSession::fromBytes(reluNegBytes(), "relu-neg");
+    ASSERT_TRUE(session) << session.errorMessage();
+    ASSERT_EQ(session->inputs().size(), 1u);
+    EXPECT_EQ(session->inputs()[0].name, "x");
+    EXPECT_EQ(session->inputs()[0].shape, (std::vector<int64_t>{1, 4}));
+    const std::vector<float> x{-1.0f, 2.0f, -3.0f, 4.0f};
+    auto out = session->run({{"x", {1, 4}, x.data(), x.size()}});
+    ASSERT_TRUE(out) << out.errorMessage();
+    const TensorView& y = out->view(0);
+    ASSERT_NE(y.data, nullptr);
+    EXPECT_EQ(std::vector<float>(y.data, y.data + y.size), (std::vector<float>{0.0f, -2.0f, 0.0f, -4.0f}));
+}
+
+TEST(InferenceSession, CorruptModelIsAnError) {
+    auto session = InferenceSession::fromBytes("definitely not onnx", "junk");
+    ASSERT_FALSE(session);
+    EXPECT_NE(session.errorMessage().find("junk"), std::string::npos) << session.errorMessage();
+}
+
+TEST(InferenceSession, WrongInputShapeIsAnError) {
+    auto session = InferenceSession::fromBytes(reluNegBytes(), "relu-neg");
+    const std::vector<float> x(3, 1.0f);
+    auto out = session->run({{"x", {1, 3}, x.data(), x.size()}});
+    ASSERT_FALSE(out);
+    EXPECT_NE(out.errorMessage().find("running relu-neg"), std::string::npos) << out.errorMessage();
+}
+
+TEST(ActivationCapture, ExposesIntermediateTensorsWithoutTouchingTheModel) {
+    ModelBuilder b;
+    b.input("x", {1, 4}).output("y", {1, 4});
+    b.node("Relu", {"x"}, {"r"}, "relu");
+    b.node("Neg", {"r"}, {"y"}, "neg");
+    auto model = OnnxModel::fromProto(b.build(), "m");
+    ASSERT_TRUE(model);
+    auto capture = CaptureSession::create(*model, {"r", "y"}, {});
+    ASSERT_TRUE(capture) << capture.errorMessage();
+    EXPECT_EQ(capture->outputNames, (std::vector<std::string>{"y", "r"}));
+    EXPECT_EQ(model->proto().graph().output_size(), 1);  // the original is unchanged
+    const std::vector<float> x{-1.0f, 2.0f, -3.0f, 4.0f};
+    auto out = capture->session.run({{"x", {1, 4}, x.data(), x.size()}}, capture->outputNames);
+    ASSERT_TRUE(out);
+    const TensorView* r = out->find("r");
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(std::vector<float>(r->data, r->data + r->size), (std::vector<float>{0.0f, 2.0f, 0.0f, 4.0f}));
+}
+
+TEST(ActivationCapture, UnknownTensorIsAClearError) {
+    auto model = OnnxModel::fromProto(test::makeConvNet(), "convnet");
+    auto capture = CaptureSession::create(*model, {"no_such_tensor"}, {});
+    ASSERT_FALSE(capture);
+    EXPECT_NE(capture.errorMessage().find("no_such_tensor"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ql
