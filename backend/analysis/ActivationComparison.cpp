@@ -6,18 +6,26 @@
 
 #include "quant/ModelPairing.h"
 #include "runtime/ActivationCapture.h"
+#include "util/Parallel.h"
 
 namespace ql {
 namespace {
+
+// Histograms of activations sample this many evenly spaced values per tensor and image; the
+// metrics and the clipping count use every value.
+constexpr size_t kHistogramSamples = 16384;
 
 // Running statistics of one quantized activation over all images.
 struct LayerAccumulator {
     size_t index = 0;          // into the report's layers
     std::string pre, post, fp32;
+    size_t preOutput = 0, postOutput = 0, fp32Output = 0;  // positions in the sessions' outputs
+    bool preIsInput = false;   // the graph input itself is quantized: read it from the input tensor
+    bool fp32IsInput = false;
     ErrorAccumulator rounding, accumulated;
     double fp32Min = HUGE_VAL, fp32Max = -HUGE_VAL, postMin = HUGE_VAL, postMax = -HUGE_VAL;
+    uint64_t clipped = 0, total = 0;
     bool histogramsReady = false;
-    std::vector<float> error;  // scratch, reused between images
 };
 
 void accumulate(LayerAccumulator& acc, ActivationError& layer, const TensorView& pre, const TensorView& post,
@@ -31,34 +39,67 @@ void accumulate(LayerAccumulator& acc, ActivationError& layer, const TensorView&
         return;
     }
     const size_t n = post.size;
-    acc.rounding.add(pre.data, post.data, n);
-    acc.accumulated.add(fp32.data, post.data, n);
-    acc.error.resize(n);
-    float maxAbs = 0.0f;
-    for (size_t i = 0; i < n; ++i) {
-        const float f = fp32.data[i];
-        const float p = post.data[i];
-        acc.fp32Min = std::min<double>(acc.fp32Min, f);
-        acc.fp32Max = std::max<double>(acc.fp32Max, f);
-        acc.postMin = std::min<double>(acc.postMin, p);
-        acc.postMax = std::max<double>(acc.postMax, p);
-        acc.error[i] = p - f;
-        maxAbs = std::max(maxAbs, std::fabs(acc.error[i]));
+    const float* f = fp32.data;
+    const float* p = post.data;
+    const float* q = pre.data;
+
+    // Representable range, half a step either side: FP32 values beyond it are clipped.
+    const float half = layer.scale / 2.0f;
+    const float lo = static_cast<float>(layer.quantLo) - half;
+    const float hi = static_cast<float>(layer.quantHi) + half;
+    // One pass over the three tensors for both errors, the ranges and the clipping count: this
+    // loop is the analysis' hot path. Float partial sums per block vectorise; totals are double.
+    constexpr size_t kBlock = 4096;
+    float fMin = HUGE_VALF, fMax = -HUGE_VALF, pMin = HUGE_VALF, pMax = -HUGE_VALF;
+    for (size_t start = 0; start < n; start += kBlock) {
+        const size_t end = std::min(n, start + kBlock);
+        float f2 = 0, p2 = 0, q2 = 0, fp = 0, qp = 0, dfp2 = 0, dqp2 = 0, maxFp = 0, maxQp = 0;
+        uint64_t clipped = 0;
+#pragma omp simd reduction(+ : f2, p2, q2, fp, qp, dfp2, dqp2, clipped) reduction(max : maxFp, maxQp, fMax, pMax) \
+    reduction(min : fMin, pMin)
+        for (size_t i = start; i < end; ++i) {
+            const float fv = f[i], pv = p[i], qv = q[i];
+            const float dfp = fv - pv, dqp = qv - pv;
+            f2 += fv * fv;
+            p2 += pv * pv;
+            q2 += qv * qv;
+            fp += fv * pv;
+            qp += qv * pv;
+            dfp2 += dfp * dfp;
+            dqp2 += dqp * dqp;
+            maxFp = std::max(maxFp, std::fabs(dfp));
+            maxQp = std::max(maxQp, std::fabs(dqp));
+            fMin = std::min(fMin, fv);
+            fMax = std::max(fMax, fv);
+            pMin = std::min(pMin, pv);
+            pMax = std::max(pMax, pv);
+            clipped += (fv < lo) | (fv > hi);
+        }
+        acc.accumulated.addSums(f2, p2, fp, dfp2, maxFp, end - start);
+        acc.rounding.addSums(q2, p2, qp, dqp2, maxQp, end - start);
+        acc.clipped += clipped;
     }
+    acc.fp32Min = std::min<double>(acc.fp32Min, fMin);
+    acc.fp32Max = std::max<double>(acc.fp32Max, fMax);
+    acc.postMin = std::min<double>(acc.postMin, pMin);
+    acc.postMax = std::max<double>(acc.postMax, pMax);
+    acc.total += n;
+
     if (!acc.histogramsReady) {
-        // Ranges are fixed from the first image so that histograms stream; the value range is
-        // what the quantized tensor can represent (half a step either side), so FP32 values
-        // outside it are exactly the clipped ones.
-        const double half = layer.scale / 2.0;
-        layer.histograms.reference = Histogram(layer.quantLo - half, layer.quantHi + half, bins);
-        layer.histograms.quantized = Histogram(layer.quantLo - half, layer.quantHi + half, bins);
-        const double errorRange = std::max<double>(1.5 * maxAbs, 4.0 * layer.scale);
+        // Ranges are fixed on the first image so that histograms stream.
+        layer.histograms.reference = Histogram(lo, hi, bins);
+        layer.histograms.quantized = Histogram(lo, hi, bins);
+        const double errorRange = std::max(1.5 * acc.accumulated.result().maxAbsError, 4.0 * layer.scale);
         layer.histograms.error = Histogram(-errorRange, errorRange, bins);
         acc.histogramsReady = true;
     }
-    layer.histograms.reference.add(fp32.data, n);
-    layer.histograms.quantized.add(post.data, n);
-    layer.histograms.error.add(acc.error.data(), n);
+    const size_t stride = std::max<size_t>(1, n / kHistogramSamples);
+    layer.histograms.reference.addStrided(f, n, stride);
+    layer.histograms.quantized.addStrided(p, n, stride);
+    for (size_t i = 0; i < n; i += stride) {
+        const float e = p[i] - f[i];
+        layer.histograms.error.add(&e, 1);
+    }
 }
 
 void finish(const LayerAccumulator& acc, ActivationError& layer) {
@@ -68,9 +109,7 @@ void finish(const LayerAccumulator& acc, ActivationError& layer) {
     layer.accumulated = acc.accumulated.result();
     layer.fp32Min = acc.fp32Min;
     layer.fp32Max = acc.fp32Max;
-    const Histogram& h = layer.histograms.reference;
-    const uint64_t total = h.total();
-    layer.clippedFraction = total ? static_cast<double>(h.underflow + h.overflow) / static_cast<double>(total) : 0.0;
+    layer.clippedFraction = acc.total ? static_cast<double>(acc.clipped) / static_cast<double>(acc.total) : 0.0;
     const double span = layer.quantHi - layer.quantLo;
     layer.rangeUsed = span > 0 ? std::clamp((acc.postMax - acc.postMin) / span, 0.0, 1.0) : 0.0;
 }
@@ -115,9 +154,6 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
         auto pairing = ModelPairing::match(fg, qg, quant.qdq);
         if (!pairing)
             return pairing.error();
-        std::vector<int> position(static_cast<size_t>(qg.nodeCount()), 0);
-        for (size_t k = 0; k < qg.topologicalOrder().size(); ++k)
-            position[static_cast<size_t>(qg.topologicalOrder()[k])] = static_cast<int>(k);
         for (const auto& t : quant.qdq.tensors) {
             if (t.kind != QuantizedKind::Activation || t.quantizeNodes.empty())
                 continue;
@@ -127,7 +163,7 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
             const int producer = qg.producer(t.floatName);
             layer.producer = producer >= 0 ? qg.label(producer) : t.floatName + " (graph input)";
             layer.producerOp = producer >= 0 ? qg.node(producer).opType : "Input";
-            layer.order = producer >= 0 ? position[static_cast<size_t>(producer)] : -1;
+            layer.order = producer >= 0 ? qg.topologicalPosition(producer) : -1;
             layer.scale = t.params.scales.front();
             layer.zeroPoint = t.params.zeroPoints.front();
             layer.quantizedType = t.params.elementType;
@@ -160,6 +196,16 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
     auto quantSession = CaptureSession::create(quant.model, quantTensors, options.session);
     if (!quantSession)
         return quantSession.error();
+    auto outputIndex = [](const std::vector<std::string>& names, const std::string& name) {
+        return static_cast<size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+    };
+    for (auto& acc : accs) {
+        acc.preOutput = outputIndex(quantSession->outputNames, acc.pre);
+        acc.postOutput = outputIndex(quantSession->outputNames, acc.post);
+        acc.fp32Output = outputIndex(fp32Session->outputNames, acc.fp32);
+        acc.preIsInput = qg.producer(acc.pre) < 0;
+        acc.fp32IsInput = fg.producer(acc.fp32) < 0;
+    }
     const std::string inputName = fg.inputs().empty() ? std::string() : fg.inputs().front();
     const std::string quantInputName = qg.inputs().empty() ? std::string() : qg.inputs().front();
     if (fg.inputs().size() != 1 || qg.inputs().size() != 1)
@@ -174,26 +220,29 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
         auto prepared = preprocessor.prepare(images[i]);
         if (!prepared)
             return prepared.error();
-        auto fp32Run = fp32Session->session.run({{inputName, prepared->shape, prepared->tensor.data(), prepared->tensor.size()}},
+        auto fp32Run = fp32Session->session.runReusingOutputs({{inputName, prepared->shape, prepared->tensor.data(), prepared->tensor.size()}},
                                                 fp32Session->outputNames);
         if (!fp32Run)
             return fp32Run.error();
-        auto quantRun = quantSession->session.run({{quantInputName, prepared->shape, prepared->tensor.data(), prepared->tensor.size()}},
+        auto quantRun = quantSession->session.runReusingOutputs({{quantInputName, prepared->shape, prepared->tensor.data(), prepared->tensor.size()}},
                                                   quantSession->outputNames);
         if (!quantRun)
             return quantRun.error();
         for (size_t k = 0; k < outputAccs.size(); ++k) {
-            const TensorView& f = fp32Run->view(k);
-            const TensorView& q = quantRun->view(k);
+            const TensorView& f = (*fp32Run)->view(k);
+            const TensorView& q = (*quantRun)->view(k);
             if (f.data && q.data && f.size == q.size)
                 outputAccs[k].add(f.data, q.data, f.size);
         }
-        for (auto& acc : accs) {
+        const TensorView input{prepared->tensor.data(), prepared->tensor.size(), prepared->shape, onnx::TensorProto::FLOAT};
+        parallelFor(accs.size(), [&](size_t k) {
+            LayerAccumulator& acc = accs[k];
             ActivationError& layer = report.layers[acc.index];
-            if (!layer.problem.empty())
-                continue;
-            accumulate(acc, layer, *quantRun->find(acc.pre), *quantRun->find(acc.post), *fp32Run->find(acc.fp32), options.bins);
-        }
+            if (layer.problem.empty())
+                accumulate(acc, layer, acc.preIsInput ? input : (*quantRun)->view(acc.preOutput),
+                           (*quantRun)->view(acc.postOutput), acc.fp32IsInput ? input : (*fp32Run)->view(acc.fp32Output),
+                           options.bins);
+        });
     }
     control.report(images.size(), images.size());
     for (const auto& acc : accs)

@@ -7,23 +7,34 @@
 namespace ql {
 
 void ErrorAccumulator::add(const float* reference, const float* test, size_t n) {
-    double r2 = 0, t2 = 0, dot = 0, d2 = 0, maxAbs = maxAbs_;
-    for (size_t i = 0; i < n; ++i) {
-        const double x = reference[i];
-        const double y = test[i];
-        const double d = x - y;
-        r2 += x * x;
-        t2 += y * y;
-        dot += x * y;
-        d2 += d * d;
-        maxAbs = std::max(maxAbs, std::fabs(d));
+    // Float partial sums over short blocks vectorise (the loop is the hot path of activation
+    // analysis); the blocks' sums are added in double, which keeps the totals accurate.
+    constexpr size_t kBlock = 4096;
+    for (size_t start = 0; start < n; start += kBlock) {
+        const size_t end = std::min(n, start + kBlock);
+        float r2 = 0, t2 = 0, dot = 0, d2 = 0, maxAbs = 0;
+#pragma omp simd reduction(+ : r2, t2, dot, d2) reduction(max : maxAbs)
+        for (size_t i = start; i < end; ++i) {
+            const float x = reference[i];
+            const float y = test[i];
+            const float d = x - y;
+            r2 += x * x;
+            t2 += y * y;
+            dot += x * y;
+            d2 += d * d;
+            maxAbs = std::max(maxAbs, std::fabs(d));
+        }
+        addSums(r2, t2, dot, d2, maxAbs, end - start);
     }
-    sumRef2_ += r2;
-    sumTest2_ += t2;
-    sumDot_ += dot;
-    sumDiff2_ += d2;
-    maxAbs_ = maxAbs;
-    count_ += n;
+}
+
+void ErrorAccumulator::addSums(double sumRef2, double sumTest2, double sumDot, double sumDiff2, double maxAbs, uint64_t count) {
+    sumRef2_ += sumRef2;
+    sumTest2_ += sumTest2;
+    sumDot_ += sumDot;
+    sumDiff2_ += sumDiff2;
+    maxAbs_ = std::max(maxAbs_, maxAbs);
+    count_ += count;
 }
 
 void ErrorAccumulator::add(const std::vector<float>& reference, const std::vector<float>& test) {

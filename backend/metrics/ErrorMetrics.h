@@ -22,6 +22,8 @@ public:
     void add(const float* reference, const float* test, size_t n);
     void add(const std::vector<float>& reference, const std::vector<float>& test);
     void merge(const ErrorAccumulator& other);
+    // Adds sums a caller computed itself (a fused loop over several tensors at once).
+    void addSums(double sumRef2, double sumTest2, double sumDot, double sumDiff2, double maxAbs, uint64_t count);
     ErrorMetrics result() const;
     uint64_t count() const { return count_; }
 

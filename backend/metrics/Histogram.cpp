@@ -15,10 +15,12 @@ Histogram::Histogram(double lo_, double hi_, int bins)
     }
 }
 
-void Histogram::add(const float* values, size_t n) {
+void Histogram::add(const float* values, size_t n) { addStrided(values, n, 1); }
+
+void Histogram::addStrided(const float* values, size_t n, size_t stride) {
     const double scale = static_cast<double>(counts.size()) / (hi - lo);
     const size_t last = counts.size() - 1;
-    for (size_t i = 0; i < n; ++i) {
+    for (size_t i = 0; i < n; i += stride) {
         const double v = values[i];
         if (!(v >= lo)) {  // NaN lands here too
             ++underflow;

@@ -17,6 +17,8 @@ struct Histogram {
     Histogram() = default;
     Histogram(double lo, double hi, int bins);
     void add(const float* values, size_t n);
+    // Every `stride`-th value: a cheap, faithful picture of a very large tensor's distribution.
+    void addStrided(const float* values, size_t n, size_t stride);
     void add(const std::vector<float>& values) { add(values.data(), values.size()); }
     double binWidth() const { return counts.empty() ? 0.0 : (hi - lo) / static_cast<double>(counts.size()); }
     double binCenter(size_t bin) const { return lo + (static_cast<double>(bin) + 0.5) * binWidth(); }

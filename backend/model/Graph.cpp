@@ -147,6 +147,9 @@ Status Graph::computeTopologicalOrder() {
             if (missing[static_cast<size_t>(n.index)] > 0)
                 return Error{"the graph has a cycle through " + label(n.index) + " (" + n.opType + ")"};
     }
+    topoPosition_.assign(nodes_.size(), 0);
+    for (size_t k = 0; k < topoOrder_.size(); ++k)
+        topoPosition_[static_cast<size_t>(topoOrder_[k])] = static_cast<int>(k);
     return Ok{};
 }
 

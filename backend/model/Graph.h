@@ -53,6 +53,7 @@ public:
     bool isGraphOutput(const std::string& tensor) const;
 
     const std::vector<int>& topologicalOrder() const { return topoOrder_; }
+    int topologicalPosition(int node) const { return topoPosition_.at(static_cast<size_t>(node)); }
     const TensorInfo* tensorInfo(const std::string& tensor) const;
     std::map<std::string, int> opCounts() const;
 
@@ -72,6 +73,7 @@ private:
     std::vector<std::string> inputs_;
     std::vector<std::string> outputs_;
     std::vector<int> topoOrder_;
+    std::vector<int> topoPosition_;  // inverse of topoOrder_
     std::vector<std::string> warnings_;
 };
 

@@ -42,9 +42,6 @@ std::vector<float> dequantizedConstant(const Graph& quant, const QuantizedTensor
 std::vector<WeightError> compareWeights(const Graph& fp32, const Graph& quant, const QdqStructure& qdq,
                                         const ModelPairing& pairing, int bins) {
     std::vector<WeightError> result;
-    std::vector<int> position(static_cast<size_t>(quant.nodeCount()), 0);
-    for (size_t k = 0; k < quant.topologicalOrder().size(); ++k)
-        position[static_cast<size_t>(quant.topologicalOrder()[k])] = static_cast<int>(k);
     std::vector<int> order;  // topological position of the first consumer, to sort by
     for (const auto& t : qdq.tensors) {
         if (t.kind == QuantizedKind::Activation)
@@ -59,7 +56,7 @@ std::vector<WeightError> compareWeights(const Graph& fp32, const Graph& quant, c
             w.consumer = quant.label(c.index);
             w.consumerOp = c.opType;
         }
-        order.push_back(t.consumers.empty() ? quant.nodeCount() : position[static_cast<size_t>(t.consumers.front())]);
+        order.push_back(t.consumers.empty() ? quant.nodeCount() : quant.topologicalPosition(t.consumers.front()));
         w.fp32Name = pairing.fp32TensorFor(t.floatName);
         const onnx::TensorProto* reference = w.fp32Name.empty() ? nullptr : fp32.initializer(w.fp32Name);
         if (!reference) {

@@ -40,6 +40,9 @@ Result<CaptureSession> CaptureSession::create(const OnnxModel& model, const std:
     for (const auto& out : model.graph().outputs())
         if (seen.insert(out).second)
             names.push_back(out);
+    // Graph inputs are the caller's own data; ONNX Runtime does not write them into bound outputs.
+    for (const auto& in : model.graph().inputs())
+        seen.insert(in);
     for (const auto& t : tensors)
         if (seen.insert(t).second)
             names.push_back(t);

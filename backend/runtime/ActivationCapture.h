@@ -16,7 +16,7 @@ Result<std::string> instrumentModel(const OnnxModel& model, const std::vector<st
 // A session over the instrumented copy, with the list of names to ask for when running it.
 struct CaptureSession {
     InferenceSession session;
-    std::vector<std::string> outputNames;  // graph outputs first, then the captured tensors
+    std::vector<std::string> outputNames;  // graph outputs first, then the captured tensors, graph inputs left out
 
     static Result<CaptureSession> create(const OnnxModel& model, const std::vector<std::string>& tensors,
                                          const SessionOptions& options);

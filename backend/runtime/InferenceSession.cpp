@@ -114,6 +114,31 @@ Result<RunOutputs> InferenceSession::run(const std::vector<InputTensor>& inputs,
     });
 }
 
+Result<const RunOutputs*> InferenceSession::runReusingOutputs(const std::vector<InputTensor>& inputs,
+                                                              const std::vector<std::string>& outputNames) {
+    if (!reused_ || reused_->names_ != outputNames) {
+        auto first = run(inputs, outputNames);
+        if (!first)
+            return first.error();
+        reused_ = std::make_unique<RunOutputs>(std::move(first).value());
+        return reused_.get();
+    }
+    return catchErrors("running " + displayName_, [&]() -> Result<const RunOutputs*> {
+        const Ort::MemoryInfo memory = Ort::MemoryInfo::CreateCpu(OrtArenaAllocator, OrtMemTypeDefault);
+        Ort::IoBinding binding(*session_);
+        std::vector<Ort::Value> inputValues;
+        for (const auto& in : inputs) {
+            inputValues.push_back(Ort::Value::CreateTensor<float>(memory, const_cast<float*>(in.data), in.size,
+                                                                  in.shape.data(), in.shape.size()));
+            binding.BindInput(in.name.c_str(), inputValues.back());
+        }
+        for (size_t i = 0; i < reused_->names_.size(); ++i)
+            binding.BindOutput(reused_->names_[i].c_str(), reused_->values_[i]);
+        session_->Run(Ort::RunOptions{nullptr}, binding);
+        return reused_.get();
+    });
+}
+
 std::string onnxRuntimeVersion() { return Ort::GetVersionString(); }
 
 }  // namespace ql

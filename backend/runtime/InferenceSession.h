@@ -77,12 +77,19 @@ public:
     // Runs with the given inputs; `outputNames` empty means all outputs.
     Result<RunOutputs> run(const std::vector<InputTensor>& inputs, const std::vector<std::string>& outputNames = {});
 
+    // The same, for many runs with same-shaped inputs: outputs are written into buffers the
+    // session keeps from its first run, so hundreds of captured tensors cost no allocation (and
+    // no page faults) per run. The views stay valid until the next call.
+    Result<const RunOutputs*> runReusingOutputs(const std::vector<InputTensor>& inputs,
+                                                const std::vector<std::string>& outputNames);
+
 private:
     InferenceSession() = default;
     std::unique_ptr<Ort::Session> session_;
     std::string displayName_;
     std::vector<TensorSpec> inputs_;
     std::vector<TensorSpec> outputs_;
+    std::unique_ptr<RunOutputs> reused_;  // runReusingOutputs' buffers
 };
 
 std::string onnxRuntimeVersion();

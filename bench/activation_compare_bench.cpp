@@ -1,0 +1,57 @@
+// Activation analysis speed and memory against plain ONNX Runtime, yolov8n at 640x640.
+// Target: analysis time per image at most 2x (FP32 run + quantized run); peak memory for 100
+// images under 2 GB. Usage: activation_compare_bench [images=100]
+#include <iostream>
+
+#include "BenchCommon.h"
+#include "analysis/ActivationComparison.h"
+
+using namespace ql;
+
+int main(int argc, char** argv) {
+    const size_t count = argc > 1 ? std::stoul(argv[1]) : 100;
+    const auto shared = bench::sharedDir();
+    if (!shared) {
+        std::cout << "skipped: ../shared not found\n";
+        return 0;
+    }
+    auto fp32 = AnalyzedModel::load(*shared + "/models/yolov8n_fp32.onnx");
+    auto quant = AnalyzedModel::load(*shared + "/models/yolov8n_qdq_static.onnx");
+    if (!fp32 || !quant) {
+        std::cerr << (fp32 ? quant.errorMessage() : fp32.errorMessage()) << "\n";
+        return 1;
+    }
+    const auto images = bench::cocoImages(*shared, count);
+    ActivationOptions options;
+    options.preprocess = PreprocessOptions::forModel(fp32->model);
+
+    // Plain ONNX Runtime: both models on every image, preprocessing included as in the analysis.
+    auto plainFp32 = InferenceSession::fromFile(fp32->model.path());
+    auto plainQuant = InferenceSession::fromFile(quant->model.path());
+    const ImagePreprocessor pre(options.preprocess);
+    auto runBoth = [&](const std::string& image) {
+        auto p = pre.prepare(image);
+        const InputTensor in{"images", p->shape, p->tensor.data(), p->tensor.size()};
+        (void)plainFp32->run({in});
+        (void)plainQuant->run({in});
+    };
+    runBoth(images.front());  // warm-up
+    auto start = std::chrono::steady_clock::now();
+    for (const auto& image : images)
+        runBoth(image);
+    const double plain = bench::secondsSince(start) / static_cast<double>(images.size());
+
+    start = std::chrono::steady_clock::now();
+    auto report = compareActivations(*fp32, *quant, images, options);
+    const double analysis = bench::secondsSince(start) / static_cast<double>(images.size());
+    if (!report) {
+        std::cerr << report.errorMessage() << "\n";
+        return 1;
+    }
+    std::printf("activation analysis, yolov8n 640x640, %zu images, %zu activations\n", images.size(), report->layers.size());
+    std::printf("  plain ONNX Runtime FP32 + quantized: %7.1f ms/image\n", plain * 1000);
+    std::printf("  QuantLens analysis:                  %7.1f ms/image (sessions and instrumentation included)\n", analysis * 1000);
+    std::printf("  ratio: %.2fx (target <= 2.0)\n", analysis / plain);
+    std::printf("  peak memory: %.0f MiB (target < 2048 for 100 images)\n", bench::peakRssMiB());
+    return 0;
+}
