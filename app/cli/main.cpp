@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "CompareCommand.h"
+#include "DetectCommands.h"
 #include "InspectCommand.h"
 
 int main(int argc, char** argv) {
@@ -11,6 +12,8 @@ int main(int argc, char** argv) {
     int exitCode = 0;
     ql::cli::addInspectCommand(app, exitCode);
     ql::cli::addCompareCommand(app, exitCode);
+    ql::cli::addDetectCommand(app, exitCode);
+    ql::cli::addEvalCommand(app, exitCode);
     CLI11_PARSE(app, argc, argv);
     return exitCode;
 }

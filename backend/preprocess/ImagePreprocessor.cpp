@@ -147,7 +147,7 @@ Result<std::vector<std::string>> collectImages(const std::vector<std::string>& p
         std::error_code ec;
         if (fs::is_directory(p, ec)) {
             std::vector<std::string> found;
-            for (const auto& e : fs::directory_iterator(p, ec)) {
+            for (const auto& e : fs::recursive_directory_iterator(p, ec)) {
                 std::string ext = e.path().extension().string();
                 std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return std::tolower(ch); });
                 if (e.is_regular_file() && std::find(extensions.begin(), extensions.end(), ext) != extensions.end())

@@ -71,7 +71,7 @@ private:
     PreprocessOptions options_;
 };
 
-// Image files in a folder (sorted), or the files given; errors for missing paths or no images.
+// Image files in folders (recursively, sorted) and the files given; errors for missing paths or no images.
 Result<std::vector<std::string>> collectImages(const std::vector<std::string>& pathsOrFolders);
 
 // Reads an image as 8-bit BGR, converting grayscale, alpha and 16-bit images.

@@ -1,0 +1,231 @@
+#include "DetectCommands.h"
+
+#include <filesystem>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "CliCommon.h"
+#include "DetectionFlags.h"
+#include "PreprocessFlags.h"
+#include "ProgressBar.h"
+#include "detect/Annotator.h"
+#include "detect/DetectionEvaluation.h"
+#include "report/DetectionReport.h"
+#include "util/AtomicFile.h"
+
+namespace fs = std::filesystem;
+
+namespace ql::cli {
+namespace {
+
+struct DetectOptions {
+    std::vector<std::string> arguments;  // MODEL [MODEL2] IMAGE...
+    std::string out;
+    std::string outDir;
+    bool json = false;
+    int threads = 0;
+    PreprocessFlags preprocess;
+    DetectionFlags detection;
+};
+
+Status writeImage(const std::string& path, const cv::Mat& image, const std::vector<std::string>& inputs) {
+    std::vector<uchar> bytes;
+    std::string ext = fs::path(path).extension().string();
+    if (ext.empty())
+        ext = ".png";
+    try {
+        if (!cv::imencode(ext, image, bytes))
+            return Error{"cannot encode " + path + " (use .png or .jpg)"};
+    } catch (const cv::Exception&) {
+        return Error{"cannot write " + path + ": unknown image type '" + ext + "' (use .png or .jpg)"};
+    }
+    return writeFileAtomically(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), inputs);
+}
+
+int runDetect(const DetectOptions& o) {
+    std::vector<std::string> modelPaths, imagePaths;
+    for (const auto& a : o.arguments)
+        (fs::path(a).extension() == ".onnx" && imagePaths.empty() ? modelPaths : imagePaths).push_back(a);
+    if (modelPaths.empty() || modelPaths.size() > 2) {
+        printError("give one or two .onnx models, then images");
+        return kExitError;
+    }
+    auto images = collectImages(imagePaths);
+    if (!images) {
+        printError(images.errorMessage());
+        return kExitError;
+    }
+    if (!o.out.empty() && images->size() != 1) {
+        printError("--out takes one image; use --out-dir for several");
+        return kExitError;
+    }
+    std::vector<AnalyzedModel> models;
+    for (const auto& p : modelPaths) {
+        auto m = loadModel(p);
+        if (!m)
+            return kExitError;
+        models.push_back(std::move(*m));
+    }
+    auto pre = o.preprocess.resolve(models.front().model);
+    auto decode = o.detection.decodeOptions();
+    auto names = o.detection.classNames(models.front().model);
+    if (!pre || !decode || !names)
+        return kExitError;
+    std::vector<Detector> detectors;
+    for (const auto& m : models) {
+        auto d = Detector::create(m.model, {{o.threads, true}, *pre, *decode});
+        if (!d) {
+            printError(d.errorMessage());
+            return kExitError;
+        }
+        detectors.push_back(std::move(d).value());
+    }
+    std::vector<std::string> protectedFiles = modelPaths;
+    protectedFiles.insert(protectedFiles.end(), images->begin(), images->end());
+    nlohmann::json json = nlohmann::json::array();
+    for (const auto& imagePath : *images) {
+        auto bgr = readImageBgr(imagePath);
+        if (!bgr) {
+            printError(bgr.errorMessage());
+            return kExitError;
+        }
+        auto prepared = detectors.front().preprocessor().prepare(*bgr);
+        if (!prepared) {
+            printError(imagePath + ": " + prepared.errorMessage());
+            return kExitError;
+        }
+        std::vector<std::vector<Detection>> results;
+        nlohmann::json entry = {{"image", imagePath}};
+        for (size_t k = 0; k < detectors.size(); ++k) {
+            auto dets = detectors[k].detect(*prepared);
+            if (!dets) {
+                printError(imagePath + ": " + dets.errorMessage());
+                return kExitError;
+            }
+            results.push_back(std::move(dets).value());
+            const std::string& model = models[k].model.displayName();
+            if (o.json) {
+                entry["models"].push_back({{"model", model}, {"inference_ms", detectors[k].lastInferenceMs()},
+                                           {"detections", toJson(results.back(), *names)}});
+            } else {
+                std::cout << imagePath << " — " << fs::path(model).filename().string() << ": " << results.back().size()
+                          << " detections (" << static_cast<int>(detectors[k].lastInferenceMs()) << " ms)\n";
+                printDetections(std::cout, results.back(), *names);
+            }
+        }
+        cv::Mat picture;
+        const auto title = [&](size_t k) {
+            char t[160];
+            std::snprintf(t, sizeof t, "%s  %.1f ms", fs::path(models[k].model.displayName()).stem().string().c_str(),
+                          detectors[k].lastInferenceMs());
+            return std::string(t);
+        };
+        if (results.size() == 2) {
+            const DetectionMatch match = matchDetections(results[0], results[1]);
+            if (o.json)
+                entry["matching"] = {{"matched", match.pairs.size()}, {"missed", match.missed.size()}, {"extra", match.extra.size()}};
+            else
+                std::cout << "  matched " << match.pairs.size() << ", missed by the second model " << match.missed.size()
+                          << ", extra in the second model " << match.extra.size() << "\n";
+            picture = drawComparison(*bgr, results[0], results[1], match, *names, title(0), title(1));
+        } else {
+            picture = drawPanel(*bgr, {title(0), results[0], {}, {}}, *names);
+        }
+        std::string target = o.out;
+        if (!o.outDir.empty()) {
+            std::error_code ec;
+            fs::create_directories(o.outDir, ec);
+            target = (fs::path(o.outDir) / (fs::path(imagePath).stem().string() + "_detections.png")).string();
+        }
+        if (!target.empty()) {
+            if (auto st = writeImage(target, picture, protectedFiles); !st) {
+                printError(st.errorMessage());
+                return kExitError;
+            }
+            if (!o.json)
+                std::cout << "  wrote " << target << "\n";
+        }
+        json.push_back(entry);
+    }
+    if (o.json)
+        printJson(json);
+    return 0;
+}
+
+struct EvalOptions {
+    std::string fp32;
+    std::string quantized;
+    std::string data;
+    bool json = false;
+    size_t limit = 0;
+    int runs = 20;
+    int threads = 0;
+    PreprocessFlags preprocess;
+    DetectionFlags detection;
+};
+
+int runEval(const EvalOptions& o) {
+    auto fp32 = loadModel(o.fp32);
+    if (!fp32)
+        return kExitError;
+    auto quant = loadModel(o.quantized);
+    if (!quant)
+        return kExitError;
+    auto data = YoloDataset::load(o.data);
+    if (!data) {
+        printError(data.errorMessage());
+        return kExitError;
+    }
+    auto pre = o.preprocess.resolve(fp32->model);
+    auto decode = o.detection.decodeOptions();
+    if (!pre || !decode)
+        return kExitError;
+    EvaluationOptions options;
+    options.detector = {{o.threads, true}, *pre, *decode};
+    options.limit = o.limit;
+    options.timedRuns = o.runs;
+    auto report = evaluateDetection(fp32->model, quant->model, *data, options, textProgress("evaluating"));
+    if (!report) {
+        printError(report.errorMessage());
+        return kExitError;
+    }
+    if (o.json)
+        printJson(toJson(*report));
+    else
+        printEvaluation(std::cout, *report);
+    return 0;
+}
+
+}  // namespace
+
+void addDetectCommand(CLI::App& app, int& exitCode) {
+    auto o = std::make_shared<DetectOptions>();
+    auto* cmd = app.add_subcommand("detect", "Detect objects with one model, or two side by side (FP32 | quantized) "
+                                             "with the differences marked");
+    cmd->add_option("arguments", o->arguments, "MODEL [MODEL2] IMAGE... (images and/or folders)")->required()->expected(2, -1);
+    cmd->add_option("--out", o->out, "Annotated picture of the one image (.png or .jpg)");
+    cmd->add_option("--out-dir", o->outDir, "Folder for an annotated picture of every image");
+    cmd->add_flag("--json", o->json, "Print JSON");
+    cmd->add_option("--threads", o->threads, "ONNX Runtime threads (0: one per core)");
+    o->preprocess.addTo(*cmd);
+    o->detection.addTo(*cmd);
+    cmd->callback([o, &exitCode] { exitCode = runDetect(*o); });
+}
+
+void addEvalCommand(CLI::App& app, int& exitCode) {
+    auto o = std::make_shared<EvalOptions>();
+    auto* cmd = app.add_subcommand("eval", "Accuracy (mAP@0.5, mAP@0.5:0.95 against labels), fidelity (quantized vs "
+                                           "FP32 detections) and latency of both models on a YOLO-format dataset");
+    cmd->add_option("fp32", o->fp32, "FP32 model")->required()->check(CLI::ExistingFile);
+    cmd->add_option("quantized", o->quantized, "Quantized model")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--data", o->data, "Dataset folder (images/ + labels/) or data YAML")->required();
+    cmd->add_flag("--json", o->json, "Print JSON");
+    cmd->add_option("--limit", o->limit, "Use the first N images only (0: all)");
+    cmd->add_option("--runs", o->runs, "Timed runs per model for latency")->check(CLI::PositiveNumber);
+    cmd->add_option("--threads", o->threads, "ONNX Runtime threads (0: one per core)");
+    o->preprocess.addTo(*cmd);
+    o->detection.addTo(*cmd);
+    cmd->callback([o, &exitCode] { exitCode = runEval(*o); });
+}
+
+}  // namespace ql::cli

@@ -1,0 +1,47 @@
+#include "DetectionFlags.h"
+
+#include "CliCommon.h"
+#include "detect/ClassNames.h"
+#include "model/ModelMetadata.h"
+
+namespace ql::cli {
+
+void DetectionFlags::addTo(CLI::App& cmd) {
+    cmd.add_option("--conf", confidence, "Confidence threshold for shown and matched boxes")->check(CLI::Range(0.0, 1.0));
+    cmd.add_option("--iou", iou, "IoU threshold of NMS")->check(CLI::Range(0.0, 1.0));
+    cmd.add_option("--max-det", maxDetections, "Most detections per image")->check(CLI::PositiveNumber);
+    cmd.add_flag("--agnostic-nms", classAgnostic, "NMS across classes");
+    cmd.add_option("--layout", layout, "Output layout: auto, ultralytics ([1,4+C,N]), v5 ([1,N,5+C]), yolox, e2e ([1,N,6])")
+        ->check(CLI::IsMember({"auto", "ultralytics", "v5", "yolox", "e2e"}));
+    cmd.add_option("--names", names, "Class names: a data YAML or a text file with one name per line");
+}
+
+std::optional<DecodeOptions> DetectionFlags::decodeOptions() const {
+    auto parsed = parseLayout(layout);
+    if (!parsed) {
+        printError(parsed.errorMessage());
+        return std::nullopt;
+    }
+    DecodeOptions d;
+    d.layout = *parsed;
+    d.confidence = confidence;
+    d.iou = iou;
+    d.maxDetections = maxDetections;
+    d.classAgnostic = classAgnostic;
+    return d;
+}
+
+std::optional<std::vector<std::string>> DetectionFlags::classNames(const OnnxModel& model) const {
+    if (!names.empty()) {
+        auto loaded = loadClassNames(names);
+        if (!loaded) {
+            printError(loaded.errorMessage());
+            return std::nullopt;
+        }
+        return std::move(loaded).value();
+    }
+    auto fromModel = ModelMetadata::fromProps(model.metadataProps()).classNames;
+    return fromModel.empty() ? cocoClassNames() : fromModel;
+}
+
+}  // namespace ql::cli

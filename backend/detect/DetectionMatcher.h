@@ -1,0 +1,27 @@
+// Pairs the quantized model's detections with the FP32 model's on the same image: same class,
+// highest IoU first. What is left over is missed (FP32 only) or extra (quantized only).
+#pragma once
+
+#include <vector>
+
+#include "detect/Detection.h"
+
+namespace ql {
+
+struct MatchedPair {
+    int reference = 0;   // index into the FP32 detections
+    int test = 0;        // index into the quantized detections
+    float iou = 0.0f;
+    float scoreChange = 0.0f;  // quantized score − FP32 score
+};
+
+struct DetectionMatch {
+    std::vector<MatchedPair> pairs;
+    std::vector<int> missed;  // FP32 detections with no partner
+    std::vector<int> extra;   // quantized detections with no partner
+};
+
+DetectionMatch matchDetections(const std::vector<Detection>& reference, const std::vector<Detection>& test,
+                               float iouThreshold = 0.5f);
+
+}  // namespace ql

@@ -1,0 +1,40 @@
+// A YOLO model ready to detect: ONNX Runtime session, shared preprocessing and the decoder.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "detect/YoloDecoder.h"
+#include "model/OnnxModel.h"
+#include "preprocess/ImagePreprocessor.h"
+#include "runtime/InferenceSession.h"
+
+namespace ql {
+
+struct DetectorOptions {
+    SessionOptions session;
+    PreprocessOptions preprocess;
+    DecodeOptions decode;
+};
+
+class Detector {
+public:
+    static Result<Detector> create(const OnnxModel& model, const DetectorOptions& options);
+
+    Result<std::vector<Detection>> detect(const PreparedImage& image);
+    Result<std::vector<Detection>> detect(const std::string& imagePath);
+    const ImagePreprocessor& preprocessor() const { return preprocessor_; }
+    InferenceSession& session() { return session_; }
+    const std::string& inputName() const { return inputName_; }
+    double lastInferenceMs() const { return lastInferenceMs_; }
+
+private:
+    Detector(InferenceSession session, ImagePreprocessor preprocessor, YoloDecoder decoder, std::string inputName);
+    InferenceSession session_;
+    ImagePreprocessor preprocessor_;
+    YoloDecoder decoder_;
+    std::string inputName_;
+    double lastInferenceMs_ = 0.0;
+};
+
+}  // namespace ql

@@ -1,0 +1,17 @@
+// Inference latency of a session: warm-up runs, then timed runs summarised.
+#pragma once
+
+#include <vector>
+
+#include "runtime/InferenceSession.h"
+
+namespace ql {
+
+struct LatencyStats {
+    int runs = 0;
+    double minMs = 0, medianMs = 0, p95Ms = 0, meanMs = 0;
+};
+
+Result<LatencyStats> measureLatency(InferenceSession& session, const InputTensor& input, int warmupRuns, int timedRuns);
+
+}  // namespace ql

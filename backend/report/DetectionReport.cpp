@@ -1,0 +1,78 @@
+#include "report/DetectionReport.h"
+
+#include <cstdio>
+
+#include "detect/ClassNames.h"
+#include "report/InspectReport.h"
+
+namespace ql {
+namespace {
+
+nlohmann::json toJson(const MapResult& m) {
+    return {{"map50", m.map50}, {"map50_95", m.map50to95}, {"images", m.images}, {"ground_truth", m.groundTruth},
+            {"predictions", m.predictions}};
+}
+
+nlohmann::json toJson(const LatencyStats& l) {
+    return {{"runs", l.runs}, {"min_ms", l.minMs}, {"median_ms", l.medianMs}, {"p95_ms", l.p95Ms}, {"mean_ms", l.meanMs}};
+}
+
+nlohmann::json toJson(const ModelEvaluation& m) {
+    return {{"name", m.name}, {"file_size", m.fileSize}, {"accuracy", toJson(m.accuracy)}, {"latency", toJson(m.latency)}};
+}
+
+}  // namespace
+
+nlohmann::json toJson(const std::vector<Detection>& detections, const std::vector<std::string>& names) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& d : detections)
+        a.push_back({{"class_id", d.classId}, {"class", className(names, d.classId)}, {"score", d.score},
+                     {"box", {d.box.x1, d.box.y1, d.box.x2, d.box.y2}}});
+    return a;
+}
+
+nlohmann::json toJson(const EvaluationReport& r) {
+    return {{"images", r.images},
+            {"fp32", toJson(r.fp32)},
+            {"quantized", toJson(r.quantized)},
+            {"fidelity", toJson(r.fidelity)},
+            {"matching", {{"matched", r.matched}, {"missed", r.missed}, {"extra", r.extra}, {"mean_iou", r.meanIou},
+                          {"mean_score_change", r.meanScoreChange}}},
+            {"speed_ratio", r.quantized.latency.medianMs > 0 ? r.fp32.latency.medianMs / r.quantized.latency.medianMs : 0.0}};
+}
+
+void printDetections(std::ostream& out, const std::vector<Detection>& detections, const std::vector<std::string>& names) {
+    char line[200];
+    for (const auto& d : detections) {
+        std::snprintf(line, sizeof line, "  %-16s %.2f  [%.0f, %.0f, %.0f, %.0f]\n", className(names, d.classId).c_str(),
+                      d.score, d.box.x1, d.box.y1, d.box.x2, d.box.y2);
+        out << line;
+    }
+    if (detections.empty())
+        out << "  (nothing detected)\n";
+}
+
+void printEvaluation(std::ostream& out, const EvaluationReport& r) {
+    char line[256];
+    out << "Evaluated on " << r.images << " images\n\n";
+    std::snprintf(line, sizeof line, "%-34s %10s %12s %12s %12s %10s\n", "model", "mAP@0.5", "mAP@.5:.95", "median ms",
+                  "p95 ms", "size");
+    out << line;
+    for (const ModelEvaluation* m : {&r.fp32, &r.quantized}) {
+        std::string name = m->name.size() > 34 ? "..." + m->name.substr(m->name.size() - 31) : m->name;
+        std::snprintf(line, sizeof line, "%-34s %10.4f %12.4f %12.2f %12.2f %10s\n", name.c_str(), m->accuracy.map50,
+                      m->accuracy.map50to95, m->latency.medianMs, m->latency.p95Ms, formatBytes(m->fileSize).c_str());
+        out << line;
+    }
+    const double speed = r.quantized.latency.medianMs > 0 ? r.fp32.latency.medianMs / r.quantized.latency.medianMs : 0.0;
+    std::snprintf(line, sizeof line, "\nQuantized vs FP32: %.2fx the speed (median latency), %.1f%% of the size\n", speed,
+                  r.fp32.fileSize ? 100.0 * static_cast<double>(r.quantized.fileSize) / static_cast<double>(r.fp32.fileSize) : 0.0);
+    out << line;
+    std::snprintf(line, sizeof line,
+                  "Fidelity (FP32 detections as ground truth): mAP@0.5 %.4f, mAP@.5:.95 %.4f\n"
+                  "Boxes: %zu matched (mean IoU %.3f, mean score change %+.3f), %zu missed, %zu extra\n",
+                  r.fidelity.map50, r.fidelity.map50to95, r.matched, r.meanIou, r.meanScoreChange, r.missed, r.extra);
+    out << line;
+}
+
+}  // namespace ql

@@ -1,0 +1,17 @@
+// `detect` and `eval` output: detections, and the accuracy / fidelity / latency table.
+#pragma once
+
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "detect/DetectionEvaluation.h"
+
+namespace ql {
+
+nlohmann::json toJson(const std::vector<Detection>& detections, const std::vector<std::string>& classNames);
+nlohmann::json toJson(const EvaluationReport& report);
+void printDetections(std::ostream& out, const std::vector<Detection>& detections, const std::vector<std::string>& classNames);
+void printEvaluation(std::ostream& out, const EvaluationReport& report);
+
+}  // namespace ql
