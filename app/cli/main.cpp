@@ -4,6 +4,7 @@
 #include "CompareCommand.h"
 #include "DetectCommands.h"
 #include "InspectCommand.h"
+#include "QuantizeCommand.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"QuantLens: where does INT8 quantization hurt your ONNX detector, and what to exclude"};
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
     ql::cli::addCompareCommand(app, exitCode);
     ql::cli::addDetectCommand(app, exitCode);
     ql::cli::addEvalCommand(app, exitCode);
+    ql::cli::addQuantizeCommand(app, exitCode);
     CLI11_PARSE(app, argc, argv);
     return exitCode;
 }

@@ -1,0 +1,460 @@
+#include "quantize/QdqQuantizer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "model/ModelBuilder.h"
+#include "model/TensorData.h"
+#include "quant/QdqStructure.h"
+#include "quantize/NodeList.h"
+
+namespace ql {
+
+void quantRange(QuantType type, bool reduceRange, bool symmetric, int64_t* qmin, int64_t* qmax) {
+    if (type == QuantType::QUInt8) {
+        *qmin = 0;
+        *qmax = reduceRange ? 127 : 255;
+    } else if (reduceRange) {
+        *qmin = -64;
+        *qmax = 64;
+    } else if (symmetric) {
+        *qmin = -127;
+        *qmax = 127;
+    } else {
+        *qmin = -128;
+        *qmax = 127;
+    }
+}
+
+ScaleZeroPoint computeScaleZeroPoint(float rmin, float rmax, int64_t qmin, int64_t qmax, bool symmetric) {
+    rmin = std::min(rmin, 0.0f);
+    rmax = std::max(rmax, 0.0f);
+    if (symmetric) {
+        const float absmax = std::max(std::fabs(rmin), std::fabs(rmax));
+        rmin = -absmax;
+        rmax = absmax;
+    }
+    // numpy's order of operations: the range in float32, the division in float64.
+    const double dr = static_cast<double>(rmax - rmin);
+    double scale = dr / static_cast<double>(qmax - qmin);
+    if (scale < std::numeric_limits<float>::min())
+        scale = 1.0;
+    ScaleZeroPoint out;
+    out.zeroPoint = symmetric ? static_cast<int64_t>(std::nearbyint((qmax + qmin) / 2.0))
+                              : static_cast<int64_t>(std::nearbyint(static_cast<double>(qmin) - static_cast<double>(rmin) / scale));
+    out.zeroPoint = std::clamp(out.zeroPoint, qmin, qmax);
+    out.scale = static_cast<float>(scale);
+    return out;
+}
+
+namespace {
+
+int onnxType(QuantType t) { return t == QuantType::QInt8 ? onnx::TensorProto::INT8 : onnx::TensorProto::UINT8; }
+
+// How a tensor is to be quantized, as registered by the operator rules below.
+struct Plan {
+    enum Kind { Activation, Weight, InitializerActivation } kind = Activation;
+    int axis = -1;              // per-channel weights
+    std::string shareFrom;      // outputs quantized "same as input" use that tensor's parameters
+};
+
+struct BiasPlan {
+    std::string bias, input, weight;
+};
+
+class Quantizer {
+public:
+    Quantizer(const OnnxModel& fp32, const std::map<std::string, TensorRange>& ranges, const QuantizerSettings& s)
+        : model_(fp32), graph_(fp32.graph()), ranges_(ranges), settings_(s) {}
+
+    Result<QuantizedModel> run();
+
+private:
+    bool selected(const Node& n) const;
+    bool quantizable(const std::string& t) const;
+    void quantizeActivation(const std::string& t);
+    void quantizeWeight(const std::string& t, int axis);
+    void sameAsInput(const std::string& out, const std::string& in);
+    bool registered(const std::string& t) const { return plans_.count(t) > 0; }
+    void registerNode(const Node& n);
+
+    Status computeParameters();
+    std::string rootOf(const std::string& t) const;
+    void emitActivationPair(const std::string& t, std::vector<onnx::NodeProto>& out, std::set<std::string>& graphOutputsRenamed);
+
+    const OnnxModel& model_;
+    const Graph& graph_;
+    const std::map<std::string, TensorRange>& ranges_;
+    const QuantizerSettings& settings_;
+    std::set<std::string> opTypes_, include_, exclude_;
+    std::vector<std::string> order_;              // registration order
+    std::unordered_map<std::string, Plan> plans_;
+    std::vector<BiasPlan> biases_;
+    std::unordered_map<std::string, QuantParams> params_;  // by tensor (roots and weights)
+    std::vector<onnx::TensorProto> newInitializers_;
+    std::set<std::string> removedInitializers_;
+    QuantizationSummary summary_;
+};
+
+bool Quantizer::selected(const Node& n) const {
+    if (!opTypes_.count(n.opType) || (!n.domain.empty() && n.domain != "ai.onnx"))
+        return false;
+    if (exclude_.count(n.name))
+        return false;
+    return include_.empty() || include_.count(n.name);
+}
+
+bool Quantizer::quantizable(const std::string& t) const {
+    if (t.empty())
+        return false;
+    if (const onnx::TensorProto* init = graph_.initializer(t))
+        return init->data_type() == onnx::TensorProto::FLOAT;
+    const TensorInfo* info = graph_.tensorInfo(t);
+    return info && info->elementType == onnx::TensorProto::FLOAT;
+}
+
+void Quantizer::quantizeActivation(const std::string& t) {
+    if (!quantizable(t) || registered(t))
+        return;
+    plans_[t] = {graph_.isInitializer(t) ? Plan::InitializerActivation : Plan::Activation, -1, {}};
+    order_.push_back(t);
+}
+
+void Quantizer::quantizeWeight(const std::string& t, int axis) {
+    if (!quantizable(t) || registered(t))
+        return;
+    if (!graph_.isInitializer(t)) {  // a weight computed at run time is quantized like an activation
+        quantizeActivation(t);
+        return;
+    }
+    plans_[t] = {Plan::Weight, settings_.perChannel ? axis : -1, {}};
+    order_.push_back(t);
+}
+
+void Quantizer::sameAsInput(const std::string& out, const std::string& in) {
+    if (!quantizable(out) || registered(out) || graph_.isInitializer(in))
+        return;
+    plans_[out] = {Plan::Activation, -1, in};
+    order_.push_back(out);
+}
+
+void Quantizer::registerNode(const Node& n) {
+    const std::string& op = n.opType;
+    auto input = [&](size_t i) { return i < n.inputs.size() ? n.inputs[i] : std::string(); };
+    ++summary_.quantizedNodes;
+    if (op == "Conv" || op == "ConvTranspose" || op == "Gemm") {
+        quantizeActivation(input(0));
+        int axis = op == "ConvTranspose" ? 1 : 0;
+        if (op == "Gemm") {
+            axis = 1;
+            for (const auto& a : n.proto->attribute())
+                if (a.name() == "transB" && a.i() != 0)
+                    axis = 0;
+        }
+        quantizeWeight(input(1), axis);
+        for (const auto& out : n.outputs)
+            quantizeActivation(out);
+        if (settings_.quantizeBias && !input(2).empty() && graph_.isInitializer(input(2)))
+            biases_.push_back({input(2), input(0), input(1)});
+        return;
+    }
+    if (op == "MatMul") {
+        for (size_t i = 0; i < n.inputs.size(); ++i) {
+            if (graph_.isInitializer(input(i)))
+                quantizeWeight(input(i), -1);  // per-channel along the last axis, resolved from the shape
+            else
+                quantizeActivation(input(i));
+        }
+        for (const auto& out : n.outputs)
+            quantizeActivation(out);
+        return;
+    }
+    static const std::set<std::string> sameAsInputOps = {"Reshape", "Transpose", "Squeeze", "Unsqueeze", "AveragePool",
+                                                         "Slice", "Resize", "MaxPool", "Split", "Gather", "GatherElements",
+                                                         "Pad"};
+    if (sameAsInputOps.count(op)) {
+        // ONNX Runtime quantizes these only when their data input already is, with its parameters.
+        if (registered(input(0)))
+            for (const auto& out : n.outputs)
+                sameAsInput(out, input(0));
+        else
+            --summary_.quantizedNodes;
+        return;
+    }
+    for (const auto& in : n.inputs)
+        quantizeActivation(in);
+    for (const auto& out : n.outputs)
+        quantizeActivation(out);
+}
+
+std::string Quantizer::rootOf(const std::string& t) const {
+    std::string root = t;
+    for (int guard = 0; guard < 1000; ++guard) {
+        auto it = plans_.find(root);
+        if (it == plans_.end() || it->second.shareFrom.empty())
+            return root;
+        root = it->second.shareFrom;
+    }
+    return root;
+}
+
+Status Quantizer::computeParameters() {
+    int64_t aMin, aMax;
+    quantRange(settings_.activationType, false, settings_.activationSymmetric, &aMin, &aMax);
+    for (const auto& t : order_) {
+        const Plan& plan = plans_.at(t);
+        if (plan.kind == Plan::Activation) {
+            if (!plan.shareFrom.empty())
+                continue;
+            auto r = ranges_.find(t);
+            if (r == ranges_.end())
+                return Error{"no calibration range for tensor '" + t + "'; calibrate with this model"};
+            const ScaleZeroPoint sz = computeScaleZeroPoint(static_cast<float>(r->second.lo), static_cast<float>(r->second.hi),
+                                                            aMin, aMax, settings_.activationSymmetric);
+            QuantParams p;
+            p.scaleName = t + "_scale";
+            p.zeroPointName = t + "_zero_point";
+            p.scales = {sz.scale};
+            p.zeroPoints = {sz.zeroPoint};
+            p.elementType = onnxType(settings_.activationType);
+            params_[t] = p;
+            newInitializers_.push_back(makeFloatTensor(p.scaleName, {}, p.scales));
+            newInitializers_.push_back(makeIntTensor(p.zeroPointName, p.elementType, {}, p.zeroPoints));
+            ++summary_.activations;
+            continue;
+        }
+        // Constants: weights with the weight type, other initializers with the activation type.
+        const bool weight = plan.kind == Plan::Weight;
+        const QuantType type = weight ? settings_.weightType : settings_.activationType;
+        const bool symmetric = weight ? settings_.effectiveWeightSymmetric() : settings_.activationSymmetric;
+        const onnx::TensorProto& init = *graph_.initializer(t);
+        const std::vector<float> values = tensorToFloats(init);
+        const std::vector<int64_t> shape = dims(init);
+        int axis = plan.axis;
+        if (axis == -1 && settings_.perChannel && weight && !shape.empty())
+            axis = static_cast<int>(shape.size()) - 1;  // MatMul weights: output channels last
+        const bool perChannel = weight && settings_.perChannel && axis >= 0 && axis < static_cast<int>(shape.size());
+        int64_t qmin, qmax;
+        // reduce_range narrows constants of the weight type only (7 bits), as ONNX Runtime 1.30 does.
+        quantRange(type, weight && settings_.reduceRange, symmetric, &qmin, &qmax);
+        QuantParams p;
+        p.scaleName = t + "_scale";
+        p.zeroPointName = t + "_zero_point";
+        p.elementType = onnxType(type);
+        p.axis = perChannel ? axis : 1;
+        const size_t channels = perChannel ? static_cast<size_t>(shape[static_cast<size_t>(axis)]) : 1;
+        size_t inner = 1;
+        for (size_t d = perChannel ? static_cast<size_t>(axis) + 1 : shape.size(); d < shape.size(); ++d)
+            inner *= static_cast<size_t>(shape[d]);
+        std::vector<float> lo(channels, 0.0f), hi(channels, 0.0f);
+        std::vector<bool> seen(channels, false);
+        for (size_t i = 0; i < values.size(); ++i) {
+            const size_t c = perChannel ? (i / inner) % channels : 0;
+            lo[c] = seen[c] ? std::min(lo[c], values[i]) : values[i];
+            hi[c] = seen[c] ? std::max(hi[c], values[i]) : values[i];
+            seen[c] = true;
+        }
+        for (size_t c = 0; c < channels; ++c) {
+            const ScaleZeroPoint sz = computeScaleZeroPoint(lo[c], hi[c], qmin, qmax, symmetric);
+            p.scales.push_back(sz.scale);
+            p.zeroPoints.push_back(sz.zeroPoint);
+        }
+        // numpy's arithmetic: float32 division, round half to even, then clamp to [qmin, qmax].
+        std::vector<int64_t> q(values.size());
+        for (size_t i = 0; i < values.size(); ++i) {
+            const size_t c = perChannel ? (i / inner) % channels : 0;
+            const float v = std::nearbyint(values[i] / p.scales[c]) + static_cast<float>(p.zeroPoints[c]);
+            q[i] = std::clamp(static_cast<int64_t>(v), qmin, qmax);
+        }
+        const std::vector<int64_t> scaleShape = perChannel ? std::vector<int64_t>{static_cast<int64_t>(channels)} : std::vector<int64_t>{};
+        newInitializers_.push_back(makeIntTensor(t + "_quantized", p.elementType, shape, q));
+        newInitializers_.push_back(makeFloatTensor(p.scaleName, scaleShape, p.scales));
+        newInitializers_.push_back(makeIntTensor(p.zeroPointName, p.elementType, scaleShape, p.zeroPoints));
+        removedInitializers_.insert(t);
+        params_[t] = p;
+        ++summary_.weights;
+    }
+    for (const auto& b : biases_) {
+        auto in = params_.find(rootOf(b.input));
+        auto w = params_.find(b.weight);
+        if (!registered(b.input) || in == params_.end() || w == params_.end() || removedInitializers_.count(b.bias))
+            continue;  // ONNX Runtime leaves the bias float when its input or weight stays float
+        const onnx::TensorProto& init = *graph_.initializer(b.bias);
+        const std::vector<float> values = tensorToFloats(init);
+        const std::vector<float>& ws = w->second.scales;
+        const float inputScale = in->second.scales.front();
+        std::vector<float> scales;
+        std::vector<int64_t> q(values.size());
+        for (size_t i = 0; i < values.size(); ++i) {
+            float s = inputScale * ws[ws.size() == 1 ? 0 : std::min(i, ws.size() - 1)];
+            if (s == 0.0f)
+                s = 1.0f;
+            if (ws.size() > 1 || i == 0)
+                scales.push_back(s);
+            const double v = std::nearbyint(values[i] / s);
+            q[i] = static_cast<int64_t>(std::clamp(v, -2147483648.0, 2147483647.0));
+        }
+        const std::vector<int64_t> scaleShape = ws.size() > 1 ? std::vector<int64_t>{static_cast<int64_t>(scales.size())} : std::vector<int64_t>{};
+        const std::string qName = b.bias + "_quantized";
+        newInitializers_.push_back(makeIntTensor(qName, onnx::TensorProto::INT32, dims(init), q));
+        newInitializers_.push_back(makeFloatTensor(qName + "_scale", scaleShape, scales));
+        newInitializers_.push_back(makeIntTensor(qName + "_zero_point", onnx::TensorProto::INT32, scaleShape,
+                                                 std::vector<int64_t>(scales.size(), 0)));
+        removedInitializers_.insert(b.bias);
+        QuantParams p;
+        p.scaleName = qName + "_scale";
+        p.zeroPointName = qName + "_zero_point";
+        p.scales = scales;
+        p.axis = 0;
+        params_[b.bias] = p;
+        ++summary_.biases;
+    }
+    return Ok{};
+}
+
+void Quantizer::emitActivationPair(const std::string& t, std::vector<onnx::NodeProto>& out, std::set<std::string>& renamed) {
+    const QuantParams& p = params_.at(rootOf(t));
+    const bool graphOutput = graph_.isGraphOutput(t);
+    const std::string input = graphOutput ? t + "_QuantizeLinear_Input" : t;
+    if (graphOutput)
+        renamed.insert(t);
+    onnx::NodeProto q;
+    q.set_op_type("QuantizeLinear");
+    q.set_name(t + "_QuantizeLinear");
+    q.add_input(input);
+    q.add_input(p.scaleName);
+    q.add_input(p.zeroPointName);
+    q.add_output(t + "_QuantizeLinear_Output");
+    onnx::NodeProto dq;
+    dq.set_op_type("DequantizeLinear");
+    dq.set_name(t + "_DequantizeLinear");
+    dq.add_input(t + "_QuantizeLinear_Output");
+    dq.add_input(p.scaleName);
+    dq.add_input(p.zeroPointName);
+    dq.add_output(graphOutput ? t : t + "_DequantizeLinear_Output");
+    out.push_back(std::move(q));
+    out.push_back(std::move(dq));
+}
+
+Result<QuantizedModel> Quantizer::run() {
+    const auto& ops = settings_.opTypesToQuantize.empty() ? defaultOpTypesToQuantize() : settings_.opTypesToQuantize;
+    opTypes_.insert(ops.begin(), ops.end());
+    include_.insert(settings_.nodesToQuantize.begin(), settings_.nodesToQuantize.end());
+    exclude_.insert(settings_.nodesToExclude.begin(), settings_.nodesToExclude.end());
+    if (auto st = validateNodeNames(graph_, settings_.nodesToExclude, "nodes_to_exclude"); !st)
+        return st.error();
+    if (auto st = validateNodeNames(graph_, settings_.nodesToQuantize, "nodes_to_quantize"); !st)
+        return st.error();
+    const int64_t opset = model_.opsetVersion();
+    if (opset < 10)
+        return Error{model_.displayName() + " uses opset " + std::to_string(opset) + "; QDQ quantization needs opset 10 or later"};
+    if (settings_.perChannel && opset < 13)
+        return Error{model_.displayName() + " uses opset " + std::to_string(opset) + "; per-channel quantization needs opset 13 or later"};
+    if (QdqStructure::analyze(graph_)->format != QuantFormat::Float)
+        return Error{model_.displayName() + " is already quantized; quantize its FP32 model"};
+
+    for (const int i : graph_.topologicalOrder())
+        if (selected(graph_.node(i)))
+            registerNode(graph_.node(i));
+    if (auto st = computeParameters(); !st)
+        return st.error();
+
+    onnx::ModelProto proto = model_.proto();
+    auto* g = proto.mutable_graph();
+    // Initializers: the float weights that were quantized go; their integer versions come.
+    google::protobuf::RepeatedPtrField<onnx::TensorProto> kept;
+    for (auto& init : *g->mutable_initializer())
+        if (!removedInitializers_.count(init.name()))
+            *kept.Add() = std::move(init);
+    *g->mutable_initializer() = std::move(kept);
+    for (auto& init : newInitializers_)
+        *g->add_initializer() = std::move(init);
+
+    // Nodes: constants' DequantizeLinear first, then each node followed by its outputs' Q/DQ.
+    std::unordered_map<std::string, std::string> replacement;  // float tensor -> what consumers read now
+    std::vector<onnx::NodeProto> nodes;
+    for (const auto& t : order_) {
+        const Plan& plan = plans_.at(t);
+        if (plan.kind == Plan::Activation)
+            continue;
+        const QuantParams& p = params_.at(t);
+        onnx::NodeProto dq;
+        dq.set_op_type("DequantizeLinear");
+        dq.set_name(t + "_DequantizeLinear");
+        dq.add_input(t + "_quantized");
+        dq.add_input(p.scaleName);
+        dq.add_input(p.zeroPointName);
+        dq.add_output(t + "_DequantizeLinear_Output");
+        if (p.perChannel())
+            setAttribute(dq, "axis", static_cast<int64_t>(p.axis));
+        nodes.push_back(std::move(dq));
+        replacement[t] = t + "_DequantizeLinear_Output";
+    }
+    for (const auto& b : biases_) {
+        auto it = params_.find(b.bias);
+        if (it == params_.end() || !removedInitializers_.count(b.bias) || replacement.count(b.bias))
+            continue;
+        onnx::NodeProto dq;
+        dq.set_op_type("DequantizeLinear");
+        dq.set_name(b.bias + "_DequantizeLinear");
+        dq.add_input(b.bias + "_quantized");
+        dq.add_input(it->second.scaleName);
+        dq.add_input(it->second.zeroPointName);
+        dq.add_output(b.bias);  // the bias keeps its name, as ONNX Runtime writes it
+        if (it->second.perChannel())
+            setAttribute(dq, "axis", int64_t{0});
+        nodes.push_back(std::move(dq));
+    }
+    std::set<std::string> renamedOutputs;
+    for (const auto& in : graph_.inputs())
+        if (plans_.count(in) && plans_.at(in).kind == Plan::Activation) {
+            emitActivationPair(in, nodes, renamedOutputs);
+            replacement[in] = in + "_DequantizeLinear_Output";
+        }
+    for (const int i : graph_.topologicalOrder()) {
+        onnx::NodeProto node = *graph_.node(i).proto;
+        for (auto& in : *node.mutable_input())
+            if (auto it = replacement.find(in); it != replacement.end())
+                in = it->second;
+        std::vector<onnx::NodeProto> pairs;
+        for (auto& out : *node.mutable_output()) {
+            auto plan = plans_.find(out);
+            if (out.empty() || plan == plans_.end() || plan->second.kind != Plan::Activation)
+                continue;
+            const std::string name = out;
+            emitActivationPair(name, pairs, renamedOutputs);
+            if (renamedOutputs.count(name))
+                out = name + "_QuantizeLinear_Input";  // the DequantizeLinear now produces the graph output
+            else
+                replacement[name] = name + "_DequantizeLinear_Output";
+        }
+        nodes.push_back(std::move(node));
+        for (auto& p : pairs)
+            nodes.push_back(std::move(p));
+    }
+    g->clear_node();
+    for (auto& n : nodes)
+        *g->add_node() = std::move(n);
+    // Shapes the file declared for tensors that were renamed or replaced would now mislead.
+    g->clear_value_info();
+    proto.set_producer_name("onnx.quantize");
+    proto.set_producer_version("0.1.0");
+
+    auto result = OnnxModel::fromProto(std::move(proto), model_.displayName() + " (quantized)");
+    if (!result)
+        return Error{"the quantized model is invalid: " + result.errorMessage()};
+    return QuantizedModel{std::move(result).value(), summary_};
+}
+
+}  // namespace
+
+Result<QuantizedModel> quantizeQdq(const OnnxModel& fp32, const CalibrationData& calibration, const QuantizerSettings& settings) {
+    const auto ranges = calibration.ranges();
+    return catchErrors("quantization", [&]() -> Result<QuantizedModel> { return Quantizer(fp32, ranges, settings).run(); });
+}
+
+}  // namespace ql

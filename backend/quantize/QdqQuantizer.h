@@ -1,0 +1,41 @@
+// Static QDQ quantization as onnxruntime.quantization.quantize_static(quant_format=QDQ) does it:
+// the same choice of tensors per operator, the same scales and zero points from the same
+// calibration ranges, and ONNX Runtime's names for every node and tensor it adds, so the result
+// works with ONNX Runtime's tools and with QuantLens' own comparison.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/OnnxModel.h"
+#include "quantize/Calibrator.h"
+#include "quantize/QuantizerSettings.h"
+
+namespace ql {
+
+struct QuantizationSummary {
+    int quantizedNodes = 0;
+    int activations = 0;
+    int weights = 0;
+    int biases = 0;
+    std::vector<std::string> warnings;
+};
+
+struct QuantizedModel {
+    OnnxModel model;
+    QuantizationSummary summary;
+};
+
+// Validates the settings against the model (unknown node names are errors), then quantizes with
+// the calibration ranges. The FP32 model is not changed.
+Result<QuantizedModel> quantizeQdq(const OnnxModel& fp32, const CalibrationData& calibration, const QuantizerSettings& settings);
+
+// Scale and zero point as ONNX Runtime's compute_scale_zp: the range always includes 0.
+struct ScaleZeroPoint {
+    float scale = 1.0f;
+    int64_t zeroPoint = 0;
+};
+ScaleZeroPoint computeScaleZeroPoint(float rmin, float rmax, int64_t qmin, int64_t qmax, bool symmetric);
+void quantRange(QuantType type, bool reduceRange, bool symmetric, int64_t* qmin, int64_t* qmax);
+
+}  // namespace ql
