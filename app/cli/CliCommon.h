@@ -18,6 +18,13 @@ inline void printError(const std::string& message) { std::cerr << "quantlens-cli
 // The analysed model, or nothing after printing why it could not be loaded.
 std::optional<AnalyzedModel> loadModel(const std::string& path);
 
+// Both models of a comparison; nothing after printing why one could not be loaded.
+struct ModelPair {
+    AnalyzedModel fp32;
+    AnalyzedModel quantized;
+};
+std::optional<ModelPair> loadModelPair(const std::string& fp32Path, const std::string& quantizedPath);
+
 void printJson(const nlohmann::json& j);
 
 }  // namespace ql::cli

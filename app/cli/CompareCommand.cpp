@@ -26,12 +26,11 @@ struct CompareOptions {
 };
 
 int runCompare(const CompareOptions& o) {
-    auto fp32 = loadModel(o.fp32);
-    if (!fp32)
+    auto models = loadModelPair(o.fp32, o.quantized);
+    if (!models)
         return kExitError;
-    auto quant = loadModel(o.quantized);
-    if (!quant)
-        return kExitError;
+    const AnalyzedModel* fp32 = &models->fp32;
+    const AnalyzedModel* quant = &models->quantized;
     auto images = collectImages(o.images);
     if (!images) {
         printError(images.errorMessage());

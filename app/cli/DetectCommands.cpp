@@ -165,12 +165,11 @@ struct EvalOptions {
 };
 
 int runEval(const EvalOptions& o) {
-    auto fp32 = loadModel(o.fp32);
-    if (!fp32)
+    auto models = loadModelPair(o.fp32, o.quantized);
+    if (!models)
         return kExitError;
-    auto quant = loadModel(o.quantized);
-    if (!quant)
-        return kExitError;
+    const AnalyzedModel* fp32 = &models->fp32;
+    const AnalyzedModel* quant = &models->quantized;
     auto data = YoloDataset::load(o.data);
     if (!data) {
         printError(data.errorMessage());

@@ -62,6 +62,20 @@ struct Plan {
     std::string shareFrom;      // outputs quantized "same as input" use that tensor's parameters
 };
 
+onnx::NodeProto makeQdqNode(const std::string& op, const std::string& name, const std::string& input,
+                            const QuantParams& p, const std::string& output) {
+    onnx::NodeProto n;
+    n.set_op_type(op);
+    n.set_name(name);
+    n.add_input(input);
+    n.add_input(p.scaleName);
+    n.add_input(p.zeroPointName);
+    n.add_output(output);
+    if (p.perChannel())
+        setAttribute(n, "axis", static_cast<int64_t>(p.axis));
+    return n;
+}
+
 struct BiasPlan {
     std::string bias, input, weight;
 };
@@ -322,22 +336,9 @@ void Quantizer::emitActivationPair(const std::string& t, std::vector<onnx::NodeP
     const std::string input = graphOutput ? t + "_QuantizeLinear_Input" : t;
     if (graphOutput)
         renamed.insert(t);
-    onnx::NodeProto q;
-    q.set_op_type("QuantizeLinear");
-    q.set_name(t + "_QuantizeLinear");
-    q.add_input(input);
-    q.add_input(p.scaleName);
-    q.add_input(p.zeroPointName);
-    q.add_output(t + "_QuantizeLinear_Output");
-    onnx::NodeProto dq;
-    dq.set_op_type("DequantizeLinear");
-    dq.set_name(t + "_DequantizeLinear");
-    dq.add_input(t + "_QuantizeLinear_Output");
-    dq.add_input(p.scaleName);
-    dq.add_input(p.zeroPointName);
-    dq.add_output(graphOutput ? t : t + "_DequantizeLinear_Output");
-    out.push_back(std::move(q));
-    out.push_back(std::move(dq));
+    out.push_back(makeQdqNode("QuantizeLinear", t + "_QuantizeLinear", input, p, t + "_QuantizeLinear_Output"));
+    out.push_back(makeQdqNode("DequantizeLinear", t + "_DequantizeLinear", t + "_QuantizeLinear_Output", p,
+                              graphOutput ? t : t + "_DequantizeLinear_Output"));
 }
 
 Result<QuantizedModel> Quantizer::run() {
@@ -381,33 +382,16 @@ Result<QuantizedModel> Quantizer::run() {
         const Plan& plan = plans_.at(t);
         if (plan.kind == Plan::Activation)
             continue;
-        const QuantParams& p = params_.at(t);
-        onnx::NodeProto dq;
-        dq.set_op_type("DequantizeLinear");
-        dq.set_name(t + "_DequantizeLinear");
-        dq.add_input(t + "_quantized");
-        dq.add_input(p.scaleName);
-        dq.add_input(p.zeroPointName);
-        dq.add_output(t + "_DequantizeLinear_Output");
-        if (p.perChannel())
-            setAttribute(dq, "axis", static_cast<int64_t>(p.axis));
-        nodes.push_back(std::move(dq));
+        nodes.push_back(makeQdqNode("DequantizeLinear", t + "_DequantizeLinear", t + "_quantized", params_.at(t),
+                                    t + "_DequantizeLinear_Output"));
         replacement[t] = t + "_DequantizeLinear_Output";
     }
     for (const auto& b : biases_) {
         auto it = params_.find(b.bias);
         if (it == params_.end() || !removedInitializers_.count(b.bias) || replacement.count(b.bias))
             continue;
-        onnx::NodeProto dq;
-        dq.set_op_type("DequantizeLinear");
-        dq.set_name(b.bias + "_DequantizeLinear");
-        dq.add_input(b.bias + "_quantized");
-        dq.add_input(it->second.scaleName);
-        dq.add_input(it->second.zeroPointName);
-        dq.add_output(b.bias);  // the bias keeps its name, as ONNX Runtime writes it
-        if (it->second.perChannel())
-            setAttribute(dq, "axis", int64_t{0});
-        nodes.push_back(std::move(dq));
+        // The bias keeps its name, as ONNX Runtime writes it.
+        nodes.push_back(makeQdqNode("DequantizeLinear", b.bias + "_DequantizeLinear", b.bias + "_quantized", it->second, b.bias));
     }
     std::set<std::string> renamedOutputs;
     for (const auto& in : graph_.inputs())
