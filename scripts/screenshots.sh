@@ -16,8 +16,8 @@ shoot() {  # shoot LANGUAGE OUTPUT.png MODEL...
     LANG=$lang LC_ALL=$lang xvfb-run -a -s "-screen 0 1600x1000x24" build/app/quantlens --screenshot "$png" "$@" 2>/dev/null
     echo "wrote $png"
 }
-shoot en_US.UTF-8 "$out/main-window.png" "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_convonly.onnx"
-shoot zh_CN.UTF-8 "$out/main-window-zh_CN.png" "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_convonly.onnx"
+shoot en_US.UTF-8 "$out/main-window.png" "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" --images "$shared/images"
+shoot zh_CN.UTF-8 "$out/main-window-zh_CN.png" "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" --images "$shared/images"
 build/app/quantlens-cli detect "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" \
     "$shared/images/street.jpg" --out "$out/detect-street.jpg" >/dev/null
 echo "wrote $out/detect-street.jpg"

@@ -15,6 +15,57 @@
         <source>Save a PNG of the window when idle, then quit.</source>
         <translation>空闲时将窗口保存为 PNG，然后退出。</translation>
     </message>
+    <message>
+        <source>Folder or image to compare the activations on.</source>
+        <translation>用于比较激活的文件夹或图像。</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ActivationErrorModel</name>
+    <message>
+        <source>FP32 tensor vs the quantized model&apos;s tensor after its Q/DQ pair: all error upstream included</source>
+        <translation>FP32 张量与量化模型中经过 Q/DQ 之后的张量之比：包含上游累积的全部误差</translation>
+    </message>
+    <message>
+        <source>This tensor&apos;s own rounding error: before vs after its Q/DQ pair in the quantized model</source>
+        <translation>该张量自身的舍入误差：量化模型中 Q/DQ 之前与之后之比</translation>
+    </message>
+    <message>
+        <source>Tensor</source>
+        <translation>张量</translation>
+    </message>
+    <message>
+        <source>Op</source>
+        <translation>算子</translation>
+    </message>
+    <message>
+        <source>SQNR (dB)</source>
+        <translation>SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>Rounding SQNR (dB)</source>
+        <translation>舍入 SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>Cosine</source>
+        <translation>余弦相似度</translation>
+    </message>
+    <message>
+        <source>MSE</source>
+        <translation>均方误差</translation>
+    </message>
+    <message>
+        <source>Max |error|</source>
+        <translation>最大 |误差|</translation>
+    </message>
+    <message>
+        <source>Clipped %</source>
+        <translation>截断 %</translation>
+    </message>
+    <message>
+        <source>Range used %</source>
+        <translation>量化范围利用率 %</translation>
+    </message>
 </context>
 <context>
     <name>ql::HistogramPlot</name>
@@ -178,6 +229,60 @@
         <source>No model</source>
         <translation>无模型</translation>
     </message>
+    <message>
+        <source>Activations</source>
+        <translation>激活</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Comparing activations: %1 (%2 of %3)</source>
+        <translation>正在比较激活：%1（第 %2 个，共 %3 个）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n quantized activations compared on %1 images</source>
+        <translation>
+            <numerusform>已在 %1 张图像上比较 %n 个量化激活</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>; output SQNR %1 dB</source>
+        <translation>；输出 SQNR %1 dB</translation>
+    </message>
+    <message>
+        <source>Open &amp;Images...</source>
+        <translation>打开图像(&amp;I)...</translation>
+    </message>
+    <message>
+        <source>Ctrl+I</source>
+        <translation>Ctrl+I</translation>
+    </message>
+    <message>
+        <source>&amp;Analysis</source>
+        <translation>分析(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Compare Activations</source>
+        <translation>比较激活(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Ctrl+R</source>
+        <translation>Ctrl+R</translation>
+    </message>
+    <message>
+        <source>C&amp;ancel</source>
+        <translation>取消(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Folder of Images to Compare On</source>
+        <translation>选择用于比较的图像文件夹</translation>
+    </message>
 </context>
 <context>
     <name>ql::ModelSummaryView</name>
@@ -334,6 +439,12 @@
     <message>
         <source>Comparing weights...</source>
         <translation>正在比较权重...</translation>
+    </message>
+    <message numerus="yes">
+        <source>Comparing activations on %n images...</source>
+        <translation>
+            <numerusform>正在 %n 张图像上比较激活...</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

@@ -13,32 +13,45 @@
 #include <QProgressBar>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
+#include <QToolButton>
 
+#include "ActivationErrorModel.h"
 #include "AppSettings.h"
 #include "HistogramPlot.h"
 #include "LayerTable.h"
 #include "ModelSummaryView.h"
 #include "WeightErrorModel.h"
+#include "report/InspectReport.h"
 
 namespace ql {
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), workspace_(new Workspace(this)), layerTable_(new LayerTable(this)),
+    : QMainWindow(parent), workspace_(new Workspace(this)), tabs_(new QTabWidget(this)), layerTable_(new LayerTable(this)),
+      activationTable_(new LayerTable(this)),
       fp32View_(new ModelSummaryView(this)), quantView_(new ModelSummaryView(this)),
-      histograms_(new HistogramPlot(this)), statusLabel_(new QLabel(this)), busyBar_(new QProgressBar(this)) {
+      histograms_(new HistogramPlot(this)), statusLabel_(new QLabel(this)), busyBar_(new QProgressBar(this)),
+      cancelButton_(new QToolButton(this)) {
     setWindowIcon(QIcon(QStringLiteral(":/icons/quantlens.png")));
     setAcceptDrops(true);
-    setCentralWidget(layerTable_);
+    tabs_->addTab(activationTable_, tr("Activations"));
+    tabs_->addTab(layerTable_, tr("Weights"));
+    setCentralWidget(tabs_);
     layerTable_->setModel(workspace_->weightModel(), WeightErrorModel::SortRole, -1);
+    activationTable_->setModel(workspace_->activationModel(), ActivationErrorModel::SortRole, -1);
     fp32View_->clearSummary(tr("Open an FP32 model (File > Open FP32 Model, or drop an .onnx file here)"));
     quantView_->clearSummary(tr("Open a quantized model (File > Open Quantized Model)"));
 
     busyBar_->setRange(0, 0);
     busyBar_->setMaximumWidth(160);
     busyBar_->hide();
+    cancelButton_->setText(tr("Cancel"));
+    cancelButton_->hide();
     statusBar()->addWidget(statusLabel_, 1);
     statusBar()->addPermanentWidget(busyBar_);
+    statusBar()->addPermanentWidget(cancelButton_);
+    connect(cancelButton_, &QToolButton::clicked, workspace_, &Workspace::cancel);
 
     createDocks();
     createActions();
@@ -46,18 +59,39 @@ MainWindow::MainWindow(QWidget* parent)
 
     connect(workspace_, &Workspace::modelChanged, this, &MainWindow::showModel);
     connect(workspace_, &Workspace::busyChanged, this, [this](bool busy, const QString& message) {
+        busyBar_->setRange(0, 0);
         busyBar_->setVisible(busy);
+        cancelButton_->setVisible(busy);
         statusLabel_->setText(message);
     });
+    connect(workspace_, &Workspace::progress, this, [this](int done, int total, const QString& what) {
+        busyBar_->setRange(0, total);
+        busyBar_->setValue(done);
+        if (!what.isEmpty())
+            statusLabel_->setText(tr("Comparing activations: %1 (%2 of %3)").arg(QFileInfo(what).fileName()).arg(done + 1).arg(total));
+    });
+    connect(workspace_, &Workspace::activationsChanged, this, [this] {
+        const auto& report = workspace_->activationModel()->report();
+        activationTable_->view()->resizeColumnsToContents();
+        activationTable_->view()->sortByColumn(ActivationErrorModel::Accumulated, Qt::AscendingOrder);
+        QString text = tr("%n quantized activations compared on %1 images", nullptr, static_cast<int>(report.layers.size()))
+                           .arg(report.imageCount);
+        if (!report.outputs.empty())
+            text += tr("; output SQNR %1 dB").arg(QString::fromStdString(formatDb(report.outputs.front().metrics.sqnrDb)));
+        statusLabel_->setText(text);
+        tabs_->setCurrentWidget(activationTable_);
+        activationTable_->view()->selectRow(0);
+    });
+    connect(activationTable_, &LayerTable::currentSourceRowChanged, this, &MainWindow::showSelectedActivation);
     connect(workspace_, &Workspace::errorOccurred, this, [this](const QString& message) {
         QMessageBox::warning(this, tr("QuantLens"), message);
     });
     connect(workspace_, &Workspace::weightsChanged, this, [this] {
         const int n = workspace_->weightModel()->rowCount();
         layerTable_->view()->resizeColumnsToContents();
-        statusLabel_->setText(n ? tr("%n quantized weights compared", nullptr, n) : QString());
-        histograms_->clearHistograms();
-        if (n > 0)
+        if (n)
+            statusLabel_->setText(tr("%n quantized weights compared", nullptr, n));
+        if (n > 0 && tabs_->currentWidget() == layerTable_)
             layerTable_->view()->selectRow(0);
     });
     connect(layerTable_, &LayerTable::currentSourceRowChanged, this, &MainWindow::showSelectedWeight);
@@ -91,6 +125,8 @@ void MainWindow::createActions() {
     openFp32->setShortcut(QKeySequence::Open);
     QAction* openQuant = file->addAction(tr("Open &Quantized Model..."), this, [this] { openModelDialog(Workspace::Slot::Quantized); });
     openQuant->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+    QAction* openImages = file->addAction(tr("Open &Images..."), this, &MainWindow::openImagesDialog);
+    openImages->setShortcut(QKeySequence(tr("Ctrl+I")));
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
     file->addSeparator();
@@ -99,6 +135,11 @@ void MainWindow::createActions() {
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
+    QAction* compare = analysis->addAction(tr("&Compare Activations"), workspace_, &Workspace::compareActivations);
+    compare->setShortcut(QKeySequence(tr("Ctrl+R")));
+    analysis->addAction(tr("C&ancel"), workspace_, &Workspace::cancel)->setShortcut(QKeySequence(Qt::Key_Escape));
 
     viewMenu_ = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : findChildren<QDockWidget*>())
@@ -190,6 +231,25 @@ void MainWindow::showModel(Workspace::Slot slot) {
         view->clearSummary(tr("No model"));
     }
     updateTitle();
+}
+
+void MainWindow::openImagesDialog() {
+    QSettings settings;
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder of Images to Compare On"),
+                                                          settings.value(QStringLiteral("paths/lastImageDir")).toString());
+    if (dir.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("paths/lastImageDir"), dir);
+    workspace_->setImages({dir});
+}
+
+void MainWindow::showSelectedActivation(int row) {
+    const ActivationError* l = workspace_->activationModel()->layerAt(row);
+    if (!l || !l->problem.empty()) {
+        histograms_->clearHistograms();
+        return;
+    }
+    histograms_->setHistograms(l->histograms, QString::fromStdString(l->name));
 }
 
 void MainWindow::showSelectedWeight(int row) {

@@ -9,6 +9,8 @@
 class QLabel;
 class QMenu;
 class QProgressBar;
+class QTabWidget;
+class QToolButton;
 
 namespace ql {
 
@@ -36,10 +38,14 @@ private:
     void updateRecentMenu();
     void showModel(Workspace::Slot slot);
     void showSelectedWeight(int row);
+    void showSelectedActivation(int row);
+    void openImagesDialog();
     void updateTitle();
 
     Workspace* workspace_;
+    QTabWidget* tabs_;
     LayerTable* layerTable_;
+    LayerTable* activationTable_;
     ModelSummaryView* fp32View_;
     ModelSummaryView* quantView_;
     HistogramPlot* histograms_;
@@ -47,6 +53,7 @@ private:
     QMenu* viewMenu_ = nullptr;
     QLabel* statusLabel_;
     QProgressBar* busyBar_;
+    QToolButton* cancelButton_;
 };
 
 }  // namespace ql

@@ -1,9 +1,12 @@
 #include "Workspace.h"
 
 #include <QFileInfo>
+#include <QPointer>
 #include <QtConcurrent>
 
+#include "ActivationErrorModel.h"
 #include "WeightErrorModel.h"
+#include "analysis/ActivationComparison.h"
 #include "quant/ModelPairing.h"
 #include "quant/WeightComparison.h"
 
@@ -25,7 +28,71 @@ LoadOutcome loadInBackground(const QString& path) {
 
 }  // namespace
 
-Workspace::Workspace(QObject* parent) : QObject(parent), weights_(new WeightErrorModel(this)) {}
+Workspace::Workspace(QObject* parent)
+    : QObject(parent), weights_(new WeightErrorModel(this)), activations_(new ActivationErrorModel(this)) {}
+
+void Workspace::setImages(const QStringList& paths) {
+    images_ = paths;
+    compareActivations();
+}
+
+void Workspace::cancel() { cancel_->store(true); }
+
+void Workspace::compareActivations() {
+    if (!fp32_ || !quantized_ || images_.isEmpty())
+        return;
+    std::vector<std::string> paths;
+    for (const QString& p : images_)
+        paths.push_back(p.toStdString());
+    auto images = collectImages(paths);
+    if (!images) {
+        emit errorOccurred(QString::fromStdString(images.errorMessage()));
+        return;
+    }
+    cancel_->store(true);  // a run still going is for older inputs
+    cancel_ = std::make_shared<std::atomic<bool>>(false);
+    const quint64 generation = ++activationsGeneration_;
+    ++pendingJobs_;
+    emit busyChanged(true, tr("Comparing activations on %n images...", nullptr, static_cast<int>(images->size())));
+    auto fp32 = fp32_;
+    auto quant = quantized_;
+    auto cancel = cancel_;
+    QPointer<Workspace> self(this);
+    using Outcome = std::pair<std::shared_ptr<ActivationReport>, QString>;
+    auto* watcher = new QFutureWatcher<Outcome>(this);
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation] {
+        Outcome outcome = watcher->result();
+        watcher->deleteLater();
+        --pendingJobs_;
+        emit busyChanged(isBusy(), QString());
+        if (generation != activationsGeneration_)
+            return;
+        if (!outcome.first) {
+            if (outcome.second != QStringLiteral("cancelled"))
+                emit errorOccurred(outcome.second);
+            return;
+        }
+        activations_->setReport(std::move(*outcome.first));
+        emit activationsChanged();
+    });
+    watcher->setFuture(QtConcurrent::run([fp32, quant, cancel, self, images = std::move(images).value()]() -> Outcome {
+        ActivationOptions options;
+        options.preprocess = PreprocessOptions::forModel(fp32->analyzed.model);
+        TaskControl control;
+        control.cancel = cancel.get();
+        control.onProgress = [self](size_t done, size_t total, const std::string& what) {
+            // Queued to the GUI thread; dropped if the workspace is gone.
+            QMetaObject::invokeMethod(self, [self, done, total, what] {
+                if (self)
+                    emit self->progress(static_cast<int>(done), static_cast<int>(total), QString::fromStdString(what));
+            }, Qt::QueuedConnection);
+        };
+        auto report = ql::compareActivations(fp32->analyzed, quant->analyzed, images, options, control);
+        if (!report)
+            return {nullptr, QString::fromStdString(report.errorMessage())};
+        return {std::make_shared<ActivationReport>(std::move(report).value()), {}};
+    }));
+}
 
 Workspace::~Workspace() = default;
 
@@ -50,6 +117,7 @@ void Workspace::openModel(const QString& path, std::optional<Slot> slot) {
         (target == Slot::Fp32 ? fp32_ : quantized_) = outcome.model;
         emit modelChanged(target);
         recomputeWeights();
+        compareActivations();
     });
     watcher->setFuture(QtConcurrent::run(loadInBackground, path));
 }

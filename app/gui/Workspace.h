@@ -4,6 +4,7 @@
 
 #include <QFutureWatcher>
 #include <QObject>
+#include <atomic>
 #include <memory>
 
 #include "quant/AnalyzedModel.h"
@@ -11,6 +12,7 @@
 
 namespace ql {
 
+class ActivationErrorModel;
 class WeightErrorModel;
 
 class Workspace : public QObject {
@@ -34,12 +36,22 @@ public:
     bool isBusy() const { return pendingJobs_ > 0; }  // loading or analysing
 
     WeightErrorModel* weightModel() const { return weights_; }
+    ActivationErrorModel* activationModel() const { return activations_; }
+
+    // Images for the activation comparison (files and/or folders).
+    void setImages(const QStringList& paths);
+    const QStringList& images() const { return images_; }
+    // Runs both models on the images in the background; progress and cancel as any long task.
+    void compareActivations();
+    void cancel();
 
 signals:
     void modelChanged(ql::Workspace::Slot slot);
     void busyChanged(bool busy, const QString& message);
     void errorOccurred(const QString& message);
     void weightsChanged();
+    void activationsChanged();
+    void progress(int done, int total, const QString& what);
 
 private:
     void recomputeWeights();
@@ -47,8 +59,12 @@ private:
     std::shared_ptr<const LoadedModel> fp32_;
     std::shared_ptr<const LoadedModel> quantized_;
     WeightErrorModel* weights_;
+    ActivationErrorModel* activations_;
+    QStringList images_;
+    std::shared_ptr<std::atomic<bool>> cancel_ = std::make_shared<std::atomic<bool>>(false);
     int pendingJobs_ = 0;
-    quint64 weightsGeneration_ = 0;  // discards results of analyses made stale by a newer model
+    quint64 weightsGeneration_ = 0;
+    quint64 activationsGeneration_ = 0;  // discards results of analyses made stale by a newer model
 };
 
 }  // namespace ql

@@ -25,10 +25,16 @@ int main(int argc, char** argv) {
                                   QApplication::translate("main", "Save a PNG of the window when idle, then quit."),
                                   QStringLiteral("file.png"));
     parser.addOption(screenshot);
+    QCommandLineOption images(QStringLiteral("images"),
+                              QApplication::translate("main", "Folder or image to compare the activations on."),
+                              QStringLiteral("folder"));
+    parser.addOption(images);
     parser.process(app);
 
     ql::MainWindow window;
     window.show();
+    if (parser.isSet(images))
+        window.workspace()->setImages(parser.values(images));
     window.openFiles(parser.positionalArguments());
     if (parser.isSet(screenshot))
         ql::saveScreenshotWhenIdle(window, parser.value(screenshot));

@@ -4,7 +4,13 @@
 #include <QTest>
 #include <QTreeWidget>
 
+#include <QDir>
+#include <QTabWidget>
+#include <opencv2/imgcodecs.hpp>
+
+#include "ActivationErrorModel.h"
 #include "HistogramPlot.h"
+#include "LayerTable.h"
 #include "MainWindow.h"
 #include "ModelSummaryView.h"
 #include "WeightErrorModel.h"
@@ -50,10 +56,16 @@ private slots:
         w.show();
         w.openFiles({fp32Path_, quantPath_});
         QVERIFY(waitIdle(w));
-        auto* table = w.findChild<QTableView*>();
-        QVERIFY(table);
+        auto* tabs = w.findChild<QTabWidget*>();
+        QVERIFY(tabs);
+        tabs->setCurrentIndex(1);
+        QCOMPARE(tabs->tabText(1), QStringLiteral("Weights"));
+        auto* weights = qobject_cast<LayerTable*>(tabs->widget(1));
+        QVERIFY(weights);
+        QTableView* table = weights->view();
         QCOMPARE(table->model()->rowCount(), 4);
-        // Selecting the first row (done automatically) fills the histogram plot.
+        // Selecting a row fills the histogram plot.
+        table->selectRow(0);
         auto* plot = w.findChild<HistogramPlot*>();
         QVERIFY(plot);
         QVERIFY(plot->valuesPlot()->graph(0)->dataCount() > 0);
@@ -73,6 +85,27 @@ private slots:
         for (auto* v : views)
             sawQdq |= !v->findItems(QStringLiteral("QDQ"), Qt::MatchStartsWith | Qt::MatchRecursive, 1).isEmpty();
         QVERIFY(sawQdq);
+    }
+
+    void comparesActivationsOnImages() {
+        const QString dir = QString::fromStdString(test::tempPath("gui_images"));
+        QDir().mkpath(dir);
+        QVERIFY(cv::imwrite((dir + QStringLiteral("/a.png")).toStdString(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(20, 120, 220))));
+        MainWindow w;
+        w.show();
+        QSignalSpy done(w.workspace(), &Workspace::activationsChanged);
+        w.workspace()->setImages({dir});
+        w.openFiles({fp32Path_, quantPath_});
+        QVERIFY(done.wait(20000));
+        QVERIFY(waitIdle(w));
+        const auto& report = w.workspace()->activationModel()->report();
+        QCOMPARE(report.imageCount, size_t{1});
+        QCOMPARE(report.layers.size(), size_t{3});  // x, r1 and the output
+        auto* tabs = w.findChild<QTabWidget*>();
+        QVERIFY(tabs);
+        QCOMPARE(tabs->tabText(tabs->currentIndex()), QStringLiteral("Activations"));
+        auto* plot = w.findChild<HistogramPlot*>();
+        QVERIFY(plot->valuesPlot()->graph(0)->dataCount() > 0);
     }
 
     void badFileShowsAnErrorAndKeepsTheWindow() {
