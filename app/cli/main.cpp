@@ -5,6 +5,7 @@
 #include "DetectCommands.h"
 #include "InspectCommand.h"
 #include "QuantizeCommand.h"
+#include "SensitivityCommands.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"QuantLens: where does INT8 quantization hurt your ONNX detector, and what to exclude"};
@@ -16,6 +17,8 @@ int main(int argc, char** argv) {
     ql::cli::addDetectCommand(app, exitCode);
     ql::cli::addEvalCommand(app, exitCode);
     ql::cli::addQuantizeCommand(app, exitCode);
+    ql::cli::addSensitivityCommand(app, exitCode);
+    ql::cli::addSuggestCommand(app, exitCode);
     CLI11_PARSE(app, argc, argv);
     return exitCode;
 }

@@ -1,0 +1,106 @@
+#include "QuantizeFlags.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "CliCommon.h"
+#include "quantize/NodeList.h"
+
+namespace fs = std::filesystem;
+
+namespace ql::cli {
+
+std::optional<std::vector<std::string>> readNodeList(const std::string& fileOrList, const std::string& flag) {
+    if (fileOrList.empty())
+        return std::vector<std::string>{};
+    std::string text = fileOrList;
+    if (fs::is_regular_file(fileOrList)) {
+        std::ifstream in(fileOrList);
+        std::stringstream s;
+        s << in.rdbuf();
+        text = s.str();
+    } else if (fileOrList.front() != '[') {
+        std::replace(text.begin(), text.end(), ',', '\n');  // a,b,c
+    }
+    auto names = parseNodeList(text);
+    if (!names) {
+        printError(flag + ": " + names.errorMessage());
+        return std::nullopt;
+    }
+    return std::move(names).value();
+}
+
+void QuantizeFlags::addTo(CLI::App& cmd) {
+    cmd.add_option("--calib", calib, "Calibration images and/or folders")->required()->expected(1, -1);
+    cmd.add_option("--method", method, "Calibration: minmax, entropy or percentile")
+        ->check(CLI::IsMember({"minmax", "entropy", "percentile"}));
+    cmd.add_flag("--moving-average", movingAverage, "MinMax: moving average of the per-image ranges");
+    cmd.add_option("--percentile", percentile, "Percentile calibration: percentile of |x| kept")->check(CLI::Range(50.0, 100.0));
+    cmd.add_option("--bins", bins, "Histogram bins for entropy/percentile (default 128/2048)");
+    cmd.add_flag("--symmetric-calibration", symmetricCalibration, "Entropy/percentile: symmetric thresholds");
+    cmd.add_flag("--per-channel", perChannel, "Per-channel weights");
+    cmd.add_flag("--reduce-range", reduceRange, "7-bit weights (ONNX Runtime reduce_range)");
+    cmd.add_option("--activation-type", activationType, "QUInt8 or QInt8");
+    cmd.add_option("--weight-type", weightType, "QInt8 or QUInt8");
+    cmd.add_flag("--activation-symmetric", activationSymmetric, "Symmetric activations");
+    cmd.add_flag("--weight-asymmetric", weightAsymmetric, "Asymmetric weights (the default for QInt8 is symmetric)");
+    cmd.add_flag("--no-quantize-bias", noBias, "Keep biases float");
+    cmd.add_option("--op-types", opTypes, "Operator types to quantize (default: ONNX Runtime's set)")->delimiter(',');
+    cmd.add_option("--nodes-to-quantize", nodesToQuantize, "Only these nodes: a file or a list");
+    cmd.add_option("--exclude", exclude, "nodes_to_exclude: a file (Python list, JSON or one name per line) or a list");
+    cmd.add_option("--cache-dir", cacheDir, "Calibration cache folder");
+    cmd.add_flag("--no-cache", noCache, "Do not read or write the calibration cache on disk");
+    cmd.add_option("--threads", threads, "ONNX Runtime threads (0: one per core)");
+    preprocess.addTo(cmd);
+}
+
+std::optional<QuantizerSettings> QuantizeFlags::settings() const {
+    QuantizerSettings s;
+    auto a = parseQuantType(activationType);
+    auto w = parseQuantType(weightType);
+    for (const auto* r : {&a, &w})
+        if (!*r) {
+            printError(r->errorMessage());
+            return std::nullopt;
+        }
+    s.activationType = *a;
+    s.weightType = *w;
+    s.perChannel = perChannel;
+    s.reduceRange = reduceRange;
+    s.activationSymmetric = activationSymmetric;
+    if (weightAsymmetric)
+        s.weightSymmetric = false;
+    s.quantizeBias = !noBias;
+    s.opTypesToQuantize = opTypes;
+    auto excluded = readNodeList(exclude, "--exclude");
+    auto included = readNodeList(nodesToQuantize, "--nodes-to-quantize");
+    if (!excluded || !included)
+        return std::nullopt;
+    s.nodesToExclude = *excluded;
+    s.nodesToQuantize = *included;
+    return s;
+}
+
+std::optional<CalibrationOptions> QuantizeFlags::calibration(const OnnxModel& model) const {
+    auto m = parseMethod(method);
+    if (!m) {
+        printError(m.errorMessage());
+        return std::nullopt;
+    }
+    CalibrationOptions c;
+    c.method = *m;
+    c.movingAverage = movingAverage;
+    c.percentile = percentile;
+    c.histogramBins = bins;
+    c.symmetric = symmetricCalibration;
+    c.session.intraOpThreads = threads;
+    auto pre = preprocess.resolve(model);
+    if (!pre)
+        return std::nullopt;
+    c.preprocess = *pre;
+    return c;
+}
+
+}  // namespace ql::cli

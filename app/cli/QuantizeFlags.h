@@ -1,0 +1,48 @@
+// The quantization and calibration flags that `quantize`, `sensitivity` and `suggest` share.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "PreprocessFlags.h"
+#include "quantize/CalibrationCache.h"
+#include "quantize/QuantizerSettings.h"
+
+namespace ql::cli {
+
+struct QuantizeFlags {
+    std::vector<std::string> calib;
+    std::string method = "minmax";
+    bool movingAverage = false;
+    double percentile = 99.999;
+    int bins = 0;
+    bool symmetricCalibration = false;
+    bool perChannel = false;
+    bool reduceRange = false;
+    std::string activationType = "QUInt8";
+    std::string weightType = "QInt8";
+    bool activationSymmetric = false;
+    bool weightAsymmetric = false;
+    bool noBias = false;
+    std::vector<std::string> opTypes;
+    std::string nodesToQuantize;
+    std::string exclude;
+    std::string cacheDir = CalibrationCache::defaultDirectory();
+    bool noCache = false;
+    int threads = 0;
+    PreprocessFlags preprocess;
+
+    void addTo(CLI::App& command);
+    // Settings and calibration options for `model`; nothing after printing why when invalid.
+    std::optional<QuantizerSettings> settings() const;
+    std::optional<CalibrationOptions> calibration(const OnnxModel& model) const;
+    std::string cacheDirectory() const { return noCache ? std::string() : cacheDir; }
+};
+
+// A node list given as a file (Python list, JSON or one per line) or inline text.
+std::optional<std::vector<std::string>> readNodeList(const std::string& fileOrList, const std::string& flag);
+
+}  // namespace ql::cli

@@ -1,0 +1,213 @@
+#include "analysis/Sensitivity.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "quantize/QdqQuantizer.h"
+#include "runtime/InferenceSession.h"
+
+namespace ql {
+namespace {
+
+// The FP32 model's outputs on each image, kept to score every candidate quantization.
+class OutputEvaluator {
+public:
+    static Result<OutputEvaluator> create(const OnnxModel& fp32, const std::vector<std::string>& images,
+                                          const SensitivityOptions& options) {
+        OutputEvaluator e;
+        e.options_ = options.session;
+        e.inputName_ = fp32.graph().inputs().front();
+        auto session = InferenceSession::fromBytes(*fp32.serialize(), fp32.displayName(), options.session);
+        if (!session)
+            return session.error();
+        const ImagePreprocessor pre(options.preprocess);
+        for (const auto& path : images) {
+            auto image = pre.prepare(path);
+            if (!image)
+                return image.error();
+            auto out = session->run({{e.inputName_, image->shape, image->tensor.data(), image->tensor.size()}});
+            if (!out)
+                return out.error();
+            std::vector<std::vector<float>> outputs;
+            for (size_t k = 0; k < out->names().size(); ++k) {
+                const TensorView& v = out->view(k);
+                outputs.emplace_back(v.data, v.data ? v.data + v.size : v.data);
+            }
+            e.inputs_.push_back(std::move(image).value());
+            e.reference_.push_back(std::move(outputs));
+        }
+        return e;
+    }
+
+    Result<ErrorMetrics> score(const OnnxModel& model) const {
+        auto bytes = model.serialize();
+        if (!bytes)
+            return bytes.error();
+        auto session = InferenceSession::fromBytes(*bytes, model.displayName(), options_);
+        if (!session)
+            return session.error();
+        ErrorAccumulator acc;
+        for (size_t i = 0; i < inputs_.size(); ++i) {
+            const PreparedImage& image = inputs_[i];
+            auto out = session->run({{inputName_, image.shape, image.tensor.data(), image.tensor.size()}});
+            if (!out)
+                return out.error();
+            for (size_t k = 0; k < reference_[i].size() && k < out->names().size(); ++k) {
+                const TensorView& v = out->view(k);
+                if (v.data && v.size == reference_[i][k].size())
+                    acc.add(reference_[i][k].data(), v.data, v.size);
+            }
+        }
+        return acc.result();
+    }
+
+    size_t imageCount() const { return inputs_.size(); }
+
+private:
+    SessionOptions options_;
+    std::string inputName_;
+    std::vector<PreparedImage> inputs_;
+    std::vector<std::vector<std::vector<float>>> reference_;
+};
+
+Result<ErrorMetrics> scoreSettings(const OnnxModel& fp32, const CalibrationData& calibration, const QuantizerSettings& settings,
+                                   const OutputEvaluator& evaluator) {
+    auto q = quantizeQdq(fp32, calibration, settings);
+    if (!q)
+        return q.error();
+    return evaluator.score(q->model);
+}
+
+std::string groupOf(const std::string& node, int depth) {
+    if (depth <= 0)
+        return node;
+    size_t pos = 0;
+    for (int part = 0; part <= depth; ++part) {  // the leading '/' starts part 0
+        pos = node.find('/', pos + (part == 0 ? 0 : 1));
+        if (pos == std::string::npos)
+            return node;
+    }
+    return node.substr(0, pos + 1);
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::vector<std::string>>> candidateGroups(const OnnxModel& fp32,
+                                                                              const QuantizerSettings& settings, int depth) {
+    const auto& ops = settings.opTypesToQuantize.empty() ? defaultOpTypesToQuantize() : settings.opTypesToQuantize;
+    const std::set<std::string> opSet(ops.begin(), ops.end());
+    const std::set<std::string> excluded(settings.nodesToExclude.begin(), settings.nodesToExclude.end());
+    const std::set<std::string> only(settings.nodesToQuantize.begin(), settings.nodesToQuantize.end());
+    std::vector<std::pair<std::string, std::vector<std::string>>> groups;
+    std::map<std::string, size_t> index;
+    const Graph& g = fp32.graph();
+    for (const int i : g.topologicalOrder()) {
+        const Node& n = g.node(i);
+        if (n.name.empty() || !opSet.count(n.opType) || excluded.count(n.name) || (!only.empty() && !only.count(n.name)))
+            continue;
+        const std::string group = groupOf(n.name, depth);
+        auto [it, fresh] = index.emplace(group, groups.size());
+        if (fresh)
+            groups.push_back({group, {}});
+        groups[it->second].second.push_back(n.name);
+    }
+    return groups;
+}
+
+Result<SensitivityReport> analyzeSensitivity(const OnnxModel& fp32, const CalibrationData& calibration,
+                                             const QuantizerSettings& settings, const std::vector<std::string>& images,
+                                             const SensitivityOptions& options, const TaskControl& control) {
+    if (images.empty())
+        return Error{"sensitivity analysis needs at least one image"};
+    auto evaluator = OutputEvaluator::create(fp32, images, options);
+    if (!evaluator)
+        return evaluator.error();
+    SensitivityReport report;
+    report.imageCount = evaluator->imageCount();
+    auto baseline = scoreSettings(fp32, calibration, settings, *evaluator);
+    if (!baseline)
+        return baseline.error();
+    report.baseline = *baseline;
+    const auto groups = candidateGroups(fp32, settings, options.prefixDepth);
+    for (size_t k = 0; k < groups.size(); ++k) {
+        if (control.cancelled())
+            return Error{"cancelled"};
+        control.report(k, groups.size(), groups[k].first);
+        SensitivityEntry entry;
+        entry.group = groups[k].first;
+        entry.nodes = groups[k].second;
+        QuantizerSettings leftFloat = settings;
+        leftFloat.nodesToExclude.insert(leftFloat.nodesToExclude.end(), entry.nodes.begin(), entry.nodes.end());
+        auto m = scoreSettings(fp32, calibration, leftFloat, *evaluator);
+        if (!m)
+            return m.error();
+        entry.leftFloat = *m;
+        entry.gainDb = m->sqnrDb - report.baseline.sqnrDb;
+        if (options.quantizedOnly) {
+            QuantizerSettings only = settings;
+            only.nodesToQuantize = entry.nodes;
+            auto o = scoreSettings(fp32, calibration, only, *evaluator);
+            if (!o)
+                return o.error();
+            entry.onlyQuantized = *o;
+        }
+        report.entries.push_back(std::move(entry));
+    }
+    control.report(groups.size(), groups.size());
+    std::stable_sort(report.entries.begin(), report.entries.end(),
+                     [](const SensitivityEntry& a, const SensitivityEntry& b) { return a.gainDb > b.gainDb; });
+    return report;
+}
+
+Result<Suggestion> suggestExclusions(const OnnxModel& fp32, const CalibrationData& calibration, const QuantizerSettings& settings,
+                                     const std::vector<std::string>& images, const SensitivityOptions& options,
+                                     const SensitivityReport& ranking, double target, size_t maxSteps, size_t perStep,
+                                     const TaskControl& control) {
+    auto evaluator = OutputEvaluator::create(fp32, images, options);
+    if (!evaluator)
+        return evaluator.error();
+    Suggestion s;
+    QuantizerSettings current = settings;
+    auto start = scoreSettings(fp32, calibration, current, *evaluator);
+    if (!start)
+        return start.error();
+    s.curve.push_back({"", current.nodesToExclude.size(), *start});
+    double best = start->sqnrDb;
+    std::set<std::string> used;
+    for (size_t step = 0; step < maxSteps && best < target; ++step) {
+        if (control.cancelled())
+            return Error{"cancelled"};
+        control.report(step, maxSteps, "step " + std::to_string(step + 1));
+        const SensitivityEntry* chosen = nullptr;
+        ErrorMetrics chosenMetrics;
+        size_t tried = 0;
+        for (const auto& entry : ranking.entries) {
+            if (used.count(entry.group) || tried >= perStep)
+                continue;
+            ++tried;
+            QuantizerSettings trial = current;
+            trial.nodesToExclude.insert(trial.nodesToExclude.end(), entry.nodes.begin(), entry.nodes.end());
+            auto m = scoreSettings(fp32, calibration, trial, *evaluator);
+            if (!m)
+                return m.error();
+            if (!chosen || m->sqnrDb > chosenMetrics.sqnrDb) {
+                chosen = &entry;
+                chosenMetrics = *m;
+            }
+        }
+        if (!chosen)
+            break;
+        used.insert(chosen->group);
+        current.nodesToExclude.insert(current.nodesToExclude.end(), chosen->nodes.begin(), chosen->nodes.end());
+        best = chosenMetrics.sqnrDb;
+        s.curve.push_back({chosen->group, current.nodesToExclude.size(), chosenMetrics});
+    }
+    control.report(maxSteps, maxSteps);
+    s.nodesToExclude = current.nodesToExclude;
+    s.reachedTarget = best >= target;
+    return s;
+}
+
+}  // namespace ql
