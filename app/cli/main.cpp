@@ -5,6 +5,7 @@
 #include "DetectCommands.h"
 #include "InspectCommand.h"
 #include "QuantizeCommand.h"
+#include "ReportCommand.h"
 #include "SensitivityCommands.h"
 
 int main(int argc, char** argv) {
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
     ql::cli::addQuantizeCommand(app, exitCode);
     ql::cli::addSensitivityCommand(app, exitCode);
     ql::cli::addSuggestCommand(app, exitCode);
+    ql::cli::addReportCommand(app, exitCode);
     CLI11_PARSE(app, argc, argv);
     return exitCode;
 }

@@ -104,6 +104,17 @@ int64_t QuantParams::qmax() const {
 
 bool isQdqOp(const std::string& op) { return op == "QuantizeLinear" || op == "DequantizeLinear"; }
 
+std::vector<std::string> nodesLeftFloat(const Graph& graph, const QdqStructure& qdq, const std::vector<std::string>& opTypes) {
+    std::vector<std::string> names;
+    for (const int i : graph.topologicalOrder()) {
+        const Node& n = graph.node(i);
+        if (!n.name.empty() && !qdq.quantizedNodes.count(i) &&
+            std::find(opTypes.begin(), opTypes.end(), n.opType) != opTypes.end())
+            names.push_back(n.name);
+    }
+    return names;
+}
+
 bool QdqStructure::isQdqNode(const Node& node) const { return isQdqOp(node.opType); }
 
 Result<QdqStructure> QdqStructure::analyze(const Graph& graph) {

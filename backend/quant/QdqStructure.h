@@ -71,6 +71,9 @@ private:
 
 bool isQdqOp(const std::string& opType);
 
+// Named compute nodes whose type is in `opTypes` but that the quantized graph keeps float.
+std::vector<std::string> nodesLeftFloat(const Graph& graph, const QdqStructure& qdq, const std::vector<std::string>& opTypes);
+
 // Dequantizes integer values with the parameters, channel by channel along `shape[params.axis]`.
 std::vector<float> dequantize(const std::vector<int64_t>& values, const std::vector<int64_t>& shape,
                               const QuantParams& params);

@@ -1,0 +1,210 @@
+#include "ReportCommand.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "CliCommon.h"
+#include "DetectionFlags.h"
+#include "PreprocessFlags.h"
+#include "ProgressBar.h"
+#include "detect/Annotator.h"
+#include "detect/DetectionEvaluation.h"
+#include "report/HtmlReport.h"
+#include "util/AtomicFile.h"
+
+#ifdef QUANTLENS_HAVE_PDF
+#include <QGuiApplication>
+
+#include "ReportPdf.h"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace ql::cli {
+namespace {
+
+struct ReportOptions {
+    std::string fp32;
+    std::string quantized;
+    std::vector<std::string> images;
+    std::vector<std::string> detectImages;
+    std::string data;
+    size_t dataLimit = 32;
+    std::string settings;
+    std::string html;
+    std::string pdf;
+    size_t worst = 10;
+    std::string title = "QuantLens report";
+    PreprocessFlags preprocess;
+    DetectionFlags detection;
+};
+
+std::optional<DetectionPicture> detectionPicture(Detector& fp32, Detector& quant, const std::string& path,
+                                                 const std::vector<std::string>& names) {
+    auto bgr = readImageBgr(path);
+    if (!bgr) {
+        printError(bgr.errorMessage());
+        return std::nullopt;
+    }
+    auto prepared = fp32.preprocessor().prepare(*bgr);
+    if (!prepared) {
+        printError(path + ": " + prepared.errorMessage());
+        return std::nullopt;
+    }
+    auto f = fp32.detect(*prepared);
+    auto q = quant.detect(*prepared);
+    if (!f || !q) {
+        printError(path + ": " + (f ? q.errorMessage() : f.errorMessage()));
+        return std::nullopt;
+    }
+    const DetectionMatch match = matchDetections(*f, *q);
+    cv::Mat picture = drawComparison(*bgr, *f, *q, match, names, "FP32", "quantized");
+    if (picture.cols > 1600)  // keeps the report light
+        cv::resize(picture, picture, {}, 1600.0 / picture.cols, 1600.0 / picture.cols, cv::INTER_AREA);
+    DetectionPicture d;
+    d.image = fs::path(path).filename().string();
+    cv::imencode(".png", picture, d.png);
+    d.matched = match.pairs.size();
+    d.missed = match.missed.size();
+    d.extra = match.extra.size();
+    return d;
+}
+
+int runReport(const ReportOptions& o) {
+    if (o.html.empty() && o.pdf.empty()) {
+        printError("give --html FILE and/or --pdf FILE");
+        return kExitError;
+    }
+#ifndef QUANTLENS_HAVE_PDF
+    if (!o.pdf.empty()) {
+        printError("this build has no PDF export (configure with QUANTLENS_BUILD_GUI=ON)");
+        return kExitError;
+    }
+#endif
+    auto models = loadModelPair(o.fp32, o.quantized);
+    if (!models)
+        return kExitError;
+    auto images = collectImages(o.images);
+    if (!images) {
+        printError(images.errorMessage());
+        return kExitError;
+    }
+    auto pre = o.preprocess.resolve(models->fp32.model);
+    auto decode = o.detection.decodeOptions();
+    auto names = o.detection.classNames(models->fp32.model);
+    if (!pre || !decode || !names)
+        return kExitError;
+
+    ReportContent content;
+    content.title = o.title;
+    content.worstLayers = o.worst;
+    content.fp32 = summarize(models->fp32.model, models->fp32.qdq);
+    content.quantized = summarize(models->quantized.model, models->quantized.qdq);
+    content.nodesLeftFloat = nodesLeftFloat(models->quantized.model.graph(), models->quantized.qdq, defaultOpTypesToQuantize());
+    if (!o.settings.empty()) {
+        std::ifstream in(o.settings);
+        const auto json = nlohmann::json::parse(in, nullptr, false);
+        auto s = json.is_discarded() ? Result<QuantizerSettings>(Error{o.settings + " is not JSON"}) : QuantizerSettings::fromJson(json);
+        if (!s) {
+            printError(s.errorMessage());
+            return kExitError;
+        }
+        content.settings = std::move(s).value();
+    }
+    ActivationOptions activationOptions;
+    activationOptions.preprocess = *pre;
+    auto activations = compareActivations(models->fp32, models->quantized, *images, activationOptions, textProgress("comparing"));
+    if (!activations) {
+        printError(activations.errorMessage());
+        return kExitError;
+    }
+    content.activations = std::move(activations).value();
+
+    DetectorOptions detectorOptions{{}, *pre, *decode};
+    auto fp32Detector = Detector::create(models->fp32.model, detectorOptions);
+    auto quantDetector = Detector::create(models->quantized.model, detectorOptions);
+    if (!fp32Detector || !quantDetector) {
+        printError(fp32Detector ? quantDetector.errorMessage() : fp32Detector.errorMessage());
+        return kExitError;
+    }
+    std::vector<std::string> pictures = o.detectImages;
+    if (pictures.empty())
+        pictures.assign(images->begin(), images->begin() + static_cast<long>(std::min<size_t>(2, images->size())));
+    for (const auto& path : pictures) {
+        auto picture = detectionPicture(*fp32Detector, *quantDetector, path, *names);
+        if (!picture)
+            return kExitError;
+        content.detections.push_back(std::move(*picture));
+    }
+    if (!o.data.empty()) {
+        auto data = YoloDataset::load(o.data);
+        if (!data) {
+            printError(data.errorMessage());
+            return kExitError;
+        }
+        EvaluationOptions evaluation;
+        evaluation.detector = detectorOptions;
+        evaluation.limit = o.dataLimit;
+        evaluation.timedRuns = 10;
+        auto report = evaluateDetection(models->fp32.model, models->quantized.model, *data, evaluation, textProgress("evaluating"));
+        if (!report) {
+            printError(report.errorMessage());
+            return kExitError;
+        }
+        content.evaluation = std::move(report).value();
+    }
+
+    std::vector<std::string> inputs = {o.fp32, o.quantized};
+    inputs.insert(inputs.end(), images->begin(), images->end());
+    if (!o.html.empty()) {
+        if (auto st = writeFileAtomically(o.html, renderHtml(content), inputs); !st) {
+            printError(st.errorMessage());
+            return kExitError;
+        }
+        std::cout << "Wrote " << o.html << "\n";
+    }
+#ifdef QUANTLENS_HAVE_PDF
+    if (!o.pdf.empty()) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");  // no display needed for printing
+        static int argc = 1;
+        static char name[] = "quantlens-cli";
+        static char* argv[] = {name, nullptr};
+        QGuiApplication app(argc, argv);
+        if (auto st = writeReportPdf(content, o.pdf, inputs); !st) {
+            printError(st.errorMessage());
+            return kExitError;
+        }
+        std::cout << "Wrote " << o.pdf << "\n";
+    }
+#endif
+    return 0;
+}
+
+}  // namespace
+
+void addReportCommand(CLI::App& app, int& exitCode) {
+    auto o = std::make_shared<ReportOptions>();
+    auto* cmd = app.add_subcommand("report", "Write a report for stakeholders: models, worst layers with histograms, "
+                                             "detections side by side, accuracy and latency, nodes left in float");
+    cmd->add_option("fp32", o->fp32, "FP32 model")->required()->check(CLI::ExistingFile);
+    cmd->add_option("quantized", o->quantized, "Quantized model")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--images", o->images, "Images for the layer comparison")->required()->expected(1, -1);
+    cmd->add_option("--detect", o->detectImages, "Images shown with detections (default: the first two)")->expected(1, -1);
+    cmd->add_option("--data", o->data, "Labelled dataset (folder or data YAML) for accuracy and latency");
+    cmd->add_option("--data-limit", o->dataLimit, "Images of the dataset to use (0: all)");
+    cmd->add_option("--settings", o->settings, "Quantization settings JSON (from quantize --export-json)");
+    cmd->add_option("--html", o->html, "Self-contained HTML file to write");
+    cmd->add_option("--pdf", o->pdf, "PDF file to write");
+    cmd->add_option("--worst", o->worst, "Worst layers to show");
+    cmd->add_option("--title", o->title, "Report title");
+    o->preprocess.addTo(*cmd);
+    o->detection.addTo(*cmd);
+    cmd->callback([o, &exitCode] { exitCode = runReport(*o); });
+}
+
+}  // namespace ql::cli

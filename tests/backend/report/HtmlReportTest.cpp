@@ -1,0 +1,58 @@
+#include <gtest/gtest.h>
+
+#include "report/HtmlReport.h"
+
+namespace ql {
+namespace {
+
+ReportContent sampleContent() {
+    ReportContent c;
+    c.title = "Test <report>";
+    c.fp32.name = "fp32.onnx";
+    c.quantized.name = "int8.onnx";
+    c.quantized.format = QuantFormat::QDQ;
+    c.nodesLeftFloat = {"/model.22/Concat_3"};
+    ActivationReport a;
+    a.imageCount = 2;
+    ActivationError layer;
+    layer.name = "/model.2/Conv_output_0";
+    layer.producerOp = "Conv";
+    layer.accumulated.sqnrDb = 12.5;
+    layer.histograms = {Histogram(0, 1, 8), Histogram(0, 1, 8), Histogram(-1, 1, 8)};
+    layer.histograms.reference.add({0.1f, 0.2f, 0.9f});
+    a.layers.push_back(layer);
+    a.outputs.push_back({"output0", {}});
+    c.activations = a;
+    c.detections.push_back({"bus.jpg", {1, 2, 3}, 4, 1, 0});
+    return c;
+}
+
+TEST(HtmlReport, SelfContainedWithEverySection) {
+    const std::string html = renderHtml(sampleContent());
+    EXPECT_NE(html.find("<title>Test &lt;report&gt;</title>"), std::string::npos);
+    EXPECT_NE(html.find("int8.onnx"), std::string::npos);
+    EXPECT_NE(html.find("['/model.22/Concat_3']"), std::string::npos);
+    EXPECT_NE(html.find("/model.2/Conv_output_0"), std::string::npos);
+    EXPECT_NE(html.find("class=\"num bad\">12.50"), std::string::npos);  // a bad layer stands out
+    EXPECT_NE(html.find("bus.jpg: 4 matched, 1 missed, 0 extra"), std::string::npos);
+    // Two pictures (one histogram, one detection), embedded: no external file is needed.
+    size_t embedded = 0;
+    for (size_t at = html.find("data:image/png;base64,"); at != std::string::npos; at = html.find("data:image/png;base64,", at + 1))
+        ++embedded;
+    EXPECT_EQ(embedded, 2u);
+    EXPECT_EQ(html.find("src=\"http"), std::string::npos);
+}
+
+TEST(HtmlReport, PdfVariantReferencesImages) {
+    const auto content = sampleContent();
+    const std::string html = renderHtml(content, "img-");
+    EXPECT_NE(html.find("src=\"img-0.png\""), std::string::npos);
+    EXPECT_NE(html.find("src=\"img-1.png\""), std::string::npos);
+    EXPECT_EQ(reportImages(content).size(), 2u);
+    const auto png = histogramPng(content.activations->layers[0].histograms, "x");
+    ASSERT_GT(png.size(), 8u);
+    EXPECT_EQ(png[1], 'P');  // \x89PNG
+}
+
+}  // namespace
+}  // namespace ql
