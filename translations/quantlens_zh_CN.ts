@@ -68,6 +68,29 @@
     </message>
 </context>
 <context>
+    <name>ql::GraphView</name>
+    <message>
+        <source>Find node or tensor...</source>
+        <translation>查找节点或张量...</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应宽度</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;background:%1&apos;&gt;&amp;nbsp;&amp;lt;10 dB&amp;nbsp;&lt;/span&gt; &lt;span style=&apos;background:%2&apos;&gt;&amp;nbsp;25 dB&amp;nbsp;&lt;/span&gt; &lt;span style=&apos;background:%3&apos;&gt;&amp;nbsp;&amp;gt;40 dB&amp;nbsp;&lt;/span&gt; &amp;nbsp;dashed: excluded</source>
+        <translation>&lt;span style='background:%1'&gt;&amp;nbsp;&amp;lt;10 dB&amp;nbsp;&lt;/span&gt; &lt;span style='background:%2'&gt;&amp;nbsp;25 dB&amp;nbsp;&lt;/span&gt; &lt;span style='background:%3'&gt;&amp;nbsp;&amp;gt;40 dB&amp;nbsp;&lt;/span&gt; &amp;nbsp;虚线：已排除</translation>
+    </message>
+    <message>
+        <source>Q/DQ on %1</source>
+        <translation>%1 上的 Q/DQ</translation>
+    </message>
+    <message>
+        <source>Exclude from Quantization / Include Again</source>
+        <translation>排除量化 / 重新包含</translation>
+    </message>
+</context>
+<context>
     <name>ql::HistogramPlot</name>
     <message>
         <source>FP32</source>
@@ -283,6 +306,74 @@
         <source>Folder of Images to Compare On</source>
         <translation>选择用于比较的图像文件夹</translation>
     </message>
+    <message>
+        <source>Graph</source>
+        <translation>计算图</translation>
+    </message>
+    <message>
+        <source>Re-quantized: output SQNR %1 dB -&gt; %2 dB</source>
+        <translation>已重新量化：输出 SQNR %1 dB -&gt; %2 dB</translation>
+    </message>
+    <message>
+        <source>Re-quantize</source>
+        <translation>重新量化</translation>
+    </message>
+    <message>
+        <source>Export List...</source>
+        <translation>导出列表...</translation>
+    </message>
+    <message>
+        <source>Right-click nodes in the graph to exclude them.</source>
+        <translation>在计算图中右键单击节点即可将其排除。</translation>
+    </message>
+    <message>
+        <source>Excluded Nodes</source>
+        <translation>已排除的节点</translation>
+    </message>
+    <message>
+        <source>&amp;Export Quantized Model...</source>
+        <translation>导出量化模型(&amp;E)...</translation>
+    </message>
+    <message>
+        <source>Export E&amp;xclusion List...</source>
+        <translation>导出排除列表(&amp;X)...</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Re-&amp;quantize with Exclusions</source>
+        <translation>按排除列表重新量化(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+R</source>
+        <translation>Ctrl+Shift+R</translation>
+    </message>
+    <message>
+        <source>Export Exclusion List</source>
+        <translation>导出排除列表</translation>
+    </message>
+    <message>
+        <source>Python list (*.txt *.py);;JSON (*.json)</source>
+        <translation>Python 列表 (*.txt *.py);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Export Quantized Model</source>
+        <translation>导出量化模型</translation>
+    </message>
+    <message>
+        <source>ONNX models (*.onnx)</source>
+        <translation>ONNX 模型 (*.onnx)</translation>
+    </message>
 </context>
 <context>
     <name>ql::ModelSummaryView</name>
@@ -444,6 +535,28 @@
         <source>Comparing activations on %n images...</source>
         <translation>
             <numerusform>正在 %n 张图像上比较激活...</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Exclude or include %1</source>
+        <translation>排除或包含 %1</translation>
+    </message>
+    <message>
+        <source>There is no quantized model to save.</source>
+        <translation>没有可保存的量化模型。</translation>
+    </message>
+    <message>
+        <source>Open the FP32 model first.</source>
+        <translation>请先打开 FP32 模型。</translation>
+    </message>
+    <message>
+        <source>Choose images first (File &gt; Open Images): they calibrate the quantization.</source>
+        <translation>请先选择图像（文件 &gt; 打开图像）：它们用于量化校准。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Quantizing with %n excluded nodes...</source>
+        <translation>
+            <numerusform>正在量化（排除 %n 个节点）...</numerusform>
         </translation>
     </message>
 </context>

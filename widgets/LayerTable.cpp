@@ -34,6 +34,14 @@ LayerTable::LayerTable(QWidget* parent) : QWidget(parent) {
     });
 }
 
+void LayerTable::selectSourceRow(int row) {
+    const QModelIndex index = proxy_->mapFromSource(proxy_->sourceModel()->index(row, 0));
+    if (!index.isValid())
+        return;
+    view_->selectRow(index.row());
+    view_->scrollTo(index);
+}
+
 void LayerTable::setModel(QAbstractItemModel* model, int sortRole, int initialSortColumn) {
     proxy_->setSourceModel(model);
     proxy_->setSortRole(sortRole);

@@ -16,6 +16,7 @@ public:
     explicit LayerTable(QWidget* parent = nullptr);
     void setModel(QAbstractItemModel* model, int sortRole, int initialSortColumn);
     QTableView* view() const { return view_; }
+    void selectSourceRow(int row);  // selects and shows a row given in source-model terms
 
 signals:
     void currentSourceRowChanged(int row);  // row in the source model, -1 for none

@@ -7,6 +7,10 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QVBoxLayout>
+#include <fstream>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -18,23 +22,28 @@
 #include <QToolButton>
 
 #include "ActivationErrorModel.h"
+#include "GraphView.h"
 #include "AppSettings.h"
 #include "HistogramPlot.h"
 #include "LayerTable.h"
 #include "ModelSummaryView.h"
 #include "WeightErrorModel.h"
 #include "report/InspectReport.h"
+#include "quantize/NodeList.h"
+#include "util/AtomicFile.h"
 
 namespace ql {
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), workspace_(new Workspace(this)), tabs_(new QTabWidget(this)), layerTable_(new LayerTable(this)),
+    : QMainWindow(parent), workspace_(new Workspace(this)), tabs_(new QTabWidget(this)), graphView_(new GraphView(this)),
+      exclusionList_(new QListWidget(this)), layerTable_(new LayerTable(this)),
       activationTable_(new LayerTable(this)),
       fp32View_(new ModelSummaryView(this)), quantView_(new ModelSummaryView(this)),
       histograms_(new HistogramPlot(this)), statusLabel_(new QLabel(this)), busyBar_(new QProgressBar(this)),
       cancelButton_(new QToolButton(this)) {
     setWindowIcon(QIcon(QStringLiteral(":/icons/quantlens.png")));
     setAcceptDrops(true);
+    tabs_->addTab(graphView_, tr("Graph"));
     tabs_->addTab(activationTable_, tr("Activations"));
     tabs_->addTab(layerTable_, tr("Weights"));
     setCentralWidget(tabs_);
@@ -78,11 +87,30 @@ MainWindow::MainWindow(QWidget* parent)
                            .arg(report.imageCount);
         if (!report.outputs.empty())
             text += tr("; output SQNR %1 dB").arg(QString::fromStdString(formatDb(report.outputs.front().metrics.sqnrDb)));
+        if (std::isfinite(outputSqnrBeforeRequantize_) && !report.outputs.empty()) {
+            text = tr("Re-quantized: output SQNR %1 dB -> %2 dB")
+                       .arg(outputSqnrBeforeRequantize_, 0, 'f', 2)
+                       .arg(QString::fromStdString(formatDb(report.outputs.front().metrics.sqnrDb)));
+            outputSqnrBeforeRequantize_ = NAN;
+        }
         statusLabel_->setText(text);
-        tabs_->setCurrentWidget(activationTable_);
+        colourGraph();
+        if (tabs_->currentWidget() != graphView_)
+            tabs_->setCurrentWidget(activationTable_);
         activationTable_->view()->selectRow(0);
     });
     connect(activationTable_, &LayerTable::currentSourceRowChanged, this, &MainWindow::showSelectedActivation);
+    connect(graphView_, &GraphView::nodeSelected, this, &MainWindow::selectGraphNode);
+    connect(graphView_, &GraphView::layoutFinished, this, &MainWindow::colourGraph);
+    connect(graphView_, &GraphView::exclusionToggled, workspace_, &Workspace::toggleExclusion);
+    connect(workspace_, &Workspace::exclusionsChanged, this, [this] {
+        QStringList names(workspace_->exclusions().begin(), workspace_->exclusions().end());
+        names.sort();
+        exclusionList_->clear();
+        exclusionList_->addItems(names);
+        graphView_->setExcluded(workspace_->exclusions());
+    });
+    connect(workspace_, &Workspace::requantized, this, [this](double before) { outputSqnrBeforeRequantize_ = before; });
     connect(workspace_, &Workspace::errorOccurred, this, [this](const QString& message) {
         QMessageBox::warning(this, tr("QuantLens"), message);
     });
@@ -116,6 +144,19 @@ void MainWindow::createDocks() {
     tabifyDockWidget(fp32, quant);
     fp32->raise();
     auto* histograms = addDock(histograms_, tr("Histograms"), QStringLiteral("histogramDock"), Qt::RightDockWidgetArea);
+    auto* exclusionPanel = new QWidget(this);
+    auto* requantize = new QPushButton(tr("Re-quantize"), exclusionPanel);
+    auto* exportList = new QPushButton(tr("Export List..."), exclusionPanel);
+    auto* panelLayout = new QVBoxLayout(exclusionPanel);
+    panelLayout->addWidget(new QLabel(tr("Right-click nodes in the graph to exclude them."), exclusionPanel));
+    panelLayout->addWidget(exclusionList_, 1);
+    panelLayout->addWidget(requantize);
+    panelLayout->addWidget(exportList);
+    connect(requantize, &QPushButton::clicked, workspace_, &Workspace::requantize);
+    connect(exportList, &QPushButton::clicked, this, &MainWindow::exportExclusions);
+    auto* exclusions = addDock(exclusionPanel, tr("Excluded Nodes"), QStringLiteral("exclusionDock"), Qt::RightDockWidgetArea);
+    tabifyDockWidget(histograms, exclusions);
+    histograms->raise();
     resizeDocks({fp32, histograms}, {400, 480}, Qt::Horizontal);
 }
 
@@ -130,15 +171,28 @@ void MainWindow::createActions() {
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
     file->addSeparator();
+    file->addAction(tr("&Export Quantized Model..."), this, &MainWindow::exportQuantizedModel);
+    file->addAction(tr("Export E&xclusion List..."), this, &MainWindow::exportExclusions);
+    file->addSeparator();
     file->addAction(tr("Close FP32 Model"), this, [this] { workspace_->closeModel(Workspace::Slot::Fp32); });
     file->addAction(tr("Close Quantized Model"), this, [this] { workspace_->closeModel(Workspace::Slot::Quantized); });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = workspace_->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = workspace_->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+
     QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
     QAction* compare = analysis->addAction(tr("&Compare Activations"), workspace_, &Workspace::compareActivations);
     compare->setShortcut(QKeySequence(tr("Ctrl+R")));
+    analysis->addAction(tr("Re-&quantize with Exclusions"), workspace_, &Workspace::requantize)
+        ->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
     analysis->addAction(tr("C&ancel"), workspace_, &Workspace::cancel)->setShortcut(QKeySequence(Qt::Key_Escape));
 
     viewMenu_ = menuBar()->addMenu(tr("&View"));
@@ -230,6 +284,8 @@ void MainWindow::showModel(Workspace::Slot slot) {
     } else {
         view->clearSummary(tr("No model"));
     }
+    if (slot == Workspace::Slot::Fp32 || !workspace_->model(Workspace::Slot::Fp32))
+        showGraph();
     updateTitle();
 }
 
@@ -252,6 +308,76 @@ void MainWindow::showSelectedActivation(int row) {
     histograms_->setHistograms(l->histograms, QString::fromStdString(l->name));
 }
 
+void MainWindow::showGraph() {
+    // The FP32 graph is the one exclusions name; a quantized model alone is shown folded.
+    // The view keeps the model alive while Graphviz lays it out in the background.
+    if (auto m = workspace_->sharedModel(Workspace::Slot::Fp32)) {
+        graphView_->setGraph(m, &m->analyzed.model.graph(), nullptr);
+    } else if (auto q = workspace_->sharedModel(Workspace::Slot::Quantized)) {
+        graphView_->setGraph(q, &q->analyzed.model.graph(), &q->analyzed.qdq);
+    } else {
+        graphView_->clearGraph();
+    }
+}
+
+// The graph's node for each compared activation: its producer in the graph shown.
+static std::map<int, double> nodeValues(const Workspace& w) {
+    std::map<int, double> values;
+    const auto* fp32 = w.model(Workspace::Slot::Fp32);
+    for (const auto& l : w.activationModel()->report().layers) {
+        if (!l.problem.empty() || !fp32)
+            continue;
+        const int node = fp32->analyzed.model.graph().producer(l.fp32Name);
+        if (node < 0)
+            continue;
+        auto [it, fresh] = values.emplace(node, l.accumulated.sqnrDb);
+        if (!fresh)
+            it->second = std::min(it->second, l.accumulated.sqnrDb);
+    }
+    return values;
+}
+
+void MainWindow::colourGraph() {
+    graphView_->setNodeValues(nodeValues(*workspace_));
+    graphView_->setExcluded(workspace_->exclusions());
+}
+
+void MainWindow::selectGraphNode(int node) {
+    const auto* fp32 = workspace_->model(Workspace::Slot::Fp32);
+    if (!fp32)
+        return;
+    const auto& layers = workspace_->activationModel()->report().layers;
+    for (size_t i = 0; i < layers.size(); ++i)
+        if (fp32->analyzed.model.graph().producer(layers[i].fp32Name) == node) {
+            activationTable_->selectSourceRow(static_cast<int>(i));
+            showSelectedActivation(static_cast<int>(i));
+            return;
+        }
+    statusLabel_->setText(QString::fromStdString(fp32->analyzed.model.graph().label(node)));
+}
+
+void MainWindow::exportExclusions() {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Exclusion List"), QStringLiteral("nodes_to_exclude.txt"),
+                                                      tr("Python list (*.txt *.py);;JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    std::vector<std::string> names;
+    for (const QString& n : workspace_->exclusions())
+        names.push_back(n.toStdString());
+    std::sort(names.begin(), names.end());
+    const std::string text = path.endsWith(QStringLiteral(".json")) ? nlohmann::json(names).dump(2) + "\n" : toPythonList(names) + "\n";
+    if (auto st = writeFileAtomically(path.toStdString(), text); !st)
+        QMessageBox::warning(this, tr("QuantLens"), QString::fromStdString(st.errorMessage()));
+}
+
+void MainWindow::exportQuantizedModel() {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Quantized Model"), QStringLiteral("model_int8.onnx"),
+                                                      tr("ONNX models (*.onnx)"));
+    QString error;
+    if (!path.isEmpty() && !workspace_->saveQuantizedModel(path, &error))
+        QMessageBox::warning(this, tr("QuantLens"), error);
+}
+
 void MainWindow::showSelectedWeight(int row) {
     const WeightError* w = workspace_->weightModel()->weightAt(row);
     if (!w || !w->problem.empty()) {
@@ -265,7 +391,8 @@ void MainWindow::updateTitle() {
     QStringList parts;
     for (auto slot : {Workspace::Slot::Fp32, Workspace::Slot::Quantized})
         if (const auto* m = workspace_->model(slot))
-            parts << QFileInfo(QString::fromStdString(m->analyzed.model.path())).fileName();
+            parts << (m->analyzed.model.path().empty() ? QString::fromStdString(m->analyzed.model.displayName())
+                                                        : QFileInfo(QString::fromStdString(m->analyzed.model.path())).fileName());
     setWindowTitle(parts.isEmpty() ? tr("QuantLens") : parts.join(QStringLiteral(" vs ")) + QStringLiteral(" — QuantLens"));
 }
 

@@ -3,17 +3,20 @@
 #pragma once
 
 #include <QMainWindow>
+#include <cmath>
 
 #include "Workspace.h"
 
 class QLabel;
 class QMenu;
+class QListWidget;
 class QProgressBar;
 class QTabWidget;
 class QToolButton;
 
 namespace ql {
 
+class GraphView;
 class HistogramPlot;
 class LayerTable;
 class ModelSummaryView;
@@ -40,10 +43,18 @@ private:
     void showSelectedWeight(int row);
     void showSelectedActivation(int row);
     void openImagesDialog();
+    void showGraph();
+    void colourGraph();
+    void selectGraphNode(int node);
+    void exportExclusions();
+    void exportQuantizedModel();
     void updateTitle();
 
     Workspace* workspace_;
     QTabWidget* tabs_;
+    GraphView* graphView_;
+    QListWidget* exclusionList_;
+    double outputSqnrBeforeRequantize_ = NAN;
     LayerTable* layerTable_;
     LayerTable* activationTable_;
     ModelSummaryView* fp32View_;

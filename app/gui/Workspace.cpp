@@ -7,6 +7,8 @@
 #include "ActivationErrorModel.h"
 #include "WeightErrorModel.h"
 #include "analysis/ActivationComparison.h"
+#include "quantize/CalibrationCache.h"
+#include "quantize/QdqQuantizer.h"
 #include "quant/ModelPairing.h"
 #include "quant/WeightComparison.h"
 
@@ -29,7 +31,115 @@ LoadOutcome loadInBackground(const QString& path) {
 }  // namespace
 
 Workspace::Workspace(QObject* parent)
-    : QObject(parent), weights_(new WeightErrorModel(this)), activations_(new ActivationErrorModel(this)) {}
+    : QObject(parent), weights_(new WeightErrorModel(this)), activations_(new ActivationErrorModel(this)),
+      undo_(new QUndoStack(this)) {}
+
+namespace {
+
+class ToggleExclusion : public QUndoCommand {
+public:
+    ToggleExclusion(Workspace* w, QString node)
+        : QUndoCommand(Workspace::tr("Exclude or include %1").arg(node)), workspace_(w), node_(std::move(node)) {}
+    void redo() override { flip(); }
+    void undo() override { flip(); }
+
+private:
+    void flip() {
+        QSet<QString> names = workspace_->exclusions();
+        if (!names.remove(node_))
+            names.insert(node_);
+        workspace_->setExclusions(names);
+    }
+    Workspace* workspace_;
+    QString node_;
+};
+
+}  // namespace
+
+void Workspace::setExclusions(const QSet<QString>& names) {
+    exclusions_ = names;
+    emit exclusionsChanged();
+}
+
+void Workspace::toggleExclusion(const QString& node) { undo_->push(new ToggleExclusion(this, node)); }
+
+bool Workspace::saveQuantizedModel(const QString& path, QString* error) const {
+    if (!quantized_) {
+        *error = tr("There is no quantized model to save.");
+        return false;
+    }
+    std::vector<std::string> inputs;
+    if (fp32_)
+        inputs.push_back(fp32_->analyzed.model.path());
+    auto st = quantized_->analyzed.model.save(path.toStdString(), inputs);
+    if (!st)
+        *error = QString::fromStdString(st.errorMessage());
+    return st.ok();
+}
+
+void Workspace::requantize() {
+    if (!fp32_) {
+        emit errorOccurred(tr("Open the FP32 model first."));
+        return;
+    }
+    if (images_.isEmpty()) {
+        emit errorOccurred(tr("Choose images first (File > Open Images): they calibrate the quantization."));
+        return;
+    }
+    std::vector<std::string> paths;
+    for (const QString& p : images_)
+        paths.push_back(p.toStdString());
+    auto images = collectImages(paths);
+    if (!images) {
+        emit errorOccurred(QString::fromStdString(images.errorMessage()));
+        return;
+    }
+    QuantizerSettings settings;
+    for (const QString& n : exclusions_)
+        settings.nodesToExclude.push_back(n.toStdString());
+    std::sort(settings.nodesToExclude.begin(), settings.nodesToExclude.end());
+    const auto& report = activations_->report();
+    const double before = report.outputs.empty() ? NAN : report.outputs.front().metrics.sqnrDb;
+    ++pendingJobs_;
+    emit busyChanged(true, tr("Quantizing with %n excluded nodes...", nullptr, static_cast<int>(settings.nodesToExclude.size())));
+    auto fp32 = fp32_;
+    auto cancel = cancel_;
+    using Outcome = std::pair<std::shared_ptr<const LoadedModel>, QString>;
+    auto* watcher = new QFutureWatcher<Outcome>(this);
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, before] {
+        Outcome outcome = watcher->result();
+        watcher->deleteLater();
+        --pendingJobs_;
+        emit busyChanged(isBusy(), QString());
+        if (!outcome.first) {
+            emit errorOccurred(outcome.second);
+            return;
+        }
+        quantized_ = outcome.first;
+        emit modelChanged(Slot::Quantized);
+        emit requantized(before);
+        recomputeWeights();
+        compareActivations();
+    });
+    watcher->setFuture(QtConcurrent::run([fp32, settings, cancel, images = std::move(images).value()]() -> Outcome {
+        CalibrationOptions calibration;
+        calibration.preprocess = PreprocessOptions::forModel(fp32->analyzed.model);
+        TaskControl control;
+        control.cancel = cancel.get();
+        CalibrationCache cache;
+        auto stats = cache.get(fp32->analyzed.model, images, calibration, control);
+        if (!stats)
+            return {nullptr, QString::fromStdString(stats.errorMessage())};
+        auto q = quantizeQdq(fp32->analyzed.model, **stats, settings);
+        if (!q)
+            return {nullptr, QString::fromStdString(q.errorMessage())};
+        auto analyzed = AnalyzedModel::analyze(std::move(q->model));
+        if (!analyzed)
+            return {nullptr, QString::fromStdString(analyzed.errorMessage())};
+        ModelSummary summary = summarize(analyzed->model, analyzed->qdq);
+        return {std::make_shared<const LoadedModel>(LoadedModel{std::move(analyzed).value(), std::move(summary)}), {}};
+    }));
+}
 
 void Workspace::setImages(const QStringList& paths) {
     images_ = paths;

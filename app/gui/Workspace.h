@@ -4,6 +4,8 @@
 
 #include <QFutureWatcher>
 #include <QObject>
+#include <QSet>
+#include <QUndoStack>
 #include <atomic>
 #include <memory>
 
@@ -33,6 +35,7 @@ public:
     void openModel(const QString& path, std::optional<Slot> slot = std::nullopt);
     void closeModel(Slot slot);
     const LoadedModel* model(Slot slot) const;
+    std::shared_ptr<const LoadedModel> sharedModel(Slot slot) const { return slot == Slot::Fp32 ? fp32_ : quantized_; }
     bool isBusy() const { return pendingJobs_ > 0; }  // loading or analysing
 
     WeightErrorModel* weightModel() const { return weights_; }
@@ -45,6 +48,16 @@ public:
     void compareActivations();
     void cancel();
 
+    // Nodes to leave float when re-quantizing (FP32 node names); edits go through undoStack().
+    const QSet<QString>& exclusions() const { return exclusions_; }
+    void setExclusions(const QSet<QString>& names);
+    QUndoStack* undoStack() const { return undo_; }
+    void toggleExclusion(const QString& node);  // undoable
+    // Quantizes the FP32 model with the exclusions, calibrating on the images (statistics cached),
+    // and makes the result the quantized model.
+    void requantize();
+    bool saveQuantizedModel(const QString& path, QString* error) const;
+
 signals:
     void modelChanged(ql::Workspace::Slot slot);
     void busyChanged(bool busy, const QString& message);
@@ -52,6 +65,8 @@ signals:
     void weightsChanged();
     void activationsChanged();
     void progress(int done, int total, const QString& what);
+    void exclusionsChanged();
+    void requantized(double outputSqnrBefore);
 
 private:
     void recomputeWeights();
@@ -61,6 +76,8 @@ private:
     WeightErrorModel* weights_;
     ActivationErrorModel* activations_;
     QStringList images_;
+    QSet<QString> exclusions_;
+    QUndoStack* undo_;
     std::shared_ptr<std::atomic<bool>> cancel_ = std::make_shared<std::atomic<bool>>(false);
     int pendingJobs_ = 0;
     quint64 weightsGeneration_ = 0;

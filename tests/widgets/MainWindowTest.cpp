@@ -9,6 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "ActivationErrorModel.h"
+#include "GraphView.h"
 #include "HistogramPlot.h"
 #include "LayerTable.h"
 #include "MainWindow.h"
@@ -24,6 +25,16 @@ class MainWindowTest : public QObject {
     Q_OBJECT
 private:
     QString fp32Path_, quantPath_;
+
+    static LayerTable* tab(MainWindow& w, const QString& title) {
+        auto* tabs = w.findChild<QTabWidget*>();
+        for (int i = 0; tabs && i < tabs->count(); ++i)
+            if (tabs->tabText(i) == title) {
+                tabs->setCurrentIndex(i);
+                return qobject_cast<LayerTable*>(tabs->widget(i));
+            }
+        return nullptr;
+    }
 
     static bool waitIdle(MainWindow& w) {
         return QTest::qWaitFor([&] { return !w.workspace()->isBusy(); }, 20000);
@@ -56,11 +67,7 @@ private slots:
         w.show();
         w.openFiles({fp32Path_, quantPath_});
         QVERIFY(waitIdle(w));
-        auto* tabs = w.findChild<QTabWidget*>();
-        QVERIFY(tabs);
-        tabs->setCurrentIndex(1);
-        QCOMPARE(tabs->tabText(1), QStringLiteral("Weights"));
-        auto* weights = qobject_cast<LayerTable*>(tabs->widget(1));
+        auto* weights = tab(w, QStringLiteral("Weights"));
         QVERIFY(weights);
         QTableView* table = weights->view();
         QCOMPARE(table->model()->rowCount(), 4);
@@ -101,11 +108,45 @@ private slots:
         const auto& report = w.workspace()->activationModel()->report();
         QCOMPARE(report.imageCount, size_t{1});
         QCOMPARE(report.layers.size(), size_t{3});  // x, r1 and the output
-        auto* tabs = w.findChild<QTabWidget*>();
-        QVERIFY(tabs);
-        QCOMPARE(tabs->tabText(tabs->currentIndex()), QStringLiteral("Activations"));
+        auto* activations = tab(w, QStringLiteral("Activations"));
+        QVERIFY(activations);
+        QCOMPARE(activations->view()->model()->rowCount(), 3);
+        activations->view()->selectRow(0);
         auto* plot = w.findChild<HistogramPlot*>();
         QVERIFY(plot->valuesPlot()->graph(0)->dataCount() > 0);
+    }
+
+    void excludeAndRequantize() {
+        const QString dir = QString::fromStdString(test::tempPath("gui_calib"));
+        QDir().mkpath(dir);
+        QVERIFY(cv::imwrite((dir + QStringLiteral("/a.png")).toStdString(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(20, 120, 220))));
+        MainWindow w;
+        w.show();
+        Workspace* ws = w.workspace();
+        ws->setImages({dir});
+        w.openFiles({fp32Path_});
+        QVERIFY(waitIdle(w));
+        auto* graph = w.findChild<GraphView*>();
+        QVERIFY(graph);
+        QVERIFY(QTest::qWaitFor([&] { return graph->nodeCount() == 3; }, 10000));
+
+        ws->toggleExclusion(QStringLiteral("conv2"));
+        QCOMPARE(ws->exclusions(), QSet<QString>{QStringLiteral("conv2")});
+        ws->requantize();
+        QVERIFY(waitIdle(w));
+        const auto* q = ws->model(Workspace::Slot::Quantized);
+        QVERIFY(q);
+        QCOMPARE(q->analyzed.qdq.format, QuantFormat::QDQ);
+        QVERIFY(q->analyzed.model.graph().isInitializer("W2"));            // conv2 kept float
+        QVERIFY(q->analyzed.model.graph().isInitializer("W1_quantized"));  // conv1 quantized
+        QVERIFY(QTest::qWaitFor([&] { return !ws->activationModel()->report().layers.empty(); }, 20000));
+
+        ws->undoStack()->undo();
+        QVERIFY(ws->exclusions().isEmpty());
+        const QString saved = QString::fromStdString(test::tempPath("gui_saved_int8.onnx"));
+        QString error;
+        QVERIFY2(ws->saveQuantizedModel(saved, &error), qPrintable(error));
+        QVERIFY(!ws->saveQuantizedModel(fp32Path_, &error));  // never over the FP32 input
     }
 
     void badFileShowsAnErrorAndKeepsTheWindow() {
