@@ -40,7 +40,10 @@ Result<GraphLayout> layoutGraph(const Graph& graph, const QdqStructure* qdq, con
     set(g, "rankdir", "TB");
     set(g, "nodesep", "0.25");
     set(g, "ranksep", "0.35");
-    set(g, "splines", "spline");
+    // Straight edges for big graphs: spline routing adds much to dot's time there. dot still
+    // needs about 1.5 min for 10,000 nodes (bench/large_model_bench); it runs off the GUI thread.
+    set(g, "splines", graph.nodeCount() > 1000 ? "line" : "spline");
+    set(g, "newrank", "true");
     std::map<int, Agnode_t*> nodes;
     for (const int i : graph.topologicalOrder()) {
         const Node& n = graph.node(i);
