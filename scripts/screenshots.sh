@@ -18,6 +18,7 @@ shoot() {  # shoot LANGUAGE OUTPUT.png MODEL...
 }
 shoot en_US.UTF-8 "$out/main-window.png" "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" --images "$shared/images"
 shoot zh_CN.UTF-8 "$out/main-window-zh_CN.png" "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" --images "$shared/images"
+shoot en_US.UTF-8 "$out/detections.png" "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" --images "$shared/images" --tab detections
 build/app/quantlens-cli detect "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" \
     "$shared/images/street.jpg" --out "$out/detect-street.jpg" >/dev/null
 echo "wrote $out/detect-street.jpg"

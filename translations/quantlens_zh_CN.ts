@@ -19,6 +19,10 @@
         <source>Folder or image to compare the activations on.</source>
         <translation>用于比较激活的文件夹或图像。</translation>
     </message>
+    <message>
+        <source>Tab to show first: graph, activations, weights or detections.</source>
+        <translation>首先显示的标签页：graph、activations、weights 或 detections。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ActivationErrorModel</name>
@@ -65,6 +69,13 @@
     <message>
         <source>Range used %</source>
         <translation>量化范围利用率 %</translation>
+    </message>
+</context>
+<context>
+    <name>ql::DetectionCompareView</name>
+    <message>
+        <source>Open images (File &gt; Open Images) to compare the detections of both models.</source>
+        <translation>打开图像（文件 &gt; 打开图像）以比较两个模型的检测结果。</translation>
     </message>
 </context>
 <context>
@@ -374,6 +385,26 @@
         <source>ONNX models (*.onnx)</source>
         <translation>ONNX 模型 (*.onnx)</translation>
     </message>
+    <message>
+        <source>Detections</source>
+        <translation>检测结果</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>已写入 %1</translation>
+    </message>
+    <message>
+        <source>Export &amp;Report...</source>
+        <translation>导出报告(&amp;R)...</translation>
+    </message>
+    <message>
+        <source>Export Report</source>
+        <translation>导出报告</translation>
+    </message>
+    <message>
+        <source>Web page (*.html);;PDF (*.pdf)</source>
+        <translation>网页 (*.html);;PDF (*.pdf)</translation>
+    </message>
 </context>
 <context>
     <name>ql::ModelSummaryView</name>
@@ -558,6 +589,18 @@
         <translation>
             <numerusform>正在量化（排除 %n 个节点）...</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>FP32: %1 boxes, %2 ms. Quantized: %3 boxes, %4 ms. %5 matched, %6 missed by the quantized model, %7 extra.</source>
+        <translation>FP32：%1 个框，%2 毫秒。量化：%3 个框，%4 毫秒。匹配 %5 个，量化模型漏检 %6 个，多检 %7 个。</translation>
+    </message>
+    <message>
+        <source>Open both models first.</source>
+        <translation>请先打开两个模型。</translation>
+    </message>
+    <message>
+        <source>Writing the report...</source>
+        <translation>正在生成报告...</translation>
     </message>
 </context>
 </TS>

@@ -22,6 +22,7 @@
 #include <QToolButton>
 
 #include "ActivationErrorModel.h"
+#include "DetectionCompareView.h"
 #include "GraphView.h"
 #include "AppSettings.h"
 #include "HistogramPlot.h"
@@ -29,6 +30,7 @@
 #include "ModelSummaryView.h"
 #include "WeightErrorModel.h"
 #include "report/InspectReport.h"
+#include "preprocess/ImagePreprocessor.h"
 #include "quantize/NodeList.h"
 #include "util/AtomicFile.h"
 
@@ -36,6 +38,7 @@ namespace ql {
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), workspace_(new Workspace(this)), tabs_(new QTabWidget(this)), graphView_(new GraphView(this)),
+      detectionView_(new DetectionCompareView(this)),
       exclusionList_(new QListWidget(this)), layerTable_(new LayerTable(this)),
       activationTable_(new LayerTable(this)),
       fp32View_(new ModelSummaryView(this)), quantView_(new ModelSummaryView(this)),
@@ -46,6 +49,7 @@ MainWindow::MainWindow(QWidget* parent)
     tabs_->addTab(graphView_, tr("Graph"));
     tabs_->addTab(activationTable_, tr("Activations"));
     tabs_->addTab(layerTable_, tr("Weights"));
+    tabs_->addTab(detectionView_, tr("Detections"));
     setCentralWidget(tabs_);
     layerTable_->setModel(workspace_->weightModel(), WeightErrorModel::SortRole, -1);
     activationTable_->setModel(workspace_->activationModel(), ActivationErrorModel::SortRole, -1);
@@ -95,12 +99,31 @@ MainWindow::MainWindow(QWidget* parent)
         }
         statusLabel_->setText(text);
         colourGraph();
-        if (tabs_->currentWidget() != graphView_)
+        if (tabs_->currentWidget() == layerTable_)
             tabs_->setCurrentWidget(activationTable_);
         activationTable_->view()->selectRow(0);
     });
     connect(activationTable_, &LayerTable::currentSourceRowChanged, this, &MainWindow::showSelectedActivation);
     connect(graphView_, &GraphView::nodeSelected, this, &MainWindow::selectGraphNode);
+    connect(detectionView_, &DetectionCompareView::imageActivated, workspace_, &Workspace::detect);
+    connect(workspace_, &Workspace::detectionReady, this,
+            [this](const QString&, const QImage& fp32, const QImage& quantized, const QString& summary) {
+                detectionView_->showResult(fp32, quantized, summary);
+            });
+    connect(workspace_, &Workspace::activationsChanged, this, [this] {
+        // The images compared are the ones to step through with detections.
+        std::vector<std::string> paths;
+        for (const QString& p : workspace_->images())
+            paths.push_back(p.toStdString());
+        QStringList files;
+        if (auto images = collectImages(paths))
+            for (const auto& f : *images)
+                files << QString::fromStdString(f);
+        const QString current = detectionView_->currentImage();
+        detectionView_->setImages(files);
+        if (!files.isEmpty())
+            workspace_->detect(current.isEmpty() ? files.front() : current);
+    });
     connect(graphView_, &GraphView::layoutFinished, this, &MainWindow::colourGraph);
     connect(graphView_, &GraphView::exclusionToggled, workspace_, &Workspace::toggleExclusion);
     connect(workspace_, &Workspace::exclusionsChanged, this, [this] {
@@ -111,6 +134,9 @@ MainWindow::MainWindow(QWidget* parent)
         graphView_->setExcluded(workspace_->exclusions());
     });
     connect(workspace_, &Workspace::requantized, this, [this](double before) { outputSqnrBeforeRequantize_ = before; });
+    connect(workspace_, &Workspace::reportWritten, this, [this](const QString& path) {
+        statusLabel_->setText(tr("Wrote %1").arg(path));
+    });
     connect(workspace_, &Workspace::errorOccurred, this, [this](const QString& message) {
         QMessageBox::warning(this, tr("QuantLens"), message);
     });
@@ -173,6 +199,12 @@ void MainWindow::createActions() {
     file->addSeparator();
     file->addAction(tr("&Export Quantized Model..."), this, &MainWindow::exportQuantizedModel);
     file->addAction(tr("Export E&xclusion List..."), this, &MainWindow::exportExclusions);
+    file->addAction(tr("Export &Report..."), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export Report"), QStringLiteral("quantlens-report.html"),
+                                                          tr("Web page (*.html);;PDF (*.pdf)"));
+        if (!path.isEmpty())
+            workspace_->exportReport(path);
+    });
     file->addSeparator();
     file->addAction(tr("Close FP32 Model"), this, [this] { workspace_->closeModel(Workspace::Slot::Fp32); });
     file->addAction(tr("Close Quantized Model"), this, [this] { workspace_->closeModel(Workspace::Slot::Quantized); });
@@ -306,6 +338,15 @@ void MainWindow::showSelectedActivation(int row) {
         return;
     }
     histograms_->setHistograms(l->histograms, QString::fromStdString(l->name));
+}
+
+void MainWindow::showTab(const QString& name) {
+    const std::map<QString, QWidget*> tabs = {{QStringLiteral("graph"), graphView_},
+                                              {QStringLiteral("activations"), activationTable_},
+                                              {QStringLiteral("weights"), layerTable_},
+                                              {QStringLiteral("detections"), detectionView_}};
+    if (auto it = tabs.find(name.toLower()); it != tabs.end())
+        tabs_->setCurrentWidget(it->second);
 }
 
 void MainWindow::showGraph() {

@@ -16,6 +16,7 @@ class QToolButton;
 
 namespace ql {
 
+class DetectionCompareView;
 class GraphView;
 class HistogramPlot;
 class LayerTable;
@@ -27,6 +28,7 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     Workspace* workspace() const { return workspace_; }
     void openFiles(const QStringList& paths);
+    void showTab(const QString& name);  // graph, activations, weights or detections
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -53,6 +55,7 @@ private:
     Workspace* workspace_;
     QTabWidget* tabs_;
     GraphView* graphView_;
+    DetectionCompareView* detectionView_;
     QListWidget* exclusionList_;
     double outputSqnrBeforeRequantize_ = NAN;
     LayerTable* layerTable_;

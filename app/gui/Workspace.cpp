@@ -1,13 +1,22 @@
 #include "Workspace.h"
 
 #include <QFileInfo>
+#include <QBuffer>
+#include <QPainter>
 #include <QPointer>
 #include <QtConcurrent>
 
 #include "ActivationErrorModel.h"
 #include "WeightErrorModel.h"
 #include "analysis/ActivationComparison.h"
+#include "detect/Annotator.h"
+#include "detect/ClassNames.h"
+#include "detect/Detector.h"
+#include "model/ModelMetadata.h"
+#include "ReportPdf.h"
 #include "quantize/CalibrationCache.h"
+#include "report/HtmlReport.h"
+#include "util/AtomicFile.h"
 #include "quantize/QdqQuantizer.h"
 #include "quant/ModelPairing.h"
 #include "quant/WeightComparison.h"
@@ -75,6 +84,136 @@ bool Workspace::saveQuantizedModel(const QString& path, QString* error) const {
     if (!st)
         *error = QString::fromStdString(st.errorMessage());
     return st.ok();
+}
+
+namespace {
+
+QImage toImage(const cv::Mat& bgr) {
+    return QImage(bgr.data, bgr.cols, bgr.rows, static_cast<int>(bgr.step), QImage::Format_BGR888).copy();
+}
+
+struct DetectionOutcome {
+    QImage fp32, quantized;
+    QString summary, error;
+};
+
+DetectionOutcome detectBoth(const Workspace::LoadedModel& fp32, const Workspace::LoadedModel& quant, const std::string& path) {
+    DetectionOutcome out;
+    DetectorOptions options;
+    options.preprocess = PreprocessOptions::forModel(fp32.analyzed.model);
+    auto names = ModelMetadata::fromProps(fp32.analyzed.model.metadataProps()).classNames;
+    if (names.empty())
+        names = cocoClassNames();
+    auto f = Detector::create(fp32.analyzed.model, options);
+    auto q = Detector::create(quant.analyzed.model, options);
+    auto bgr = readImageBgr(path);
+    if (!f || !q || !bgr) {
+        out.error = QString::fromStdString(!f ? f.errorMessage() : !q ? q.errorMessage() : bgr.errorMessage());
+        return out;
+    }
+    auto image = f->preprocessor().prepare(*bgr);
+    auto fd = image ? f->detect(*image) : Result<std::vector<Detection>>(image.error());
+    auto qd = image ? q->detect(*image) : Result<std::vector<Detection>>(image.error());
+    if (!fd || !qd) {
+        out.error = QString::fromStdString(!fd ? fd.errorMessage() : qd.errorMessage());
+        return out;
+    }
+    const DetectionMatch match = matchDetections(*fd, *qd);
+    out.fp32 = toImage(drawPanel(*bgr, {"FP32", *fd, match.missed, "missed by INT8"}, names));
+    out.quantized = toImage(drawPanel(*bgr, {"quantized", *qd, match.extra, "extra"}, names));
+    out.summary = Workspace::tr("FP32: %1 boxes, %2 ms. Quantized: %3 boxes, %4 ms. %5 matched, %6 missed by the "
+                                "quantized model, %7 extra.")
+                      .arg(fd->size()).arg(f->lastInferenceMs(), 0, 'f', 1).arg(qd->size())
+                      .arg(q->lastInferenceMs(), 0, 'f', 1).arg(match.pairs.size()).arg(match.missed.size())
+                      .arg(match.extra.size());
+    return out;
+}
+
+}  // namespace
+
+void Workspace::exportReport(const QString& path) {
+    if (!fp32_ || !quantized_) {
+        emit errorOccurred(tr("Open both models first."));
+        return;
+    }
+    ReportContent content;
+    content.fp32 = fp32_->summary;
+    content.quantized = quantized_->summary;
+    content.nodesLeftFloat = nodesLeftFloat(quantized_->analyzed.model.graph(), quantized_->analyzed.qdq, defaultOpTypesToQuantize());
+    if (!activations_->report().layers.empty() || !activations_->report().outputs.empty())
+        content.activations = activations_->report();
+    std::vector<std::string> pictures;
+    std::vector<std::string> paths;
+    for (const QString& p : images_)
+        paths.push_back(p.toStdString());
+    if (auto images = collectImages(paths))
+        pictures.assign(images->begin(), images->begin() + static_cast<long>(std::min<size_t>(2, images->size())));
+    ++pendingJobs_;
+    emit busyChanged(true, tr("Writing the report..."));
+    auto* watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path] {
+        const QString error = watcher->result();
+        watcher->deleteLater();
+        if (error.isEmpty() && path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive)) {
+            // Qt's printing runs on the GUI thread; the HTML part was prepared in the background.
+            auto content = pendingReport_;
+            if (auto st = writeReportPdf(*content, path.toStdString()); !st)
+                emit errorOccurred(QString::fromStdString(st.errorMessage()));
+            else
+                emit reportWritten(path);
+        } else if (error.isEmpty()) {
+            emit reportWritten(path);
+        } else {
+            emit errorOccurred(error);
+        }
+        --pendingJobs_;
+        emit busyChanged(isBusy(), QString());
+    });
+    auto shared = std::make_shared<ReportContent>(std::move(content));
+    pendingReport_ = shared;
+    watcher->setFuture(QtConcurrent::run([fp32 = fp32_, quant = quantized_, shared, pictures, path]() -> QString {
+        for (const auto& p : pictures) {
+            const DetectionOutcome d = detectBoth(*fp32, *quant, p);
+            if (!d.error.isEmpty())
+                continue;  // a model that is no detector still gets its report, without pictures
+            QImage side(d.fp32.width() + d.quantized.width() + 8, d.fp32.height(), QImage::Format_RGB888);
+            side.fill(Qt::white);
+            QPainter painter(&side);
+            painter.drawImage(0, 0, d.fp32);
+            painter.drawImage(d.fp32.width() + 8, 0, d.quantized);
+            painter.end();
+            QByteArray png;
+            QBuffer buffer(&png);
+            buffer.open(QIODevice::WriteOnly);
+            side.scaledToWidth(std::min(side.width(), 1600), Qt::SmoothTransformation).save(&buffer, "PNG");
+            shared->detections.push_back({QFileInfo(QString::fromStdString(p)).fileName().toStdString(),
+                                          std::vector<unsigned char>(png.begin(), png.end()), 0, 0, 0});
+        }
+        if (path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive))
+            return {};
+        auto st = writeFileAtomically(path.toStdString(), renderHtml(*shared));
+        return st ? QString() : QString::fromStdString(st.errorMessage());
+    }));
+}
+
+void Workspace::detect(const QString& imagePath) {
+    if (!fp32_ || !quantized_)
+        return;
+    const quint64 generation = ++detectionGeneration_;
+    auto* watcher = new QFutureWatcher<DetectionOutcome>(this);
+    connect(watcher, &QFutureWatcher<DetectionOutcome>::finished, this, [this, watcher, generation, imagePath] {
+        const DetectionOutcome outcome = watcher->result();
+        watcher->deleteLater();
+        if (generation != detectionGeneration_)
+            return;  // the user moved on to another image
+        if (!outcome.error.isEmpty())
+            emit errorOccurred(outcome.error);
+        else
+            emit detectionReady(imagePath, outcome.fp32, outcome.quantized, outcome.summary);
+    });
+    watcher->setFuture(QtConcurrent::run([fp32 = fp32_, quant = quantized_, path = imagePath.toStdString()] {
+        return detectBoth(*fp32, *quant, path);
+    }));
 }
 
 void Workspace::requantize() {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QFutureWatcher>
+#include <QImage>
 #include <QObject>
 #include <QSet>
 #include <QUndoStack>
@@ -15,6 +16,7 @@
 namespace ql {
 
 class ActivationErrorModel;
+struct ReportContent;
 class WeightErrorModel;
 
 class Workspace : public QObject {
@@ -57,6 +59,11 @@ public:
     // and makes the result the quantized model.
     void requantize();
     bool saveQuantizedModel(const QString& path, QString* error) const;
+    // Both models on one image in the background; detectionReady brings the annotated pictures.
+    void detect(const QString& imagePath);
+    // The stakeholder report (HTML, or PDF for a .pdf path) from what is loaded and compared,
+    // with detections on up to two of the images; written in the background.
+    void exportReport(const QString& path);
 
 signals:
     void modelChanged(ql::Workspace::Slot slot);
@@ -67,6 +74,8 @@ signals:
     void progress(int done, int total, const QString& what);
     void exclusionsChanged();
     void requantized(double outputSqnrBefore);
+    void reportWritten(const QString& path);
+    void detectionReady(const QString& imagePath, const QImage& fp32, const QImage& quantized, const QString& summary);
 
 private:
     void recomputeWeights();
@@ -81,7 +90,9 @@ private:
     std::shared_ptr<std::atomic<bool>> cancel_ = std::make_shared<std::atomic<bool>>(false);
     int pendingJobs_ = 0;
     quint64 weightsGeneration_ = 0;
-    quint64 activationsGeneration_ = 0;  // discards results of analyses made stale by a newer model
+    quint64 activationsGeneration_ = 0;
+    quint64 detectionGeneration_ = 0;
+    std::shared_ptr<ReportContent> pendingReport_;  // filled in the background, printed here  // discards results of analyses made stale by a newer model
 };
 
 }  // namespace ql

@@ -29,10 +29,15 @@ int main(int argc, char** argv) {
                               QApplication::translate("main", "Folder or image to compare the activations on."),
                               QStringLiteral("folder"));
     parser.addOption(images);
+    QCommandLineOption tab(QStringLiteral("tab"), QApplication::translate("main", "Tab to show first: graph, activations, weights or detections."),
+                           QStringLiteral("name"));
+    parser.addOption(tab);
     parser.process(app);
 
     ql::MainWindow window;
     window.show();
+    if (parser.isSet(tab))
+        window.showTab(parser.value(tab));
     if (parser.isSet(images))
         window.workspace()->setImages(parser.values(images));
     window.openFiles(parser.positionalArguments());

@@ -5,6 +5,7 @@
 #include <QTreeWidget>
 
 #include <QDir>
+#include <QFile>
 #include <QTabWidget>
 #include <opencv2/imgcodecs.hpp>
 
@@ -147,6 +148,52 @@ private slots:
         QString error;
         QVERIFY2(ws->saveQuantizedModel(saved, &error), qPrintable(error));
         QVERIFY(!ws->saveQuantizedModel(fp32Path_, &error));  // never over the FP32 input
+    }
+
+    void detectionsSideBySideOnRealModels() {
+        const auto fp32 = test::sharedFile("models/yolov8n_fp32.onnx");
+        const auto quant = test::sharedFile("models/yolov8n_qdq_static.onnx");
+        const auto bus = test::sharedFile("images/bus.jpg");
+        if (!fp32 || !quant || !bus)
+            QSKIP("../shared models or images not found");
+        MainWindow w;
+        w.show();
+        w.showTab(QStringLiteral("detections"));
+        QSignalSpy ready(w.workspace(), &Workspace::detectionReady);
+        w.workspace()->setImages({QString::fromStdString(*bus)});
+        w.openFiles({QString::fromStdString(*fp32), QString::fromStdString(*quant)});
+        QVERIFY(ready.wait(60000));
+        const auto args = ready.takeFirst();
+        QVERIFY(!args.at(1).value<QImage>().isNull());
+        QCOMPARE(args.at(1).value<QImage>().size(), args.at(2).value<QImage>().size());
+        QVERIFY(args.at(3).toString().contains(QStringLiteral("matched")));
+        QVERIFY(waitIdle(w));
+    }
+
+    void exportsTheReport() {
+        const QString dir = QString::fromStdString(test::tempPath("gui_report_images"));
+        QDir().mkpath(dir);
+        QVERIFY(cv::imwrite((dir + QStringLiteral("/a.png")).toStdString(), cv::Mat(4, 4, CV_8UC3, cv::Scalar(20, 120, 220))));
+        MainWindow w;
+        w.workspace()->disconnect(&w);  // no dialogs in tests
+        QSignalSpy compared(w.workspace(), &Workspace::activationsChanged);
+        QSignalSpy written(w.workspace(), &Workspace::reportWritten);
+        w.workspace()->setImages({dir});
+        w.workspace()->openModel(fp32Path_);
+        w.workspace()->openModel(quantPath_);
+        QVERIFY(compared.wait(20000));
+        for (const QString& name : {QStringLiteral("report.html"), QStringLiteral("report.pdf")}) {
+            const QString path = QString::fromStdString(test::tempPath(name.toStdString()));
+            w.workspace()->exportReport(path);
+            QVERIFY(written.wait(20000));
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QByteArray head = file.read(200000);
+            if (name.endsWith(QStringLiteral(".pdf")))
+                QVERIFY(head.startsWith("%PDF"));
+            else
+                QVERIFY(head.contains("Where quantization hurts"));
+        }
     }
 
     void badFileShowsAnErrorAndKeepsTheWindow() {

@@ -1,0 +1,37 @@
+// FP32 and quantized detections side by side: two views that zoom and pan together, the list of
+// images to step through, and what differs (missed, extra boxes) with each model's latency.
+#pragma once
+
+#include <QWidget>
+
+class QGraphicsPixmapItem;
+class QGraphicsView;
+class QLabel;
+class QListWidget;
+
+namespace ql {
+
+class DetectionCompareView : public QWidget {
+    Q_OBJECT
+public:
+    explicit DetectionCompareView(QWidget* parent = nullptr);
+    void setImages(const QStringList& paths);
+    void showResult(const QImage& fp32, const QImage& quantized, const QString& summary);
+    QString currentImage() const;
+
+signals:
+    void imageActivated(const QString& path);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    QListWidget* list_;
+    QGraphicsView* left_;
+    QGraphicsView* right_;
+    QGraphicsPixmapItem* leftPixmap_;
+    QGraphicsPixmapItem* rightPixmap_;
+    QLabel* summary_;
+};
+
+}  // namespace ql
