@@ -2,6 +2,7 @@
 
 #include "CliCommon.h"
 #include "ProgressBar.h"
+#include "DetectionFlags.h"
 #include "QuantizeFlags.h"
 #include "analysis/Sensitivity.h"
 #include "quantize/NodeList.h"
@@ -20,10 +21,12 @@ struct SensitivityCommandOptions {
     bool json = false;
     // suggest only
     double target = 30.0;
+    double targetMap = 0.0;  // > 0: detection fidelity is the objective
     size_t maxSteps = 10;
     size_t perStep = 6;
     std::string exportList;
     QuantizeFlags flags;
+    DetectionFlags detection;
 };
 
 // Everything both commands need before they can evaluate candidates.
@@ -60,19 +63,44 @@ std::optional<Prepared> prepare(const SensitivityCommandOptions& o) {
     }
     SensitivityOptions options;
     options.prefixDepth = o.depth;
+    if (o.targetMap > 0.0) {
+        options.objective = Objective::DetectionFidelity;
+        auto decode = o.detection.decodeOptions();
+        if (!decode)
+            return std::nullopt;
+        options.decode = *decode;
+    }
     options.preprocess = calibration->preprocess;
     options.session = calibration->session;
     return Prepared{std::move(*fp32), std::move(images).value(), std::move(*settings), options, *stats};
 }
 
-nlohmann::json toJson(const SensitivityEntry& e) {
-    return {{"group", e.group}, {"nodes", e.nodes}, {"gain_db", jsonNumber(e.gainDb)},
-            {"left_float", toJson(e.leftFloat)}, {"only_quantized", toJson(e.onlyQuantized)}};
+nlohmann::json toJson(const Score& s, Objective objective) {
+    nlohmann::json j = {{"output", toJson(s.output)}};
+    if (objective == Objective::DetectionFidelity)
+        j["fidelity_map50"] = s.fidelityMap50;
+    return j;
+}
+
+nlohmann::json toJson(const SensitivityEntry& e, Objective objective) {
+    return {{"group", e.group}, {"nodes", e.nodes}, {"gain", jsonNumber(e.gain)},
+            {"left_float", toJson(e.leftFloat, objective)}, {"only_quantized", toJson(e.onlyQuantized, objective)}};
+}
+
+std::string scoreText(const Score& s, Objective objective) {
+    if (objective == Objective::OutputSqnr)
+        return formatDb(s.output.sqnrDb);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4f", s.fidelityMap50);
+    return buf;
 }
 
 void printRanking(const SensitivityReport& r, size_t top) {
-    std::printf("Output SQNR with everything quantized: %s dB (%zu images)\n\n", formatDb(r.baseline.sqnrDb).c_str(), r.imageCount);
-    std::printf("%-48s %6s %16s %18s\n", "node or group", "nodes", "left float: dB", "only quantized: dB");
+    const bool sqnr = r.objective == Objective::OutputSqnr;
+    std::printf("%s with everything quantized: %s%s (%zu images)\n\n", sqnr ? "Output SQNR" : "Detection fidelity mAP@0.5",
+                scoreText(r.baseline, r.objective).c_str(), sqnr ? " dB" : "", r.imageCount);
+    std::printf("%-48s %6s %16s %18s\n", "node or group", "nodes", sqnr ? "left float: dB" : "left float: mAP",
+                sqnr ? "only quantized: dB" : "only quantized: mAP");
     size_t shown = 0;
     for (const auto& e : r.entries) {
         if (top && shown++ >= top) {
@@ -80,8 +108,8 @@ void printRanking(const SensitivityReport& r, size_t top) {
             break;
         }
         const std::string name = e.group.size() > 48 ? "..." + e.group.substr(e.group.size() - 45) : e.group;
-        std::printf("%-48s %6zu %9s (%+.2f) %18s\n", name.c_str(), e.nodes.size(), formatDb(e.leftFloat.sqnrDb).c_str(), e.gainDb,
-                    formatDb(e.onlyQuantized.sqnrDb).c_str());
+        std::printf("%-48s %6zu %9s (%+.3f) %17s\n", name.c_str(), e.nodes.size(), scoreText(e.leftFloat, r.objective).c_str(), e.gain,
+                    scoreText(e.onlyQuantized, r.objective).c_str());
     }
 }
 
@@ -97,8 +125,10 @@ int runSensitivity(const SensitivityCommandOptions& o) {
     if (o.json) {
         nlohmann::json entries = nlohmann::json::array();
         for (const auto& e : report->entries)
-            entries.push_back(toJson(e));
-        printJson({{"baseline", toJson(report->baseline)}, {"images", report->imageCount}, {"entries", entries}});
+            entries.push_back(toJson(e, report->objective));
+        printJson({{"objective", report->objective == Objective::OutputSqnr ? "output_sqnr_db" : "fidelity_map50"},
+                   {"baseline", toJson(report->baseline, report->objective)}, {"images", report->imageCount},
+                   {"entries", entries}});
     } else {
         printRanking(*report, o.top);
     }
@@ -115,7 +145,8 @@ int runSuggest(const SensitivityCommandOptions& o) {
         printError(ranking.errorMessage());
         return kExitError;
     }
-    auto s = suggestExclusions(p->fp32.model, *p->calibration, p->settings, p->images, p->options, *ranking, o.target,
+    const double target = o.targetMap > 0.0 ? o.targetMap : o.target;
+    auto s = suggestExclusions(p->fp32.model, *p->calibration, p->settings, p->images, p->options, *ranking, target,
                                o.maxSteps, o.perStep, textProgress("searching"));
     if (!s) {
         printError(s.errorMessage());
@@ -129,17 +160,19 @@ int runSuggest(const SensitivityCommandOptions& o) {
     if (o.json) {
         nlohmann::json curve = nlohmann::json::array();
         for (const auto& step : s->curve)
-            curve.push_back({{"excluded_group", step.group}, {"excluded_nodes", step.excludedNodes}, {"output", toJson(step.metrics)}});
-        printJson({{"target_sqnr_db", o.target}, {"reached", s->reachedTarget}, {"curve", curve},
+            curve.push_back({{"excluded_group", step.group}, {"excluded_nodes", step.excludedNodes},
+                             {"score", toJson(step.score, p->options.objective)}});
+        printJson({{"target", target}, {"reached", s->reachedTarget}, {"curve", curve},
                    {"nodes_to_exclude", s->nodesToExclude}});
         return 0;
     }
-    std::printf("Trade-off (output SQNR against excluded nodes):\n");
+    const bool sqnr = p->options.objective == Objective::OutputSqnr;
+    std::printf("Trade-off (%s against excluded nodes):\n", sqnr ? "output SQNR" : "detection fidelity mAP@0.5");
     for (const auto& step : s->curve)
-        std::printf("  %4zu excluded  %8s dB  %s\n", step.excludedNodes, formatDb(step.metrics.sqnrDb).c_str(),
-                    step.group.empty() ? "(start)" : ("+ " + step.group).c_str());
-    std::printf("\n%s the target of %.1f dB.\nnodes_to_exclude = %s\n", s->reachedTarget ? "Reached" : "Did not reach",
-                o.target, toPythonList(s->nodesToExclude).c_str());
+        std::printf("  %4zu excluded  %8s%s  %s\n", step.excludedNodes, scoreText(step.score, p->options.objective).c_str(),
+                    sqnr ? " dB" : "", step.group.empty() ? "(start)" : ("+ " + step.group).c_str());
+    std::printf("\n%s the target of %g%s.\nnodes_to_exclude = %s\n", s->reachedTarget ? "Reached" : "Did not reach", target,
+                sqnr ? " dB" : " mAP@0.5", toPythonList(s->nodesToExclude).c_str());
     return 0;
 }
 
@@ -151,6 +184,7 @@ void addCommon(CLI::App* cmd, SensitivityCommandOptions& o) {
                                               "(1 groups /model.22/...)");
     cmd->add_flag("--json", o.json, "Print JSON");
     o.flags.addTo(*cmd);
+    o.detection.addTo(*cmd);
 }
 
 }  // namespace
@@ -169,6 +203,8 @@ void addSuggestCommand(CLI::App& app, int& exitCode) {
     auto* cmd = app.add_subcommand("suggest", "Suggest the fewest nodes_to_exclude that reach a target output SQNR");
     addCommon(cmd, *o);
     cmd->add_option("--target-sqnr", o->target, "Output SQNR to reach, dB");
+    cmd->add_option("--target-map", o->targetMap, "Detection fidelity to reach instead: mAP@0.5 (0..1) of the quantized "
+                                                  "model's detections against the FP32 model's")->check(CLI::Range(0.0, 1.0));
     cmd->add_option("--max-steps", o->maxSteps, "Most groups to exclude");
     cmd->add_option("--candidates", o->perStep, "Candidates tried per step, from the sensitivity ranking");
     cmd->add_option("--export", o->exportList, "Write the suggested list as a Python list");

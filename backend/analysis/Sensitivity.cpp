@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "detect/MapEvaluator.h"
 #include "quantize/QdqQuantizer.h"
 #include "runtime/InferenceSession.h"
 
@@ -18,6 +19,8 @@ public:
                                           const SensitivityOptions& options) {
         OutputEvaluator e;
         e.options_ = options.session;
+        e.fidelity_ = options.objective == Objective::DetectionFidelity;
+        e.decode_ = options.decode;
         e.inputName_ = fp32.graph().inputs().front();
         auto session = InferenceSession::fromBytes(*fp32.serialize(), fp32.displayName(), options.session);
         if (!session)
@@ -35,13 +38,19 @@ public:
                 const TensorView& v = out->view(k);
                 outputs.emplace_back(v.data, v.data ? v.data + v.size : v.data);
             }
+            if (e.fidelity_) {
+                auto dets = e.decoder(e.decode_.confidence).decode(out->view(0), image->transform);
+                if (!dets)
+                    return Error{"detection fidelity needs a detector: " + dets.errorMessage()};
+                e.referenceDetections_.push_back(std::move(dets).value());
+            }
             e.inputs_.push_back(std::move(image).value());
             e.reference_.push_back(std::move(outputs));
         }
         return e;
     }
 
-    Result<ErrorMetrics> score(const OnnxModel& model) const {
+    Result<Score> score(const OnnxModel& model) const {
         auto bytes = model.serialize();
         if (!bytes)
             return bytes.error();
@@ -49,6 +58,7 @@ public:
         if (!session)
             return session.error();
         ErrorAccumulator acc;
+        MapEvaluator fidelity;
         for (size_t i = 0; i < inputs_.size(); ++i) {
             const PreparedImage& image = inputs_[i];
             auto out = session->run({{inputName_, image.shape, image.tensor.data(), image.tensor.size()}});
@@ -59,20 +69,40 @@ public:
                 if (v.data && v.size == reference_[i][k].size())
                     acc.add(reference_[i][k].data(), v.data, v.size);
             }
+            if (fidelity_) {  // every prediction above 0.001, as COCO evaluation ranks them
+                auto dets = decoder(0.001f).decode(out->view(0), image.transform);
+                if (!dets)
+                    return dets.error();
+                fidelity.addImage(std::move(dets).value(), referenceDetections_[i]);
+            }
         }
-        return acc.result();
+        Score s;
+        s.output = acc.result();
+        if (fidelity_)
+            s.fidelityMap50 = fidelity.result().map50;
+        return s;
     }
 
     size_t imageCount() const { return inputs_.size(); }
 
 private:
+    YoloDecoder decoder(float confidence) const {
+        DecodeOptions d = decode_;
+        d.confidence = confidence;
+        const auto& shape = inputs_.empty() ? std::vector<int64_t>{} : inputs_.front().shape;
+        return YoloDecoder(d, shape.size() == 4 ? static_cast<int>(shape[3]) : 0, shape.size() == 4 ? static_cast<int>(shape[2]) : 0);
+    }
+
     SessionOptions options_;
+    bool fidelity_ = false;
+    DecodeOptions decode_;
+    std::vector<std::vector<Detection>> referenceDetections_;
     std::string inputName_;
     std::vector<PreparedImage> inputs_;
     std::vector<std::vector<std::vector<float>>> reference_;
 };
 
-Result<ErrorMetrics> scoreSettings(const OnnxModel& fp32, const CalibrationData& calibration, const QuantizerSettings& settings,
+Result<Score> scoreSettings(const OnnxModel& fp32, const CalibrationData& calibration, const QuantizerSettings& settings,
                                    const OutputEvaluator& evaluator) {
     auto q = quantizeQdq(fp32, calibration, settings);
     if (!q)
@@ -125,6 +155,7 @@ Result<SensitivityReport> analyzeSensitivity(const OnnxModel& fp32, const Calibr
     if (!evaluator)
         return evaluator.error();
     SensitivityReport report;
+    report.objective = options.objective;
     report.imageCount = evaluator->imageCount();
     auto baseline = scoreSettings(fp32, calibration, settings, *evaluator);
     if (!baseline)
@@ -144,7 +175,7 @@ Result<SensitivityReport> analyzeSensitivity(const OnnxModel& fp32, const Calibr
         if (!m)
             return m.error();
         entry.leftFloat = *m;
-        entry.gainDb = m->sqnrDb - report.baseline.sqnrDb;
+        entry.gain = m->value(options.objective) - report.baseline.value(options.objective);
         if (options.quantizedOnly) {
             QuantizerSettings only = settings;
             only.nodesToQuantize = entry.nodes;
@@ -157,7 +188,7 @@ Result<SensitivityReport> analyzeSensitivity(const OnnxModel& fp32, const Calibr
     }
     control.report(groups.size(), groups.size());
     std::stable_sort(report.entries.begin(), report.entries.end(),
-                     [](const SensitivityEntry& a, const SensitivityEntry& b) { return a.gainDb > b.gainDb; });
+                     [](const SensitivityEntry& a, const SensitivityEntry& b) { return a.gain > b.gain; });
     return report;
 }
 
@@ -174,14 +205,14 @@ Result<Suggestion> suggestExclusions(const OnnxModel& fp32, const CalibrationDat
     if (!start)
         return start.error();
     s.curve.push_back({"", current.nodesToExclude.size(), *start});
-    double best = start->sqnrDb;
+    double best = start->value(options.objective);
     std::set<std::string> used;
     for (size_t step = 0; step < maxSteps && best < target; ++step) {
         if (control.cancelled())
             return Error{"cancelled"};
         control.report(step, maxSteps, "step " + std::to_string(step + 1));
         const SensitivityEntry* chosen = nullptr;
-        ErrorMetrics chosenMetrics;
+        Score chosenScore;
         size_t tried = 0;
         for (const auto& entry : ranking.entries) {
             if (used.count(entry.group) || tried >= perStep)
@@ -192,17 +223,17 @@ Result<Suggestion> suggestExclusions(const OnnxModel& fp32, const CalibrationDat
             auto m = scoreSettings(fp32, calibration, trial, *evaluator);
             if (!m)
                 return m.error();
-            if (!chosen || m->sqnrDb > chosenMetrics.sqnrDb) {
+            if (!chosen || m->value(options.objective) > chosenScore.value(options.objective)) {
                 chosen = &entry;
-                chosenMetrics = *m;
+                chosenScore = *m;
             }
         }
         if (!chosen)
             break;
         used.insert(chosen->group);
         current.nodesToExclude.insert(current.nodesToExclude.end(), chosen->nodes.begin(), chosen->nodes.end());
-        best = chosenMetrics.sqnrDb;
-        s.curve.push_back({chosen->group, current.nodesToExclude.size(), chosenMetrics});
+        best = chosenScore.value(options.objective);
+        s.curve.push_back({chosen->group, current.nodesToExclude.size(), chosenScore});
     }
     control.report(maxSteps, maxSteps);
     s.nodesToExclude = current.nodesToExclude;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "detect/YoloDecoder.h"
 #include "metrics/ErrorMetrics.h"
 #include "quantize/Calibrator.h"
 #include "quantize/QuantizerSettings.h"
@@ -15,23 +16,39 @@
 
 namespace ql {
 
+// What "better" means: the output SQNR (dB), or the detection fidelity (mAP@0.5 of the
+// quantized model's detections against the FP32 model's, 0..1).
+enum class Objective { OutputSqnr, DetectionFidelity };
+
 struct SensitivityOptions {
+    Objective objective = Objective::OutputSqnr;
+    DecodeOptions decode;         // DetectionFidelity: how outputs become detections
     int prefixDepth = 0;          // 0: every node alone; N: group by the first N parts of "/a/b/c"
     bool quantizedOnly = true;    // also measure "only this group quantized"
     PreprocessOptions preprocess;
     SessionOptions session;
 };
 
+// A candidate quantization scored: the output error, and the detection fidelity when asked for.
+struct Score {
+    ErrorMetrics output;
+    double fidelityMap50 = 0.0;
+    double value(Objective objective) const {
+        return objective == Objective::OutputSqnr ? output.sqnrDb : fidelityMap50;
+    }
+};
+
 struct SensitivityEntry {
     std::string group;                  // node name, or module prefix
     std::vector<std::string> nodes;
-    ErrorMetrics leftFloat;             // everything quantized but this group
-    ErrorMetrics onlyQuantized;         // nothing quantized but this group
-    double gainDb = 0.0;                // output SQNR gained by leaving it float
+    Score leftFloat;                    // everything quantized but this group
+    Score onlyQuantized;                // nothing quantized but this group
+    double gain = 0.0;                  // objective gained by leaving it float (dB, or mAP)
 };
 
 struct SensitivityReport {
-    ErrorMetrics baseline;              // the model quantized with the given settings
+    Objective objective = Objective::OutputSqnr;
+    Score baseline;                     // the model quantized with the given settings
     std::vector<SensitivityEntry> entries;  // most harmful first
     size_t imageCount = 0;
 };
@@ -39,7 +56,7 @@ struct SensitivityReport {
 struct SuggestionStep {
     std::string group;                  // excluded at this step ("" for the starting point)
     size_t excludedNodes = 0;           // in total, the settings' own exclusions included
-    ErrorMetrics metrics;
+    Score score;
 };
 
 struct Suggestion {
@@ -58,11 +75,11 @@ Result<SensitivityReport> analyzeSensitivity(const OnnxModel& fp32, const Calibr
                                              const SensitivityOptions& options, const TaskControl& control = {});
 
 // Greedy: from the most harmful groups (by `ranking`), exclude the one that helps most, until
-// the output SQNR reaches `targetSqnrDb` or `maxSteps` groups are excluded.
+// the objective reaches `target` (dB, or mAP) or `maxSteps` groups are excluded.
 Result<Suggestion> suggestExclusions(const OnnxModel& fp32, const CalibrationData& calibration,
                                      const QuantizerSettings& settings, const std::vector<std::string>& images,
                                      const SensitivityOptions& options, const SensitivityReport& ranking,
-                                     double targetSqnrDb, size_t maxSteps, size_t candidatesPerStep = 6,
+                                     double target, size_t maxSteps, size_t candidatesPerStep = 6,
                                      const TaskControl& control = {});
 
 }  // namespace ql

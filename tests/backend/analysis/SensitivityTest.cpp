@@ -79,11 +79,11 @@ TEST(Sensitivity, RanksTheBadLayerFirst) {
     EXPECT_EQ(report->imageCount, 3u);
     ASSERT_EQ(report->entries.size(), 5u);  // conv1, relu1, conv2, relu2, conv3
     EXPECT_EQ(report->entries.front().group, "conv2");
-    EXPECT_GT(report->entries.front().gainDb, 3.0);  // every other node gains well under 1 dB
-    EXPECT_GT(report->entries.front().leftFloat.sqnrDb, report->baseline.sqnrDb);
+    EXPECT_GT(report->entries.front().gain, 3.0);  // every other node gains well under 1 dB
+    EXPECT_GT(report->entries.front().leftFloat.output.sqnrDb, report->baseline.output.sqnrDb);
     // Quantizing only conv2 is the worst single choice as well.
     const auto worstOnly = std::min_element(report->entries.begin(), report->entries.end(), [](const auto& a, const auto& b) {
-        return a.onlyQuantized.sqnrDb < b.onlyQuantized.sqnrDb;
+        return a.onlyQuantized.output.sqnrDb < b.onlyQuantized.output.sqnrDb;
     });
     EXPECT_EQ(worstOnly->group, "conv2");
 }
@@ -92,14 +92,14 @@ TEST(Sensitivity, SuggestionExcludesTheBadLayer) {
     Fixture f;
     auto ranking = analyzeSensitivity(f.model, *f.calibration, {}, f.images, f.options);
     ASSERT_TRUE(ranking);
-    const double target = ranking->entries.front().leftFloat.sqnrDb - 0.5;
+    const double target = ranking->entries.front().leftFloat.output.sqnrDb - 0.5;
     auto s = suggestExclusions(f.model, *f.calibration, {}, f.images, f.options, *ranking, target, 3);
     ASSERT_TRUE(s) << s.errorMessage();
     EXPECT_TRUE(s->reachedTarget);
     ASSERT_EQ(s->nodesToExclude.size(), 1u);
     EXPECT_EQ(s->nodesToExclude.front(), "conv2");
     ASSERT_EQ(s->curve.size(), 2u);
-    EXPECT_GT(s->curve[1].metrics.sqnrDb, s->curve[0].metrics.sqnrDb);
+    EXPECT_GT(s->curve[1].score.output.sqnrDb, s->curve[0].score.output.sqnrDb);
 }
 
 TEST(Sensitivity, GroupsByModulePrefix) {
