@@ -405,6 +405,46 @@
         <source>Web page (*.html);;PDF (*.pdf)</source>
         <translation>网页 (*.html);;PDF (*.pdf)</translation>
     </message>
+    <message>
+        <source>&amp;Suggest Exclusions...</source>
+        <translation>建议排除节点(&amp;S)...</translation>
+    </message>
+    <message>
+        <source>Suggest Exclusions</source>
+        <translation>建议排除节点</translation>
+    </message>
+    <message>
+        <source>Output SQNR to reach (dB); modules (/model.N/) are tried most harmful first:</source>
+        <translation>要达到的输出 SQNR (dB)；按危害从大到小依次尝试各模块 (/model.N/)：</translation>
+    </message>
+    <message>
+        <source>Suggested Exclusions</source>
+        <translation>建议的排除节点</translation>
+    </message>
+    <message>
+        <source>excluded nodes</source>
+        <translation>排除的节点数</translation>
+    </message>
+    <message>
+        <source>output SQNR (dB)</source>
+        <translation>输出 SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>%1 nodes: %2 dB  %3</source>
+        <translation>%1 个节点：%2 dB  %3</translation>
+    </message>
+    <message>
+        <source>(start)</source>
+        <translation>（起点）</translation>
+    </message>
+    <message>
+        <source>The target is reached with these exclusions:</source>
+        <translation>排除以下节点即可达到目标：</translation>
+    </message>
+    <message>
+        <source>The target was not reached; the best found:</source>
+        <translation>未达到目标；找到的最佳结果：</translation>
+    </message>
 </context>
 <context>
     <name>ql::ModelSummaryView</name>
@@ -601,6 +641,18 @@
     <message>
         <source>Writing the report...</source>
         <translation>正在生成报告...</translation>
+    </message>
+    <message>
+        <source>Apply suggested exclusions</source>
+        <translation>应用建议的排除节点</translation>
+    </message>
+    <message>
+        <source>Open the FP32 model and images first: the images calibrate and score each candidate.</source>
+        <translation>请先打开 FP32 模型和图像：图像用于校准并评估每个候选方案。</translation>
+    </message>
+    <message>
+        <source>Measuring the sensitivity of each module...</source>
+        <translation>正在测量各模块的敏感度...</translation>
     </message>
 </context>
 </TS>

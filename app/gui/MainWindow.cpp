@@ -6,7 +6,11 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QInputDialog>
 #include <QLabel>
+#include <qcustomplot.h>
 #include <QListWidget>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -134,6 +138,7 @@ MainWindow::MainWindow(QWidget* parent)
         graphView_->setExcluded(workspace_->exclusions());
     });
     connect(workspace_, &Workspace::requantized, this, [this](double before) { outputSqnrBeforeRequantize_ = before; });
+    connect(workspace_, &Workspace::suggestionReady, this, &MainWindow::showSuggestion);
     connect(workspace_, &Workspace::reportWritten, this, [this](const QString& path) {
         statusLabel_->setText(tr("Wrote %1").arg(path));
     });
@@ -225,6 +230,15 @@ void MainWindow::createActions() {
     compare->setShortcut(QKeySequence(tr("Ctrl+R")));
     analysis->addAction(tr("Re-&quantize with Exclusions"), workspace_, &Workspace::requantize)
         ->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
+    analysis->addAction(tr("&Suggest Exclusions..."), this, [this] {
+        bool ok = false;
+        const double target = QInputDialog::getDouble(this, tr("Suggest Exclusions"),
+                                                      tr("Output SQNR to reach (dB); modules (/model.N/) are tried "
+                                                         "most harmful first:"),
+                                                      30.0, 0.0, 100.0, 1, &ok);
+        if (ok)
+            workspace_->suggestExclusions(target);
+    });
     analysis->addAction(tr("C&ancel"), workspace_, &Workspace::cancel)->setShortcut(QKeySequence(Qt::Key_Escape));
 
     viewMenu_ = menuBar()->addMenu(tr("&View"));
@@ -338,6 +352,39 @@ void MainWindow::showSelectedActivation(int row) {
         return;
     }
     histograms_->setHistograms(l->histograms, QString::fromStdString(l->name));
+}
+
+void MainWindow::showSuggestion(const QVector<double>& excluded, const QVector<double>& sqnr, const QStringList& groups,
+                                const QStringList& names, bool reached) {
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Suggested Exclusions"));
+    auto* plot = new QCustomPlot(&dialog);
+    plot->setMinimumSize(520, 300);
+    plot->addGraph();
+    plot->graph(0)->setData(excluded, sqnr);
+    plot->graph(0)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 6));
+    plot->xAxis->setLabel(tr("excluded nodes"));
+    plot->yAxis->setLabel(tr("output SQNR (dB)"));
+    plot->rescaleAxes();
+    plot->xAxis->scaleRange(1.1);
+    plot->yAxis->scaleRange(1.2);
+    auto* steps = new QListWidget(&dialog);
+    for (int i = 0; i < groups.size(); ++i)
+        steps->addItem(tr("%1 nodes: %2 dB  %3").arg(excluded[i]).arg(sqnr[i], 0, 'f', 2)
+                           .arg(groups[i].isEmpty() ? tr("(start)") : QStringLiteral("+ ") + groups[i]));
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Apply | QDialogButtonBox::Close, &dialog);
+    auto* layout = new QVBoxLayout(&dialog);
+    layout->addWidget(new QLabel(reached ? tr("The target is reached with these exclusions:")
+                                         : tr("The target was not reached; the best found:"), &dialog));
+    layout->addWidget(plot, 1);
+    layout->addWidget(steps);
+    layout->addWidget(buttons);
+    connect(buttons->button(QDialogButtonBox::Apply), &QPushButton::clicked, &dialog, [this, &dialog, names] {
+        workspace_->applyExclusions(QSet<QString>(names.begin(), names.end()));
+        dialog.accept();
+    });
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    dialog.exec();
 }
 
 void MainWindow::showTab(const QString& name) {

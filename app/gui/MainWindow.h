@@ -50,6 +50,8 @@ private:
     void selectGraphNode(int node);
     void exportExclusions();
     void exportQuantizedModel();
+    void showSuggestion(const QVector<double>& excludedNodes, const QVector<double>& sqnrDb, const QStringList& groups,
+                        const QStringList& nodesToExclude, bool reached);
     void updateTitle();
 
     Workspace* workspace_;

@@ -14,6 +14,7 @@
 #include "detect/Detector.h"
 #include "model/ModelMetadata.h"
 #include "ReportPdf.h"
+#include "analysis/Sensitivity.h"
 #include "quantize/CalibrationCache.h"
 #include "report/HtmlReport.h"
 #include "util/AtomicFile.h"
@@ -71,6 +72,101 @@ void Workspace::setExclusions(const QSet<QString>& names) {
 }
 
 void Workspace::toggleExclusion(const QString& node) { undo_->push(new ToggleExclusion(this, node)); }
+
+namespace {
+
+class ReplaceExclusions : public QUndoCommand {
+public:
+    ReplaceExclusions(Workspace* w, QSet<QString> names)
+        : QUndoCommand(Workspace::tr("Apply suggested exclusions")), workspace_(w), after_(std::move(names)),
+          before_(w->exclusions()) {}
+    void redo() override { workspace_->setExclusions(after_); }
+    void undo() override { workspace_->setExclusions(before_); }
+
+private:
+    Workspace* workspace_;
+    QSet<QString> after_, before_;
+};
+
+}  // namespace
+
+void Workspace::applyExclusions(const QSet<QString>& names) { undo_->push(new ReplaceExclusions(this, names)); }
+
+void Workspace::suggestExclusions(double target) {
+    if (!fp32_ || images_.isEmpty()) {
+        emit errorOccurred(tr("Open the FP32 model and images first: the images calibrate and score each candidate."));
+        return;
+    }
+    std::vector<std::string> paths;
+    for (const QString& p : images_)
+        paths.push_back(p.toStdString());
+    auto images = collectImages(paths);
+    if (!images) {
+        emit errorOccurred(QString::fromStdString(images.errorMessage()));
+        return;
+    }
+    QuantizerSettings settings;
+    for (const QString& n : exclusions_)
+        settings.nodesToExclude.push_back(n.toStdString());
+    cancel_ = std::make_shared<std::atomic<bool>>(false);
+    ++pendingJobs_;
+    emit busyChanged(true, tr("Measuring the sensitivity of each module..."));
+    struct Outcome {
+        std::shared_ptr<Suggestion> suggestion;
+        QString error;
+    };
+    auto* watcher = new QFutureWatcher<Outcome>(this);
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher] {
+        const Outcome outcome = watcher->result();
+        watcher->deleteLater();
+        --pendingJobs_;
+        emit busyChanged(isBusy(), QString());
+        if (!outcome.suggestion) {
+            if (outcome.error != QStringLiteral("cancelled"))
+                emit errorOccurred(outcome.error);
+            return;
+        }
+        QVector<double> x, y;
+        QStringList groups, names;
+        for (const auto& step : outcome.suggestion->curve) {
+            x << static_cast<double>(step.excludedNodes);
+            y << step.score.output.sqnrDb;
+            groups << QString::fromStdString(step.group);
+        }
+        for (const auto& n : outcome.suggestion->nodesToExclude)
+            names << QString::fromStdString(n);
+        emit suggestionReady(x, y, groups, names, outcome.suggestion->reachedTarget);
+    });
+    QPointer<Workspace> self(this);
+    watcher->setFuture(QtConcurrent::run([fp32 = fp32_, settings, target, cancel = cancel_, self,
+                                          images = std::move(images).value()]() -> Outcome {
+        TaskControl control;
+        control.cancel = cancel.get();
+        control.onProgress = [self](size_t done, size_t total, const std::string& what) {
+            QMetaObject::invokeMethod(self, [self, done, total, what] {
+                if (self)
+                    emit self->progress(static_cast<int>(done), static_cast<int>(total), QString::fromStdString(what));
+            }, Qt::QueuedConnection);
+        };
+        CalibrationOptions calibration;
+        calibration.preprocess = PreprocessOptions::forModel(fp32->analyzed.model);
+        auto stats = CalibrationCache().get(fp32->analyzed.model, images, calibration, control);
+        if (!stats)
+            return {nullptr, QString::fromStdString(stats.errorMessage())};
+        SensitivityOptions options;
+        options.prefixDepth = 1;
+        options.quantizedOnly = false;
+        options.preprocess = calibration.preprocess;
+        const std::vector<std::string> scored(images.begin(), images.begin() + static_cast<long>(std::min<size_t>(4, images.size())));
+        auto ranking = analyzeSensitivity(fp32->analyzed.model, **stats, settings, scored, options, control);
+        if (!ranking)
+            return {nullptr, QString::fromStdString(ranking.errorMessage())};
+        auto s = ql::suggestExclusions(fp32->analyzed.model, **stats, settings, scored, options, *ranking, target, 10, 6, control);
+        if (!s)
+            return {nullptr, QString::fromStdString(s.errorMessage())};
+        return {std::make_shared<Suggestion>(std::move(s).value()), {}};
+    }));
+}
 
 bool Workspace::saveQuantizedModel(const QString& path, QString* error) const {
     if (!quantized_) {

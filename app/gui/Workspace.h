@@ -64,6 +64,10 @@ public:
     // The stakeholder report (HTML, or PDF for a .pdf path) from what is loaded and compared,
     // with detections on up to two of the images; written in the background.
     void exportReport(const QString& path);
+    // Sensitivity by module (/model.N/) then the fewest exclusions reaching `targetSqnrDb`,
+    // calibrating on the images (cached); suggestionReady brings the curve and the list.
+    void suggestExclusions(double targetSqnrDb);
+    void applyExclusions(const QSet<QString>& names);  // undoable
 
 signals:
     void modelChanged(ql::Workspace::Slot slot);
@@ -75,6 +79,8 @@ signals:
     void exclusionsChanged();
     void requantized(double outputSqnrBefore);
     void reportWritten(const QString& path);
+    void suggestionReady(const QVector<double>& excludedNodes, const QVector<double>& sqnrDb, const QStringList& groups,
+                         const QStringList& nodesToExclude, bool reached);
     void detectionReady(const QString& imagePath, const QImage& fp32, const QImage& quantized, const QString& summary);
 
 private:

@@ -196,6 +196,30 @@ private slots:
         }
     }
 
+    void suggestsExclusionsInTheBackground() {
+        const QString dir = QString::fromStdString(test::tempPath("gui_suggest_images"));
+        QDir().mkpath(dir);
+        QVERIFY(cv::imwrite((dir + QStringLiteral("/a.png")).toStdString(), cv::Mat(4, 4, CV_8UC3, cv::Scalar(20, 120, 220))));
+        MainWindow w;
+        w.workspace()->disconnect(&w);  // the result dialog would block the test
+        QSignalSpy ready(w.workspace(), &Workspace::suggestionReady);
+        w.workspace()->setImages({dir});
+        w.workspace()->openModel(fp32Path_);
+        QVERIFY(QTest::qWaitFor([&] { return w.workspace()->model(Workspace::Slot::Fp32) != nullptr; }, 10000));
+        w.workspace()->suggestExclusions(200.0);  // reached only when nothing is left quantized
+        QVERIFY(ready.wait(30000));
+        const auto args = ready.takeFirst();
+        const auto excluded = args.at(0).value<QVector<double>>();
+        QVERIFY(excluded.size() >= 2);  // the start and at least one step
+        QVERIFY(args.at(4).toBool());  // every node excluded: the FP32 model itself, infinite SQNR
+        const QStringList names = args.at(3).toStringList();
+        QVERIFY(!names.isEmpty());
+        w.workspace()->applyExclusions(QSet<QString>(names.begin(), names.end()));
+        QCOMPARE(w.workspace()->exclusions().size(), names.size());
+        w.workspace()->undoStack()->undo();
+        QVERIFY(w.workspace()->exclusions().isEmpty());
+    }
+
     void badFileShowsAnErrorAndKeepsTheWindow() {
         MainWindow w;
         QSignalSpy errors(w.workspace(), &Workspace::errorOccurred);
