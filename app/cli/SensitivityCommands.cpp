@@ -161,16 +161,16 @@ int runSuggest(const SensitivityCommandOptions& o) {
         nlohmann::json curve = nlohmann::json::array();
         for (const auto& step : s->curve)
             curve.push_back({{"excluded_group", step.group}, {"excluded_nodes", step.excludedNodes},
-                             {"score", toJson(step.score, p->options.objective)}});
+                             {"score", toJson(step.score, p->options.objective)}, {"latency_ms", step.latencyMs}});
         printJson({{"target", target}, {"reached", s->reachedTarget}, {"curve", curve},
                    {"nodes_to_exclude", s->nodesToExclude}});
         return 0;
     }
     const bool sqnr = p->options.objective == Objective::OutputSqnr;
-    std::printf("Trade-off (%s against excluded nodes):\n", sqnr ? "output SQNR" : "detection fidelity mAP@0.5");
+    std::printf("Trade-off (%s and latency against excluded nodes):\n", sqnr ? "output SQNR" : "detection fidelity mAP@0.5");
     for (const auto& step : s->curve)
-        std::printf("  %4zu excluded  %8s%s  %s\n", step.excludedNodes, scoreText(step.score, p->options.objective).c_str(),
-                    sqnr ? " dB" : "", step.group.empty() ? "(start)" : ("+ " + step.group).c_str());
+        std::printf("  %4zu excluded  %8s%s  %7.1f ms  %s\n", step.excludedNodes, scoreText(step.score, p->options.objective).c_str(),
+                    sqnr ? " dB" : "", step.latencyMs, step.group.empty() ? "(start)" : ("+ " + step.group).c_str());
     std::printf("\n%s the target of %g%s.\nnodes_to_exclude = %s\n", s->reachedTarget ? "Reached" : "Did not reach", target,
                 sqnr ? " dB" : " mAP@0.5", toPythonList(s->nodesToExclude).c_str());
     return 0;

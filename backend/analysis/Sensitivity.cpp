@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "detect/Latency.h"
 #include "detect/MapEvaluator.h"
 #include "quantize/QdqQuantizer.h"
 #include "runtime/InferenceSession.h"
@@ -85,6 +86,21 @@ public:
 
     size_t imageCount() const { return inputs_.size(); }
 
+    // Median latency of `model` on the first image: the cost side of the trade-off.
+    Result<double> latencyMs(const OnnxModel& model) const {
+        auto bytes = model.serialize();
+        if (!bytes)
+            return bytes.error();
+        auto session = InferenceSession::fromBytes(*bytes, model.displayName(), options_);
+        if (!session)
+            return session.error();
+        const PreparedImage& image = inputs_.front();
+        auto stats = measureLatency(*session, {inputName_, image.shape, image.tensor.data(), image.tensor.size()}, 1, 5);
+        if (!stats)
+            return stats.error();
+        return stats->medianMs;
+    }
+
 private:
     YoloDecoder decoder(float confidence) const {
         DecodeOptions d = decode_;
@@ -108,6 +124,14 @@ Result<Score> scoreSettings(const OnnxModel& fp32, const CalibrationData& calibr
     if (!q)
         return q.error();
     return evaluator.score(q->model);
+}
+
+Result<double> latencyOf(const OnnxModel& fp32, const CalibrationData& calibration, const QuantizerSettings& settings,
+                         const OutputEvaluator& evaluator) {
+    auto q = quantizeQdq(fp32, calibration, settings);
+    if (!q)
+        return q.error();
+    return evaluator.latencyMs(q->model);
 }
 
 std::string groupOf(const std::string& node, int depth) {
@@ -204,7 +228,10 @@ Result<Suggestion> suggestExclusions(const OnnxModel& fp32, const CalibrationDat
     auto start = scoreSettings(fp32, calibration, current, *evaluator);
     if (!start)
         return start.error();
-    s.curve.push_back({"", current.nodesToExclude.size(), *start});
+    auto startLatency = latencyOf(fp32, calibration, current, *evaluator);
+    if (!startLatency)
+        return startLatency.error();
+    s.curve.push_back({"", current.nodesToExclude.size(), *start, *startLatency});
     double best = start->value(options.objective);
     std::set<std::string> used;
     for (size_t step = 0; step < maxSteps && best < target; ++step) {
@@ -233,7 +260,10 @@ Result<Suggestion> suggestExclusions(const OnnxModel& fp32, const CalibrationDat
         used.insert(chosen->group);
         current.nodesToExclude.insert(current.nodesToExclude.end(), chosen->nodes.begin(), chosen->nodes.end());
         best = chosenScore.value(options.objective);
-        s.curve.push_back({chosen->group, current.nodesToExclude.size(), chosenScore});
+        auto latency = latencyOf(fp32, calibration, current, *evaluator);
+        if (!latency)
+            return latency.error();
+        s.curve.push_back({chosen->group, current.nodesToExclude.size(), chosenScore, *latency});
     }
     control.report(maxSteps, maxSteps);
     s.nodesToExclude = current.nodesToExclude;

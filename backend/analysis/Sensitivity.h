@@ -57,10 +57,11 @@ struct SuggestionStep {
     std::string group;                  // excluded at this step ("" for the starting point)
     size_t excludedNodes = 0;           // in total, the settings' own exclusions included
     Score score;
+    double latencyMs = 0.0;             // median inference time of the model at this step
 };
 
 struct Suggestion {
-    std::vector<SuggestionStep> curve;  // SQNR against the number of excluded nodes
+    std::vector<SuggestionStep> curve;  // objective and latency against the number of excluded nodes
     std::vector<std::string> nodesToExclude;
     bool reachedTarget = false;
 };

@@ -100,6 +100,8 @@ TEST(Sensitivity, SuggestionExcludesTheBadLayer) {
     EXPECT_EQ(s->nodesToExclude.front(), "conv2");
     ASSERT_EQ(s->curve.size(), 2u);
     EXPECT_GT(s->curve[1].score.output.sqnrDb, s->curve[0].score.output.sqnrDb);
+    EXPECT_GT(s->curve[0].latencyMs, 0.0);
+    EXPECT_GT(s->curve[1].latencyMs, 0.0);
 }
 
 TEST(Sensitivity, GroupsByModulePrefix) {

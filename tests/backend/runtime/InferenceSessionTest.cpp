@@ -73,3 +73,53 @@ TEST(ActivationCapture, UnknownTensorIsAClearError) {
 
 }  // namespace
 }  // namespace ql
+
+namespace ql {
+namespace {
+
+TEST(HostileModels, UnknownOperatorLoadsButCannotRun) {
+    ModelBuilder b;
+    b.input("x", {1, 4}).output("y", {1, 4});
+    auto& n = b.node("FrobnicateV9", {"x"}, {"y"}, "mystery");
+    n.set_domain("com.example.unknown");
+    auto* op = b.proto().add_opset_import();
+    op->set_domain("com.example.unknown");
+    op->set_version(1);
+    auto model = OnnxModel::fromProto(b.build(), "unknown-op");
+    ASSERT_TRUE(model) << model.errorMessage();  // structure is fine; QuantLens can still inspect it
+    auto session = InferenceSession::fromBytes(*model->serialize(), "unknown-op");
+    ASSERT_FALSE(session);
+    EXPECT_NE(session.errorMessage().find("unknown-op"), std::string::npos) << session.errorMessage();
+    EXPECT_NE(session.errorMessage().find("FrobnicateV9"), std::string::npos) << session.errorMessage();
+}
+
+TEST(HostileModels, OpsetOutOfRangeIsAClearErrorWhenRun) {
+    ModelBuilder b(99);
+    b.input("x", {1, 4}).output("y", {1, 4});
+    b.node("Relu", {"x"}, {"y"}, "relu");
+    auto model = OnnxModel::fromProto(b.build(), "opset-99");
+    ASSERT_TRUE(model) << model.errorMessage();
+    EXPECT_EQ(model->opsetVersion(), 99);
+    auto session = InferenceSession::fromBytes(*model->serialize(), "opset-99");
+    ASSERT_FALSE(session);
+    EXPECT_NE(session.errorMessage().find("opset-99"), std::string::npos) << session.errorMessage();
+}
+
+TEST(HostileModels, RandomBytesNeverCrash) {
+    // A cheap stand-in for the fuzzers in every test run: many random buffers, each a clear error.
+    uint32_t state = 12345;
+    for (int i = 0; i < 500; ++i) {
+        std::string bytes(static_cast<size_t>(1 + i * 7 % 3000), '\0');
+        for (auto& c : bytes) {
+            state = state * 1664525u + 1013904223u;
+            c = static_cast<char>(state >> 24);
+        }
+        auto model = OnnxModel::fromBytes(bytes, "random");
+        if (!model) {
+            EXPECT_FALSE(model.errorMessage().empty());
+        }
+    }
+}
+
+}  // namespace
+}  // namespace ql
