@@ -16,6 +16,13 @@ std::mutex& graphvizMutex() {
     return m;
 }
 
+// One context for the process: freeing and recreating it leaves Graphviz's text plugin with a
+// dangling cached font name (a use-after-free AddressSanitizer caught).
+GVC_t* graphvizContext() {
+    static GVC_t* gvc = gvContext();
+    return gvc;
+}
+
 void set(void* object, const char* name, const std::string& value) {
     agsafeset(object, const_cast<char*>(name), const_cast<char*>(value.c_str()), const_cast<char*>(""));
 }
@@ -35,7 +42,7 @@ Result<GraphLayout> layoutGraph(const Graph& graph, const QdqStructure* qdq, con
     };
 
     std::lock_guard<std::mutex> lock(graphvizMutex());
-    GVC_t* gvc = gvContext();
+    GVC_t* gvc = graphvizContext();
     Agraph_t* g = agopen(const_cast<char*>("g"), Agdirected, nullptr);
     set(g, "rankdir", "TB");
     set(g, "nodesep", "0.25");
@@ -52,6 +59,7 @@ Result<GraphLayout> layoutGraph(const Graph& graph, const QdqStructure* qdq, con
         Agnode_t* an = agnode(g, const_cast<char*>(("n" + std::to_string(i)).c_str()), 1);
         set(an, "shape", "box");
         set(an, "fixedsize", "true");
+        set(an, "label", "");  // the view draws the text; Graphviz need not measure any
         // Width in inches, from the op type's length: the view draws the op type as the title.
         const double width = std::max(0.9, 0.11 * static_cast<double>(n.opType.size()) + 0.4);
         set(an, "width", std::to_string(width));
@@ -67,6 +75,7 @@ Result<GraphLayout> layoutGraph(const Graph& graph, const QdqStructure* qdq, con
             return it->second;
         Agnode_t* an = agnode(g, const_cast<char*>(("t" + std::to_string(terminals.size())).c_str()), 1);
         set(an, "shape", "ellipse");
+        set(an, "label", "");
         set(an, "width", "0.9");
         set(an, "height", "0.3");
         set(an, "fixedsize", "true");
@@ -111,12 +120,10 @@ Result<GraphLayout> layoutGraph(const Graph& graph, const QdqStructure* qdq, con
     }
     if (control.cancelled()) {
         agclose(g);
-        gvFreeContext(gvc);
         return Error{"cancelled"};
     }
     if (gvLayout(gvc, g, "dot") != 0) {
         agclose(g);
-        gvFreeContext(gvc);
         return Error{"Graphviz could not lay out the graph"};
     }
     GraphLayout layout;
@@ -138,7 +145,6 @@ Result<GraphLayout> layoutGraph(const Graph& graph, const QdqStructure* qdq, con
     }
     gvFreeLayout(gvc, g);
     agclose(g);
-    gvFreeContext(gvc);
     return layout;
 }
 
