@@ -97,17 +97,12 @@ void Workspace::suggestExclusions(double target) {
         emit errorOccurred(tr("Open the FP32 model and images first: the images calibrate and score each candidate."));
         return;
     }
-    std::vector<std::string> paths;
-    for (const QString& p : images_)
-        paths.push_back(p.toStdString());
-    auto images = collectImages(paths);
+    auto images = imageFiles();
     if (!images) {
         emit errorOccurred(QString::fromStdString(images.errorMessage()));
         return;
     }
-    QuantizerSettings settings;
-    for (const QString& n : exclusions_)
-        settings.nodesToExclude.push_back(n.toStdString());
+    QuantizerSettings settings = settingsWithExclusions();
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     ++pendingJobs_;
     emit busyChanged(true, tr("Measuring the sensitivity of each module..."));
@@ -239,10 +234,7 @@ void Workspace::exportReport(const QString& path) {
     if (!activations_->report().layers.empty() || !activations_->report().outputs.empty())
         content.activations = activations_->report();
     std::vector<std::string> pictures;
-    std::vector<std::string> paths;
-    for (const QString& p : images_)
-        paths.push_back(p.toStdString());
-    if (auto images = collectImages(paths))
+    if (auto images = imageFiles())
         pictures.assign(images->begin(), images->begin() + static_cast<long>(std::min<size_t>(2, images->size())));
     ++pendingJobs_;
     emit busyChanged(true, tr("Writing the report..."));
@@ -321,18 +313,12 @@ void Workspace::requantize() {
         emit errorOccurred(tr("Choose images first (File > Open Images): they calibrate the quantization."));
         return;
     }
-    std::vector<std::string> paths;
-    for (const QString& p : images_)
-        paths.push_back(p.toStdString());
-    auto images = collectImages(paths);
+    auto images = imageFiles();
     if (!images) {
         emit errorOccurred(QString::fromStdString(images.errorMessage()));
         return;
     }
-    QuantizerSettings settings;
-    for (const QString& n : exclusions_)
-        settings.nodesToExclude.push_back(n.toStdString());
-    std::sort(settings.nodesToExclude.begin(), settings.nodesToExclude.end());
+    QuantizerSettings settings = settingsWithExclusions();
     const auto& report = activations_->report();
     const double before = report.outputs.empty() ? NAN : report.outputs.front().metrics.sqnrDb;
     ++pendingJobs_;
@@ -376,6 +362,21 @@ void Workspace::requantize() {
     }));
 }
 
+Result<std::vector<std::string>> Workspace::imageFiles() const {
+    std::vector<std::string> paths;
+    for (const QString& p : images_)
+        paths.push_back(p.toStdString());
+    return collectImages(paths);
+}
+
+QuantizerSettings Workspace::settingsWithExclusions() const {
+    QuantizerSettings settings;
+    for (const QString& n : exclusions_)
+        settings.nodesToExclude.push_back(n.toStdString());
+    std::sort(settings.nodesToExclude.begin(), settings.nodesToExclude.end());  // stable exports
+    return settings;
+}
+
 void Workspace::setImages(const QStringList& paths) {
     images_ = paths;
     compareActivations();
@@ -386,10 +387,7 @@ void Workspace::cancel() { cancel_->store(true); }
 void Workspace::compareActivations() {
     if (!fp32_ || !quantized_ || images_.isEmpty())
         return;
-    std::vector<std::string> paths;
-    for (const QString& p : images_)
-        paths.push_back(p.toStdString());
-    auto images = collectImages(paths);
+    auto images = imageFiles();
     if (!images) {
         emit errorOccurred(QString::fromStdString(images.errorMessage()));
         return;

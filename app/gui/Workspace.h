@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "quant/AnalyzedModel.h"
+#include "quantize/QuantizerSettings.h"
 #include "report/ModelSummary.h"
 
 namespace ql {
@@ -85,6 +86,8 @@ signals:
 
 private:
     void recomputeWeights();
+    Result<std::vector<std::string>> imageFiles() const;  // the chosen images, folders expanded
+    QuantizerSettings settingsWithExclusions() const;
 
     std::shared_ptr<const LoadedModel> fp32_;
     std::shared_ptr<const LoadedModel> quantized_;

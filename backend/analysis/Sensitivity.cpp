@@ -52,10 +52,7 @@ public:
     }
 
     Result<Score> score(const OnnxModel& model) const {
-        auto bytes = model.serialize();
-        if (!bytes)
-            return bytes.error();
-        auto session = InferenceSession::fromBytes(*bytes, model.displayName(), options_);
+        auto session = sessionFor(model);
         if (!session)
             return session.error();
         ErrorAccumulator acc;
@@ -88,10 +85,7 @@ public:
 
     // Median latency of `model` on the first image: the cost side of the trade-off.
     Result<double> latencyMs(const OnnxModel& model) const {
-        auto bytes = model.serialize();
-        if (!bytes)
-            return bytes.error();
-        auto session = InferenceSession::fromBytes(*bytes, model.displayName(), options_);
+        auto session = sessionFor(model);
         if (!session)
             return session.error();
         const PreparedImage& image = inputs_.front();
@@ -102,6 +96,13 @@ public:
     }
 
 private:
+    Result<InferenceSession> sessionFor(const OnnxModel& model) const {
+        auto bytes = model.serialize();
+        if (!bytes)
+            return bytes.error();
+        return InferenceSession::fromBytes(*bytes, model.displayName(), options_);
+    }
+
     YoloDecoder decoder(float confidence) const {
         DecodeOptions d = decode_;
         d.confidence = confidence;
