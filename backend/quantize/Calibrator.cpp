@@ -45,6 +45,20 @@ void addToHistogram(TensorStatistics& s, const float* v, size_t n, bool absolute
     }
 }
 
+// One image's range folded into the running one: the extremes, or their moving average.
+void updateRange(TensorStatistics& s, double lo, double hi, bool first, const CalibrationOptions& options) {
+    if (first) {
+        s.min = lo;
+        s.max = hi;
+    } else if (options.movingAverage) {
+        s.min += options.averagingConstant * (lo - s.min);
+        s.max += options.averagingConstant * (hi - s.max);
+    } else {
+        s.min = std::min(s.min, lo);
+        s.max = std::max(s.max, hi);
+    }
+}
+
 // MinMax needs two numbers per tensor: ReduceMin/ReduceMax nodes added to a copy of the model
 // compute them inside ONNX Runtime, as its own MinMax calibrator does, so no full tensor leaves
 // the session and its memory planning and fusions stay as they are.
@@ -161,16 +175,7 @@ Result<CalibrationData> calibrateMinMax(const OnnxModel& model, const std::vecto
             if (!lo.data || !hi.data || lo.size != 1 || hi.size != 1)
                 continue;
             TensorStatistics& s = data.tensors[tensors[k]];
-            if (i == 0) {
-                s.min = *lo.data;
-                s.max = *hi.data;
-            } else if (options.movingAverage) {
-                s.min += options.averagingConstant * (*lo.data - s.min);
-                s.max += options.averagingConstant * (*hi.data - s.max);
-            } else {
-                s.min = std::min<double>(s.min, *lo.data);
-                s.max = std::max<double>(s.max, *hi.data);
-            }
+            updateRange(s, *lo.data, *hi.data, i == 0, options);
         }
     }
     control.report(images.size(), images.size());
@@ -232,16 +237,7 @@ Result<CalibrationData> calibrate(const OnnxModel& model, const std::vector<std:
                 hi = std::max(hi, v[j]);
             }
             TensorStatistics& s = stats[k];
-            if (i == 0) {
-                s.min = lo;
-                s.max = hi;
-            } else if (options.movingAverage) {
-                s.min += options.averagingConstant * (lo - s.min);
-                s.max += options.averagingConstant * (hi - s.max);
-            } else {
-                s.min = std::min<double>(s.min, lo);
-                s.max = std::max<double>(s.max, hi);
-            }
+            updateRange(s, lo, hi, i == 0, options);
             if (histograms)
                 addToHistogram(s, v, n, absolute, bins, std::max(std::fabs(lo), std::fabs(hi)));
         });
