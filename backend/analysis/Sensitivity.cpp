@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "detect/Latency.h"
@@ -119,20 +120,29 @@ private:
     std::vector<std::vector<std::vector<float>>> reference_;
 };
 
-Result<Score> scoreSettings(const OnnxModel& fp32, const CalibrationData& calibration, const QuantizerSettings& settings,
-                                   const OutputEvaluator& evaluator) {
+// A quantization scored; the model is kept so the chosen one can also be timed.
+struct Candidate {
+    OnnxModel model;
+    Score score;
+};
+
+Result<Candidate> evaluateSettings(const OnnxModel& fp32, const CalibrationData& calibration,
+                                   const QuantizerSettings& settings, const OutputEvaluator& evaluator) {
     auto q = quantizeQdq(fp32, calibration, settings);
     if (!q)
         return q.error();
-    return evaluator.score(q->model);
+    auto score = evaluator.score(q->model);
+    if (!score)
+        return score.error();
+    return Candidate{std::move(q->model), *score};
 }
 
-Result<double> latencyOf(const OnnxModel& fp32, const CalibrationData& calibration, const QuantizerSettings& settings,
-                         const OutputEvaluator& evaluator) {
-    auto q = quantizeQdq(fp32, calibration, settings);
-    if (!q)
-        return q.error();
-    return evaluator.latencyMs(q->model);
+Result<Score> scoreSettings(const OnnxModel& fp32, const CalibrationData& calibration, const QuantizerSettings& settings,
+                            const OutputEvaluator& evaluator) {
+    auto candidate = evaluateSettings(fp32, calibration, settings, evaluator);
+    if (!candidate)
+        return candidate.error();
+    return candidate->score;
 }
 
 std::string groupOf(const std::string& node, int depth) {
@@ -226,21 +236,21 @@ Result<Suggestion> suggestExclusions(const OnnxModel& fp32, const CalibrationDat
         return evaluator.error();
     Suggestion s;
     QuantizerSettings current = settings;
-    auto start = scoreSettings(fp32, calibration, current, *evaluator);
+    auto start = evaluateSettings(fp32, calibration, current, *evaluator);
     if (!start)
         return start.error();
-    auto startLatency = latencyOf(fp32, calibration, current, *evaluator);
+    auto startLatency = evaluator->latencyMs(start->model);
     if (!startLatency)
         return startLatency.error();
-    s.curve.push_back({"", current.nodesToExclude.size(), *start, *startLatency});
-    double best = start->value(options.objective);
+    s.curve.push_back({"", current.nodesToExclude.size(), start->score, *startLatency});
+    double best = start->score.value(options.objective);
     std::set<std::string> used;
     for (size_t step = 0; step < maxSteps && best < target; ++step) {
         if (control.cancelled())
             return Error{"cancelled"};
         control.report(step, maxSteps, "step " + std::to_string(step + 1));
         const SensitivityEntry* chosen = nullptr;
-        Score chosenScore;
+        std::optional<Candidate> chosenCandidate;
         size_t tried = 0;
         for (const auto& entry : ranking.entries) {
             if (used.count(entry.group) || tried >= perStep)
@@ -248,23 +258,23 @@ Result<Suggestion> suggestExclusions(const OnnxModel& fp32, const CalibrationDat
             ++tried;
             QuantizerSettings trial = current;
             trial.nodesToExclude.insert(trial.nodesToExclude.end(), entry.nodes.begin(), entry.nodes.end());
-            auto m = scoreSettings(fp32, calibration, trial, *evaluator);
+            auto m = evaluateSettings(fp32, calibration, trial, *evaluator);
             if (!m)
                 return m.error();
-            if (!chosen || m->value(options.objective) > chosenScore.value(options.objective)) {
+            if (!chosen || m->score.value(options.objective) > chosenCandidate->score.value(options.objective)) {
                 chosen = &entry;
-                chosenScore = *m;
+                chosenCandidate.emplace(std::move(m).value());
             }
         }
         if (!chosen)
             break;
         used.insert(chosen->group);
         current.nodesToExclude.insert(current.nodesToExclude.end(), chosen->nodes.begin(), chosen->nodes.end());
-        best = chosenScore.value(options.objective);
-        auto latency = latencyOf(fp32, calibration, current, *evaluator);
+        best = chosenCandidate->score.value(options.objective);
+        auto latency = evaluator->latencyMs(chosenCandidate->model);
         if (!latency)
             return latency.error();
-        s.curve.push_back({chosen->group, current.nodesToExclude.size(), chosenScore, *latency});
+        s.curve.push_back({chosen->group, current.nodesToExclude.size(), chosenCandidate->score, *latency});
     }
     control.report(maxSteps, maxSteps);
     s.nodesToExclude = current.nodesToExclude;
