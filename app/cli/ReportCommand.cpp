@@ -50,19 +50,13 @@ std::optional<DetectionPicture> detectionPicture(Detector& fp32, Detector& quant
         printError(bgr.errorMessage());
         return std::nullopt;
     }
-    auto prepared = fp32.preprocessor().prepare(*bgr);
-    if (!prepared) {
-        printError(path + ": " + prepared.errorMessage());
+    auto c = compareDetections(fp32, quant, *bgr);
+    if (!c) {
+        printError(path + ": " + c.errorMessage());
         return std::nullopt;
     }
-    auto f = fp32.detect(*prepared);
-    auto q = quant.detect(*prepared);
-    if (!f || !q) {
-        printError(path + ": " + (f ? q.errorMessage() : f.errorMessage()));
-        return std::nullopt;
-    }
-    const DetectionMatch match = matchDetections(*f, *q);
-    cv::Mat picture = drawComparison(*bgr, *f, *q, match, names, "FP32", "quantized");
+    const DetectionMatch& match = c->match;
+    cv::Mat picture = drawComparison(*bgr, c->fp32, c->quantized, match, names, "FP32", "quantized");
     if (picture.cols > 1600)  // keeps the report light
         cv::resize(picture, picture, {}, 1600.0 / picture.cols, 1600.0 / picture.cols, cv::INTER_AREA);
     DetectionPicture d;

@@ -202,20 +202,18 @@ DetectionOutcome detectBoth(const Workspace::LoadedModel& fp32, const Workspace:
         out.error = QString::fromStdString(!f ? f.errorMessage() : !q ? q.errorMessage() : bgr.errorMessage());
         return out;
     }
-    auto image = f->preprocessor().prepare(*bgr);
-    auto fd = image ? f->detect(*image) : Result<std::vector<Detection>>(image.error());
-    auto qd = image ? q->detect(*image) : Result<std::vector<Detection>>(image.error());
-    if (!fd || !qd) {
-        out.error = QString::fromStdString(!fd ? fd.errorMessage() : qd.errorMessage());
+    auto c = compareDetections(*f, *q, *bgr);
+    if (!c) {
+        out.error = QString::fromStdString(c.errorMessage());
         return out;
     }
-    const DetectionMatch match = matchDetections(*fd, *qd);
-    out.fp32 = toImage(drawPanel(*bgr, {"FP32", *fd, match.missed, "missed by INT8"}, names));
-    out.quantized = toImage(drawPanel(*bgr, {"quantized", *qd, match.extra, "extra"}, names));
+    const DetectionMatch& match = c->match;
+    out.fp32 = toImage(drawPanel(*bgr, {"FP32", c->fp32, match.missed, "missed by INT8"}, names));
+    out.quantized = toImage(drawPanel(*bgr, {"quantized", c->quantized, match.extra, "extra"}, names));
     out.summary = Workspace::tr("FP32: %1 boxes, %2 ms. Quantized: %3 boxes, %4 ms. %5 matched, %6 missed by the "
                                 "quantized model, %7 extra.")
-                      .arg(fd->size()).arg(f->lastInferenceMs(), 0, 'f', 1).arg(qd->size())
-                      .arg(q->lastInferenceMs(), 0, 'f', 1).arg(match.pairs.size()).arg(match.missed.size())
+                      .arg(c->fp32.size()).arg(c->fp32Ms, 0, 'f', 1).arg(c->quantized.size())
+                      .arg(c->quantizedMs, 0, 'f', 1).arg(match.pairs.size()).arg(match.missed.size())
                       .arg(match.extra.size());
     return out;
 }

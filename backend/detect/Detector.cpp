@@ -45,4 +45,23 @@ Result<std::vector<Detection>> Detector::detect(const std::string& imagePath) {
     return detections;
 }
 
+Result<DetectionComparison> compareDetections(Detector& fp32, Detector& quantized, const cv::Mat& bgr) {
+    auto image = fp32.preprocessor().prepare(bgr);
+    if (!image)
+        return image.error();
+    auto f = fp32.detect(*image);
+    if (!f)
+        return f.error();
+    auto q = quantized.detect(*image);
+    if (!q)
+        return q.error();
+    DetectionComparison c;
+    c.match = matchDetections(*f, *q);
+    c.fp32 = std::move(f).value();
+    c.quantized = std::move(q).value();
+    c.fp32Ms = fp32.lastInferenceMs();
+    c.quantizedMs = quantized.lastInferenceMs();
+    return c;
+}
+
 }  // namespace ql

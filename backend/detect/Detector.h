@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "detect/DetectionMatcher.h"
 #include "detect/YoloDecoder.h"
 #include "model/OnnxModel.h"
 #include "preprocess/ImagePreprocessor.h"
@@ -36,5 +37,16 @@ private:
     std::string inputName_;
     double lastInferenceMs_ = 0.0;
 };
+
+// The FP32 and the quantized detector on the same image (preprocessed once), matched.
+struct DetectionComparison {
+    std::vector<Detection> fp32;
+    std::vector<Detection> quantized;
+    DetectionMatch match;
+    double fp32Ms = 0.0;
+    double quantizedMs = 0.0;
+};
+
+Result<DetectionComparison> compareDetections(Detector& fp32, Detector& quantized, const cv::Mat& bgrImage);
 
 }  // namespace ql
