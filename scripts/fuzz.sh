@@ -11,6 +11,7 @@ cmake --build build-fuzz --parallel "$(nproc)" --target model_fuzzer nodelist_fu
 corpus=build-fuzz/corpus
 mkdir -p "$corpus/model" "$corpus/nodelist"
 cp fuzz/corpus/model/* "$corpus/model/"
+cp fuzz/crashes/* "$corpus/model/"  # past crashes stay in the corpus so a regression is found at once
 cp fuzz/corpus/nodelist/* "$corpus/nodelist/"
 shared="${QUANTLENS_TESTDATA:-../shared}"
 [ -d "$shared/models" ] && cp "$shared"/models/*.onnx "$corpus/model/" || true

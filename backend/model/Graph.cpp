@@ -6,6 +6,8 @@
 
 #include <onnx/shape_inference/implementation.h>
 
+#include "model/ShapeInferenceGuards.h"
+
 namespace ql {
 namespace {
 
@@ -172,6 +174,7 @@ void Graph::inferShapes(const onnx::ModelProto& model) {
         t->set_data_type(init.data_type());
         *t->mutable_dims() = init.dims();
     }
+    installShapeInferenceGuards();
     try {
         onnx::ShapeInferenceOptions options(false, 0, true);
         onnx::shape_inference::InferShapes(copy, onnx::OpSchemaRegistry::Instance(), options);

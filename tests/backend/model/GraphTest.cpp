@@ -1,3 +1,5 @@
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
 #include "model/ModelBuilder.h"
@@ -39,6 +41,30 @@ TEST(Graph, ShapeInferenceFillsIntermediateShapes) {
     EXPECT_TRUE(info->hasShape);
     EXPECT_EQ(info->shape, (std::vector<int64_t>{1, 3, 4, 4}));
     EXPECT_EQ(info->elementType, onnx::TensorProto::FLOAT);
+}
+
+// Found by fuzzing: ONNX 1.12 indexed the weight's dimensions by the input's rank and crashed.
+TEST(Graph, ConvWeightOfWrongRankStopsShapeInferenceWithoutCrashing) {
+    ModelBuilder b;
+    b.input("x", {1, 3, 4, 4}).output("y");
+    b.floatInitializer("W", {3}, {0.1f, 0.2f, 0.3f});
+    setAttribute(b.node("Conv", {"x", "W"}, {"y"}, "conv"), "pads", std::vector<int64_t>{1, 1, 1, 1});
+    auto model = OnnxModel::fromProto(b.build(), "bad-weight");
+    ASSERT_TRUE(model) << model.errorMessage();
+    const TensorInfo* y = model->graph().tensorInfo("y");
+    EXPECT_TRUE(y == nullptr || !y->hasShape || y->shape.empty()) << "no shape can be inferred for y";
+}
+
+TEST(Graph, EveryInputThatOnceCrashedTheFuzzerLoadsOrFailsCleanly) {
+    const std::filesystem::path crashes = std::filesystem::path(QUANTLENS_SOURCE_DIR) / "fuzz" / "crashes";
+    int files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(crashes)) {
+        ++files;
+        auto model = OnnxModel::load(entry.path().string());
+        if (!model)
+            EXPECT_FALSE(model.errorMessage().empty()) << entry.path();
+    }
+    EXPECT_GT(files, 0) << "no regression inputs in " << crashes;
 }
 
 TEST(Graph, CycleIsAClearError) {
