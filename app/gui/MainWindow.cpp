@@ -5,6 +5,7 @@
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QDir>
 #include <QFileInfo>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -29,6 +30,7 @@
 #include "DetectionCompareView.h"
 #include "GraphView.h"
 #include "AppSettings.h"
+#include "QuantizationSettingsDialog.h"
 #include "HistogramPlot.h"
 #include "LayerTable.h"
 #include "ModelSummaryView.h"
@@ -129,6 +131,17 @@ MainWindow::MainWindow(QWidget* parent)
             workspace_->detect(current.isEmpty() ? files.front() : current);
     });
     connect(graphView_, &GraphView::layoutFinished, this, &MainWindow::colourGraph);
+    connect(graphView_, &GraphView::layoutFinished, this, [this] {
+        const auto* fp32 = workspace_->model(Workspace::Slot::Fp32);
+        if (pendingSelection_.isEmpty() || !fp32)
+            return;
+        const int node = fp32->analyzed.model.graph().findNode(pendingSelection_.toStdString());
+        pendingSelection_.clear();
+        if (node >= 0) {
+            graphView_->selectNode(node);
+            selectGraphNode(node);
+        }
+    });
     connect(graphView_, &GraphView::exclusionToggled, workspace_, &Workspace::toggleExclusion);
     connect(workspace_, &Workspace::exclusionsChanged, this, [this] {
         QStringList names(workspace_->exclusions().begin(), workspace_->exclusions().end());
@@ -202,6 +215,21 @@ void MainWindow::createActions() {
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
     file->addSeparator();
+    file->addAction(tr("Open &Project..."), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), QSettings().value(QStringLiteral("paths/lastProjectDir")).toString(),
+                                                          tr("QuantLens projects (*.qlproj);;All files (*)"));
+        if (!path.isEmpty())
+            openProject(path);
+    });
+    QAction* save = file->addAction(tr("&Save Project"), this, [this] {
+        if (projectPath_.isEmpty())
+            saveProjectAs();
+        else
+            saveProject(projectPath_);
+    });
+    save->setShortcut(QKeySequence::Save);
+    file->addAction(tr("Save Project &As..."), this, &MainWindow::saveProjectAs)->setShortcut(QKeySequence::SaveAs);
+    file->addSeparator();
     file->addAction(tr("&Export Quantized Model..."), this, &MainWindow::exportQuantizedModel);
     file->addAction(tr("Export E&xclusion List..."), this, &MainWindow::exportExclusions);
     file->addAction(tr("Export &Report..."), this, [this] {
@@ -230,6 +258,7 @@ void MainWindow::createActions() {
     compare->setShortcut(QKeySequence(tr("Ctrl+R")));
     analysis->addAction(tr("Re-&quantize with Exclusions"), workspace_, &Workspace::requantize)
         ->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
+    analysis->addAction(tr("Quantization Se&ttings..."), this, &MainWindow::editQuantizationSettings);
     analysis->addAction(tr("&Suggest Exclusions..."), this, [this] {
         bool ok = false;
         const double target = QInputDialog::getDouble(this, tr("Suggest Exclusions"),
@@ -296,9 +325,62 @@ void MainWindow::openModelDialog(Workspace::Slot slot) {
 
 void MainWindow::openFiles(const QStringList& paths) {
     for (const QString& path : paths) {
+        if (path.endsWith(QStringLiteral(".qlproj"), Qt::CaseInsensitive)) {
+            openProject(path);
+            continue;
+        }
         addRecentFile(path);
         workspace_->openModel(path);
     }
+}
+
+void MainWindow::openProject(const QString& path) {
+    auto project = loadProject(path.toStdString());
+    if (!project) {
+        QMessageBox::warning(this, tr("QuantLens"), QString::fromStdString(project.errorMessage()));
+        return;
+    }
+    QSettings().setValue(QStringLiteral("paths/lastProjectDir"), QFileInfo(path).absolutePath());
+    addRecentFile(path);
+    projectPath_ = QFileInfo(path).absoluteFilePath();
+    pendingSelection_ = QString::fromStdString(project->selectedNode);
+    workspace_->openProject(*project);
+    updateTitle();
+}
+
+bool MainWindow::saveProject(const QString& path) {
+    Project project = workspace_->project();
+    project.selectedNode = selectedNodeName_.toStdString();
+    if (auto st = ql::saveProject(project, path.toStdString()); !st) {
+        QMessageBox::warning(this, tr("QuantLens"), QString::fromStdString(st.errorMessage()));
+        return false;
+    }
+    projectPath_ = QFileInfo(path).absoluteFilePath();
+    addRecentFile(projectPath_);
+    statusLabel_->setText(tr("Saved project %1").arg(projectPath_));
+    updateTitle();
+    return true;
+}
+
+void MainWindow::saveProjectAs() {
+    QString suggested = projectPath_;
+    if (suggested.isEmpty())
+        if (const auto* m = workspace_->model(Workspace::Slot::Fp32); m && !m->analyzed.model.path().empty())
+            suggested = QFileInfo(QString::fromStdString(m->analyzed.model.path())).dir().filePath(QStringLiteral("quantlens.qlproj"));
+    QString path = QFileDialog::getSaveFileName(this, tr("Save Project"), suggested, tr("QuantLens projects (*.qlproj)"));
+    if (path.isEmpty())
+        return;
+    if (!path.endsWith(QStringLiteral(".qlproj"), Qt::CaseInsensitive))
+        path += QStringLiteral(".qlproj");
+    saveProject(path);
+}
+
+void MainWindow::editQuantizationSettings() {
+    QuantizationSettingsDialog dialog(workspace_->quantizerSettings(), workspace_->calibrationOptions(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    workspace_->setQuantizerSettings(dialog.settings());
+    workspace_->setCalibrationOptions(dialog.calibration());
 }
 
 void MainWindow::addRecentFile(const QString& path) {
@@ -317,7 +399,7 @@ void MainWindow::updateRecentMenu() {
     recentMenu_->clear();
     const QStringList recent = QSettings().value(QStringLiteral("paths/recentModels")).toStringList();
     for (const QString& path : recent)
-        recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] { workspace_->openModel(path); })->setToolTip(path);
+        recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] { openFiles({path}); })->setToolTip(path);
     recentMenu_->setEnabled(!recent.isEmpty());
 }
 
@@ -434,6 +516,7 @@ void MainWindow::selectGraphNode(int node) {
     const auto* fp32 = workspace_->model(Workspace::Slot::Fp32);
     if (!fp32)
         return;
+    selectedNodeName_ = QString::fromStdString(fp32->analyzed.model.graph().node(node).name);
     const auto& layers = workspace_->activationModel()->report().layers;
     for (size_t i = 0; i < layers.size(); ++i)
         if (fp32->analyzed.model.graph().producer(layers[i].fp32Name) == node) {
@@ -481,7 +564,10 @@ void MainWindow::updateTitle() {
         if (const auto* m = workspace_->model(slot))
             parts << (m->analyzed.model.path().empty() ? QString::fromStdString(m->analyzed.model.displayName())
                                                         : QFileInfo(QString::fromStdString(m->analyzed.model.path())).fileName());
-    setWindowTitle(parts.isEmpty() ? tr("QuantLens") : parts.join(QStringLiteral(" vs ")) + QStringLiteral(" — QuantLens"));
+    QString title = parts.join(QStringLiteral(" vs "));
+    if (!projectPath_.isEmpty())
+        title = QFileInfo(projectPath_).completeBaseName() + (title.isEmpty() ? QString() : QStringLiteral(": ") + title);
+    setWindowTitle(title.isEmpty() ? tr("QuantLens") : title + QStringLiteral(" — QuantLens"));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

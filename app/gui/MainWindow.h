@@ -27,7 +27,10 @@ class MainWindow : public QMainWindow {
 public:
     explicit MainWindow(QWidget* parent = nullptr);
     Workspace* workspace() const { return workspace_; }
-    void openFiles(const QStringList& paths);
+    void openFiles(const QStringList& paths);  // models, or a .qlproj project
+    void openProject(const QString& path);
+    bool saveProject(const QString& path);
+    const QString& projectPath() const { return projectPath_; }
     void showTab(const QString& name);  // graph, activations, weights or detections
 
 protected:
@@ -53,6 +56,8 @@ private:
     void showSuggestion(const QVector<double>& excludedNodes, const QVector<double>& sqnrDb, const QStringList& groups,
                         const QStringList& nodesToExclude, bool reached);
     void updateTitle();
+    void saveProjectAs();
+    void editQuantizationSettings();
 
     Workspace* workspace_;
     QTabWidget* tabs_;
@@ -70,6 +75,9 @@ private:
     QLabel* statusLabel_;
     QProgressBar* busyBar_;
     QToolButton* cancelButton_;
+    QString projectPath_;
+    QString selectedNodeName_;   // FP32 node name, saved in the project
+    QString pendingSelection_;   // from an opened project, selected once the graph is laid out
 };
 
 }  // namespace ql

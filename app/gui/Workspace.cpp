@@ -103,6 +103,7 @@ void Workspace::suggestExclusions(double target) {
         return;
     }
     QuantizerSettings settings = settingsWithExclusions();
+    CalibrationOptions calibration = calibrationFor(fp32_->analyzed.model);
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     ++pendingJobs_;
     emit busyChanged(true, tr("Measuring the sensitivity of each module..."));
@@ -133,7 +134,7 @@ void Workspace::suggestExclusions(double target) {
         emit suggestionReady(x, y, groups, names, outcome.suggestion->reachedTarget);
     });
     QPointer<Workspace> self(this);
-    watcher->setFuture(QtConcurrent::run([fp32 = fp32_, settings, target, cancel = cancel_, self,
+    watcher->setFuture(QtConcurrent::run([fp32 = fp32_, settings, calibration, target, cancel = cancel_, self,
                                           images = std::move(images).value()]() -> Outcome {
         TaskControl control;
         control.cancel = cancel.get();
@@ -143,8 +144,6 @@ void Workspace::suggestExclusions(double target) {
                     emit self->progress(static_cast<int>(done), static_cast<int>(total), QString::fromStdString(what));
             }, Qt::QueuedConnection);
         };
-        CalibrationOptions calibration;
-        calibration.preprocess = PreprocessOptions::forModel(fp32->analyzed.model);
         auto stats = CalibrationCache().get(fp32->analyzed.model, images, calibration, control);
         if (!stats)
             return {nullptr, QString::fromStdString(stats.errorMessage())};
@@ -317,6 +316,7 @@ void Workspace::requantize() {
         return;
     }
     QuantizerSettings settings = settingsWithExclusions();
+    CalibrationOptions calibration = calibrationFor(fp32_->analyzed.model);
     const auto& report = activations_->report();
     const double before = report.outputs.empty() ? NAN : report.outputs.front().metrics.sqnrDb;
     ++pendingJobs_;
@@ -340,9 +340,7 @@ void Workspace::requantize() {
         recomputeWeights();
         compareActivations();
     });
-    watcher->setFuture(QtConcurrent::run([fp32, settings, cancel, images = std::move(images).value()]() -> Outcome {
-        CalibrationOptions calibration;
-        calibration.preprocess = PreprocessOptions::forModel(fp32->analyzed.model);
+    watcher->setFuture(QtConcurrent::run([fp32, settings, calibration, cancel, images = std::move(images).value()]() -> Outcome {
         TaskControl control;
         control.cancel = cancel.get();
         CalibrationCache cache;
@@ -368,11 +366,57 @@ Result<std::vector<std::string>> Workspace::imageFiles() const {
 }
 
 QuantizerSettings Workspace::settingsWithExclusions() const {
-    QuantizerSettings settings;
+    QuantizerSettings settings = quantizerSettings_;
+    settings.nodesToExclude.clear();
     for (const QString& n : exclusions_)
         settings.nodesToExclude.push_back(n.toStdString());
     std::sort(settings.nodesToExclude.begin(), settings.nodesToExclude.end());  // stable exports
     return settings;
+}
+
+CalibrationOptions Workspace::calibrationFor(const OnnxModel& model) const {
+    CalibrationOptions options = calibration_;
+    options.preprocess = PreprocessOptions::forModel(model);
+    return options;
+}
+
+Project Workspace::project() const {
+    Project p;
+    if (fp32_)
+        p.fp32Model = fp32_->analyzed.model.path();
+    if (quantized_) {
+        p.quantizedModel = quantized_->analyzed.model.path();
+        p.requantizeOnOpen = p.quantizedModel.empty() && fp32_;
+    }
+    for (const QString& i : images_)
+        p.images.push_back(i.toStdString());
+    p.quantizer = settingsWithExclusions();
+    p.calibration = calibration_;
+    return p;
+}
+
+void Workspace::openProject(const Project& p) {
+    cancel_->store(true);
+    ++activationsGeneration_;  // results of the previous session are dropped
+    closeModel(Slot::Quantized);
+    closeModel(Slot::Fp32);
+    activations_->setReport({});
+    emit activationsChanged();
+    quantizerSettings_ = p.quantizer;
+    calibration_ = p.calibration;
+    images_.clear();
+    for (const auto& i : p.images)
+        images_ << QString::fromStdString(i);
+    undo_->clear();
+    QSet<QString> excluded;
+    for (const auto& n : p.quantizer.nodesToExclude)
+        excluded.insert(QString::fromStdString(n));
+    setExclusions(excluded);
+    requantizeWhenFp32Loads_ = p.requantizeOnOpen && p.quantizedModel.empty();
+    if (!p.fp32Model.empty())
+        openModel(QString::fromStdString(p.fp32Model), Slot::Fp32);
+    if (!p.quantizedModel.empty())
+        openModel(QString::fromStdString(p.quantizedModel), Slot::Quantized);
 }
 
 void Workspace::setImages(const QStringList& paths) {
@@ -459,6 +503,10 @@ void Workspace::openModel(const QString& path, std::optional<Slot> slot) {
         emit modelChanged(target);
         recomputeWeights();
         compareActivations();
+        if (target == Slot::Fp32 && requantizeWhenFp32Loads_) {
+            requantizeWhenFp32Loads_ = false;
+            requantize();
+        }
     });
     watcher->setFuture(QtConcurrent::run(loadInBackground, path));
 }

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "quant/AnalyzedModel.h"
+#include "project/Project.h"
 #include "quantize/QuantizerSettings.h"
 #include "report/ModelSummary.h"
 
@@ -70,6 +71,18 @@ public:
     void suggestExclusions(double targetSqnrDb);
     void applyExclusions(const QSet<QString>& names);  // undoable
 
+    // Quantization options (their nodesToExclude is ignored: exclusions() are the list) and the
+    // calibration method, both used by requantize() and suggestExclusions().
+    const QuantizerSettings& quantizerSettings() const { return quantizerSettings_; }
+    void setQuantizerSettings(const QuantizerSettings& settings) { quantizerSettings_ = settings; }
+    const CalibrationOptions& calibrationOptions() const { return calibration_; }
+    void setCalibrationOptions(const CalibrationOptions& options) { calibration_ = options; }
+
+    // The session as a project, and back: models load, a quantized model made in the app is
+    // made again from the saved settings, and the exclusions start a fresh undo history.
+    Project project() const;
+    void openProject(const Project& project);
+
 signals:
     void modelChanged(ql::Workspace::Slot slot);
     void busyChanged(bool busy, const QString& message);
@@ -88,6 +101,7 @@ private:
     void recomputeWeights();
     Result<std::vector<std::string>> imageFiles() const;  // the chosen images, folders expanded
     QuantizerSettings settingsWithExclusions() const;
+    CalibrationOptions calibrationFor(const OnnxModel& model) const;
 
     std::shared_ptr<const LoadedModel> fp32_;
     std::shared_ptr<const LoadedModel> quantized_;
@@ -95,13 +109,16 @@ private:
     ActivationErrorModel* activations_;
     QStringList images_;
     QSet<QString> exclusions_;
+    QuantizerSettings quantizerSettings_;
+    CalibrationOptions calibration_;
+    bool requantizeWhenFp32Loads_ = false;  // set by openProject
     QUndoStack* undo_;
     std::shared_ptr<std::atomic<bool>> cancel_ = std::make_shared<std::atomic<bool>>(false);
     int pendingJobs_ = 0;
     quint64 weightsGeneration_ = 0;
     quint64 activationsGeneration_ = 0;
     quint64 detectionGeneration_ = 0;
-    std::shared_ptr<ReportContent> pendingReport_;  // filled in the background, printed here  // discards results of analyses made stale by a newer model
+    std::shared_ptr<ReportContent> pendingReport_;  // filled in the background, printed here
 };
 
 }  // namespace ql

@@ -220,6 +220,55 @@ private slots:
         QVERIFY(w.workspace()->exclusions().isEmpty());
     }
 
+    void projectSavesAndRestoresTheSession() {
+        const QString dir = QString::fromStdString(test::tempPath("gui_project"));
+        QDir().mkpath(dir);
+        QVERIFY(cv::imwrite((dir + QStringLiteral("/a.png")).toStdString(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(20, 120, 220))));
+        const QString projectFile = dir + QStringLiteral("/session.qlproj");
+        {
+            MainWindow w;
+            w.show();
+            Workspace* ws = w.workspace();
+            ws->setImages({dir});
+            w.openFiles({fp32Path_});
+            QVERIFY(waitIdle(w));
+            QuantizerSettings settings;
+            settings.perChannel = true;
+            ws->setQuantizerSettings(settings);
+            ws->toggleExclusion(QStringLiteral("conv2"));
+            ws->requantize();  // made in the app: the project must make it again
+            QVERIFY(waitIdle(w));
+            QVERIFY(ws->model(Workspace::Slot::Quantized));
+            QVERIFY(w.saveProject(projectFile));
+            QVERIFY(w.windowTitle().startsWith(QStringLiteral("session")));
+        }
+        MainWindow w;
+        w.show();
+        w.openFiles({projectFile});
+        QVERIFY(QTest::qWaitFor([&] { return w.workspace()->model(Workspace::Slot::Quantized) != nullptr; }, 20000));
+        QVERIFY(waitIdle(w));
+        Workspace* ws = w.workspace();
+        QCOMPARE(ws->exclusions(), QSet<QString>{QStringLiteral("conv2")});
+        QVERIFY(ws->quantizerSettings().perChannel);
+        QCOMPARE(ws->images(), QStringList{dir});
+        QCOMPARE(QString::fromStdString(ws->model(Workspace::Slot::Fp32)->analyzed.model.path()), fp32Path_);
+        const auto* q = ws->model(Workspace::Slot::Quantized);
+        QVERIFY(q->analyzed.model.graph().isInitializer("W2"));  // re-made with conv2 excluded
+        QVERIFY(!ws->undoStack()->canUndo());                      // a fresh history
+        QCOMPARE(w.projectPath(), projectFile);
+    }
+
+    void badProjectShowsAnError() {
+        const QString file = QString::fromStdString(test::tempPath("broken.qlproj"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{ not a project");
+        f.close();
+        auto project = loadProject(file.toStdString());
+        QVERIFY(!project);
+        QVERIFY(QString::fromStdString(project.errorMessage()).contains(file));
+    }
+
     void badFileShowsAnErrorAndKeepsTheWindow() {
         MainWindow w;
         QSignalSpy errors(w.workspace(), &Workspace::errorOccurred);

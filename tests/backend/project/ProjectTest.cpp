@@ -1,0 +1,93 @@
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "project/Project.h"
+#include "support/TestModels.h"
+
+namespace ql {
+namespace {
+
+namespace fs = std::filesystem;
+
+Project sampleProject(const fs::path& folder) {
+    Project p;
+    p.fp32Model = (folder / "models" / "net_fp32.onnx").string();
+    p.quantizedModel = (folder / "models" / "net_int8.onnx").string();
+    p.images = {(folder / "images").string(), "/data/extra/one.jpg"};
+    p.quantizer.perChannel = true;
+    p.quantizer.activationType = QuantType::QInt8;
+    p.quantizer.nodesToExclude = {"/model.22/Concat_3", "/model.22/Split"};
+    p.calibration.method = CalibrationMethod::Percentile;
+    p.calibration.percentile = 99.99;
+    p.selectedNode = "/model.0/conv/Conv";
+    return p;
+}
+
+TEST(Project, RoundTripsEverySetting) {
+    const fs::path folder = test::tempPath("project-roundtrip");
+    fs::create_directories(folder);
+    const std::string file = (folder / "session.qlproj").string();
+    const Project saved = sampleProject(folder);
+    ASSERT_TRUE(saveProject(saved, file));
+    auto loaded = loadProject(file);
+    ASSERT_TRUE(loaded) << loaded.errorMessage();
+    EXPECT_EQ(loaded->fp32Model, saved.fp32Model);
+    EXPECT_EQ(loaded->quantizedModel, saved.quantizedModel);
+    EXPECT_EQ(loaded->images, saved.images);
+    EXPECT_TRUE(loaded->quantizer.perChannel);
+    EXPECT_EQ(loaded->quantizer.activationType, QuantType::QInt8);
+    EXPECT_EQ(loaded->quantizer.nodesToExclude, saved.quantizer.nodesToExclude);
+    EXPECT_EQ(loaded->calibration.method, CalibrationMethod::Percentile);
+    EXPECT_DOUBLE_EQ(loaded->calibration.percentile, 99.99);
+    EXPECT_EQ(loaded->selectedNode, saved.selectedNode);
+}
+
+TEST(Project, PathsInsideTheFolderMoveWithIt) {
+    const fs::path before = test::tempPath("project-before");
+    const fs::path after = test::tempPath("project-after");
+    const std::string json = projectToJson(sampleProject(before), (before / "p.qlproj").string());
+    EXPECT_NE(json.find("\"models/net_fp32.onnx\""), std::string::npos) << json;
+    auto moved = projectFromJson(json, (after / "p.qlproj").string());
+    ASSERT_TRUE(moved) << moved.errorMessage();
+    EXPECT_EQ(moved->fp32Model, (after / "models" / "net_fp32.onnx").string());
+    EXPECT_EQ(moved->images.at(1), "/data/extra/one.jpg");  // outside the folder: unchanged
+
+    Project own;
+    own.images = {before.string()};  // the project's own folder
+    auto reread = projectFromJson(projectToJson(own, (before / "p.qlproj").string()), (after / "p.qlproj").string());
+    ASSERT_TRUE(reread) << reread.errorMessage();
+    EXPECT_EQ(reread->images.at(0), after.string());
+}
+
+TEST(Project, BadFilesAreClearErrors) {
+    auto notJson = projectFromJson("{ not json", "/tmp/a.qlproj");
+    ASSERT_FALSE(notJson);
+    EXPECT_NE(notJson.errorMessage().find("/tmp/a.qlproj"), std::string::npos) << notJson.errorMessage();
+    auto other = projectFromJson(R"({"format": "something-else"})", "/tmp/b.qlproj");
+    ASSERT_FALSE(other);
+    EXPECT_NE(other.errorMessage().find("not a QuantLens project"), std::string::npos);
+    auto newer = projectFromJson(R"({"format": "quantlens-project", "version": 99})", "/tmp/c.qlproj");
+    ASSERT_FALSE(newer);
+    EXPECT_NE(newer.errorMessage().find("newer"), std::string::npos);
+    auto badMethod = projectFromJson(R"({"format": "quantlens-project", "calibration": {"method": "magic"}})", "/tmp/d.qlproj");
+    ASSERT_FALSE(badMethod);
+    EXPECT_NE(badMethod.errorMessage().find("magic"), std::string::npos);
+    EXPECT_FALSE(loadProject("/nonexistent/x.qlproj"));
+}
+
+TEST(Project, NeverSavedOverAModel) {
+    const fs::path folder = test::tempPath("project-overwrite");
+    fs::create_directories(folder / "models");
+    Project p = sampleProject(folder);
+    { std::ofstream(p.fp32Model) << "model bytes"; }
+    auto st = saveProject(p, p.fp32Model);
+    ASSERT_FALSE(st);
+    std::ifstream in(p.fp32Model);
+    std::string content((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(content, "model bytes");
+}
+
+}  // namespace
+}  // namespace ql
