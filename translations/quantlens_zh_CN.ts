@@ -79,6 +79,21 @@
     </message>
 </context>
 <context>
+    <name>ql::ExcludableRowsModel</name>
+    <message>
+        <source>Exclude %1 from quantization</source>
+        <translation>将 %1 排除在量化之外</translation>
+    </message>
+    <message>
+        <source>Float</source>
+        <translation>浮点</translation>
+    </message>
+    <message>
+        <source>Ticked: the node is excluded from quantization and stays float when you re-quantize</source>
+        <translation>勾选：该节点不参与量化，重新量化时保持浮点</translation>
+    </message>
+</context>
+<context>
     <name>ql::GraphView</name>
     <message>
         <source>Find node or tensor...</source>
@@ -90,7 +105,7 @@
     </message>
     <message>
         <source>&lt;span style=&apos;background:%1&apos;&gt;&amp;nbsp;&amp;lt;10 dB&amp;nbsp;&lt;/span&gt; &lt;span style=&apos;background:%2&apos;&gt;&amp;nbsp;25 dB&amp;nbsp;&lt;/span&gt; &lt;span style=&apos;background:%3&apos;&gt;&amp;nbsp;&amp;gt;40 dB&amp;nbsp;&lt;/span&gt; &amp;nbsp;dashed: excluded</source>
-        <translation>&lt;span style='background:%1'&gt;&amp;nbsp;&amp;lt;10 dB&amp;nbsp;&lt;/span&gt; &lt;span style='background:%2'&gt;&amp;nbsp;25 dB&amp;nbsp;&lt;/span&gt; &lt;span style='background:%3'&gt;&amp;nbsp;&amp;gt;40 dB&amp;nbsp;&lt;/span&gt; &amp;nbsp;虚线：已排除</translation>
+        <translation>&lt;span style=&apos;background:%1&apos;&gt;&amp;nbsp;&amp;lt;10 dB&amp;nbsp;&lt;/span&gt; &lt;span style=&apos;background:%2&apos;&gt;&amp;nbsp;25 dB&amp;nbsp;&lt;/span&gt; &lt;span style=&apos;background:%3&apos;&gt;&amp;nbsp;&amp;gt;40 dB&amp;nbsp;&lt;/span&gt; &amp;nbsp;虚线：已排除</translation>
     </message>
     <message>
         <source>Q/DQ on %1</source>
@@ -334,10 +349,6 @@
         <translation>导出列表...</translation>
     </message>
     <message>
-        <source>Right-click nodes in the graph to exclude them.</source>
-        <translation>在计算图中右键单击节点即可将其排除。</translation>
-    </message>
-    <message>
         <source>Excluded Nodes</source>
         <translation>已排除的节点</translation>
     </message>
@@ -445,6 +456,50 @@
         <source>The target was not reached; the best found:</source>
         <translation>未达到目标；找到的最佳结果：</translation>
     </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Tick nodes in the Node panel or the tables, or right-click them in the graph, to exclude them.</source>
+        <translation>在节点面板或表格中勾选节点，或在图中右键单击节点，即可将其排除。</translation>
+    </message>
+    <message>
+        <source>Open &amp;Project...</source>
+        <translation>打开工程(&amp;P)...</translation>
+    </message>
+    <message>
+        <source>Open Project</source>
+        <translation>打开工程</translation>
+    </message>
+    <message>
+        <source>QuantLens projects (*.qlproj);;All files (*)</source>
+        <translation>QuantLens 工程 (*.qlproj);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>&amp;Save Project</source>
+        <translation>保存工程(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save Project &amp;As...</source>
+        <translation>工程另存为(&amp;A)...</translation>
+    </message>
+    <message>
+        <source>Quantization Se&amp;ttings...</source>
+        <translation>量化设置(&amp;T)...</translation>
+    </message>
+    <message>
+        <source>Saved project %1</source>
+        <translation>已保存工程 %1</translation>
+    </message>
+    <message>
+        <source>Save Project</source>
+        <translation>保存工程</translation>
+    </message>
+    <message>
+        <source>QuantLens projects (*.qlproj)</source>
+        <translation>QuantLens 工程 (*.qlproj)</translation>
+    </message>
 </context>
 <context>
     <name>ql::ModelSummaryView</name>
@@ -527,6 +582,136 @@
     <message>
         <source>Warning</source>
         <translation>警告</translation>
+    </message>
+</context>
+<context>
+    <name>ql::NodeDetailsView</name>
+    <message>
+        <source>Exclude from quantization (keep float)</source>
+        <translation>排除在量化之外（保持浮点）</translation>
+    </message>
+    <message>
+        <source>Property</source>
+        <translation>属性</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Select a node in the graph or a row in a table</source>
+        <translation>在图中选择一个节点或在表格中选择一行</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>算子</translation>
+    </message>
+    <message>
+        <source>Domain</source>
+        <translation>域</translation>
+    </message>
+    <message>
+        <source>  (constant)</source>
+        <translation>  （常量）</translation>
+    </message>
+    <message>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>误差</translation>
+    </message>
+    <message>
+        <source>Inputs</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Outputs</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Attributes</source>
+        <translation>属性</translation>
+    </message>
+</context>
+<context>
+    <name>ql::QuantizationSettingsDialog</name>
+    <message>
+        <source>Moving average of the per-image ranges</source>
+        <translation>对每张图像的范围取滑动平均</translation>
+    </message>
+    <message>
+        <source>Per-channel weights</source>
+        <translation>按通道量化权重</translation>
+    </message>
+    <message>
+        <source>Reduce range (7-bit weights)</source>
+        <translation>缩小范围（7 位权重）</translation>
+    </message>
+    <message>
+        <source>Symmetric activations</source>
+        <translation>对称激活</translation>
+    </message>
+    <message>
+        <source>Symmetric weights</source>
+        <translation>对称权重</translation>
+    </message>
+    <message>
+        <source>Quantize bias</source>
+        <translation>量化偏置</translation>
+    </message>
+    <message>
+        <source>Quantization Settings</source>
+        <translation>量化设置</translation>
+    </message>
+    <message>
+        <source>MinMax</source>
+        <translation>MinMax</translation>
+    </message>
+    <message>
+        <source>Entropy (KL divergence)</source>
+        <translation>熵（KL 散度）</translation>
+    </message>
+    <message>
+        <source>Percentile</source>
+        <translation>百分位</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime&apos;s default set</source>
+        <translation>ONNX Runtime 的默认集合</translation>
+    </message>
+    <message>
+        <source>Calibration</source>
+        <translation>校准</translation>
+    </message>
+    <message>
+        <source>Method:</source>
+        <translation>方法：</translation>
+    </message>
+    <message>
+        <source>Percentile:</source>
+        <translation>百分位：</translation>
+    </message>
+    <message>
+        <source>Quantization (quantize_static, QDQ)</source>
+        <translation>量化（quantize_static，QDQ）</translation>
+    </message>
+    <message>
+        <source>Activation type:</source>
+        <translation>激活类型：</translation>
+    </message>
+    <message>
+        <source>Weight type:</source>
+        <translation>权重类型：</translation>
+    </message>
+    <message>
+        <source>Op types to quantize:</source>
+        <translation>要量化的算子类型：</translation>
     </message>
 </context>
 <context>

@@ -8,7 +8,7 @@
 
 namespace ql {
 
-ActivationErrorModel::ActivationErrorModel(QObject* parent) : QAbstractTableModel(parent) {}
+ActivationErrorModel::ActivationErrorModel(QObject* parent) : ExcludableRowsModel(parent) {}
 
 void ActivationErrorModel::setReport(ActivationReport report) {
     beginResetModel();
@@ -29,6 +29,8 @@ int ActivationErrorModel::columnCount(const QModelIndex& parent) const { return 
 QVariant ActivationErrorModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal)
         return {};
+    if (section == Excluded)
+        return excludedHeader(role);
     if (role == Qt::ToolTipRole) {
         if (section == Accumulated)
             return tr("FP32 tensor vs the quantized model's tensor after its Q/DQ pair: all error upstream included");
@@ -56,6 +58,8 @@ QVariant ActivationErrorModel::data(const QModelIndex& index, int role) const {
     const ActivationError* l = layerAt(index.row());
     if (!l)
         return {};
+    if (index.column() == Excluded)
+        return excludedData(index.row(), role);
     const bool ok = l->problem.empty();
     if (role == SortRole) {
         switch (index.column()) {

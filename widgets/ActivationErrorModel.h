@@ -1,17 +1,16 @@
 // Qt item model over the backend's per-layer activation error, for the layer table.
 #pragma once
 
-#include <QAbstractTableModel>
+#include "ExcludableRowsModel.h"
 
 #include "analysis/ActivationComparison.h"
 
 namespace ql {
 
-class ActivationErrorModel : public QAbstractTableModel {
+class ActivationErrorModel : public ExcludableRowsModel {
     Q_OBJECT
 public:
-    enum Column { Tensor, Op, Accumulated, Rounding, Cosine, Mse, MaxAbs, Clipped, RangeUsed, ColumnCount };
-    static constexpr int SortRole = Qt::UserRole + 1;
+    enum Column { Excluded = ExcludedColumn, Tensor, Op, Accumulated, Rounding, Cosine, Mse, MaxAbs, Clipped, RangeUsed, ColumnCount };
 
     explicit ActivationErrorModel(QObject* parent = nullptr);
     void setReport(ActivationReport report);

@@ -242,7 +242,7 @@ void GraphView::selectNode(int node) {
     const QSignalBlocker block(scene_);
     scene_->clearSelection();
     it->second->setSelected(true);
-    view_->centerOn(it->second);
+    view_->ensureVisible(it->second, 80, 80);
 }
 
 void GraphView::search(const QString& text) {

@@ -9,7 +9,7 @@
 
 namespace ql {
 
-WeightErrorModel::WeightErrorModel(QObject* parent) : QAbstractTableModel(parent) {}
+WeightErrorModel::WeightErrorModel(QObject* parent) : ExcludableRowsModel(parent) {}
 
 void WeightErrorModel::setWeights(std::vector<WeightError> weights) {
     beginResetModel();
@@ -28,6 +28,8 @@ int WeightErrorModel::rowCount(const QModelIndex& parent) const {
 int WeightErrorModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 QVariant WeightErrorModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation == Qt::Horizontal && section == Excluded)
+        return excludedHeader(role);
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
@@ -50,6 +52,8 @@ QVariant WeightErrorModel::data(const QModelIndex& index, int role) const {
     const WeightError* w = weightAt(index.row());
     if (!w)
         return {};
+    if (index.column() == Excluded)
+        return excludedData(index.row(), role);
     const bool ok = w->problem.empty();
     const double worst = ok && w->worstChannel >= 0 ? w->perChannel[static_cast<size_t>(w->worstChannel)].sqnrDb : NAN;
     if (role == SortRole) {

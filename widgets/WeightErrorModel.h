@@ -1,17 +1,16 @@
 // Qt item model over the backend's per-weight error results, for tables and selection.
 #pragma once
 
-#include <QAbstractTableModel>
+#include "ExcludableRowsModel.h"
 
 #include "quant/WeightComparison.h"
 
 namespace ql {
 
-class WeightErrorModel : public QAbstractTableModel {
+class WeightErrorModel : public ExcludableRowsModel {
     Q_OBJECT
 public:
-    enum Column { Name, Kind, Consumer, Shape, Type, PerChannel, Sqnr, Cosine, Mse, MaxAbs, WorstChannel, ColumnCount };
-    static constexpr int SortRole = Qt::UserRole + 1;  // numbers sort as numbers
+    enum Column { Excluded = ExcludedColumn, Name, Kind, Consumer, Shape, Type, PerChannel, Sqnr, Cosine, Mse, MaxAbs, WorstChannel, ColumnCount };
 
     explicit WeightErrorModel(QObject* parent = nullptr);
     void setWeights(std::vector<WeightError> weights);

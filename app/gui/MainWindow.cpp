@@ -34,6 +34,7 @@
 #include "HistogramPlot.h"
 #include "LayerTable.h"
 #include "ModelSummaryView.h"
+#include "NodeDetailsView.h"
 #include "WeightErrorModel.h"
 #include "report/InspectReport.h"
 #include "preprocess/ImagePreprocessor.h"
@@ -48,7 +49,7 @@ MainWindow::MainWindow(QWidget* parent)
       exclusionList_(new QListWidget(this)), layerTable_(new LayerTable(this)),
       activationTable_(new LayerTable(this)),
       fp32View_(new ModelSummaryView(this)), quantView_(new ModelSummaryView(this)),
-      histograms_(new HistogramPlot(this)), statusLabel_(new QLabel(this)), busyBar_(new QProgressBar(this)),
+      histograms_(new HistogramPlot(this)), nodeView_(new NodeDetailsView(this)), statusLabel_(new QLabel(this)), busyBar_(new QProgressBar(this)),
       cancelButton_(new QToolButton(this)) {
     setWindowIcon(QIcon(QStringLiteral(":/icons/quantlens.png")));
     setAcceptDrops(true);
@@ -143,12 +144,20 @@ MainWindow::MainWindow(QWidget* parent)
         }
     });
     connect(graphView_, &GraphView::exclusionToggled, workspace_, &Workspace::toggleExclusion);
+    connect(nodeView_, &NodeDetailsView::exclusionToggled, workspace_, &Workspace::toggleExclusion);
+    connect(workspace_->weightModel(), &ExcludableRowsModel::exclusionToggleRequested, workspace_, &Workspace::toggleExclusion);
+    connect(workspace_->activationModel(), &ExcludableRowsModel::exclusionToggleRequested, workspace_, &Workspace::toggleExclusion);
+    connect(workspace_, &Workspace::weightsChanged, this, &MainWindow::updateRowNodes);
+    connect(workspace_, &Workspace::activationsChanged, this, &MainWindow::updateRowNodes);
     connect(workspace_, &Workspace::exclusionsChanged, this, [this] {
         QStringList names(workspace_->exclusions().begin(), workspace_->exclusions().end());
         names.sort();
         exclusionList_->clear();
         exclusionList_->addItems(names);
         graphView_->setExcluded(workspace_->exclusions());
+        workspace_->weightModel()->setExcluded(workspace_->exclusions());
+        workspace_->activationModel()->setExcluded(workspace_->exclusions());
+        nodeView_->setExcluded(workspace_->exclusions().contains(nodeView_->nodeName()));
     });
     connect(workspace_, &Workspace::requantized, this, [this](double before) { outputSqnrBeforeRequantize_ = before; });
     connect(workspace_, &Workspace::suggestionReady, this, &MainWindow::showSuggestion);
@@ -187,12 +196,17 @@ void MainWindow::createDocks() {
     auto* quant = addDock(quantView_, tr("Quantized Model"), QStringLiteral("quantDock"), Qt::LeftDockWidgetArea);
     tabifyDockWidget(fp32, quant);
     fp32->raise();
+    auto* node = addDock(nodeView_, tr("Node"), QStringLiteral("nodeDock"), Qt::RightDockWidgetArea);
     auto* histograms = addDock(histograms_, tr("Histograms"), QStringLiteral("histogramDock"), Qt::RightDockWidgetArea);
+    splitDockWidget(node, histograms, Qt::Vertical);
     auto* exclusionPanel = new QWidget(this);
     auto* requantize = new QPushButton(tr("Re-quantize"), exclusionPanel);
     auto* exportList = new QPushButton(tr("Export List..."), exclusionPanel);
     auto* panelLayout = new QVBoxLayout(exclusionPanel);
-    panelLayout->addWidget(new QLabel(tr("Right-click nodes in the graph to exclude them."), exclusionPanel));
+    auto* hint = new QLabel(tr("Tick nodes in the Node panel or the tables, or right-click them in the graph, to exclude them."),
+                            exclusionPanel);
+    hint->setWordWrap(true);
+    panelLayout->addWidget(hint);
     panelLayout->addWidget(exclusionList_, 1);
     panelLayout->addWidget(requantize);
     panelLayout->addWidget(exportList);
@@ -202,6 +216,7 @@ void MainWindow::createDocks() {
     tabifyDockWidget(histograms, exclusions);
     histograms->raise();
     resizeDocks({fp32, histograms}, {400, 480}, Qt::Horizontal);
+    resizeDocks({node, histograms}, {320, 420}, Qt::Vertical);
 }
 
 void MainWindow::createActions() {
@@ -431,9 +446,20 @@ void MainWindow::showSelectedActivation(int row) {
     const ActivationError* l = workspace_->activationModel()->layerAt(row);
     if (!l || !l->problem.empty()) {
         histograms_->clearHistograms();
-        return;
+    } else {
+        histograms_->setHistograms(l->histograms, QString::fromStdString(l->name));
     }
-    histograms_->setHistograms(l->histograms, QString::fromStdString(l->name));
+    followTableRow(workspace_->activationModel()->rowNode(row));
+}
+
+void MainWindow::followTableRow(const QString& nodeName) {
+    const auto* fp32 = workspace_->model(Workspace::Slot::Fp32);
+    const int node = fp32 && !nodeName.isEmpty() ? fp32->analyzed.model.graph().findNode(nodeName.toStdString()) : -1;
+    if (node < 0)
+        return;
+    selectedNodeName_ = nodeName;
+    graphView_->selectNode(node);
+    showNode(node);
 }
 
 void MainWindow::showSuggestion(const QVector<double>& excluded, const QVector<double>& sqnr, const QStringList& groups,
@@ -517,6 +543,7 @@ void MainWindow::selectGraphNode(int node) {
     if (!fp32)
         return;
     selectedNodeName_ = QString::fromStdString(fp32->analyzed.model.graph().node(node).name);
+    showNode(node);
     const auto& layers = workspace_->activationModel()->report().layers;
     for (size_t i = 0; i < layers.size(); ++i)
         if (fp32->analyzed.model.graph().producer(layers[i].fp32Name) == node) {
@@ -525,6 +552,39 @@ void MainWindow::selectGraphNode(int node) {
             return;
         }
     statusLabel_->setText(QString::fromStdString(fp32->analyzed.model.graph().label(node)));
+}
+
+void MainWindow::showNode(int node) {
+    const auto* fp32 = workspace_->model(Workspace::Slot::Fp32);
+    if (!fp32 || node < 0) {
+        nodeView_->clearNode();
+        return;
+    }
+    const auto* quant = workspace_->model(Workspace::Slot::Quantized);
+    const QdqStructure* qdq = quant && quant->analyzed.qdq.format == QuantFormat::QDQ ? &quant->analyzed.qdq : nullptr;
+    const auto& report = workspace_->activationModel()->report();
+    const NodeDetails details = describeNode(fp32->analyzed.model.graph(), node, qdq, report.layers.empty() ? nullptr : &report);
+    nodeView_->setNode(details, workspace_->exclusions().contains(QString::fromStdString(details.name)));
+}
+
+// Each table row's FP32 node, for the tick boxes: an activation's producer, a weight's consumer.
+void MainWindow::updateRowNodes() {
+    const auto* fp32 = workspace_->model(Workspace::Slot::Fp32);
+    QStringList activationNodes, weightNodes;
+    if (fp32) {
+        const Graph& g = fp32->analyzed.model.graph();
+        auto nameOf = [&g](int node) { return node < 0 ? QString() : QString::fromStdString(g.node(node).name); };
+        for (const auto& l : workspace_->activationModel()->report().layers)
+            activationNodes << nameOf(g.producer(l.fp32Name));
+        for (const auto& w : workspace_->weightModel()->weights()) {
+            const auto& readers = g.consumers(w.fp32Name);
+            weightNodes << nameOf(readers.empty() ? -1 : readers.front());
+        }
+    }
+    workspace_->activationModel()->setRowNodes(activationNodes);
+    workspace_->activationModel()->setExcluded(workspace_->exclusions());
+    workspace_->weightModel()->setRowNodes(weightNodes);
+    workspace_->weightModel()->setExcluded(workspace_->exclusions());
 }
 
 void MainWindow::exportExclusions() {
@@ -553,9 +613,10 @@ void MainWindow::showSelectedWeight(int row) {
     const WeightError* w = workspace_->weightModel()->weightAt(row);
     if (!w || !w->problem.empty()) {
         histograms_->clearHistograms();
-        return;
+    } else {
+        histograms_->setHistograms(w->histograms, QString::fromStdString(w->name));
     }
-    histograms_->setHistograms(w->histograms, QString::fromStdString(w->name));
+    followTableRow(workspace_->weightModel()->rowNode(row));
 }
 
 void MainWindow::updateTitle() {

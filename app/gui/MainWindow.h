@@ -21,6 +21,7 @@ class GraphView;
 class HistogramPlot;
 class LayerTable;
 class ModelSummaryView;
+class NodeDetailsView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -51,6 +52,9 @@ private:
     void showGraph();
     void colourGraph();
     void selectGraphNode(int node);
+    void showNode(int fp32Node);
+    void followTableRow(const QString& fp32NodeName);  // the graph and node panel follow the table
+    void updateRowNodes();
     void exportExclusions();
     void exportQuantizedModel();
     void showSuggestion(const QVector<double>& excludedNodes, const QVector<double>& sqnrDb, const QStringList& groups,
@@ -70,6 +74,7 @@ private:
     ModelSummaryView* fp32View_;
     ModelSummaryView* quantView_;
     HistogramPlot* histograms_;
+    NodeDetailsView* nodeView_;
     QMenu* recentMenu_ = nullptr;
     QMenu* viewMenu_ = nullptr;
     QLabel* statusLabel_;

@@ -3,6 +3,7 @@
 #include <QTableView>
 #include <QTest>
 #include <QTreeWidget>
+#include <QCheckBox>
 
 #include <QDir>
 #include <QFile>
@@ -15,6 +16,7 @@
 #include "LayerTable.h"
 #include "MainWindow.h"
 #include "ModelSummaryView.h"
+#include "NodeDetailsView.h"
 #include "WeightErrorModel.h"
 #include "model/OnnxModel.h"
 #include "support/TestModels.h"
@@ -218,6 +220,40 @@ private slots:
         QCOMPARE(w.workspace()->exclusions().size(), names.size());
         w.workspace()->undoStack()->undo();
         QVERIFY(w.workspace()->exclusions().isEmpty());
+    }
+
+    void tickBoxesInTablesAndNodePanelExclude() {
+        MainWindow w;
+        w.show();
+        w.openFiles({fp32Path_, quantPath_});
+        QVERIFY(waitIdle(w));
+        Workspace* ws = w.workspace();
+        WeightErrorModel* weights = ws->weightModel();
+        int conv1Row = -1;
+        for (int r = 0; r < weights->rowCount(); ++r)
+            if (weights->rowNode(r) == QStringLiteral("conv1"))
+                conv1Row = r;
+        QVERIFY(conv1Row >= 0);
+        const QModelIndex tick = weights->index(conv1Row, WeightErrorModel::Excluded);
+        QVERIFY(weights->flags(tick) & Qt::ItemIsUserCheckable);
+        QVERIFY(weights->setData(tick, Qt::Checked, Qt::CheckStateRole));
+        QCOMPARE(ws->exclusions(), QSet<QString>{QStringLiteral("conv1")});
+        QCOMPARE(weights->data(tick, Qt::CheckStateRole).toInt(), int(Qt::Checked));
+
+        // Selecting the row shows its node in the node panel, ticked, with its attributes.
+        auto* table = tab(w, QStringLiteral("Weights"));
+        table->selectSourceRow(conv1Row);
+        auto* panel = w.findChild<NodeDetailsView*>();
+        QVERIFY(panel);
+        QCOMPARE(panel->nodeName(), QStringLiteral("conv1"));
+        auto* tree = panel->findChild<QTreeWidget*>();
+        QVERIFY(!tree->findItems(QStringLiteral("pads"), Qt::MatchRecursive).isEmpty());
+        QVERIFY(!tree->findItems(QStringLiteral("Quantization"), Qt::MatchRecursive).isEmpty());
+        auto* box = panel->findChild<QCheckBox*>();
+        QVERIFY(box->isChecked());
+        box->click();  // include it again from the panel
+        QVERIFY(ws->exclusions().isEmpty());
+        QCOMPARE(weights->data(tick, Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
     }
 
     void projectSavesAndRestoresTheSession() {
