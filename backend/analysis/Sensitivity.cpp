@@ -8,6 +8,7 @@
 
 #include "detect/Latency.h"
 #include "detect/MapEvaluator.h"
+#include "model/Subgraphs.h"
 #include "quantize/QdqQuantizer.h"
 #include "runtime/InferenceSession.h"
 
@@ -145,18 +146,6 @@ Result<Score> scoreSettings(const OnnxModel& fp32, const CalibrationData& calibr
     return candidate->score;
 }
 
-std::string groupOf(const std::string& node, int depth) {
-    if (depth <= 0)
-        return node;
-    size_t pos = 0;
-    for (int part = 0; part <= depth; ++part) {  // the leading '/' starts part 0
-        pos = node.find('/', pos + (part == 0 ? 0 : 1));
-        if (pos == std::string::npos)
-            return node;
-    }
-    return node.substr(0, pos + 1);
-}
-
 }  // namespace
 
 std::vector<std::pair<std::string, std::vector<std::string>>> candidateGroups(const OnnxModel& fp32,
@@ -172,7 +161,7 @@ std::vector<std::pair<std::string, std::vector<std::string>>> candidateGroups(co
         const Node& n = g.node(i);
         if (n.name.empty() || !opSet.count(n.opType) || excluded.count(n.name) || (!only.empty() && !only.count(n.name)))
             continue;
-        const std::string group = groupOf(n.name, depth);
+        const std::string group = modulePrefix(n.name, depth);
         auto [it, fresh] = index.emplace(group, groups.size());
         if (fresh)
             groups.push_back({group, {}});
