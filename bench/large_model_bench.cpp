@@ -4,31 +4,16 @@
 #include <iostream>
 
 #include "BenchCommon.h"
+#include "LargeModel.h"
 #include "layout/GraphLayout.h"
-#include "model/ModelBuilder.h"
 #include "quant/AnalyzedModel.h"
 
 using namespace ql;
 
 int main(int argc, char** argv) {
     const int target = argc > 1 ? std::stoi(argv[1]) : 10000;
-    ModelBuilder b;
-    b.input("x", {1, 8, 16, 16}).output("y", {1, 8, 16, 16});
-    std::string current = "x";
-    int nodes = 0;
-    for (int block = 0; nodes < target; ++block) {
-        const std::string p = "/model." + std::to_string(block) + "/";
-        b.floatInitializer(p + "w", {8, 8, 1, 1}, std::vector<float>(64, 0.01f));
-        b.node("Conv", {current, p + "w"}, {p + "conv"}, p + "conv/Conv");
-        b.node("Sigmoid", {p + "conv"}, {p + "sig"}, p + "act/Sigmoid");
-        b.node("Mul", {p + "conv", p + "sig"}, {p + "silu"}, p + "act/Mul");
-        const bool last = nodes + 4 >= target;
-        b.node("Add", {current, p + "silu"}, {last ? "y" : p + "out"}, p + "Add");
-        current = p + "out";
-        nodes += 4;
-    }
     const std::string path = (std::filesystem::temp_directory_path() / "quantlens_large_model.onnx").string();
-    if (auto st = OnnxModel::fromProto(b.build(), "large")->save(path); !st) {
+    if (auto st = OnnxModel::fromProto(bench::makeLargeModel(target), "large")->save(path); !st) {
         std::cerr << st.errorMessage() << "\n";
         return 1;
     }

@@ -94,6 +94,32 @@
     </message>
 </context>
 <context>
+    <name>ql::GraphMinimap</name>
+    <message>
+        <source>Overview: click or drag to move the view</source>
+        <translation>概览：单击或拖动以移动视图</translation>
+    </message>
+</context>
+<context>
+    <name>ql::GraphPanel</name>
+    <message>
+        <source>%1 has no counterpart in the FP32 model</source>
+        <translation>%1 在 FP32 模型中没有对应节点</translation>
+    </message>
+    <message>
+        <source>FP32</source>
+        <translation>FP32</translation>
+    </message>
+    <message>
+        <source>Quantized (Q/DQ folded)</source>
+        <translation>量化模型（Q/DQ 已折叠）</translation>
+    </message>
+    <message>
+        <source>Quantized</source>
+        <translation>量化模型</translation>
+    </message>
+</context>
+<context>
     <name>ql::GraphView</name>
     <message>
         <source>Find node or tensor...</source>
@@ -112,8 +138,48 @@
         <translation>%1 上的 Q/DQ</translation>
     </message>
     <message>
-        <source>Exclude from Quantization / Include Again</source>
-        <translation>排除量化 / 重新包含</translation>
+        <source>Arrows: follow edges · E: exclude · F: fit · +/−: zoom · Shift+drag: select several</source>
+        <translation>方向键：沿边移动 · E：排除 · F：适应宽度 · +/−：缩放 · Shift+拖动：多选</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>地图</translation>
+    </message>
+    <message>
+        <source>Show the overview map</source>
+        <translation>显示概览地图</translation>
+    </message>
+    <message numerus="yes">
+        <source>Include %1 (%n nodes)</source>
+        <translation>
+            <numerusform>重新包含 %1（%n 个节点）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exclude %1 (%n nodes)</source>
+        <translation>
+            <numerusform>排除 %1（%n 个节点）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Include Again in Quantization</source>
+        <translation>重新参与量化</translation>
+    </message>
+    <message>
+        <source>Exclude from Quantization</source>
+        <translation>排除在量化之外</translation>
+    </message>
+    <message>
+        <source>Module</source>
+        <translation>模块</translation>
+    </message>
+    <message>
+        <source>this node and everything after it</source>
+        <translation>此节点及其之后的全部节点</translation>
+    </message>
+    <message>
+        <source>the selected nodes</source>
+        <translation>所选节点</translation>
     </message>
 </context>
 <context>
@@ -500,6 +566,18 @@
         <source>QuantLens projects (*.qlproj)</source>
         <translation>QuantLens 工程 (*.qlproj)</translation>
     </message>
+    <message>
+        <source>&amp;Quantized Graph Beside FP32</source>
+        <translation>在 FP32 旁显示量化图(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+G</source>
+        <translation>Ctrl+Shift+G</translation>
+    </message>
+    <message>
+        <source>&amp;Fold Q/DQ Pairs into Edges</source>
+        <translation>将 Q/DQ 对折叠到边上(&amp;F)</translation>
+    </message>
 </context>
 <context>
     <name>ql::ModelSummaryView</name>
@@ -838,6 +916,18 @@
     <message>
         <source>Measuring the sensitivity of each module...</source>
         <translation>正在测量各模块的敏感度...</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exclude %n nodes</source>
+        <translation>
+            <numerusform>排除 %n 个节点</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Include %n nodes</source>
+        <translation>
+            <numerusform>重新包含 %n 个节点</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

@@ -1,6 +1,7 @@
 #include "GraphView.h"
 
 #include <QContextMenuEvent>
+#include <QKeyEvent>
 #include <QGraphicsItem>
 #include <QGraphicsScene>
 #include <QHBoxLayout>
@@ -9,13 +10,17 @@
 #include <QMenu>
 #include <QPainter>
 #include <QPainterPath>
-#include <QPushButton>
+#include <QToolButton>
 #include <QScrollBar>
 #include <QStyleOptionGraphicsItem>
 #include <QVBoxLayout>
 #include <QWheelEvent>
 #include <QtConcurrent>
 #include <cmath>
+#include <set>
+
+#include "GraphMinimap.h"
+#include "model/Subgraphs.h"
 
 namespace ql {
 namespace {
@@ -28,6 +33,8 @@ QColor heat(double sqnr) {
     return QColor::fromHsvF(static_cast<float>(t * 0.33), 0.55f, 0.97f);
 }
 
+}  // namespace
+
 class NodeItem : public QGraphicsItem {
 public:
     NodeItem(int node, QString op, QString name, QRectF rect) : node_(node), op_(std::move(op)), name_(std::move(name)), rect_(rect) {
@@ -36,9 +43,15 @@ public:
         setAcceptHoverEvents(true);
     }
     QRectF boundingRect() const override { return rect_.adjusted(-2, -2, 2, 2); }
-    void paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) override {
-        p->setRenderHint(QPainter::Antialiasing);
+    void paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget*) override {
         QColor fill = value_ ? heat(*value_) : QColor(235, 238, 245);
+        // Zoomed far out (or in the minimap) text is unreadable and thousands of rounded,
+        // antialiased boxes make panning slow: draw plain rectangles instead.
+        if (option->levelOfDetailFromTransform(p->worldTransform()) < 0.35) {
+            p->fillRect(rect_, isSelected() ? QColor(30, 90, 200) : excluded_ ? QColor(120, 120, 120) : fill);
+            return;
+        }
+        p->setRenderHint(QPainter::Antialiasing);
         p->setBrush(fill);
         QPen pen(isSelected() ? QColor(30, 90, 200) : QColor(90, 90, 100), isSelected() ? 2.5 : 1.0);
         if (excluded_)
@@ -77,6 +90,8 @@ private:
     bool excluded_ = false;
 };
 
+namespace {
+
 QPainterPath splinePath(const std::vector<std::pair<double, double>>& pts) {
     QPainterPath path;
     if (pts.empty())
@@ -98,37 +113,90 @@ public:
     std::map<int, NodeItem*> nodes;
 };
 
-GraphView::GraphView(QWidget* parent) : QWidget(parent), view_(new QGraphicsView(this)), scene_(new GraphScene(this)),
-                                        searchBox_(new QLineEdit(this)), legend_(new QLabel(this)) {
+GraphView::GraphView(QWidget* parent)
+    : QWidget(parent), view_(new QGraphicsView(this)), scene_(new GraphScene(this)), minimap_(nullptr),
+      title_(new QLabel(this)), searchBox_(new QLineEdit(this)), mapButton_(new QToolButton(this)),
+      legend_(new QLabel(this)) {
     view_->setScene(scene_);
+    view_->setObjectName(QStringLiteral("graphCanvas"));
     view_->setDragMode(QGraphicsView::ScrollHandDrag);
     view_->setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
     view_->setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
     view_->setViewportUpdateMode(QGraphicsView::BoundingRectViewportUpdate);  // big graphs stay responsive
+    view_->setOptimizationFlags(QGraphicsView::DontSavePainterState);
+    view_->setFocusPolicy(Qt::StrongFocus);
     view_->viewport()->installEventFilter(this);
+    view_->installEventFilter(this);
+    view_->setToolTip(tr("Arrows: follow edges · E: exclude · F: fit · +/−: zoom · Shift+drag: select several"));
+    minimap_ = new GraphMinimap(view_, view_);
+    minimap_->hide();
+    title_->hide();
+    QFont titleFont = title_->font();
+    titleFont.setBold(true);
+    title_->setFont(titleFont);
     searchBox_->setPlaceholderText(tr("Find node or tensor..."));
     searchBox_->setClearButtonEnabled(true);
-    auto* fitButton = new QPushButton(tr("Fit"), this);
+    auto* fitButton = new QToolButton(this);
+    fitButton->setText(tr("Fit"));
+    mapButton_->setText(tr("Map"));
+    mapButton_->setCheckable(true);
+    mapButton_->setChecked(true);
+    mapButton_->setToolTip(tr("Show the overview map"));
     legend_->setText(tr("<span style='background:%1'>&nbsp;&lt;10 dB&nbsp;</span> "
                         "<span style='background:%2'>&nbsp;25 dB&nbsp;</span> "
                         "<span style='background:%3'>&nbsp;&gt;40 dB&nbsp;</span> &nbsp;dashed: excluded")
                          .arg(heat(5).name(), heat(25).name(), heat(45).name()));
     auto* bar = new QHBoxLayout;
+    bar->addWidget(title_);
     bar->addWidget(searchBox_, 1);
     bar->addWidget(fitButton);
+    bar->addWidget(mapButton_);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
     layout->addWidget(view_, 1);
     layout->addWidget(legend_);
-    connect(fitButton, &QPushButton::clicked, this, &GraphView::fit);
+    connect(fitButton, &QToolButton::clicked, this, &GraphView::fit);
+    connect(mapButton_, &QToolButton::toggled, this, &GraphView::placeMinimap);
     connect(searchBox_, &QLineEdit::returnPressed, this, [this] { search(searchBox_->text()); });
     connect(scene_, &QGraphicsScene::selectionChanged, this, [this] {
-        const auto items = scene_->selectedItems();
-        if (!items.isEmpty())
-            if (auto* n = dynamic_cast<NodeItem*>(items.front()))
-                emit nodeSelected(n->node());
+        const int node = selectedNode();
+        if (node >= 0)
+            emit nodeSelected(node);
     });
+}
+
+void GraphView::setTitle(const QString& title) {
+    title_->setText(title);
+    title_->setVisible(!title.isEmpty());
+}
+
+int GraphView::selectedNode() const {
+    for (QGraphicsItem* item : scene_->selectedItems())
+        if (auto* n = dynamic_cast<NodeItem*>(item))
+            return n->node();
+    return -1;
+}
+
+void GraphView::placeMinimap() {
+    const QRectF r = scene_->sceneRect();
+    if (!mapButton_->isChecked() || scene_->nodes.empty() || r.isEmpty()) {
+        minimap_->hide();
+        return;
+    }
+    // A tall graph gets a narrow, tall map; never more than a third of the view.
+    const int maxW = std::max(60, view_->viewport()->width() / 4);
+    const int maxH = std::max(80, view_->viewport()->height() / 3);
+    const double aspect = r.width() / r.height();
+    int w = maxW, h = static_cast<int>(maxW / aspect);
+    if (h > maxH) {
+        h = maxH;
+        w = std::max(30, static_cast<int>(maxH * aspect));
+    }
+    minimap_->setGeometry(view_->viewport()->width() - w - 8, view_->viewport()->height() - h - 8, w, h);
+    minimap_->show();
+    minimap_->raise();
+    minimap_->refit();
 }
 
 GraphView::~GraphView() {
@@ -209,16 +277,20 @@ void GraphView::buildScene(const GraphLayout& layout) {
         scene_->nodes[n.node] = item;
     }
     scene_->setSceneRect(scene_->itemsBoundingRect().adjusted(-20, -20, 20, 20));
+    view_->setRenderHint(QPainter::Antialiasing, layout.nodes.size() < 2000);  // big graphs: speed first
+    setExcluded(excluded_);
     fit();
+    placeMinimap();
 }
 
 void GraphView::fit() {
-    // The whole of a tall graph would be unreadable; fit its width instead.
+    // The whole of a tall graph would be unreadable; fit its width instead, but never so small
+    // that the operator names can no longer be read (the minimap shows the whole).
     const QRectF r = scene_->sceneRect();
     if (r.isEmpty())
         return;
     view_->resetTransform();
-    const double scale = std::min(1.0, view_->viewport()->width() / r.width());
+    const double scale = std::clamp(view_->viewport()->width() / r.width(), 0.5, 1.0);
     view_->scale(scale, scale);
     view_->centerOn(r.center().x(), r.top() + view_->viewport()->height() / (2 * scale));
 }
@@ -231,6 +303,7 @@ void GraphView::setNodeValues(const std::map<int, double>& values) {
 }
 
 void GraphView::setExcluded(const QSet<QString>& names) {
+    excluded_ = names;
     for (auto& [node, item] : scene_->nodes)
         item->setExcluded(names.contains(item->name()));
 }
@@ -254,34 +327,208 @@ void GraphView::search(const QString& text) {
         for (const auto& t : n.outputs)
             match = match || QString::fromStdString(t).contains(text, Qt::CaseInsensitive);
         if (match) {
-            scene_->clearSelection();
-            item->setSelected(true);
-            view_->centerOn(item);
+            goTo(item);
+            view_->setFocus();
             return;
         }
     }
 }
 
 bool GraphView::eventFilter(QObject* watched, QEvent* event) {
-    if (watched == view_->viewport() && event->type() == QEvent::Wheel) {
-        auto* wheel = static_cast<QWheelEvent*>(event);
-        const double factor = std::pow(1.0015, wheel->angleDelta().y());
-        view_->scale(factor, factor);
-        return true;
-    }
-    if (watched == view_->viewport() && event->type() == QEvent::ContextMenu) {
-        auto* menuEvent = static_cast<QContextMenuEvent*>(event);
-        if (auto* item = dynamic_cast<NodeItem*>(view_->itemAt(menuEvent->pos()))) {
-            if (item->name().isEmpty())
-                return true;
-            QMenu menu;
-            QAction* toggle = menu.addAction(tr("Exclude from Quantization / Include Again"));
-            if (menu.exec(menuEvent->globalPos()) == toggle)
-                emit exclusionToggled(item->name());
+    if (watched == view_ && event->type() == QEvent::KeyPress)
+        return handleKey(static_cast<QKeyEvent*>(event));
+    if (watched == view_ && event->type() == QEvent::Resize)
+        placeMinimap();
+    if (watched == view_->viewport()) {
+        switch (event->type()) {
+        case QEvent::Wheel: {
+            auto* wheel = static_cast<QWheelEvent*>(event);
+            const double factor = std::pow(1.0015, wheel->angleDelta().y());
+            view_->scale(factor, factor);
+            return true;
         }
-        return true;
+        case QEvent::MouseButtonPress:
+            // Shift+drag selects a region; a plain drag pans.
+            view_->setDragMode(static_cast<QMouseEvent*>(event)->modifiers() & Qt::ShiftModifier ? QGraphicsView::RubberBandDrag
+                                                                                                 : QGraphicsView::ScrollHandDrag);
+            break;
+        case QEvent::ContextMenu: {
+            auto* menuEvent = static_cast<QContextMenuEvent*>(event);
+            if (auto* item = dynamic_cast<NodeItem*>(view_->itemAt(menuEvent->pos())))
+                showContextMenu(item, menuEvent->globalPos());
+            return true;
+        }
+        default:
+            break;
+        }
     }
     return QWidget::eventFilter(watched, event);
+}
+
+bool GraphView::handleKey(QKeyEvent* event) {
+    const int key = event->key();
+    if (event->matches(QKeySequence::Find)) {
+        searchBox_->setFocus();
+        searchBox_->selectAll();
+        return true;
+    }
+    switch (key) {
+    case Qt::Key_Up:
+    case Qt::Key_Down:
+    case Qt::Key_Left:
+    case Qt::Key_Right:
+        moveSelection(key);
+        return true;
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        view_->scale(1.25, 1.25);
+        return true;
+    case Qt::Key_Minus:
+        view_->scale(0.8, 0.8);
+        return true;
+    case Qt::Key_F:
+        fit();
+        return true;
+    case Qt::Key_E:
+    case Qt::Key_Space: {
+        auto it = scene_->nodes.find(selectedNode());
+        if (it != scene_->nodes.end() && !it->second->name().isEmpty())
+            emit exclusionToggled(it->second->name());
+        return true;
+    }
+    case Qt::Key_Return:
+    case Qt::Key_Enter: {
+        auto it = scene_->nodes.find(selectedNode());
+        if (it != scene_->nodes.end())
+            view_->centerOn(it->second);
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+std::vector<int> GraphView::shownNeighbours(int node, bool upstream) const {
+    std::vector<int> found;
+    std::set<int> seen = {node};
+    std::vector<int> pending = {node};
+    while (!pending.empty()) {
+        const int n = pending.back();
+        pending.pop_back();
+        std::vector<int> next;
+        if (upstream) {
+            for (const auto& in : graph_->node(n).inputs)
+                if (const int p = in.empty() ? -1 : graph_->producer(in); p >= 0)
+                    next.push_back(p);
+        } else {
+            for (const auto& out : graph_->node(n).outputs)
+                for (const int c : graph_->consumers(out))
+                    next.push_back(c);
+        }
+        for (const int m : next) {
+            if (!seen.insert(m).second)
+                continue;
+            if (scene_->nodes.count(m))
+                found.push_back(m);
+            else
+                pending.push_back(m);  // folded away (a Q/DQ node): look through it
+        }
+    }
+    return found;
+}
+
+void GraphView::moveSelection(int key) {
+    if (!graph_ || scene_->nodes.empty())
+        return;
+    auto current = scene_->nodes.find(selectedNode());
+    if (current == scene_->nodes.end()) {  // nothing selected: start at the top
+        NodeItem* top = nullptr;
+        for (auto& [n, item] : scene_->nodes)
+            if (!top || item->sceneBoundingRect().top() < top->sceneBoundingRect().top())
+                top = item;
+        goTo(top);
+        return;
+    }
+    const QPointF from = current->second->sceneBoundingRect().center();
+    std::vector<int> candidates;
+    if (key == Qt::Key_Up || key == Qt::Key_Down) {
+        candidates = shownNeighbours(current->first, key == Qt::Key_Up);
+    } else {
+        for (auto& [n, item] : scene_->nodes) {
+            const double dx = item->sceneBoundingRect().center().x() - from.x();
+            if ((key == Qt::Key_Left && dx < -1) || (key == Qt::Key_Right && dx > 1))
+                candidates.push_back(n);
+        }
+    }
+    // The nearest on screen, sideways distance counting less along edges, more across ranks.
+    const bool vertical = key == Qt::Key_Up || key == Qt::Key_Down;
+    NodeItem* best = nullptr;
+    double bestScore = 0.0;
+    for (const int n : candidates) {
+        NodeItem* item = scene_->nodes.at(n);
+        const QPointF c = item->sceneBoundingRect().center();
+        const double score = vertical ? std::abs(c.x() - from.x()) : std::abs(c.x() - from.x()) + 4.0 * std::abs(c.y() - from.y());
+        if (!best || score < bestScore) {
+            best = item;
+            bestScore = score;
+        }
+    }
+    if (best)
+        goTo(best);
+}
+
+void GraphView::goTo(NodeItem* item) {
+    if (!item)
+        return;
+    scene_->clearSelection();  // selectionChanged reports the node
+    item->setSelected(true);
+    view_->ensureVisible(item, 80, 80);
+}
+
+void GraphView::showContextMenu(NodeItem* item, const QPoint& globalPos) {
+    if (!graph_)
+        return;
+    auto namesOf = [this](const std::vector<int>& nodes) {
+        QStringList names;
+        for (const int n : nodes)
+            if (!graph_->node(n).name.empty())
+                names << QString::fromStdString(graph_->node(n).name);
+        return names;
+    };
+    auto allExcluded = [this](const QStringList& names) {
+        return std::all_of(names.begin(), names.end(), [this](const QString& n) { return excluded_.contains(n); });
+    };
+    QMenu menu;
+    // Several nodes: exclude them all, or include them all again when they all are excluded.
+    auto addGroup = [&](QMenu* into, const QString& label, const QStringList& names) {
+        if (names.isEmpty())
+            return;
+        const bool include = allExcluded(names);
+        QAction* a = into->addAction((include ? tr("Include %1 (%n nodes)", nullptr, static_cast<int>(names.size()))
+                                              : tr("Exclude %1 (%n nodes)", nullptr, static_cast<int>(names.size())))
+                                         .arg(label));
+        connect(a, &QAction::triggered, this, [this, names, include] { emit exclusionsRequested(names, !include); });
+    };
+    if (!item->name().isEmpty()) {
+        const bool excluded = excluded_.contains(item->name());
+        QAction* toggle = menu.addAction(excluded ? tr("Include Again in Quantization") : tr("Exclude from Quantization"));
+        connect(toggle, &QAction::triggered, this, [this, name = item->name()] { emit exclusionToggled(name); });
+    }
+    const auto prefixes = modulePrefixes(item->name().toStdString());
+    if (!prefixes.empty()) {
+        QMenu* modules = menu.addMenu(tr("Module"));
+        for (auto it = prefixes.rbegin(); it != prefixes.rend(); ++it)  // innermost first
+            addGroup(modules, QString::fromStdString(*it), namesOf(nodesUnderPrefix(*graph_, *it)));
+    }
+    addGroup(&menu, tr("this node and everything after it"), namesOf(downstreamNodes(*graph_, item->node())));
+    QStringList selected;
+    for (QGraphicsItem* i : scene_->selectedItems())
+        if (auto* n = dynamic_cast<NodeItem*>(i); n && !n->name().isEmpty())
+            selected << n->name();
+    if (selected.size() > 1)
+        addGroup(&menu, tr("the selected nodes"), selected);
+    if (!menu.isEmpty())
+        menu.exec(globalPos);
 }
 
 }  // namespace ql

@@ -1,6 +1,8 @@
 // The operator graph, laid out by Graphviz (off the GUI thread), drawn with QGraphicsView:
-// zoom with the wheel, pan by dragging, fit, search by name, nodes coloured by an error metric
-// with a legend, Q/DQ pairs shown as marks on the edges, excluded nodes hatched.
+// zoom with the wheel, pan by dragging, fit, search by name, a minimap, keyboard navigation
+// (arrows follow the edges), nodes coloured by an error metric with a legend, Q/DQ pairs shown
+// as marks on the edges, excluded nodes hatched, and a context menu that excludes a node, its
+// module, everything downstream of it or a rubber-band selection (Shift+drag).
 #pragma once
 
 #include <QFutureWatcher>
@@ -13,10 +15,13 @@
 
 class QLineEdit;
 class QLabel;
+class QToolButton;
 
 namespace ql {
 
+class GraphMinimap;
 class GraphScene;
+class NodeItem;
 
 class GraphView : public QWidget {
     Q_OBJECT
@@ -30,13 +35,19 @@ public:
     // Heat map: a value per node (SQNR in dB); nodes without one stay neutral.
     void setNodeValues(const std::map<int, double>& sqnrDb);
     void setExcluded(const QSet<QString>& nodeNames);
-    void selectNode(int node);
+    void selectNode(int node);  // without emitting nodeSelected
+    int selectedNode() const;   // -1 when none
     bool isLayingOut() const;
     int nodeCount() const;
+    const Graph* graph() const { return graph_; }
+    // A title above the view ("FP32", "Quantized") when two graphs are shown side by side.
+    void setTitle(const QString& title);
 
 signals:
     void nodeSelected(int node);
     void exclusionToggled(const QString& nodeName);
+    // Several nodes at once (a module, a subgraph, a selection): exclude or include them all.
+    void exclusionsRequested(const QStringList& nodeNames, bool exclude);
     void layoutFinished();
 
 protected:
@@ -46,11 +57,22 @@ private:
     void buildScene(const GraphLayout& layout);
     void search(const QString& text);
     void fit();
+    void placeMinimap();
+    bool handleKey(QKeyEvent* event);
+    void moveSelection(int key);
+    void goTo(NodeItem* item);
+    void showContextMenu(NodeItem* item, const QPoint& globalPos);
+    // Neighbours on screen: Q/DQ nodes folded away are walked through.
+    std::vector<int> shownNeighbours(int node, bool upstream) const;
 
     QGraphicsView* view_;
     GraphScene* scene_;
+    GraphMinimap* minimap_;
+    QLabel* title_;
     QLineEdit* searchBox_;
+    QToolButton* mapButton_;
     QLabel* legend_;
+    QSet<QString> excluded_;
     std::shared_ptr<const void> owner_;  // keeps the graph alive while shown
     const Graph* graph_ = nullptr;
     QFutureWatcher<std::shared_ptr<GraphLayout>>* watcher_ = nullptr;

@@ -28,6 +28,7 @@
 
 #include "ActivationErrorModel.h"
 #include "DetectionCompareView.h"
+#include "GraphPanel.h"
 #include "GraphView.h"
 #include "AppSettings.h"
 #include "QuantizationSettingsDialog.h"
@@ -44,7 +45,7 @@
 namespace ql {
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), workspace_(new Workspace(this)), tabs_(new QTabWidget(this)), graphView_(new GraphView(this)),
+    : QMainWindow(parent), workspace_(new Workspace(this)), tabs_(new QTabWidget(this)), graphPanel_(new GraphPanel(workspace_, this)),
       detectionView_(new DetectionCompareView(this)),
       exclusionList_(new QListWidget(this)), layerTable_(new LayerTable(this)),
       activationTable_(new LayerTable(this)),
@@ -53,7 +54,7 @@ MainWindow::MainWindow(QWidget* parent)
       cancelButton_(new QToolButton(this)) {
     setWindowIcon(QIcon(QStringLiteral(":/icons/quantlens.png")));
     setAcceptDrops(true);
-    tabs_->addTab(graphView_, tr("Graph"));
+    tabs_->addTab(graphPanel_, tr("Graph"));
     tabs_->addTab(activationTable_, tr("Activations"));
     tabs_->addTab(layerTable_, tr("Weights"));
     tabs_->addTab(detectionView_, tr("Detections"));
@@ -91,6 +92,7 @@ MainWindow::MainWindow(QWidget* parent)
             statusLabel_->setText(tr("Comparing activations: %1 (%2 of %3)").arg(QFileInfo(what).fileName()).arg(done + 1).arg(total));
     });
     connect(workspace_, &Workspace::activationsChanged, this, [this] {
+        updateRowNodes();  // before a row is selected, so the node panel can follow it
         const auto& report = workspace_->activationModel()->report();
         activationTable_->view()->resizeColumnsToContents();
         activationTable_->view()->sortByColumn(ActivationErrorModel::Accumulated, Qt::AscendingOrder);
@@ -105,13 +107,13 @@ MainWindow::MainWindow(QWidget* parent)
             outputSqnrBeforeRequantize_ = NAN;
         }
         statusLabel_->setText(text);
-        colourGraph();
         if (tabs_->currentWidget() == layerTable_)
             tabs_->setCurrentWidget(activationTable_);
         activationTable_->view()->selectRow(0);
     });
     connect(activationTable_, &LayerTable::currentSourceRowChanged, this, &MainWindow::showSelectedActivation);
-    connect(graphView_, &GraphView::nodeSelected, this, &MainWindow::selectGraphNode);
+    connect(graphPanel_, &GraphPanel::nodeSelected, this, &MainWindow::selectGraphNode);
+    connect(graphPanel_, &GraphPanel::message, statusLabel_, &QLabel::setText);
     connect(detectionView_, &DetectionCompareView::imageActivated, workspace_, &Workspace::detect);
     connect(workspace_, &Workspace::detectionReady, this,
             [this](const QString&, const QImage& fp32, const QImage& quantized, const QString& summary) {
@@ -131,30 +133,25 @@ MainWindow::MainWindow(QWidget* parent)
         if (!files.isEmpty())
             workspace_->detect(current.isEmpty() ? files.front() : current);
     });
-    connect(graphView_, &GraphView::layoutFinished, this, &MainWindow::colourGraph);
-    connect(graphView_, &GraphView::layoutFinished, this, [this] {
+    connect(graphPanel_, &GraphPanel::layoutFinished, this, [this] {
         const auto* fp32 = workspace_->model(Workspace::Slot::Fp32);
         if (pendingSelection_.isEmpty() || !fp32)
             return;
         const int node = fp32->analyzed.model.graph().findNode(pendingSelection_.toStdString());
         pendingSelection_.clear();
         if (node >= 0) {
-            graphView_->selectNode(node);
+            graphPanel_->selectFp32Node(node);
             selectGraphNode(node);
         }
     });
-    connect(graphView_, &GraphView::exclusionToggled, workspace_, &Workspace::toggleExclusion);
     connect(nodeView_, &NodeDetailsView::exclusionToggled, workspace_, &Workspace::toggleExclusion);
     connect(workspace_->weightModel(), &ExcludableRowsModel::exclusionToggleRequested, workspace_, &Workspace::toggleExclusion);
     connect(workspace_->activationModel(), &ExcludableRowsModel::exclusionToggleRequested, workspace_, &Workspace::toggleExclusion);
-    connect(workspace_, &Workspace::weightsChanged, this, &MainWindow::updateRowNodes);
-    connect(workspace_, &Workspace::activationsChanged, this, &MainWindow::updateRowNodes);
     connect(workspace_, &Workspace::exclusionsChanged, this, [this] {
         QStringList names(workspace_->exclusions().begin(), workspace_->exclusions().end());
         names.sort();
         exclusionList_->clear();
         exclusionList_->addItems(names);
-        graphView_->setExcluded(workspace_->exclusions());
         workspace_->weightModel()->setExcluded(workspace_->exclusions());
         workspace_->activationModel()->setExcluded(workspace_->exclusions());
         nodeView_->setExcluded(workspace_->exclusions().contains(nodeView_->nodeName()));
@@ -168,6 +165,7 @@ MainWindow::MainWindow(QWidget* parent)
         QMessageBox::warning(this, tr("QuantLens"), message);
     });
     connect(workspace_, &Workspace::weightsChanged, this, [this] {
+        updateRowNodes();
         const int n = workspace_->weightModel()->rowCount();
         layerTable_->view()->resizeColumnsToContents();
         if (n)
@@ -286,6 +284,26 @@ void MainWindow::createActions() {
     analysis->addAction(tr("C&ancel"), workspace_, &Workspace::cancel)->setShortcut(QKeySequence(Qt::Key_Escape));
 
     viewMenu_ = menuBar()->addMenu(tr("&View"));
+    QAction* sideBySide = viewMenu_->addAction(tr("&Quantized Graph Beside FP32"));
+    sideBySide->setCheckable(true);
+    sideBySide->setShortcut(QKeySequence(tr("Ctrl+Shift+G")));
+    QAction* fold = viewMenu_->addAction(tr("&Fold Q/DQ Pairs into Edges"));
+    fold->setCheckable(true);
+    QSettings settings;
+    sideBySide->setChecked(settings.value(QStringLiteral("graph/sideBySide"), false).toBool());
+    fold->setChecked(settings.value(QStringLiteral("graph/foldQdq"), true).toBool());
+    graphPanel_->setFoldQdq(fold->isChecked());
+    graphPanel_->setSideBySide(sideBySide->isChecked());
+    connect(sideBySide, &QAction::toggled, this, [this](bool on) {
+        QSettings().setValue(QStringLiteral("graph/sideBySide"), on);
+        graphPanel_->setSideBySide(on);
+        showTab(QStringLiteral("graph"));
+    });
+    connect(fold, &QAction::toggled, this, [this](bool on) {
+        QSettings().setValue(QStringLiteral("graph/foldQdq"), on);
+        graphPanel_->setFoldQdq(on);
+    });
+    viewMenu_->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         viewMenu_->addAction(dock->toggleViewAction());
     viewMenu_->addSeparator();
@@ -427,8 +445,7 @@ void MainWindow::showModel(Workspace::Slot slot) {
     } else {
         view->clearSummary(tr("No model"));
     }
-    if (slot == Workspace::Slot::Fp32 || !workspace_->model(Workspace::Slot::Fp32))
-        showGraph();
+    graphPanel_->showModels();
     updateTitle();
 }
 
@@ -458,7 +475,7 @@ void MainWindow::followTableRow(const QString& nodeName) {
     if (node < 0)
         return;
     selectedNodeName_ = nodeName;
-    graphView_->selectNode(node);
+    graphPanel_->selectFp32Node(node);
     showNode(node);
 }
 
@@ -496,46 +513,12 @@ void MainWindow::showSuggestion(const QVector<double>& excluded, const QVector<d
 }
 
 void MainWindow::showTab(const QString& name) {
-    const std::map<QString, QWidget*> tabs = {{QStringLiteral("graph"), graphView_},
+    const std::map<QString, QWidget*> tabs = {{QStringLiteral("graph"), graphPanel_},
                                               {QStringLiteral("activations"), activationTable_},
                                               {QStringLiteral("weights"), layerTable_},
                                               {QStringLiteral("detections"), detectionView_}};
     if (auto it = tabs.find(name.toLower()); it != tabs.end())
         tabs_->setCurrentWidget(it->second);
-}
-
-void MainWindow::showGraph() {
-    // The FP32 graph is the one exclusions name; a quantized model alone is shown folded.
-    // The view keeps the model alive while Graphviz lays it out in the background.
-    if (auto m = workspace_->sharedModel(Workspace::Slot::Fp32)) {
-        graphView_->setGraph(m, &m->analyzed.model.graph(), nullptr);
-    } else if (auto q = workspace_->sharedModel(Workspace::Slot::Quantized)) {
-        graphView_->setGraph(q, &q->analyzed.model.graph(), &q->analyzed.qdq);
-    } else {
-        graphView_->clearGraph();
-    }
-}
-
-// The graph's node for each compared activation: its producer in the graph shown.
-static std::map<int, double> nodeValues(const Workspace& w) {
-    std::map<int, double> values;
-    const auto* fp32 = w.model(Workspace::Slot::Fp32);
-    for (const auto& l : w.activationModel()->report().layers) {
-        if (!l.problem.empty() || !fp32)
-            continue;
-        const int node = fp32->analyzed.model.graph().producer(l.fp32Name);
-        if (node < 0)
-            continue;
-        auto [it, fresh] = values.emplace(node, l.accumulated.sqnrDb);
-        if (!fresh)
-            it->second = std::min(it->second, l.accumulated.sqnrDb);
-    }
-    return values;
-}
-
-void MainWindow::colourGraph() {
-    graphView_->setNodeValues(nodeValues(*workspace_));
-    graphView_->setExcluded(workspace_->exclusions());
 }
 
 void MainWindow::selectGraphNode(int node) {

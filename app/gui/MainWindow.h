@@ -17,7 +17,7 @@ class QToolButton;
 namespace ql {
 
 class DetectionCompareView;
-class GraphView;
+class GraphPanel;
 class HistogramPlot;
 class LayerTable;
 class ModelSummaryView;
@@ -49,8 +49,6 @@ private:
     void showSelectedWeight(int row);
     void showSelectedActivation(int row);
     void openImagesDialog();
-    void showGraph();
-    void colourGraph();
     void selectGraphNode(int node);
     void showNode(int fp32Node);
     void followTableRow(const QString& fp32NodeName);  // the graph and node panel follow the table
@@ -65,7 +63,7 @@ private:
 
     Workspace* workspace_;
     QTabWidget* tabs_;
-    GraphView* graphView_;
+    GraphPanel* graphPanel_;
     DetectionCompareView* detectionView_;
     QListWidget* exclusionList_;
     double outputSqnrBeforeRequantize_ = NAN;

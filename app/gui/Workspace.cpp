@@ -77,8 +77,8 @@ namespace {
 
 class ReplaceExclusions : public QUndoCommand {
 public:
-    ReplaceExclusions(Workspace* w, QSet<QString> names)
-        : QUndoCommand(Workspace::tr("Apply suggested exclusions")), workspace_(w), after_(std::move(names)),
+    ReplaceExclusions(Workspace* w, QSet<QString> names, const QString& text)
+        : QUndoCommand(text), workspace_(w), after_(std::move(names)),
           before_(w->exclusions()) {}
     void redo() override { workspace_->setExclusions(after_); }
     void undo() override { workspace_->setExclusions(before_); }
@@ -90,7 +90,23 @@ private:
 
 }  // namespace
 
-void Workspace::applyExclusions(const QSet<QString>& names) { undo_->push(new ReplaceExclusions(this, names)); }
+void Workspace::applyExclusions(const QSet<QString>& names) {
+    undo_->push(new ReplaceExclusions(this, names, tr("Apply suggested exclusions")));
+}
+
+void Workspace::excludeNodes(const QStringList& names, bool exclude) {
+    QSet<QString> after = exclusions_;
+    for (const QString& n : names) {
+        if (exclude)
+            after.insert(n);
+        else
+            after.remove(n);
+    }
+    if (after == exclusions_)
+        return;
+    const int count = static_cast<int>(names.size());
+    undo_->push(new ReplaceExclusions(this, after, exclude ? tr("Exclude %n nodes", nullptr, count) : tr("Include %n nodes", nullptr, count)));
+}
 
 void Workspace::suggestExclusions(double target) {
     if (!fp32_ || images_.isEmpty()) {
@@ -481,6 +497,15 @@ void Workspace::compareActivations() {
 
 Workspace::~Workspace() = default;
 
+int Workspace::quantizedNodeFor(int fp32Node) const {
+    if (!pairing_ || !quantized_)
+        return -1;
+    for (int q = 0; q < quantized_->analyzed.model.graph().nodeCount(); ++q)
+        if (pairing_->fp32NodeFor(q) == fp32Node)
+            return q;
+    return -1;
+}
+
 const Workspace::LoadedModel* Workspace::model(Slot slot) const {
     return (slot == Slot::Fp32 ? fp32_ : quantized_).get();
 }
@@ -519,6 +544,7 @@ void Workspace::closeModel(Slot slot) {
 
 void Workspace::recomputeWeights() {
     const quint64 generation = ++weightsGeneration_;
+    pairing_.reset();
     if (!fp32_ || !quantized_ || quantized_->analyzed.qdq.format != QuantFormat::QDQ) {
         weights_->setWeights({});
         emit weightsChanged();
@@ -528,7 +554,11 @@ void Workspace::recomputeWeights() {
     auto quant = quantized_;
     ++pendingJobs_;
     emit busyChanged(true, tr("Comparing weights..."));
-    using Outcome = std::pair<std::vector<WeightError>, QString>;
+    struct Outcome {
+        std::vector<WeightError> weights;
+        std::shared_ptr<const ModelPairing> pairing;
+        QString error;
+    };
     auto* watcher = new QFutureWatcher<Outcome>(this);
     connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation] {
         Outcome outcome = watcher->result();
@@ -537,9 +567,10 @@ void Workspace::recomputeWeights() {
         emit busyChanged(isBusy(), QString());
         if (generation != weightsGeneration_)
             return;
-        if (!outcome.second.isEmpty())
-            emit errorOccurred(outcome.second);
-        weights_->setWeights(std::move(outcome.first));
+        if (!outcome.error.isEmpty())
+            emit errorOccurred(outcome.error);
+        pairing_ = outcome.pairing;
+        weights_->setWeights(std::move(outcome.weights));
         emit weightsChanged();
     });
     watcher->setFuture(QtConcurrent::run([fp32, quant]() -> Outcome {
@@ -547,8 +578,9 @@ void Workspace::recomputeWeights() {
         const Graph& q = quant->analyzed.model.graph();
         auto pairing = ModelPairing::match(f, q, quant->analyzed.qdq);
         if (!pairing)
-            return {{}, QString::fromStdString(pairing.errorMessage())};
-        return {compareWeights(f, q, quant->analyzed.qdq, *pairing), {}};
+            return {{}, nullptr, QString::fromStdString(pairing.errorMessage())};
+        auto shared = std::make_shared<const ModelPairing>(std::move(pairing).value());
+        return {compareWeights(f, q, quant->analyzed.qdq, *shared), shared, {}};
     }));
 }
 

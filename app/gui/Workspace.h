@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "quant/AnalyzedModel.h"
+#include "quant/ModelPairing.h"
 #include "project/Project.h"
 #include "quantize/QuantizerSettings.h"
 #include "report/ModelSummary.h"
@@ -43,6 +44,9 @@ public:
     bool isBusy() const { return pendingJobs_ > 0; }  // loading or analysing
 
     WeightErrorModel* weightModel() const { return weights_; }
+    // Which quantized node is which FP32 node; null until both models are loaded and compared.
+    const ModelPairing* pairing() const { return pairing_.get(); }
+    int quantizedNodeFor(int fp32Node) const;  // -1 when unpaired
     ActivationErrorModel* activationModel() const { return activations_; }
 
     // Images for the activation comparison (files and/or folders).
@@ -70,6 +74,7 @@ public:
     // calibrating on the images (cached); suggestionReady brings the curve and the list.
     void suggestExclusions(double targetSqnrDb);
     void applyExclusions(const QSet<QString>& names);  // undoable
+    void excludeNodes(const QStringList& names, bool exclude);  // undoable, one step for all
 
     // Quantization options (their nodesToExclude is ignored: exclusions() are the list) and the
     // calibration method, both used by requantize() and suggestExclusions().
@@ -105,6 +110,7 @@ private:
 
     std::shared_ptr<const LoadedModel> fp32_;
     std::shared_ptr<const LoadedModel> quantized_;
+    std::shared_ptr<const ModelPairing> pairing_;  // of fp32_ and quantized_
     WeightErrorModel* weights_;
     ActivationErrorModel* activations_;
     QStringList images_;

@@ -11,6 +11,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "ActivationErrorModel.h"
+#include "GraphPanel.h"
 #include "GraphView.h"
 #include "HistogramPlot.h"
 #include "LayerTable.h"
@@ -129,8 +130,7 @@ private slots:
         ws->setImages({dir});
         w.openFiles({fp32Path_});
         QVERIFY(waitIdle(w));
-        auto* graph = w.findChild<GraphView*>();
-        QVERIFY(graph);
+        GraphView* graph = w.findChild<GraphPanel*>()->fp32View();
         QVERIFY(QTest::qWaitFor([&] { return graph->nodeCount() == 3; }, 10000));
 
         ws->toggleExclusion(QStringLiteral("conv2"));
@@ -254,6 +254,40 @@ private slots:
         box->click();  // include it again from the panel
         QVERIFY(ws->exclusions().isEmpty());
         QCOMPARE(weights->data(tick, Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+    }
+
+    void graphKeyboardSideBySideAndGroupExclusion() {
+        MainWindow w;
+        w.show();
+        w.openFiles({fp32Path_, quantPath_});
+        QVERIFY(waitIdle(w));
+        auto* panel = w.findChild<GraphPanel*>();
+        QVERIFY(panel);
+        panel->setSideBySide(true);
+        GraphView* fp32 = panel->fp32View();
+        GraphView* quant = panel->quantizedView();
+        QVERIFY(QTest::qWaitFor([&] { return fp32->nodeCount() == 3 && quant->nodeCount() == 3; }, 20000));  // Q/DQ folded
+        const Graph& g = *fp32->graph();
+        auto* canvas = fp32->findChild<QGraphicsView*>(QStringLiteral("graphCanvas"));
+        QVERIFY(canvas);
+        canvas->setFocus();
+        fp32->selectNode(g.findNode("conv1"));
+        QTest::keyClick(canvas, Qt::Key_Down);  // follows the edge to the consumer
+        QCOMPARE(fp32->selectedNode(), g.findNode("relu1"));
+        QCOMPARE(quant->graph()->label(quant->selectedNode()), std::string("relu1"));  // the other view follows
+        auto* panelView = w.findChild<NodeDetailsView*>();
+        QCOMPARE(panelView->nodeName(), QStringLiteral("relu1"));
+        QTest::keyClick(canvas, Qt::Key_Up);
+        QCOMPARE(fp32->selectedNode(), g.findNode("conv1"));
+        QTest::keyClick(canvas, Qt::Key_E);
+        Workspace* ws = w.workspace();
+        QCOMPARE(ws->exclusions(), QSet<QString>{QStringLiteral("conv1")});
+
+        // A module or subgraph is one undo step.
+        emit fp32->exclusionsRequested({QStringLiteral("relu1"), QStringLiteral("conv2")}, true);
+        QCOMPARE(ws->exclusions().size(), 3);
+        ws->undoStack()->undo();
+        QCOMPARE(ws->exclusions(), QSet<QString>{QStringLiteral("conv1")});
     }
 
     void projectSavesAndRestoresTheSession() {

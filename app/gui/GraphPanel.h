@@ -1,0 +1,50 @@
+// The Graph tab: the FP32 graph, and beside it on request the quantized graph (Q/DQ pairs folded
+// into edge marks, or shown as nodes). Both are coloured by activation error and show the
+// exclusions; selecting a node in one selects its pair in the other. Node numbers in signals
+// and slots are the FP32 graph's; the quantized view is translated through the model pairing.
+#pragma once
+
+#include <QWidget>
+
+#include "Workspace.h"
+
+class QSplitter;
+
+namespace ql {
+
+class GraphView;
+
+class GraphPanel : public QWidget {
+    Q_OBJECT
+public:
+    GraphPanel(Workspace* workspace, QWidget* parent = nullptr);
+
+    void showModels();       // lays out again after a model changed
+    void refreshColours();   // heat map and exclusions
+    void selectFp32Node(int node);  // both views follow, without emitting nodeSelected
+    void setSideBySide(bool on);
+    void setFoldQdq(bool on);
+    bool sideBySide() const { return sideBySide_; }
+    GraphView* fp32View() const { return fp32_; }
+    GraphView* quantizedView() const { return quantized_; }
+
+signals:
+    void nodeSelected(int fp32Node);
+    void message(const QString& text);  // a quantized node with no FP32 counterpart, say
+    void layoutFinished();
+
+private:
+    void showQuantizedModel();
+    bool fp32Shown() const;  // false when the main view shows a quantized model alone
+    QString fp32NameOf(const QString& quantizedName) const;
+    QSet<QString> quantizedNamesOf(const QSet<QString>& fp32Names) const;
+
+    Workspace* workspace_;
+    QSplitter* splitter_;
+    GraphView* fp32_;
+    GraphView* quantized_;
+    bool sideBySide_ = false;
+    bool foldQdq_ = true;
+};
+
+}  // namespace ql
