@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "runtime/ActivationCapture.h"
+#include "quantize/MinMaxCalibration.h"
 #include "util/Parallel.h"
 
 namespace ql {
@@ -45,7 +46,9 @@ void addToHistogram(TensorStatistics& s, const float* v, size_t n, bool absolute
     }
 }
 
-// One image's range folded into the running one: the extremes, or their moving average.
+
+}  // namespace
+
 void updateRange(TensorStatistics& s, double lo, double hi, bool first, const CalibrationOptions& options) {
     if (first) {
         s.min = lo;
@@ -58,39 +61,6 @@ void updateRange(TensorStatistics& s, double lo, double hi, bool first, const Ca
         s.max = std::max(s.max, hi);
     }
 }
-
-// MinMax needs two numbers per tensor: ReduceMin/ReduceMax nodes added to a copy of the model
-// compute them inside ONNX Runtime, as its own MinMax calibrator does, so no full tensor leaves
-// the session and its memory planning and fusions stay as they are.
-Result<std::string> withMinMaxOutputs(const OnnxModel& model, const std::vector<std::string>& tensors,
-                                      std::vector<std::string>* outputNames) {
-    onnx::ModelProto copy = model.proto();
-    auto* g = copy.mutable_graph();
-    for (const auto& t : tensors) {
-        for (const char* op : {"ReduceMin", "ReduceMax"}) {
-            const std::string out = t + "_quantlens_" + op;
-            auto* n = g->add_node();
-            n->set_op_type(op);
-            n->set_name(out);
-            n->add_input(t);
-            n->add_output(out);
-            auto* keep = n->add_attribute();
-            keep->set_name("keepdims");
-            keep->set_type(onnx::AttributeProto::INT);
-            keep->set_i(0);
-            auto* vi = g->add_output();
-            vi->set_name(out);
-            vi->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
-            outputNames->push_back(out);
-        }
-    }
-    std::string bytes;
-    if (!copy.SerializeToString(&bytes))
-        return Error{"cannot serialize the calibration copy of " + model.displayName()};
-    return bytes;
-}
-
-}  // namespace
 
 std::string methodName(CalibrationMethod m) {
     switch (m) {
@@ -141,48 +111,6 @@ std::vector<std::string> calibrationTensors(const OnnxModel& model) {
                 names.push_back(out);
     return names;
 }
-
-namespace {
-
-Result<CalibrationData> calibrateMinMax(const OnnxModel& model, const std::vector<std::string>& tensors,
-                                        const std::vector<std::string>& images, const CalibrationOptions& options,
-                                        const TaskControl& control) {
-    std::vector<std::string> outputs;
-    auto bytes = withMinMaxOutputs(model, tensors, &outputs);
-    if (!bytes)
-        return bytes.error();
-    auto session = InferenceSession::fromBytes(*bytes, model.displayName(), options.session);
-    if (!session)
-        return session.error();
-    CalibrationData data;
-    data.options = options;
-    data.imageCount = images.size();
-    const ImagePreprocessor preprocessor(options.preprocess);
-    const std::string& inputName = model.graph().inputs().front();
-    for (size_t i = 0; i < images.size(); ++i) {
-        if (control.cancelled())
-            return Error{"cancelled"};
-        control.report(i, images.size(), images[i]);
-        auto image = preprocessor.prepare(images[i]);
-        if (!image)
-            return image.error();
-        auto run = session->run({{inputName, image->shape, image->tensor.data(), image->tensor.size()}}, outputs);
-        if (!run)
-            return run.error();
-        for (size_t k = 0; k < tensors.size(); ++k) {
-            const TensorView& lo = run->view(2 * k);
-            const TensorView& hi = run->view(2 * k + 1);
-            if (!lo.data || !hi.data || lo.size != 1 || hi.size != 1)
-                continue;
-            TensorStatistics& s = data.tensors[tensors[k]];
-            updateRange(s, *lo.data, *hi.data, i == 0, options);
-        }
-    }
-    control.report(images.size(), images.size());
-    return data;
-}
-
-}  // namespace
 
 Result<CalibrationData> calibrate(const OnnxModel& model, const std::vector<std::string>& images,
                                   const CalibrationOptions& options, const TaskControl& control) {

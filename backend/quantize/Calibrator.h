@@ -69,6 +69,10 @@ std::vector<std::string> calibrationTensors(const OnnxModel& model);
 Result<CalibrationData> calibrate(const OnnxModel& model, const std::vector<std::string>& images,
                                   const CalibrationOptions& options, const TaskControl& control = {});
 
+// One image's range of a tensor folded into its statistics: the extremes so far, or their
+// moving average; `first` for the first image.
+void updateRange(TensorStatistics& s, double lo, double hi, bool first, const CalibrationOptions& options);
+
 // The thresholds ONNX Runtime's calibrators derive from statistics.
 TensorRange percentileRange(const TensorStatistics& s, double percentile, bool symmetric);
 TensorRange entropyRange(const TensorStatistics& s, int quantizedBins);

@@ -2,6 +2,8 @@
 
 #include <onnxruntime_cxx_api.h>
 
+#include "runtime/MinMaxOp.h"
+
 namespace ql {
 namespace {
 
@@ -16,6 +18,8 @@ Ort::SessionOptions makeOptions(const SessionOptions& o) {
     so.SetIntraOpNumThreads(o.intraOpThreads);
     so.SetInterOpNumThreads(1);
     so.SetGraphOptimizationLevel(o.optimize ? GraphOptimizationLevel::ORT_ENABLE_ALL : GraphOptimizationLevel::ORT_DISABLE_ALL);
+    if (o.quantLensOps)
+        registerMinMaxOp(so);
     return so;
 }
 

@@ -20,6 +20,7 @@ namespace ql {
 struct SessionOptions {
     int intraOpThreads = 0;     // 0: ONNX Runtime's default (one per physical core)
     bool optimize = true;       // ORT_ENABLE_ALL; false keeps the graph as written
+    bool quantLensOps = false;  // the model uses QuantLens' own operators (runtime/MinMaxOp.h)
 };
 
 // A float input tensor in NCHW (or any) layout.

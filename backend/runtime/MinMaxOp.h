@@ -1,0 +1,23 @@
+// A QuantLens operator for ONNX Runtime: MinMax (domain com.quantlens) passes its float input
+// through unchanged (output 0, an alias of the input, no copy) and outputs its [min, max]
+// (output 1). Calibration puts one after every tensor it measures (quantize/MinMaxCalibration).
+#pragma once
+
+#include <cstddef>
+
+namespace Ort {
+struct SessionOptions;
+}
+
+namespace ql {
+
+inline constexpr const char* kQuantLensDomain = "com.quantlens";
+inline constexpr const char* kMinMaxOp = "MinMax";
+
+// Makes the operator known to sessions created with these options.
+void registerMinMaxOp(Ort::SessionOptions& options);
+
+// The kernel's reduction, exposed for tests: {+inf, -inf} for no values; NaNs are skipped.
+void minMaxOf(const float* values, size_t count, float* min, float* max);
+
+}  // namespace ql
