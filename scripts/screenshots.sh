@@ -18,6 +18,11 @@ shoot() {  # shoot LANGUAGE OUTPUT.png MODEL...
 }
 shoot en_US.UTF-8 "$out/main-window.png" "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" --images "$shared/images"
 shoot zh_CN.UTF-8 "$out/main-window-zh_CN.png" "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" --images "$shared/images"
+# The graphs side by side: a setting the View menu remembers, written here before the start.
+mkdir -p "$XDG_CONFIG_HOME/QuantLens"
+printf '[graph]\nsideBySide=true\n' > "$XDG_CONFIG_HOME/QuantLens/QuantLens.conf"
+shoot en_US.UTF-8 "$out/graphs-side-by-side.png" "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" --images "$shared/images"
+rm "$XDG_CONFIG_HOME/QuantLens/QuantLens.conf"
 shoot en_US.UTF-8 "$out/detections.png" "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" --images "$shared/images" --tab detections
 build/app/quantlens-cli detect "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" \
     "$shared/images/street.jpg" --out "$out/detect-street.jpg" >/dev/null

@@ -716,6 +716,26 @@
         <source>Attributes</source>
         <translation>属性</translation>
     </message>
+    <message>
+        <source>float (not quantized)</source>
+        <translation>浮点（未量化）</translation>
+    </message>
+    <message>
+        <source>%1 per channel (axis %2, %3 channels), scale %4 to %5</source>
+        <translation>%1 按通道（轴 %2，%3 个通道），缩放因子 %4 至 %5</translation>
+    </message>
+    <message>
+        <source>%1, scale %2, zero point %3</source>
+        <translation>%1，缩放因子 %2，零点 %3</translation>
+    </message>
+    <message>
+        <source>not compared: %1</source>
+        <translation>未比较：%1</translation>
+    </message>
+    <message>
+        <source>SQNR %1 dB (own rounding %2 dB), cosine %3, clipped %4%, range used %5%</source>
+        <translation>SQNR %1 dB（自身舍入 %2 dB），余弦 %3，截断 %4%，范围利用 %5%</translation>
+    </message>
 </context>
 <context>
     <name>ql::QuantizationSettingsDialog</name>

@@ -5,6 +5,10 @@
 #include <QSignalBlocker>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+
+#include "model/TensorData.h"
 
 namespace ql {
 namespace {
@@ -18,7 +22,39 @@ QTreeWidgetItem* addRow(QTreeWidgetItem* parent, const QString& key, const QStri
     return item;
 }
 
+QString number(double v) { return QString::number(v, 'g', 5); }
+
+QString dbText(double db) { return std::isfinite(db) ? QString::number(db, 'f', 2) : QStringLiteral("∞"); }
+
 }  // namespace
+
+QString NodeDetailsView::quantizationText(const NodeTensorDetails& t) {
+    if (!t.quantization)
+        return tr("float (not quantized)");
+    const QuantParams& p = *t.quantization;
+    const QString type = q(elementTypeName(p.elementType));
+    if (p.perChannel()) {
+        const auto [lo, hi] = std::minmax_element(p.scales.begin(), p.scales.end());
+        return tr("%1 per channel (axis %2, %3 channels), scale %4 to %5")
+            .arg(type)
+            .arg(p.axis)
+            .arg(p.scales.size())
+            .arg(number(*lo), number(*hi));
+    }
+    return tr("%1, scale %2, zero point %3")
+        .arg(type, number(p.scales.empty() ? 0.0 : p.scales[0]))
+        .arg(p.zeroPoints.empty() ? 0 : p.zeroPoints[0]);
+}
+
+QString NodeDetailsView::errorText(const TensorErrorSummary& e) {
+    if (!e.problem.empty())
+        return tr("not compared: %1").arg(q(e.problem));
+    return tr("SQNR %1 dB (own rounding %2 dB), cosine %3, clipped %4%, range used %5%")
+        .arg(dbText(e.sqnrDb), dbText(e.roundingSqnrDb))
+        .arg(e.cosine, 0, 'f', 4)
+        .arg(e.clippedFraction * 100.0, 0, 'f', 2)
+        .arg(e.rangeUsed * 100.0, 0, 'f', 0);
+}
 
 NodeDetailsView::NodeDetailsView(QWidget* parent)
     : QWidget(parent), exclude_(new QCheckBox(tr("Exclude from quantization (keep float)"), this)), tree_(new QTreeWidget(this)) {
@@ -63,10 +99,10 @@ void NodeDetailsView::setNode(const NodeDetails& d, bool excluded) {
         auto* group = addRow(root, title, QString::number(tensors.size()));
         for (const auto& t : tensors) {
             auto* item = addRow(group, q(t.name), q(t.type) + (t.constant ? tr("  (constant)") : QString()));
-            if (!t.quantization.empty())
-                addRow(item, tr("Quantization"), q(t.quantization));
-            if (!t.error.empty())
-                addRow(item, tr("Error"), q(t.error));
+            if (t.quantizationKnown)
+                addRow(item, tr("Quantization"), quantizationText(t));
+            if (t.error)
+                addRow(item, tr("Error"), errorText(*t.error));
             item->setExpanded(true);
         }
         group->setExpanded(true);

@@ -19,6 +19,8 @@ public:
     void setExcluded(bool excluded);
     void clearNode();
     const QString& nodeName() const { return name_; }
+    static QString quantizationText(const NodeTensorDetails& tensor);
+    static QString errorText(const TensorErrorSummary& error);
 
 signals:
     void exclusionToggled(const QString& nodeName);

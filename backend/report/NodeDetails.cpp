@@ -4,7 +4,6 @@
 #include <sstream>
 
 #include "model/TensorData.h"
-#include "report/InspectReport.h"
 
 namespace ql {
 namespace {
@@ -43,30 +42,6 @@ std::string typeText(const TensorInfo* info) {
     return text;
 }
 
-std::string quantizationText(const QuantParams& p) {
-    std::ostringstream s;
-    s << elementTypeName(p.elementType) << " ";
-    if (p.perChannel()) {
-        const auto [lo, hi] = std::minmax_element(p.scales.begin(), p.scales.end());
-        s << "per channel (axis " << p.axis << ", " << p.scales.size() << " channels), scale " << number(*lo) << " to "
-          << number(*hi);
-    } else if (!p.scales.empty()) {
-        s << "scale " << number(p.scales[0]) << " zero point " << (p.zeroPoints.empty() ? 0 : p.zeroPoints[0]);
-    }
-    return s.str();
-}
-
-std::string errorText(const ActivationError& a) {
-    if (!a.problem.empty())
-        return "not compared: " + a.problem;
-    std::ostringstream s;
-    s << "SQNR " << formatDb(a.accumulated.sqnrDb) << " dB (own rounding " << formatDb(a.rounding.sqnrDb)
-      << " dB), cosine " << std::fixed << std::setprecision(4) << a.accumulated.cosine << ", clipped "
-      << std::setprecision(2) << a.clippedFraction * 100.0 << "%, range used " << std::setprecision(0)
-      << a.rangeUsed * 100.0 << "%";
-    return s.str();
-}
-
 NodeTensorDetails tensorDetails(const Graph& g, const std::string& name, const QdqStructure* quantized,
                                 const ActivationReport* activations) {
     NodeTensorDetails t;
@@ -74,13 +49,15 @@ NodeTensorDetails tensorDetails(const Graph& g, const std::string& name, const Q
     t.type = typeText(g.tensorInfo(name));
     t.constant = g.isInitializer(name);
     if (quantized) {
-        const QuantizedTensor* q = quantized->findByFloatName(name);
-        t.quantization = q ? quantizationText(q->params) : std::string("float (not quantized)");
+        t.quantizationKnown = true;
+        if (const QuantizedTensor* q = quantized->findByFloatName(name))
+            t.quantization = q->params;
     }
     if (activations)
         for (const auto& a : activations->layers)
             if (a.fp32Name == name) {
-                t.error = errorText(a);
+                t.error = TensorErrorSummary{a.problem, a.accumulated.sqnrDb, a.rounding.sqnrDb, a.accumulated.cosine,
+                                             a.clippedFraction, a.rangeUsed};
                 break;
             }
     return t;

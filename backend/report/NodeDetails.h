@@ -1,9 +1,10 @@
-// Everything worth knowing about one node of the FP32 graph, as rows of text for the app's node
-// panel: its tensors with type and shape, its attributes, how the quantized model quantizes each
-// tensor, and the measured error of its outputs.
+// Everything worth knowing about one node of the FP32 graph, for the app's node panel: its
+// tensors with type and shape, its attributes, how the quantized model quantizes each tensor,
+// and the measured error of its tensors. Numbers stay numbers: the panel words them (translated).
 #pragma once
 
 #include <string>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -13,12 +14,22 @@
 
 namespace ql {
 
+struct TensorErrorSummary {
+    std::string problem;       // why it could not be compared; the numbers are unset then
+    double sqnrDb = 0.0;       // accumulated: FP32 vs after Q/DQ
+    double roundingSqnrDb = 0.0;
+    double cosine = 0.0;
+    double clippedFraction = 0.0;
+    double rangeUsed = 0.0;
+};
+
 struct NodeTensorDetails {
     std::string name;
     std::string type;          // "float32 [1,16,320,320]", or "" when unknown
     bool constant = false;     // an initializer: a weight or bias
-    std::string quantization;  // "uint8 scale 0.0235 zero point 128", "float (not quantized)", ""
-    std::string error;         // "SQNR 24.1 dB (own rounding 31.7 dB), cosine 0.9981, clipped 0.02%"
+    bool quantizationKnown = false;         // a quantized model was given
+    std::optional<QuantParams> quantization;  // unset: the quantized model keeps it float
+    std::optional<TensorErrorSummary> error;  // measured on images
 };
 
 struct NodeDetails {

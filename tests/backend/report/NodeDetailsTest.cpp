@@ -22,15 +22,40 @@ TEST(NodeDetails, TensorsAttributesAndQuantization) {
     EXPECT_EQ(d.inputs[0].name, "x");
     EXPECT_EQ(d.inputs[0].type, "float32 [1,3,4,4]");
     EXPECT_FALSE(d.inputs[0].constant);
-    EXPECT_EQ(d.inputs[0].quantization.rfind("uint8 scale ", 0), 0u) << d.inputs[0].quantization;
+    ASSERT_TRUE(d.inputs[0].quantization);
+    EXPECT_EQ(d.inputs[0].quantization->elementType, onnx::TensorProto::UINT8);
+    EXPECT_FLOAT_EQ(d.inputs[0].quantization->scales.at(0), 1.0f / 255.0f);
     EXPECT_TRUE(d.inputs[1].constant);
-    EXPECT_EQ(d.inputs[1].quantization.rfind("int8 scale ", 0), 0u) << d.inputs[1].quantization;
-    EXPECT_NE(d.inputs[1].quantization.find("zero point 0"), std::string::npos) << d.inputs[1].quantization;
-    EXPECT_EQ(d.inputs[2].quantization.rfind("int32", 0), 0u) << d.inputs[2].quantization;
+    ASSERT_TRUE(d.inputs[1].quantization);
+    EXPECT_EQ(d.inputs[1].quantization->elementType, onnx::TensorProto::INT8);
+    EXPECT_FLOAT_EQ(d.inputs[1].quantization->scales.at(0), test::convNetWeight1Scale());
+    EXPECT_EQ(d.inputs[1].quantization->zeroPoints.at(0), 0);
+    ASSERT_TRUE(d.inputs[2].quantization);
+    EXPECT_EQ(d.inputs[2].quantization->elementType, onnx::TensorProto::INT32);
+    EXPECT_FALSE(d.inputs[0].error);  // no activation report given
     ASSERT_EQ(d.outputs.size(), 1u);
     EXPECT_EQ(d.outputs[0].type, "float32 [1,3,4,4]");  // from shape inference
     ASSERT_EQ(d.attributes.size(), 1u);
     EXPECT_EQ(d.attributes[0], (std::pair<std::string, std::string>{"pads", "[1, 1, 1, 1]"}));
+}
+
+TEST(NodeDetails, MeasuredErrorOfItsTensors) {
+    auto fp32 = OnnxModel::fromProto(test::makeConvNet(), "fp32");
+    ASSERT_TRUE(fp32);
+    ActivationReport report;
+    ActivationError c1;
+    c1.fp32Name = "c1";
+    c1.accumulated.sqnrDb = 21.5;
+    c1.rounding.sqnrDb = 30.25;
+    c1.clippedFraction = 0.01;
+    report.layers.push_back(c1);
+    const Graph& g = fp32->graph();
+    const NodeDetails d = describeNode(g, g.findNode("conv1"), nullptr, &report);
+    ASSERT_TRUE(d.outputs[0].error);
+    EXPECT_DOUBLE_EQ(d.outputs[0].error->sqnrDb, 21.5);
+    EXPECT_DOUBLE_EQ(d.outputs[0].error->roundingSqnrDb, 30.25);
+    EXPECT_DOUBLE_EQ(d.outputs[0].error->clippedFraction, 0.01);
+    EXPECT_FALSE(d.inputs[0].error);  // x was not in the report
 }
 
 TEST(NodeDetails, PerChannelAndFloatTensors) {
@@ -42,9 +67,14 @@ TEST(NodeDetails, PerChannelAndFloatTensors) {
     ASSERT_TRUE(qdq);
     const Graph& g = fp32->graph();
     const NodeDetails conv = describeNode(g, g.findNode("conv1"), &*qdq, nullptr);
-    EXPECT_NE(conv.inputs[1].quantization.find("per channel (axis 0, 3 channels)"), std::string::npos) << conv.inputs[1].quantization;
+    ASSERT_TRUE(conv.inputs[1].quantization);
+    EXPECT_EQ(conv.inputs[1].quantization->scales.size(), 3u);
+    EXPECT_EQ(conv.inputs[1].quantization->axis, 0);
     const NodeDetails conv2 = describeNode(g, g.findNode("conv2"), &*qdq, nullptr);
-    EXPECT_EQ(conv2.outputs[0].quantization, "float (not quantized)");  // the graph output has no Q/DQ
+    EXPECT_TRUE(conv2.outputs[0].quantizationKnown);
+    EXPECT_FALSE(conv2.outputs[0].quantization);  // the graph output has no Q/DQ
+    const NodeDetails alone = describeNode(g, g.findNode("conv2"), nullptr, nullptr);
+    EXPECT_FALSE(alone.outputs[0].quantizationKnown);
 }
 
 TEST(NodeDetails, LongListsAreShortened) {
