@@ -3,7 +3,6 @@
 // nodes are quantized.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <set>
 #include <unordered_map>
@@ -78,19 +77,6 @@ std::vector<std::string> nodesLeftFloat(const Graph& graph, const QdqStructure& 
 // Dequantizes integer values with the parameters, channel by channel along `shape[params.axis]`.
 std::vector<float> dequantize(const std::vector<int64_t>& values, const std::vector<int64_t>& shape,
                               const QuantParams& params);
-// QuantizeLinear then DequantizeLinear of one value, bit for bit as ONNX Runtime's CPU kernels
-// (divide by the scale, round half to even, clamp, multiply back); `qmin`/`qmax` are the integer
-// range less the zero point. Adding and subtracting 1.5 * 2^23 rounds half to even in the
-// default rounding mode and, unlike std::nearbyint, vectorises without SSE4.1.
-inline float quantizeDequantize(float x, float scale, float qmin, float qmax) {
-    constexpr float kRound = 12582912.0f;
-    float r = x / scale;
-    r = std::min(std::max(r, qmin - 1.0f), qmax + 1.0f);  // beyond 2^22 the trick would not round
-    r = (r + kRound) - kRound;
-    r = std::min(std::max(r, qmin), qmax);
-    return r * scale;
-}
-
 // Quantizes float values as QuantizeLinear does.
 std::vector<int64_t> quantize(const std::vector<float>& values, const std::vector<int64_t>& shape,
                               const QuantParams& params);
