@@ -17,9 +17,13 @@ Ort::SessionOptions makeOptions(const SessionOptions& o) {
     Ort::SessionOptions so;
     so.SetIntraOpNumThreads(o.intraOpThreads);
     so.SetInterOpNumThreads(1);
-    so.SetGraphOptimizationLevel(o.optimize ? GraphOptimizationLevel::ORT_ENABLE_ALL : GraphOptimizationLevel::ORT_DISABLE_ALL);
+    so.SetGraphOptimizationLevel(!o.optimize                ? GraphOptimizationLevel::ORT_DISABLE_ALL
+                                 : o.layoutOptimizations ? GraphOptimizationLevel::ORT_ENABLE_ALL
+                                                         : GraphOptimizationLevel::ORT_ENABLE_EXTENDED);
     if (o.quantLensOps)
         registerMinMaxOp(so);
+    if (!o.fuseQdq)
+        so.AddConfigEntry("session.disable_quant_qdq", "1");
     return so;
 }
 

@@ -20,6 +20,13 @@ namespace ql {
 struct SessionOptions {
     int intraOpThreads = 0;     // 0: ONNX Runtime's default (one per physical core)
     bool optimize = true;       // ORT_ENABLE_ALL; false keeps the graph as written
+    // NCHWc blocked layouts (ORT_ENABLE_ALL). Off (ORT_ENABLE_EXTENDED) where many tensors leave
+    // the session: each would need a reorder back to NCHW, costing more than the layouts save.
+    bool layoutOptimizations = true;
+    // QDQ fusions (DQ -> Conv -> Q into QLinearConv, ...). Off, DequantizeLinear of constant
+    // weights is folded once at load instead, for graphs whose Q/DQ tensors are all captured
+    // and so could not be fused anyway.
+    bool fuseQdq = true;
     bool quantLensOps = false;  // the model uses QuantLens' own operators (runtime/MinMaxOp.h)
 };
 
