@@ -8,19 +8,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "TreeRows.h"
 #include "model/TensorData.h"
 
 namespace ql {
 namespace {
-
-QString q(const std::string& s) { return QString::fromStdString(s); }
-
-QTreeWidgetItem* addRow(QTreeWidgetItem* parent, const QString& key, const QString& value = {}) {
-    auto* item = new QTreeWidgetItem(parent, {key, value});
-    item->setToolTip(0, key);
-    item->setToolTip(1, value);
-    return item;
-}
 
 QString number(double v) { return QString::number(v, 'g', 5); }
 
@@ -32,7 +24,7 @@ QString NodeDetailsView::quantizationText(const NodeTensorDetails& t) {
     if (!t.quantization)
         return tr("float (not quantized)");
     const QuantParams& p = *t.quantization;
-    const QString type = q(elementTypeName(p.elementType));
+    const QString type = toQString(elementTypeName(p.elementType));
     if (p.perChannel()) {
         const auto [lo, hi] = std::minmax_element(p.scales.begin(), p.scales.end());
         return tr("%1 per channel (axis %2, %3 channels), scale %4 to %5")
@@ -48,7 +40,7 @@ QString NodeDetailsView::quantizationText(const NodeTensorDetails& t) {
 
 QString NodeDetailsView::errorText(const TensorErrorSummary& e) {
     if (!e.problem.empty())
-        return tr("not compared: %1").arg(q(e.problem));
+        return tr("not compared: %1").arg(toQString(e.problem));
     return tr("SQNR %1 dB (own rounding %2 dB), cosine %3, clipped %4%, range used %5%")
         .arg(dbText(e.sqnrDb), dbText(e.roundingSqnrDb))
         .arg(e.cosine, 0, 'f', 4)
@@ -89,29 +81,29 @@ void NodeDetailsView::setExcluded(bool excluded) {
 }
 
 void NodeDetailsView::setNode(const NodeDetails& d, bool excluded) {
-    name_ = q(d.name);
+    name_ = toQString(d.name);
     tree_->clear();
     auto* root = tree_->invisibleRootItem();
-    addRow(root, tr("Name"), name_);
-    addRow(root, tr("Operator"), q(d.opType));
-    addRow(root, tr("Domain"), q(d.domain));
+    addTreeRow(root, tr("Name"), name_);
+    addTreeRow(root, tr("Operator"), toQString(d.opType));
+    addTreeRow(root, tr("Domain"), toQString(d.domain));
     auto tensorRows = [&](const QString& title, const std::vector<NodeTensorDetails>& tensors) {
-        auto* group = addRow(root, title, QString::number(tensors.size()));
+        auto* group = addTreeRow(root, title, QString::number(tensors.size()));
         for (const auto& t : tensors) {
-            auto* item = addRow(group, q(t.name), q(t.type) + (t.constant ? tr("  (constant)") : QString()));
+            auto* item = addTreeRow(group, toQString(t.name), toQString(t.type) + (t.constant ? tr("  (constant)") : QString()));
             if (t.quantizationKnown)
-                addRow(item, tr("Quantization"), quantizationText(t));
+                addTreeRow(item, tr("Quantization"), quantizationText(t));
             if (t.error)
-                addRow(item, tr("Error"), errorText(*t.error));
+                addTreeRow(item, tr("Error"), errorText(*t.error));
             item->setExpanded(true);
         }
         group->setExpanded(true);
     };
     tensorRows(tr("Inputs"), d.inputs);
     tensorRows(tr("Outputs"), d.outputs);
-    auto* attributes = addRow(root, tr("Attributes"), QString::number(d.attributes.size()));
+    auto* attributes = addTreeRow(root, tr("Attributes"), QString::number(d.attributes.size()));
     for (const auto& [name, value] : d.attributes)
-        addRow(attributes, q(name), q(value));
+        addTreeRow(attributes, toQString(name), toQString(value));
     attributes->setExpanded(true);
     const QSignalBlocker block(exclude_);
     exclude_->setEnabled(!d.name.empty());

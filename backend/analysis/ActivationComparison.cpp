@@ -213,19 +213,13 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
 
     std::vector<ErrorAccumulator> outputAccs(fg.outputs().size());
     const ImagePreprocessor preprocessor(options.preprocess);
-    for (size_t i = 0; i < images.size(); ++i) {
-        if (control.cancelled())
-            return Error{"cancelled"};
-        control.report(i, images.size(), images[i]);
-        auto prepared = preprocessor.prepare(images[i]);
-        if (!prepared)
-            return prepared.error();
-        auto fp32Run = fp32Session->session.runReusingOutputs({{inputName, prepared->shape, prepared->tensor.data(), prepared->tensor.size()}},
-                                                fp32Session->outputNames);
+    auto done = forEachPreparedImage(preprocessor, images, control, [&](size_t, const PreparedImage& prepared) -> Status {
+        const InputTensor in{inputName, prepared.shape, prepared.tensor.data(), prepared.tensor.size()};
+        auto fp32Run = fp32Session->session.runReusingOutputs({in}, fp32Session->outputNames);
         if (!fp32Run)
             return fp32Run.error();
-        auto quantRun = quantSession->session.runReusingOutputs({{quantInputName, prepared->shape, prepared->tensor.data(), prepared->tensor.size()}},
-                                                  quantSession->outputNames);
+        auto quantRun = quantSession->session.runReusingOutputs({{quantInputName, in.shape, in.data, in.size}},
+                                                                quantSession->outputNames);
         if (!quantRun)
             return quantRun.error();
         for (size_t k = 0; k < outputAccs.size(); ++k) {
@@ -234,7 +228,7 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
             if (f.data && q.data && f.size == q.size)
                 outputAccs[k].add(f.data, q.data, f.size);
         }
-        const TensorView input{prepared->tensor.data(), prepared->tensor.size(), prepared->shape, onnx::TensorProto::FLOAT};
+        const TensorView input{prepared.tensor.data(), prepared.tensor.size(), prepared.shape, onnx::TensorProto::FLOAT};
         parallelFor(accs.size(), [&](size_t k) {
             LayerAccumulator& acc = accs[k];
             ActivationError& layer = report.layers[acc.index];
@@ -243,8 +237,10 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
                            (*quantRun)->view(acc.postOutput), acc.fp32IsInput ? input : (*fp32Run)->view(acc.fp32Output),
                            options.bins);
         });
-    }
-    control.report(images.size(), images.size());
+        return Ok{};
+    });
+    if (!done)
+        return done.error();
     for (const auto& acc : accs)
         finish(acc, report.layers[acc.index]);
     std::stable_sort(report.layers.begin(), report.layers.end(),

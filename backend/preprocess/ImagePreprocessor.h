@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "util/Result.h"
+#include "util/TaskControl.h"
 
 namespace cv {
 class Mat;
@@ -76,5 +77,25 @@ Result<std::vector<std::string>> collectImages(const std::vector<std::string>& p
 
 // Reads an image as 8-bit BGR, converting grayscale, alpha and 16-bit images.
 Result<cv::Mat> readImageBgr(const std::string& path);
+
+// Hands each image, prepared in turn, to body(index, image), which returns a Status; reports
+// progress to `control` and stops with "cancelled" when asked, or at the first error (an
+// unreadable image, or the body's).
+template <typename Body>
+Status forEachPreparedImage(const ImagePreprocessor& preprocessor, const std::vector<std::string>& images,
+                            const TaskControl& control, Body&& body) {
+    for (size_t i = 0; i < images.size(); ++i) {
+        if (control.cancelled())
+            return Error{"cancelled"};
+        control.report(i, images.size(), images[i]);
+        auto image = preprocessor.prepare(images[i]);
+        if (!image)
+            return image.error();
+        if (auto st = body(i, *image); !st)
+            return st.error();
+    }
+    control.report(images.size(), images.size());
+    return Ok{};
+}
 
 }  // namespace ql

@@ -140,22 +140,16 @@ Result<CalibrationData> calibrate(const OnnxModel& model, const std::vector<std:
     const int bins = options.histogramBins ? options.histogramBins : defaultBins(options.method);
     const ImagePreprocessor preprocessor(options.preprocess);
     const std::string& inputName = g.inputs().front();
-    for (size_t i = 0; i < images.size(); ++i) {
-        if (control.cancelled())
-            return Error{"cancelled"};
-        control.report(i, images.size(), images[i]);
-        auto image = preprocessor.prepare(images[i]);
-        if (!image)
-            return image.error();
-        auto run = capture->session.runReusingOutputs({{inputName, image->shape, image->tensor.data(), image->tensor.size()}},
+    auto done = forEachPreparedImage(preprocessor, images, control, [&](size_t i, const PreparedImage& image) -> Status {
+        auto run = capture->session.runReusingOutputs({{inputName, image.shape, image.tensor.data(), image.tensor.size()}},
                                                       capture->outputNames);
         if (!run)
             return run.error();
         const RunOutputs& outputs = **run;
         parallelFor(tensors.size(), [&](size_t k) {
             const bool isInput = g.producer(tensors[k]) < 0;
-            const float* v = isInput ? image->tensor.data() : outputs.view(outputIndex[k]).data;
-            const size_t n = isInput ? image->tensor.size() : outputs.view(outputIndex[k]).size;
+            const float* v = isInput ? image.tensor.data() : outputs.view(outputIndex[k]).data;
+            const size_t n = isInput ? image.tensor.size() : outputs.view(outputIndex[k]).size;
             if (!v || n == 0)
                 return;
             float lo = v[0], hi = v[0];
@@ -169,8 +163,10 @@ Result<CalibrationData> calibrate(const OnnxModel& model, const std::vector<std:
             if (histograms)
                 addToHistogram(s, v, n, absolute, bins, std::max(std::fabs(lo), std::fabs(hi)));
         });
-    }
-    control.report(images.size(), images.size());
+        return Ok{};
+    });
+    if (!done)
+        return done.error();
     for (size_t k = 0; k < tensors.size(); ++k)
         data.tensors[tensors[k]] = std::move(stats[k]);
     return data;

@@ -131,14 +131,8 @@ Result<CalibrationData> calibrateMinMax(const OnnxModel& model, const std::vecto
     const ImagePreprocessor preprocessor(options.preprocess);
     const std::string& inputName = model.graph().inputs().front();
     std::unordered_map<std::string, Range> ranges;  // this image's
-    for (size_t i = 0; i < images.size(); ++i) {
-        if (control.cancelled())
-            return Error{"cancelled"};
-        control.report(i, images.size(), images[i]);
-        auto image = preprocessor.prepare(images[i]);
-        if (!image)
-            return image.error();
-        auto run = session->run({{inputName, image->shape, image->tensor.data(), image->tensor.size()}}, rangeOutputs);
+    auto done = forEachPreparedImage(preprocessor, images, control, [&](size_t i, const PreparedImage& image) -> Status {
+        auto run = session->run({{inputName, image.shape, image.tensor.data(), image.tensor.size()}}, rangeOutputs);
         if (!run)
             return run.error();
         ranges.clear();
@@ -152,8 +146,10 @@ Result<CalibrationData> calibrateMinMax(const OnnxModel& model, const std::vecto
                 ranges[d.tensor] = derive(d, ranges);
         for (const auto& [tensor, r] : ranges)
             updateRange(data.tensors[tensor], r.lo, r.hi, i == 0, options);
-    }
-    control.report(images.size(), images.size());
+        return Ok{};
+    });
+    if (!done)
+        return done.error();
     return data;
 }
 

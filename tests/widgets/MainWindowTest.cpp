@@ -40,6 +40,14 @@ private:
         return nullptr;
     }
 
+    // A fresh folder holding one small image, for calibration and comparison.
+    static QString imageFolder(const char* name) {
+        const QString dir = QString::fromStdString(test::tempPath(name));
+        QDir().mkpath(dir);
+        cv::imwrite((dir + QStringLiteral("/a.png")).toStdString(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(20, 120, 220)));
+        return dir;
+    }
+
     static bool waitIdle(MainWindow& w) {
         return QTest::qWaitFor([&] { return !w.workspace()->isBusy(); }, 20000);
     }
@@ -99,9 +107,7 @@ private slots:
     }
 
     void comparesActivationsOnImages() {
-        const QString dir = QString::fromStdString(test::tempPath("gui_images"));
-        QDir().mkpath(dir);
-        QVERIFY(cv::imwrite((dir + QStringLiteral("/a.png")).toStdString(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(20, 120, 220))));
+        const QString dir = imageFolder("gui_images");
         MainWindow w;
         w.show();
         QSignalSpy done(w.workspace(), &Workspace::activationsChanged);
@@ -121,9 +127,7 @@ private slots:
     }
 
     void excludeAndRequantize() {
-        const QString dir = QString::fromStdString(test::tempPath("gui_calib"));
-        QDir().mkpath(dir);
-        QVERIFY(cv::imwrite((dir + QStringLiteral("/a.png")).toStdString(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(20, 120, 220))));
+        const QString dir = imageFolder("gui_calib");
         MainWindow w;
         w.show();
         Workspace* ws = w.workspace();
@@ -291,9 +295,7 @@ private slots:
     }
 
     void projectSavesAndRestoresTheSession() {
-        const QString dir = QString::fromStdString(test::tempPath("gui_project"));
-        QDir().mkpath(dir);
-        QVERIFY(cv::imwrite((dir + QStringLiteral("/a.png")).toStdString(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(20, 120, 220))));
+        const QString dir = imageFolder("gui_project");
         const QString projectFile = dir + QStringLiteral("/session.qlproj");
         {
             MainWindow w;
