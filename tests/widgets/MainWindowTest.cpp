@@ -4,6 +4,8 @@
 #include <QTest>
 #include <QTreeWidget>
 #include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
 
 #include <QDir>
 #include <QFile>
@@ -18,6 +20,7 @@
 #include "MainWindow.h"
 #include "ModelSummaryView.h"
 #include "NodeDetailsView.h"
+#include "QuantizationSettingsDialog.h"
 #include "WeightErrorModel.h"
 #include "model/OnnxModel.h"
 #include "support/TestModels.h"
@@ -292,6 +295,37 @@ private slots:
         QCOMPARE(ws->exclusions().size(), 3);
         ws->undoStack()->undo();
         QCOMPARE(ws->exclusions(), QSet<QString>{QStringLiteral("conv1")});
+    }
+
+    void quantizationSettingsDialogEditsWhatRequantizeUses() {
+        QuantizerSettings settings;
+        settings.nodesToExclude = {"kept"};
+        CalibrationOptions calibration;
+        QuantizationSettingsDialog dialog(settings, calibration);
+        auto boxes = dialog.findChildren<QCheckBox*>();
+        auto checkbox = [&](const QString& text) {
+            for (auto* b : boxes)
+                if (b->text() == text)
+                    return b;
+            return static_cast<QCheckBox*>(nullptr);
+        };
+        QVERIFY(checkbox(QStringLiteral("Per-channel weights")));
+        checkbox(QStringLiteral("Per-channel weights"))->setChecked(true);
+        QVERIFY(!dialog.findChild<QDoubleSpinBox*>()->isEnabled());  // percentile: only for Percentile
+        auto combos = dialog.findChildren<QComboBox*>();
+        QComboBox* method = nullptr;
+        for (auto* c : combos)
+            if (c->findText(QStringLiteral("Percentile")) >= 0)
+                method = c;
+        QVERIFY(method);
+        method->setCurrentIndex(method->findText(QStringLiteral("Percentile")));
+        QVERIFY(dialog.findChild<QDoubleSpinBox*>()->isEnabled());
+        dialog.findChild<QDoubleSpinBox*>()->setValue(99.9);
+        const QuantizerSettings edited = dialog.settings();
+        QVERIFY(edited.perChannel);
+        QCOMPARE(edited.nodesToExclude, std::vector<std::string>{"kept"});  // untouched by the dialog
+        QCOMPARE(dialog.calibration().method, CalibrationMethod::Percentile);
+        QCOMPARE(dialog.calibration().percentile, 99.9);
     }
 
     void projectSavesAndRestoresTheSession() {
