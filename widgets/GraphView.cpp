@@ -200,6 +200,11 @@ void GraphView::placeMinimap() {
 }
 
 GraphView::~GraphView() {
+    // The scene, a child, clears its items (and reports the selection changing) only after this
+    // object is gone; nothing may reach the half-destroyed view.
+    scene_->disconnect(this);
+    view_->removeEventFilter(this);
+    view_->viewport()->removeEventFilter(this);
     if (watcher_)
         watcher_->waitForFinished();
 }
