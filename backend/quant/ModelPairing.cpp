@@ -1,7 +1,6 @@
 #include "quant/ModelPairing.h"
 
 #include <algorithm>
-#include <unordered_set>
 
 namespace ql {
 
@@ -17,7 +16,6 @@ Result<ModelPairing> ModelPairing::match(const Graph& fp32, const Graph& quant, 
         p.tensorMap_[qIn[i]] = sameName ? qIn[i] : fIn[i];
     }
 
-    std::unordered_set<int> used;
     auto sameShape = [](const Node& a, const Node& b) {
         return a.opType == b.opType && a.inputs.size() == b.inputs.size() && a.outputs.size() == b.outputs.size();
     };
@@ -40,7 +38,7 @@ Result<ModelPairing> ModelPairing::match(const Graph& fp32, const Graph& quant, 
         bool byName = false;
         if (!q.name.empty()) {
             const int f = fp32.findNode(q.name);
-            if (f >= 0 && !used.count(f) && sameShape(q, fp32.node(f))) {
+            if (f >= 0 && !p.reverseNodeMap_.count(f) && sameShape(q, fp32.node(f))) {
                 match = f;
                 byName = true;
             }
@@ -51,7 +49,7 @@ Result<ModelPairing> ModelPairing::match(const Graph& fp32, const Graph& quant, 
                 if (in.empty() || it == p.tensorMap_.end())
                     continue;
                 for (const int c : fp32.consumers(it->second))
-                    if (!used.count(c) && sameShape(q, fp32.node(c)) && inputsAgree(q, fp32.node(c))) {
+                    if (!p.reverseNodeMap_.count(c) && sameShape(q, fp32.node(c)) && inputsAgree(q, fp32.node(c))) {
                         match = c;
                         break;
                     }
@@ -63,8 +61,8 @@ Result<ModelPairing> ModelPairing::match(const Graph& fp32, const Graph& quant, 
             p.unmatched_.push_back(qi);
             continue;
         }
-        used.insert(match);
         p.nodeMap_[qi] = match;
+        p.reverseNodeMap_[match] = qi;
         (byName ? p.byName_ : p.byStructure_)++;
         const Node& f = fp32.node(match);
         for (size_t k = 0; k < q.outputs.size(); ++k)
@@ -80,6 +78,11 @@ Result<ModelPairing> ModelPairing::match(const Graph& fp32, const Graph& quant, 
 int ModelPairing::fp32NodeFor(int quantNode) const {
     auto it = nodeMap_.find(quantNode);
     return it == nodeMap_.end() ? -1 : it->second;
+}
+
+int ModelPairing::quantNodeFor(int fp32Node) const {
+    auto it = reverseNodeMap_.find(fp32Node);
+    return it == reverseNodeMap_.end() ? -1 : it->second;
 }
 
 std::string ModelPairing::fp32TensorFor(const std::string& quantFloatTensor) const {

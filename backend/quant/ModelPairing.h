@@ -18,13 +18,15 @@ public:
     static Result<ModelPairing> match(const Graph& fp32, const Graph& quant, const QdqStructure& qdq);
 
     int fp32NodeFor(int quantNode) const;                                // -1 when unmatched
+    int quantNodeFor(int fp32Node) const;                                // -1 when unmatched
     std::string fp32TensorFor(const std::string& quantFloatTensor) const;  // "" when unmatched
     int matchedByName() const { return byName_; }
     int matchedByStructure() const { return byStructure_; }
     const std::vector<int>& unmatchedQuantNodes() const { return unmatched_; }
 
 private:
-    std::unordered_map<int, int> nodeMap_;
+    std::unordered_map<int, int> nodeMap_;       // quantized node -> FP32 node
+    std::unordered_map<int, int> reverseNodeMap_; // FP32 node -> quantized node: one each way
     std::unordered_map<std::string, std::string> tensorMap_;
     int byName_ = 0;
     int byStructure_ = 0;

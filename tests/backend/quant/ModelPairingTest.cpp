@@ -27,6 +27,8 @@ void expectFullPairing(const test::QdqOptions& options, int expectedByName) {
     EXPECT_EQ(paired, (std::set<std::string>{"x", "W1", "B1", "r1", "W2", "B2", "y"}));
     const int conv2 = quant->graph().findNode(options.onnxRuntimeNames ? "conv2" : "Conv_2");
     EXPECT_EQ(pairing->fp32NodeFor(conv2), fp32->graph().findNode("conv2"));
+    EXPECT_EQ(pairing->quantNodeFor(fp32->graph().findNode("conv2")), conv2);  // and back
+    EXPECT_EQ(pairing->quantNodeFor(12345), -1);
 }
 
 TEST(ModelPairing, ByNodeNames) { expectFullPairing({}, 3); }
