@@ -38,6 +38,20 @@ LoadOutcome loadInBackground(const QString& path) {
     return {std::make_shared<const Workspace::LoadedModel>(Workspace::LoadedModel{std::move(analyzed).value(), std::move(summary)}), {}};
 }
 
+// The cancel flag and progress of work on a pool thread: progress is queued to the GUI thread and
+// dropped if the workspace is gone by then.
+TaskControl backgroundControl(QPointer<Workspace> self, const std::atomic<bool>* cancel) {
+    TaskControl control;
+    control.cancel = cancel;
+    control.onProgress = [self](size_t done, size_t total, const std::string& what) {
+        QMetaObject::invokeMethod(self, [self, done, total, what] {
+            if (self)
+                emit self->progress(static_cast<int>(done), static_cast<int>(total), QString::fromStdString(what));
+        }, Qt::QueuedConnection);
+    };
+    return control;
+}
+
 }  // namespace
 
 Workspace::Workspace(QObject* parent)
@@ -113,13 +127,9 @@ void Workspace::suggestExclusions(double target) {
         emit errorOccurred(tr("Open the FP32 model and images first: the images calibrate and score each candidate."));
         return;
     }
-    auto images = imageFiles();
-    if (!images) {
-        emit errorOccurred(QString::fromStdString(images.errorMessage()));
+    auto inputs = quantizationInputs();
+    if (!inputs)
         return;
-    }
-    QuantizerSettings settings = settingsWithExclusions();
-    CalibrationOptions calibration = calibrationFor(fp32_->analyzed.model);
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     ++pendingJobs_;
     emit busyChanged(true, tr("Measuring the sensitivity of each module..."));
@@ -150,16 +160,10 @@ void Workspace::suggestExclusions(double target) {
         emit suggestionReady(x, y, groups, names, outcome.suggestion->reachedTarget);
     });
     QPointer<Workspace> self(this);
-    watcher->setFuture(QtConcurrent::run([fp32 = fp32_, settings, calibration, target, cancel = cancel_, self,
-                                          images = std::move(images).value()]() -> Outcome {
-        TaskControl control;
-        control.cancel = cancel.get();
-        control.onProgress = [self](size_t done, size_t total, const std::string& what) {
-            QMetaObject::invokeMethod(self, [self, done, total, what] {
-                if (self)
-                    emit self->progress(static_cast<int>(done), static_cast<int>(total), QString::fromStdString(what));
-            }, Qt::QueuedConnection);
-        };
+    watcher->setFuture(QtConcurrent::run([fp32 = fp32_, target, cancel = cancel_, self,
+                                          in = std::move(inputs).value()]() -> Outcome {
+        const auto& [images, settings, calibration] = in;
+        const TaskControl control = backgroundControl(self, cancel.get());
         auto stats = CalibrationCache().get(fp32->analyzed.model, images, calibration, control);
         if (!stats)
             return {nullptr, QString::fromStdString(stats.errorMessage())};
@@ -326,17 +330,13 @@ void Workspace::requantize() {
         emit errorOccurred(tr("Choose images first (File > Open Images): they calibrate the quantization."));
         return;
     }
-    auto images = imageFiles();
-    if (!images) {
-        emit errorOccurred(QString::fromStdString(images.errorMessage()));
+    auto inputs = quantizationInputs();
+    if (!inputs)
         return;
-    }
-    QuantizerSettings settings = settingsWithExclusions();
-    CalibrationOptions calibration = calibrationFor(fp32_->analyzed.model);
     const auto& report = activations_->report();
     const double before = report.outputs.empty() ? NAN : report.outputs.front().metrics.sqnrDb;
     ++pendingJobs_;
-    emit busyChanged(true, tr("Quantizing with %n excluded nodes...", nullptr, static_cast<int>(settings.nodesToExclude.size())));
+    emit busyChanged(true, tr("Quantizing with %n excluded nodes...", nullptr, static_cast<int>(inputs->settings.nodesToExclude.size())));
     auto fp32 = fp32_;
     auto cancel = cancel_;
     using Outcome = std::pair<std::shared_ptr<const LoadedModel>, QString>;
@@ -356,7 +356,8 @@ void Workspace::requantize() {
         recomputeWeights();
         compareActivations();
     });
-    watcher->setFuture(QtConcurrent::run([fp32, settings, calibration, cancel, images = std::move(images).value()]() -> Outcome {
+    watcher->setFuture(QtConcurrent::run([fp32, cancel, in = std::move(inputs).value()]() -> Outcome {
+        const auto& [images, settings, calibration] = in;
         TaskControl control;
         control.cancel = cancel.get();
         CalibrationCache cache;
@@ -388,6 +389,15 @@ QuantizerSettings Workspace::settingsWithExclusions() const {
         settings.nodesToExclude.push_back(n.toStdString());
     std::sort(settings.nodesToExclude.begin(), settings.nodesToExclude.end());  // stable exports
     return settings;
+}
+
+std::optional<Workspace::QuantizationInputs> Workspace::quantizationInputs() {
+    auto images = imageFiles();
+    if (!images) {
+        emit errorOccurred(QString::fromStdString(images.errorMessage()));
+        return std::nullopt;
+    }
+    return QuantizationInputs{std::move(images).value(), settingsWithExclusions(), calibrationFor(fp32_->analyzed.model)};
 }
 
 CalibrationOptions Workspace::calibrationFor(const OnnxModel& model) const {
@@ -479,15 +489,7 @@ void Workspace::compareActivations() {
     watcher->setFuture(QtConcurrent::run([fp32, quant, cancel, self, images = std::move(images).value()]() -> Outcome {
         ActivationOptions options;
         options.preprocess = PreprocessOptions::forModel(fp32->analyzed.model);
-        TaskControl control;
-        control.cancel = cancel.get();
-        control.onProgress = [self](size_t done, size_t total, const std::string& what) {
-            // Queued to the GUI thread; dropped if the workspace is gone.
-            QMetaObject::invokeMethod(self, [self, done, total, what] {
-                if (self)
-                    emit self->progress(static_cast<int>(done), static_cast<int>(total), QString::fromStdString(what));
-            }, Qt::QueuedConnection);
-        };
+        const TaskControl control = backgroundControl(self, cancel.get());
         auto report = ql::compareActivations(fp32->analyzed, quant->analyzed, images, options, control);
         if (!report)
             return {nullptr, QString::fromStdString(report.errorMessage())};
@@ -497,14 +499,13 @@ void Workspace::compareActivations() {
 
 Workspace::~Workspace() = default;
 
-int Workspace::quantizedNodeFor(int fp32Node) const {
-    if (!pairing_ || !quantized_)
-        return -1;
-    for (int q = 0; q < quantized_->analyzed.model.graph().nodeCount(); ++q)
-        if (pairing_->fp32NodeFor(q) == fp32Node)
-            return q;
-    return -1;
+const ModelPairing* Workspace::pairing() const {
+    // A model replaced since the pairing was made leaves it stale until the new one is ready.
+    const bool current = pairing_.fp32 == fp32_ && pairing_.quantized == quantized_;
+    return current ? pairing_.pairing.get() : nullptr;
 }
+
+int Workspace::quantizedNodeFor(int fp32Node) const { return pairing() ? pairing()->quantNodeFor(fp32Node) : -1; }
 
 const Workspace::LoadedModel* Workspace::model(Slot slot) const {
     return (slot == Slot::Fp32 ? fp32_ : quantized_).get();
@@ -544,7 +545,7 @@ void Workspace::closeModel(Slot slot) {
 
 void Workspace::recomputeWeights() {
     const quint64 generation = ++weightsGeneration_;
-    pairing_.reset();
+    pairing_ = {};
     if (!fp32_ || !quantized_ || quantized_->analyzed.qdq.format != QuantFormat::QDQ) {
         weights_->setWeights({});
         emit weightsChanged();
@@ -560,7 +561,7 @@ void Workspace::recomputeWeights() {
         QString error;
     };
     auto* watcher = new QFutureWatcher<Outcome>(this);
-    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation] {
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation, fp32, quant] {
         Outcome outcome = watcher->result();
         watcher->deleteLater();
         --pendingJobs_;
@@ -569,7 +570,7 @@ void Workspace::recomputeWeights() {
             return;
         if (!outcome.error.isEmpty())
             emit errorOccurred(outcome.error);
-        pairing_ = outcome.pairing;
+        pairing_ = {outcome.pairing, fp32, quant};
         weights_->setWeights(std::move(outcome.weights));
         emit weightsChanged();
     });

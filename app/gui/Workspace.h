@@ -45,7 +45,7 @@ public:
 
     WeightErrorModel* weightModel() const { return weights_; }
     // Which quantized node is which FP32 node; null until both models are loaded and compared.
-    const ModelPairing* pairing() const { return pairing_.get(); }
+    const ModelPairing* pairing() const;
     int quantizedNodeFor(int fp32Node) const;  // -1 when unpaired
     ActivationErrorModel* activationModel() const { return activations_; }
 
@@ -107,10 +107,22 @@ private:
     Result<std::vector<std::string>> imageFiles() const;  // the chosen images, folders expanded
     QuantizerSettings settingsWithExclusions() const;
     CalibrationOptions calibrationFor(const OnnxModel& model) const;
+    // What quantizing the FP32 model needs: the image files (folders expanded), the settings with
+    // the exclusions, the calibration options; after reporting why, nothing when the images
+    // cannot be listed. The FP32 model must be loaded.
+    struct QuantizationInputs {
+        std::vector<std::string> images;
+        QuantizerSettings settings;
+        CalibrationOptions calibration;
+    };
+    std::optional<QuantizationInputs> quantizationInputs();
 
     std::shared_ptr<const LoadedModel> fp32_;
     std::shared_ptr<const LoadedModel> quantized_;
-    std::shared_ptr<const ModelPairing> pairing_;  // of fp32_ and quantized_
+    struct Pairing {
+        std::shared_ptr<const ModelPairing> pairing;
+        std::shared_ptr<const LoadedModel> fp32, quantized;  // the models it pairs
+    } pairing_;
     WeightErrorModel* weights_;
     ActivationErrorModel* activations_;
     QStringList images_;
