@@ -564,10 +564,9 @@ void MainWindow::updateRowNodes() {
             weightNodes << nameOf(readers.empty() ? -1 : readers.front());
         }
     }
+    // The ticks follow: the models keep the exclusions, which exclusionsChanged updates.
     workspace_->activationModel()->setRowNodes(activationNodes);
-    workspace_->activationModel()->setExcluded(workspace_->exclusions());
     workspace_->weightModel()->setRowNodes(weightNodes);
-    workspace_->weightModel()->setExcluded(workspace_->exclusions());
 }
 
 void MainWindow::exportExclusions() {
