@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "runtime/MinMaxOp.h"
+#include "runtime/QuantLensOps.h"
 
 namespace ql {
 namespace {

@@ -12,6 +12,10 @@ namespace ql {
 
 // Serialized copy of `model` whose outputs are its own outputs plus `tensors` (duplicates dropped).
 Result<std::string> instrumentModel(const OnnxModel& model, const std::vector<std::string>& tensors);
+// The same for an edited copy of `model` (which may use QuantLens' operators): tensors the edit
+// adds are found through the copy's value_info.
+Result<std::string> instrumentModel(const OnnxModel& model, const onnx::ModelProto& edited,
+                                    const std::vector<std::string>& tensors);
 
 // A session over the instrumented copy, with the list of names to ask for when running it.
 struct CaptureSession {
@@ -20,6 +24,8 @@ struct CaptureSession {
 
     static Result<CaptureSession> create(const OnnxModel& model, const std::vector<std::string>& tensors,
                                          const SessionOptions& options);
+    static Result<CaptureSession> create(const OnnxModel& model, const onnx::ModelProto& edited,
+                                         const std::vector<std::string>& tensors, const SessionOptions& options);
 };
 
 }  // namespace ql

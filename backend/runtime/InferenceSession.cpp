@@ -1,8 +1,11 @@
 #include "runtime/InferenceSession.h"
 
+#include <algorithm>
+
 #include <onnxruntime_cxx_api.h>
 
-#include "runtime/MinMaxOp.h"
+#include "runtime/QuantLensOps.h"
+#include "util/PageBuffer.h"
 
 namespace ql {
 namespace {
@@ -21,7 +24,7 @@ Ort::SessionOptions makeOptions(const SessionOptions& o) {
                                  : o.layoutOptimizations ? GraphOptimizationLevel::ORT_ENABLE_ALL
                                                          : GraphOptimizationLevel::ORT_ENABLE_EXTENDED);
     if (o.quantLensOps)
-        registerMinMaxOp(so);
+        registerQuantLensOps(so);
     if (!o.fuseQdq)
         so.AddConfigEntry("session.disable_quant_qdq", "1");
     return so;
@@ -43,6 +46,43 @@ std::vector<TensorSpec> specs(Ort::Session& s, bool inputs) {
         out.push_back(std::move(spec));
     }
     return out;
+}
+
+size_t elementBytes(int type) {
+    switch (type) {
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL:
+        return 1;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16:
+        return 2;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32:
+        return 4;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64:
+        return 8;
+    default:
+        return 0;
+    }
+}
+
+TensorView viewOf(Ort::Value& v) {
+    TensorView view;
+    if (v.IsTensor()) {
+        auto info = v.GetTensorTypeAndShapeInfo();
+        view.shape = info.GetShape();
+        view.size = info.GetElementCount();
+        view.elementType = static_cast<int>(info.GetElementType());
+        view.raw = v.GetTensorRawData();
+        if (info.GetElementType() == ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT)
+            view.data = v.GetTensorData<float>();
+    }
+    return view;
 }
 
 }  // namespace
@@ -106,18 +146,8 @@ Result<RunOutputs> InferenceSession::run(const std::vector<InputTensor>& inputs,
             names.push_back(n.c_str());
         out.values_ = session_->Run(Ort::RunOptions{nullptr}, inputNames.data(), values.data(), values.size(),
                                     names.data(), names.size());
-        for (auto& v : out.values_) {
-            TensorView view;
-            if (v.IsTensor()) {
-                auto info = v.GetTensorTypeAndShapeInfo();
-                view.shape = info.GetShape();
-                view.size = info.GetElementCount();
-                view.elementType = static_cast<int>(info.GetElementType());
-                if (info.GetElementType() == ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT)
-                    view.data = v.GetTensorData<float>();
-            }
-            out.views_.push_back(std::move(view));
-        }
+        for (auto& v : out.values_)
+            out.views_.push_back(viewOf(v));
         return out;
     });
 }
@@ -125,11 +155,14 @@ Result<RunOutputs> InferenceSession::run(const std::vector<InputTensor>& inputs,
 Result<const RunOutputs*> InferenceSession::runReusingOutputs(const std::vector<InputTensor>& inputs,
                                                               const std::vector<std::string>& outputNames) {
     if (!reused_ || reused_->names_ != outputNames) {
-        auto first = run(inputs, outputNames);
-        if (!first)
-            return first.error();
-        reused_ = std::make_unique<RunOutputs>(std::move(first).value());
-        return reused_.get();
+        reused_ = preallocatedOutputs(outputNames);
+        if (!reused_) {
+            auto first = run(inputs, outputNames);
+            if (!first)
+                return first.error();
+            reused_ = std::make_unique<RunOutputs>(std::move(first).value());
+            return reused_.get();
+        }
     }
     return catchErrors("running " + displayName_, [&]() -> Result<const RunOutputs*> {
         const Ort::MemoryInfo memory = Ort::MemoryInfo::CreateCpu(OrtArenaAllocator, OrtMemTypeDefault);
@@ -145,6 +178,42 @@ Result<const RunOutputs*> InferenceSession::runReusingOutputs(const std::vector<
         session_->Run(Ort::RunOptions{nullptr}, binding);
         return reused_.get();
     });
+}
+
+std::unique_ptr<RunOutputs> InferenceSession::preallocatedOutputs(const std::vector<std::string>& names) const {
+    // Only where every output's shape is known before running; otherwise the first run lets
+    // ONNX Runtime allocate them.
+    std::vector<const TensorSpec*> specs;
+    std::vector<size_t> offsets;
+    size_t total = 0;
+    for (const auto& name : names) {
+        auto it = std::find_if(outputs_.begin(), outputs_.end(), [&](const TensorSpec& o) { return o.name == name; });
+        // No dimensions at all is how ONNX Runtime reports an unknown rank as well as a scalar.
+        if (it == outputs_.end() || elementBytes(it->elementType) == 0 || it->shape.empty() ||
+            std::any_of(it->shape.begin(), it->shape.end(), [](int64_t d) { return d < 0; }))
+            return nullptr;
+        size_t bytes = elementBytes(it->elementType);
+        for (const int64_t d : it->shape)
+            bytes *= static_cast<size_t>(d);
+        specs.push_back(&*it);
+        offsets.push_back(total);
+        total += (bytes + 63) / 64 * 64;  // cache-line aligned, for the vectorised loops reading them
+    }
+    auto out = std::make_unique<RunOutputs>();
+    out->names_ = names;
+    out->memory_ = std::make_unique<PageBuffer>(total);
+    const Ort::MemoryInfo memory = Ort::MemoryInfo::CreateCpu(OrtDeviceAllocator, OrtMemTypeDefault);
+    for (size_t i = 0; i < specs.size(); ++i) {
+        const TensorSpec& spec = *specs[i];
+        size_t bytes = elementBytes(spec.elementType);
+        for (const int64_t d : spec.shape)
+            bytes *= static_cast<size_t>(d);
+        out->values_.push_back(Ort::Value::CreateTensor(memory, out->memory_->data() + offsets[i], bytes,
+                                                        spec.shape.data(), spec.shape.size(),
+                                                        static_cast<ONNXTensorElementDataType>(spec.elementType)));
+        out->views_.push_back(viewOf(out->values_.back()));
+    }
+    return out;
 }
 
 std::string onnxRuntimeVersion() { return Ort::GetVersionString(); }

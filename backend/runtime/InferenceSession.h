@@ -17,6 +17,8 @@ struct Value;
 
 namespace ql {
 
+class PageBuffer;
+
 struct SessionOptions {
     int intraOpThreads = 0;     // 0: ONNX Runtime's default (one per physical core)
     bool optimize = true;       // ORT_ENABLE_ALL; false keeps the graph as written
@@ -27,7 +29,7 @@ struct SessionOptions {
     // weights is folded once at load instead, for graphs whose Q/DQ tensors are all captured
     // and so could not be fused anyway.
     bool fuseQdq = true;
-    bool quantLensOps = false;  // the model uses QuantLens' own operators (runtime/MinMaxOp.h)
+    bool quantLensOps = false;  // the model uses QuantLens' own operators (runtime/QuantLensOps.h)
 };
 
 // A float input tensor in NCHW (or any) layout.
@@ -44,6 +46,7 @@ struct TensorView {
     size_t size = 0;
     std::vector<int64_t> shape;
     int elementType = 0;
+    const void* raw = nullptr;  // the elements whatever their type
 };
 
 class RunOutputs {
@@ -61,6 +64,7 @@ private:
     friend class InferenceSession;
     std::vector<std::string> names_;
     std::vector<TensorView> views_;
+    std::unique_ptr<PageBuffer> memory_;  // where values_ live when the session did not allocate them
     std::vector<Ort::Value> values_;
 };
 
@@ -93,6 +97,8 @@ public:
 
 private:
     InferenceSession() = default;
+    std::unique_ptr<RunOutputs> preallocatedOutputs(const std::vector<std::string>& names) const;
+
     std::unique_ptr<Ort::Session> session_;
     std::string displayName_;
     std::vector<TensorSpec> inputs_;

@@ -107,15 +107,9 @@ void minMaxOf(const float* x, size_t n, float* min, float* max) {
     *max = b;
 }
 
-void registerMinMaxOp(Ort::SessionOptions& options) {
-    // ONNX Runtime keeps pointers to both for as long as any session lives: process lifetime.
+const OrtCustomOp* minMaxOp() {
     static MinMaxOpSchema op;
-    static Ort::CustomOpDomain domain = [] {
-        Ort::CustomOpDomain d(kQuantLensDomain);
-        d.Add(&op);
-        return d;
-    }();
-    options.Add(domain);
+    return &op;
 }
 
 }  // namespace ql

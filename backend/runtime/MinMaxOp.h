@@ -5,17 +5,13 @@
 
 #include <cstddef>
 
-namespace Ort {
-struct SessionOptions;
-}
+struct OrtCustomOp;
 
 namespace ql {
 
-inline constexpr const char* kQuantLensDomain = "com.quantlens";
 inline constexpr const char* kMinMaxOp = "MinMax";
 
-// Makes the operator known to sessions created with these options.
-void registerMinMaxOp(Ort::SessionOptions& options);
+const OrtCustomOp* minMaxOp();
 
 // The kernel's reduction, exposed for tests: {+inf, -inf} for no values; NaNs are skipped.
 void minMaxOf(const float* values, size_t count, float* min, float* max);

@@ -31,6 +31,39 @@ TEST(InferenceSession, RunsAModelFromMemory) {
     EXPECT_EQ(std::vector<float>(y.data, y.data + y.size), (std::vector<float>{0.0f, -2.0f, 0.0f, -4.0f}));
 }
 
+TEST(InferenceSession, ReusedOutputsHoldEachRunsValues) {
+    // Shapes known up front: the outputs are allocated before the first run and bound to it.
+    auto session = InferenceSession::fromBytes(reluNegBytes(), "relu-neg");
+    ASSERT_TRUE(session) << session.errorMessage();
+    const std::vector<float> a{-1.0f, 2.0f, -3.0f, 4.0f}, b{5.0f, -6.0f, 7.0f, 0.5f};
+    auto first = session->runReusingOutputs({{"x", {1, 4}, a.data(), a.size()}}, {"y"});
+    ASSERT_TRUE(first) << first.errorMessage();
+    const TensorView& y1 = (*first)->view(0);
+    EXPECT_EQ(std::vector<float>(y1.data, y1.data + y1.size), (std::vector<float>{0.0f, -2.0f, 0.0f, -4.0f}));
+    auto second = session->runReusingOutputs({{"x", {1, 4}, b.data(), b.size()}}, {"y"});
+    ASSERT_TRUE(second) << second.errorMessage();
+    EXPECT_EQ(*first, *second);  // the same buffers, overwritten
+    const TensorView& y2 = (*second)->view(0);
+    EXPECT_EQ(std::vector<float>(y2.data, y2.data + y2.size), (std::vector<float>{-5.0f, 0.0f, -7.0f, -0.5f}));
+}
+
+TEST(InferenceSession, ReusedOutputsOfUnknownShapeComeFromTheFirstRun) {
+    ModelBuilder b;
+    b.input("x", {-1, 4}).output("y", {-1, 4});
+    b.node("Relu", {"x"}, {"y"}, "relu");
+    auto session = InferenceSession::fromBytes(b.build().SerializeAsString(), "dynamic");
+    ASSERT_TRUE(session) << session.errorMessage();
+    const std::vector<float> x{-1.0f, 2.0f, -3.0f, 4.0f, 1.0f, -1.0f, 2.0f, -2.0f};
+    for (int run = 0; run < 2; ++run) {
+        auto out = session->runReusingOutputs({{"x", {2, 4}, x.data(), x.size()}}, {"y"});
+        ASSERT_TRUE(out) << out.errorMessage();
+        const TensorView& y = (*out)->view(0);
+        EXPECT_EQ(y.shape, (std::vector<int64_t>{2, 4}));
+        EXPECT_EQ(std::vector<float>(y.data, y.data + y.size),
+                  (std::vector<float>{0.0f, 2.0f, 0.0f, 4.0f, 1.0f, 0.0f, 2.0f, 0.0f}));
+    }
+}
+
 TEST(InferenceSession, CorruptModelIsAnError) {
     auto session = InferenceSession::fromBytes("definitely not onnx", "junk");
     ASSERT_FALSE(session);

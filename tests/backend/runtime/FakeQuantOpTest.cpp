@@ -1,0 +1,78 @@
+#include <algorithm>
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "quant/QdqStructure.h"
+#include "runtime/FakeQuantOp.h"
+
+namespace ql {
+namespace {
+
+// Values on both sides of the grid, ties (x.5 steps), and beyond both ends of the range.
+std::vector<float> probeValues(float scale) {
+    std::vector<float> v;
+    for (int k = -700; k <= 700; ++k)
+        v.push_back(static_cast<float>(k) * scale * 0.5f);
+    for (float extreme : {-1e6f, 1e6f, 0.0f, -0.0f})
+        v.push_back(extreme);
+    return v;
+}
+
+void expectLikeQuantizeDequantize(int elementType, float scale, int64_t zeroPoint) {
+    QuantParams q;
+    q.elementType = elementType;
+    q.scales = {scale};
+    q.zeroPoints = {zeroPoint};
+    const std::vector<float> x = probeValues(scale);
+    // QuantizeLinear as ONNX Runtime computes it: float division, round half to even, saturate.
+    std::vector<float> expected;
+    for (const float v : x) {
+        const float rounded = std::nearbyint(v / scale) + static_cast<float>(zeroPoint);
+        const auto level = std::clamp<int64_t>(static_cast<int64_t>(rounded), q.qmin(), q.qmax());
+        expected.push_back(static_cast<float>(level - zeroPoint) * scale);
+    }
+
+    FakeQuantParams params{scale, zeroPoint, q.qmin(), q.qmax()};
+    std::vector<float> y(x.size());
+    double sums[kFakeQuantSums];
+    fakeQuantize(x.data(), x.size(), params, y.data(), sums);
+    for (size_t i = 0; i < x.size(); ++i)
+        ASSERT_EQ(y[i], expected[i]) << "x = " << x[i] << ", type " << elementType;
+
+    double x2 = 0, y2 = 0, xy = 0, d2 = 0, maxD = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+        x2 += double(x[i]) * x[i];
+        y2 += double(y[i]) * y[i];
+        xy += double(x[i]) * y[i];
+        d2 += (double(x[i]) - y[i]) * (double(x[i]) - y[i]);
+        maxD = std::max(maxD, std::fabs(double(x[i]) - y[i]));
+    }
+    EXPECT_NEAR(sums[kSumInput2], x2, x2 * 1e-6);
+    EXPECT_NEAR(sums[kSumOutput2], y2, y2 * 1e-6);
+    EXPECT_NEAR(sums[kSumInputOutput], xy, std::fabs(xy) * 1e-6);
+    EXPECT_NEAR(sums[kSumDiff2], d2, d2 * 1e-6);
+    EXPECT_FLOAT_EQ(sums[kMaxAbsDiff], maxD);
+    EXPECT_EQ(sums[kCount], static_cast<double>(x.size()));
+    EXPECT_EQ(sums[kOutputMin], *std::min_element(expected.begin(), expected.end()));
+    EXPECT_EQ(sums[kOutputMax], *std::max_element(expected.begin(), expected.end()));
+}
+
+TEST(FakeQuantOp, RoundsAndSaturatesAsQuantizeLinearThenDequantizes) {
+    expectLikeQuantizeDequantize(onnx::TensorProto::UINT8, 0.02f, 128);
+    expectLikeQuantizeDequantize(onnx::TensorProto::UINT8, 0.0037f, 0);
+    expectLikeQuantizeDequantize(onnx::TensorProto::INT8, 0.013f, -5);
+    expectLikeQuantizeDequantize(onnx::TensorProto::INT16, 0.0001f, 0);
+    expectLikeQuantizeDequantize(onnx::TensorProto::UINT16, 0.0002f, 32768);
+}
+
+TEST(FakeQuantOp, EmptyInputGivesEmptySums) {
+    double sums[kFakeQuantSums];
+    fakeQuantize(nullptr, 0, {}, nullptr, sums);
+    EXPECT_EQ(sums[kCount], 0.0);
+    EXPECT_EQ(sums[kSumDiff2], 0.0);
+    EXPECT_GT(sums[kOutputMin], sums[kOutputMax]);  // no values: an empty range
+}
+
+}  // namespace
+}  // namespace ql
