@@ -3,23 +3,32 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <future>
+#include <thread>
 
+#include "analysis/FakeQuantModel.h"
 #include "quant/ModelPairing.h"
+#include "runtime/FakeQuantOp.h"
+#include "runtime/MinMaxOp.h"
 #include "runtime/ActivationCapture.h"
 #include "util/Parallel.h"
 
 namespace ql {
 namespace {
 
-// Histograms of activations sample this many evenly spaced values per tensor and image; the
-// metrics and the clipping count use every value.
-constexpr size_t kHistogramSamples = 16384;
+// Histograms of activations sample evenly spaced values: this many per tensor over all images,
+// within the bounds per image. The metrics and the clipping count use every value. Binning costs
+// more than the metrics' pass per value, so many images take fewer samples each.
+constexpr size_t kHistogramSampleBudget = 409600;
+constexpr size_t kMinSamplesPerImage = 4096;
+constexpr size_t kMaxSamplesPerImage = 16384;
 
 // Running statistics of one quantized activation over all images.
 struct LayerAccumulator {
     size_t index = 0;          // into the report's layers
     std::string pre, post, fp32;
-    size_t preOutput = 0, postOutput = 0, fp32Output = 0;  // positions in the sessions' outputs
+    std::string sums;          // the FakeQuant node's rounding sums; empty where the Q/DQ pair stayed
+    size_t preOutput = 0, postOutput = 0, fp32Output = 0, sumsOutput = 0;  // positions in the sessions' outputs
     bool preIsInput = false;   // the graph input itself is quantized: read it from the input tensor
     bool fp32IsInput = false;
     ErrorAccumulator rounding, accumulated;
@@ -28,61 +37,78 @@ struct LayerAccumulator {
     bool histogramsReady = false;
 };
 
-void accumulate(LayerAccumulator& acc, ActivationError& layer, const TensorView& pre, const TensorView& post,
-                const TensorView& fp32, int bins) {
-    if (!pre.data || !post.data || !fp32.data) {
-        layer.problem = "tensor is not float";
-        return;
+// This tensor's own rounding, as its FakeQuant node summed it up.
+void addRounding(LayerAccumulator& acc, const double* sums) {
+    acc.rounding.addSums(sums[kSumInput2], sums[kSumOutput2], sums[kSumInputOutput], sums[kSumDiff2], sums[kMaxAbsDiff],
+                         static_cast<uint64_t>(sums[kCount]));
+    acc.postMin = std::min(acc.postMin, sums[kOutputMin]);
+    acc.postMax = std::max(acc.postMax, sums[kOutputMax]);
+}
+
+// The same from the tensors before and after a Q/DQ pair left in the graph.
+void addRounding(LayerAccumulator& acc, const TensorView& pre, const TensorView& post) {
+    acc.rounding.add(pre.data, post.data, post.size);
+    float lo = 0.0f, hi = 0.0f;
+    minMaxOf(post.data, post.size, &lo, &hi);
+    acc.postMin = std::min<double>(acc.postMin, lo);
+    acc.postMax = std::max<double>(acc.postMax, hi);
+}
+
+struct AccumulatedSums {
+    ErrorAccumulator error;
+    uint64_t clipped = 0;
+    float fp32Min = HUGE_VALF, fp32Max = -HUGE_VALF;
+};
+
+// One pass over both tensors: the analysis' hot path. Float partial sums per block vectorise;
+// totals are double. Compiled for AVX-512 and AVX2 as well, picked at run time: in SSE2 the loop
+// is bound by arithmetic, not by memory.
+__attribute__((target_clones("avx512f", "avx2", "default"))) AccumulatedSums accumulatedSums(
+    const float* f, const float* p, size_t n, float lo, float hi) {
+    constexpr size_t kBlock = 4096;
+    AccumulatedSums sums;
+    float fMin = HUGE_VALF, fMax = -HUGE_VALF;
+    for (size_t start = 0; start < n; start += kBlock) {
+        const size_t end = std::min(n, start + kBlock);
+        float f2 = 0, p2 = 0, fp = 0, dfp2 = 0, maxFp = 0;
+        uint64_t clipped = 0;
+#pragma omp simd reduction(+ : f2, p2, fp, dfp2, clipped) reduction(max : maxFp, fMax) reduction(min : fMin)
+        for (size_t i = start; i < end; ++i) {
+            const float fv = f[i], pv = p[i];
+            const float dfp = fv - pv;
+            f2 += fv * fv;
+            p2 += pv * pv;
+            fp += fv * pv;
+            dfp2 += dfp * dfp;
+            maxFp = std::max(maxFp, std::fabs(dfp));
+            fMin = std::min(fMin, fv);
+            fMax = std::max(fMax, fv);
+            clipped += (fv < lo) | (fv > hi);
+        }
+        sums.error.addSums(f2, p2, fp, dfp2, maxFp, end - start);
+        sums.clipped += clipped;
     }
-    if (pre.size != post.size || post.size != fp32.size) {
-        layer.problem = "FP32 tensor has " + std::to_string(fp32.size) + " values, quantized " + std::to_string(post.size);
-        return;
-    }
+    sums.fp32Min = fMin;
+    sums.fp32Max = fMax;
+    return sums;
+}
+
+// FP32 against after Q/DQ: the error accumulated through the graph, the FP32 range, clipping and
+// histograms (of `samples` evenly spaced values).
+void addAccumulated(LayerAccumulator& acc, ActivationError& layer, const TensorView& post, const TensorView& fp32,
+                    size_t samples, int bins) {
     const size_t n = post.size;
     const float* f = fp32.data;
     const float* p = post.data;
-    const float* q = pre.data;
-
     // Representable range, half a step either side: FP32 values beyond it are clipped.
     const float half = layer.scale / 2.0f;
     const float lo = static_cast<float>(layer.quantLo) - half;
     const float hi = static_cast<float>(layer.quantHi) + half;
-    // One pass over the three tensors for both errors, the ranges and the clipping count: this
-    // loop is the analysis' hot path. Float partial sums per block vectorise; totals are double.
-    constexpr size_t kBlock = 4096;
-    float fMin = HUGE_VALF, fMax = -HUGE_VALF, pMin = HUGE_VALF, pMax = -HUGE_VALF;
-    for (size_t start = 0; start < n; start += kBlock) {
-        const size_t end = std::min(n, start + kBlock);
-        float f2 = 0, p2 = 0, q2 = 0, fp = 0, qp = 0, dfp2 = 0, dqp2 = 0, maxFp = 0, maxQp = 0;
-        uint64_t clipped = 0;
-#pragma omp simd reduction(+ : f2, p2, q2, fp, qp, dfp2, dqp2, clipped) reduction(max : maxFp, maxQp, fMax, pMax) \
-    reduction(min : fMin, pMin)
-        for (size_t i = start; i < end; ++i) {
-            const float fv = f[i], pv = p[i], qv = q[i];
-            const float dfp = fv - pv, dqp = qv - pv;
-            f2 += fv * fv;
-            p2 += pv * pv;
-            q2 += qv * qv;
-            fp += fv * pv;
-            qp += qv * pv;
-            dfp2 += dfp * dfp;
-            dqp2 += dqp * dqp;
-            maxFp = std::max(maxFp, std::fabs(dfp));
-            maxQp = std::max(maxQp, std::fabs(dqp));
-            fMin = std::min(fMin, fv);
-            fMax = std::max(fMax, fv);
-            pMin = std::min(pMin, pv);
-            pMax = std::max(pMax, pv);
-            clipped += (fv < lo) | (fv > hi);
-        }
-        acc.accumulated.addSums(f2, p2, fp, dfp2, maxFp, end - start);
-        acc.rounding.addSums(q2, p2, qp, dqp2, maxQp, end - start);
-        acc.clipped += clipped;
-    }
-    acc.fp32Min = std::min<double>(acc.fp32Min, fMin);
-    acc.fp32Max = std::max<double>(acc.fp32Max, fMax);
-    acc.postMin = std::min<double>(acc.postMin, pMin);
-    acc.postMax = std::max<double>(acc.postMax, pMax);
+    const AccumulatedSums sums = accumulatedSums(f, p, n, lo, hi);
+    acc.accumulated.merge(sums.error);
+    acc.clipped += sums.clipped;
+    acc.fp32Min = std::min<double>(acc.fp32Min, sums.fp32Min);
+    acc.fp32Max = std::max<double>(acc.fp32Max, sums.fp32Max);
     acc.total += n;
 
     if (!acc.histogramsReady) {
@@ -93,13 +119,22 @@ void accumulate(LayerAccumulator& acc, ActivationError& layer, const TensorView&
         layer.histograms.error = Histogram(-errorRange, errorRange, bins);
         acc.histogramsReady = true;
     }
-    const size_t stride = std::max<size_t>(1, n / kHistogramSamples);
+    const size_t stride = std::max<size_t>(1, n / samples);
     layer.histograms.reference.addStrided(f, n, stride);
     layer.histograms.quantized.addStrided(p, n, stride);
     for (size_t i = 0; i < n; i += stride) {
         const float e = p[i] - f[i];
         layer.histograms.error.add(&e, 1);
     }
+}
+
+// Why the tensors of a layer cannot be compared, or empty.
+std::string mismatch(const TensorView* pre, const TensorView& post, const TensorView& fp32) {
+    if ((pre && !pre->data) || !post.data || !fp32.data)
+        return "tensor is not float";
+    if ((pre && pre->size != post.size) || post.size != fp32.size)
+        return "FP32 tensor has " + std::to_string(fp32.size) + " values, quantized " + std::to_string(post.size);
+    return {};
 }
 
 void finish(const LayerAccumulator& acc, ActivationError& layer) {
@@ -150,7 +185,9 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
 
     std::vector<LayerAccumulator> accs;
     std::vector<std::string> fp32Tensors, quantTensors;
+    FakeQuantModel fakeQuant;
     if (quant.qdq.format == QuantFormat::QDQ) {
+        fakeQuant = withFakeQuantNodes(quant.model, quant.qdq);
         auto pairing = ModelPairing::match(fg, qg, quant.qdq);
         if (!pairing)
             return pairing.error();
@@ -179,7 +216,9 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
             acc.pre = t.floatName;
             acc.post = t.dequantizedOutputs.front();
             acc.fp32 = layer.fp32Name;
-            quantTensors.push_back(acc.pre);
+            if (const auto sums = fakeQuant.sumsOf.find(t.floatName); sums != fakeQuant.sumsOf.end())
+                acc.sums = sums->second;
+            quantTensors.push_back(acc.sums.empty() ? acc.pre : acc.sums);
             quantTensors.push_back(acc.post);
             fp32Tensors.push_back(acc.fp32);
             accs.push_back(std::move(acc));
@@ -190,10 +229,16 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
         });
     }
 
-    auto fp32Session = CaptureSession::create(fp32.model, fp32Tensors, options.session);
+    // Both models run at once (below); unless told otherwise each gets half the cores.
+    SessionOptions sessionOptions = options.session;
+    if (sessionOptions.intraOpThreads <= 0)
+        sessionOptions.intraOpThreads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency() / 2));
+    auto fp32Session = CaptureSession::create(fp32.model, fp32Tensors, sessionOptions);
     if (!fp32Session)
         return fp32Session.error();
-    auto quantSession = CaptureSession::create(quant.model, quantTensors, options.session);
+    auto quantSession = fakeQuant.sumsOf.empty()
+                            ? CaptureSession::create(quant.model, quantTensors, sessionOptions)
+                            : CaptureSession::create(quant.model, fakeQuant.proto, quantTensors, sessionOptions);
     if (!quantSession)
         return quantSession.error();
     auto outputIndex = [](const std::vector<std::string>& names, const std::string& name) {
@@ -201,6 +246,7 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
     };
     for (auto& acc : accs) {
         acc.preOutput = outputIndex(quantSession->outputNames, acc.pre);
+        acc.sumsOutput = outputIndex(quantSession->outputNames, acc.sums);
         acc.postOutput = outputIndex(quantSession->outputNames, acc.post);
         acc.fp32Output = outputIndex(fp32Session->outputNames, acc.fp32);
         acc.preIsInput = qg.producer(acc.pre) < 0;
@@ -212,14 +258,21 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
         return Error{"comparison on images needs models with one image input"};
 
     std::vector<ErrorAccumulator> outputAccs(fg.outputs().size());
+    const size_t samplesPerImage =
+        std::clamp(kHistogramSampleBudget / images.size(), kMinSamplesPerImage, kMaxSamplesPerImage);
     const ImagePreprocessor preprocessor(options.preprocess);
     auto done = forEachPreparedImage(preprocessor, images, control, [&](size_t, const PreparedImage& prepared) -> Status {
         const InputTensor in{inputName, prepared.shape, prepared.tensor.data(), prepared.tensor.size()};
-        auto fp32Run = fp32Session->session.runReusingOutputs({in}, fp32Session->outputNames);
-        if (!fp32Run)
-            return fp32Run.error();
+        // The two models run at the same time, each on its own thread: ONNX Runtime spreads one
+        // model over cores far less well than two independent runs use them.
+        auto fp32Pending = std::async(std::launch::async, [&] {
+            return fp32Session->session.runReusingOutputs({in}, fp32Session->outputNames);
+        });
         auto quantRun = quantSession->session.runReusingOutputs({{quantInputName, in.shape, in.data, in.size}},
                                                                 quantSession->outputNames);
+        auto fp32Run = fp32Pending.get();
+        if (!fp32Run)
+            return fp32Run.error();
         if (!quantRun)
             return quantRun.error();
         for (size_t k = 0; k < outputAccs.size(); ++k) {
@@ -232,10 +285,20 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
         parallelFor(accs.size(), [&](size_t k) {
             LayerAccumulator& acc = accs[k];
             ActivationError& layer = report.layers[acc.index];
-            if (layer.problem.empty())
-                accumulate(acc, layer, acc.preIsInput ? input : (*quantRun)->view(acc.preOutput),
-                           (*quantRun)->view(acc.postOutput), acc.fp32IsInput ? input : (*fp32Run)->view(acc.fp32Output),
-                           options.bins);
+            if (!layer.problem.empty())
+                return;
+            const TensorView& post = (*quantRun)->view(acc.postOutput);
+            const TensorView& fp32Tensor = acc.fp32IsInput ? input : (*fp32Run)->view(acc.fp32Output);
+            const TensorView* pre =
+                !acc.sums.empty() ? nullptr : acc.preIsInput ? &input : &(*quantRun)->view(acc.preOutput);
+            layer.problem = mismatch(pre, post, fp32Tensor);
+            if (!layer.problem.empty())
+                return;
+            if (pre)
+                addRounding(acc, *pre, post);
+            else
+                addRounding(acc, static_cast<const double*>((*quantRun)->view(acc.sumsOutput).raw));
+            addAccumulated(acc, layer, post, fp32Tensor, samplesPerImage, options.bins);
         });
         return Ok{};
     });

@@ -19,7 +19,7 @@
 namespace ql {
 
 struct ActivationOptions {
-    SessionOptions session;
+    SessionOptions session;  // intraOpThreads per model, as both run at once; 0: half the cores each
     PreprocessOptions preprocess;
     int bins = kDefaultHistogramBins;
 };

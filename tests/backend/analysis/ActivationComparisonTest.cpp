@@ -4,6 +4,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "analysis/ActivationComparison.h"
+#include "analysis/FakeQuantModel.h"
 #include "model/ModelBuilder.h"
 #include "model/TensorData.h"
 #include "support/TestModels.h"
@@ -15,22 +16,33 @@ constexpr float kInputScale = 1.0f / 64.0f;
 constexpr int kInputZero = 128;
 constexpr float kReluScale = 1.0f / 100.0f;
 
-void addPair(ModelBuilder& b, const std::string& t, float scale, int zero) {
-    b.floatInitializer(t + "_scale", {}, {scale});
-    b.initializer(makeIntTensor(t + "_zero_point", onnx::TensorProto::UINT8, {}, {zero}));
+// How a quantized model's Q/DQ pairs hold their parameters: ONNX Runtime's quantizer shares one
+// scale and zero point between the two nodes, which lets the analysis run each pair as a single
+// FakeQuant node; with separate copies the pair stays as it is.
+enum class PairParameters { Shared, Separate };
+
+void addPair(ModelBuilder& b, const std::string& t, float scale, int zero, PairParameters parameters) {
+    auto addParameters = [&](const std::string& owner) {
+        b.floatInitializer(owner + "_scale", {}, {scale});
+        b.initializer(makeIntTensor(owner + "_zero_point", onnx::TensorProto::UINT8, {}, {zero}));
+    };
+    const std::string dq = parameters == PairParameters::Shared ? t : t + "_dq";
+    addParameters(t);
+    if (dq != t)
+        addParameters(dq);
     b.node("QuantizeLinear", {t, t + "_scale", t + "_zero_point"}, {t + "_QuantizeLinear_Output"}, t + "_QuantizeLinear");
-    b.node("DequantizeLinear", {t + "_QuantizeLinear_Output", t + "_scale", t + "_zero_point"},
+    b.node("DequantizeLinear", {t + "_QuantizeLinear_Output", dq + "_scale", dq + "_zero_point"},
            {t + "_DequantizeLinear_Output"}, t + "_DequantizeLinear");
 }
 
-AnalyzedModel reluMul(bool quantized) {
+AnalyzedModel reluMul(bool quantized, PairParameters parameters = PairParameters::Shared) {
     ModelBuilder b;
     b.input("x", {1, 3, 2, 2}).output("y", {1, 3, 2, 2});
     b.floatInitializer("two", {}, {2.0f});
     if (quantized) {
-        addPair(b, "x", kInputScale, kInputZero);
+        addPair(b, "x", kInputScale, kInputZero, parameters);
         b.node("Relu", {"x_DequantizeLinear_Output"}, {"r"}, "relu");
-        addPair(b, "r", kReluScale, 0);
+        addPair(b, "r", kReluScale, 0, parameters);
         b.node("Mul", {"r_DequantizeLinear_Output", "two"}, {"y"}, "mul");
     } else {
         b.node("Relu", {"x"}, {"r"}, "relu");
@@ -54,7 +66,21 @@ double sqnr(const std::vector<double>& ref, const std::vector<double>& test) {
     return 10.0 * std::log10(s / n);
 }
 
-TEST(ActivationComparison, MatchesAnIndependentComputation) {
+class IndependentComputation : public ::testing::TestWithParam<PairParameters> {};
+
+TEST(ActivationComparison, PairsSharingParametersRunAsFakeQuantNodes) {
+    const AnalyzedModel shared = reluMul(true, PairParameters::Shared);
+    const FakeQuantModel fake = withFakeQuantNodes(shared.model, shared.qdq);
+    EXPECT_EQ(fake.sumsOf.size(), 2u);
+    for (const auto& node : fake.proto.graph().node())
+        EXPECT_TRUE(node.op_type() != "QuantizeLinear" && node.op_type() != "DequantizeLinear") << node.name();
+    EXPECT_EQ(shared.model.proto().graph().node_size(), 6);  // the original is unchanged
+
+    const AnalyzedModel separate = reluMul(true, PairParameters::Separate);
+    EXPECT_TRUE(withFakeQuantNodes(separate.model, separate.qdq).sumsOf.empty());
+}
+
+TEST_P(IndependentComputation, MatchesIt) {
     // A 2x2 image with distinct BGR pixels; preprocessing maps them to x = value/255 - 0.5.
     cv::Mat image(2, 2, CV_8UC3);
     const uint8_t pixels[12] = {0, 40, 77, 101, 128, 150, 170, 199, 222, 250, 255, 13};
@@ -67,7 +93,7 @@ TEST(ActivationComparison, MatchesAnIndependentComputation) {
     options.preprocess.resize = ResizeMode::Stretch;
     options.preprocess.rgb = false;
     options.preprocess.mean = {0.5f, 0.5f, 0.5f};
-    auto report = compareActivations(reluMul(false), reluMul(true), {path, path}, options);
+    auto report = compareActivations(reluMul(false), reluMul(true, GetParam()), {path, path}, options);
     ASSERT_TRUE(report) << report.errorMessage();
     EXPECT_EQ(report->imageCount, 2u);
     ASSERT_EQ(report->layers.size(), 2u);
@@ -114,6 +140,10 @@ TEST(ActivationComparison, MatchesAnIndependentComputation) {
     }
     EXPECT_NEAR(report->outputs[0].metrics.sqnrDb, sqnr(yFp32, yQuant), 1e-3);
 }
+
+INSTANTIATE_TEST_SUITE_P(ActivationComparison, IndependentComputation,
+                         ::testing::Values(PairParameters::Shared, PairParameters::Separate),
+                         [](const auto& info) { return info.param == PairParameters::Shared ? "FakeQuant" : "QdqPairs"; });
 
 TEST(ActivationComparison, ClippingIsCounted) {
     cv::Mat image(2, 2, CV_8UC3, cv::Scalar(255, 255, 255));
