@@ -79,7 +79,8 @@ void addCompareCommand(CLI::App& app, int& exitCode) {
     cmd->add_option("--order", o->order, "Row order: worst (lowest SQNR first) or topo (graph order)")
         ->check(CLI::IsMember({"worst", "topo"}));
     cmd->add_option("--top", o->top, "Rows to print, 0 for all (text output)");
-    cmd->add_option("--threads", o->threads, "ONNX Runtime threads (0: one per core)");
+    cmd->add_option("--threads", o->threads,
+                    "ONNX Runtime threads per model; the two run at once (0: half the cores each)");
     o->preprocess.addTo(*cmd);
     cmd->callback([o, &exitCode] { exitCode = runCompare(*o); });
 }
