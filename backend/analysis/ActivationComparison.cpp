@@ -8,9 +8,9 @@
 
 #include "analysis/FakeQuantModel.h"
 #include "quant/ModelPairing.h"
+#include "runtime/ActivationCapture.h"
 #include "runtime/FakeQuantOp.h"
 #include "runtime/MinMaxOp.h"
-#include "runtime/ActivationCapture.h"
 #include "util/Parallel.h"
 
 namespace ql {
