@@ -153,15 +153,18 @@ Result<RunOutputs> InferenceSession::run(const std::vector<InputTensor>& inputs,
 }
 
 Result<const RunOutputs*> InferenceSession::runReusingOutputs(const std::vector<InputTensor>& inputs,
-                                                              const std::vector<std::string>& outputNames) {
-    if (!reused_ || reused_->names_ != outputNames) {
-        reused_ = preallocatedOutputs(outputNames);
-        if (!reused_) {
+                                                              const std::vector<std::string>& outputNames, size_t slot) {
+    if (reused_.size() <= slot)
+        reused_.resize(slot + 1);
+    std::unique_ptr<RunOutputs>& reused = reused_[slot];
+    if (!reused || reused->names_ != outputNames) {
+        reused = preallocatedOutputs(outputNames);
+        if (!reused) {
             auto first = run(inputs, outputNames);
             if (!first)
                 return first.error();
-            reused_ = std::make_unique<RunOutputs>(std::move(first).value());
-            return reused_.get();
+            reused = std::make_unique<RunOutputs>(std::move(first).value());
+            return reused.get();
         }
     }
     return catchErrors("running " + displayName_, [&]() -> Result<const RunOutputs*> {
@@ -173,10 +176,10 @@ Result<const RunOutputs*> InferenceSession::runReusingOutputs(const std::vector<
                                                                   in.shape.data(), in.shape.size()));
             binding.BindInput(in.name.c_str(), inputValues.back());
         }
-        for (size_t i = 0; i < reused_->names_.size(); ++i)
-            binding.BindOutput(reused_->names_[i].c_str(), reused_->values_[i]);
+        for (size_t i = 0; i < reused->names_.size(); ++i)
+            binding.BindOutput(reused->names_[i].c_str(), reused->values_[i]);
         session_->Run(Ort::RunOptions{nullptr}, binding);
-        return reused_.get();
+        return reused.get();
     });
 }
 

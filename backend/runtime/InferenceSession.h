@@ -91,9 +91,11 @@ public:
 
     // The same, for many runs with same-shaped inputs: outputs are written into buffers the
     // session keeps from its first run, so hundreds of captured tensors cost no allocation (and
-    // no page faults) per run. The views stay valid until the next call.
+    // no page faults) per run. Each `slot` has buffers of its own, so one run's outputs can be
+    // read while the next run writes another slot's. The views stay valid until the next call
+    // with the same slot.
     Result<const RunOutputs*> runReusingOutputs(const std::vector<InputTensor>& inputs,
-                                                const std::vector<std::string>& outputNames);
+                                                const std::vector<std::string>& outputNames, size_t slot = 0);
 
 private:
     InferenceSession() = default;
@@ -103,7 +105,7 @@ private:
     std::string displayName_;
     std::vector<TensorSpec> inputs_;
     std::vector<TensorSpec> outputs_;
-    std::unique_ptr<RunOutputs> reused_;  // runReusingOutputs' buffers
+    std::vector<std::unique_ptr<RunOutputs>> reused_;  // runReusingOutputs' buffers, by slot
 };
 
 std::string onnxRuntimeVersion();

@@ -47,6 +47,20 @@ TEST(InferenceSession, ReusedOutputsHoldEachRunsValues) {
     EXPECT_EQ(std::vector<float>(y2.data, y2.data + y2.size), (std::vector<float>{-5.0f, 0.0f, -7.0f, -0.5f}));
 }
 
+TEST(InferenceSession, EachSlotKeepsItsOwnOutputs) {
+    auto session = InferenceSession::fromBytes(reluNegBytes(), "relu-neg");
+    ASSERT_TRUE(session) << session.errorMessage();
+    const std::vector<float> a{-1.0f, 2.0f, -3.0f, 4.0f}, b{5.0f, -6.0f, 7.0f, 0.5f};
+    auto first = session->runReusingOutputs({{"x", {1, 4}, a.data(), a.size()}}, {"y"}, 0);
+    auto second = session->runReusingOutputs({{"x", {1, 4}, b.data(), b.size()}}, {"y"}, 1);
+    ASSERT_TRUE(first && second);
+    EXPECT_NE(*first, *second);
+    const TensorView& y1 = (*first)->view(0);  // still the first run's values
+    EXPECT_EQ(std::vector<float>(y1.data, y1.data + y1.size), (std::vector<float>{0.0f, -2.0f, 0.0f, -4.0f}));
+    const TensorView& y2 = (*second)->view(0);
+    EXPECT_EQ(std::vector<float>(y2.data, y2.data + y2.size), (std::vector<float>{-5.0f, 0.0f, -7.0f, -0.5f}));
+}
+
 TEST(InferenceSession, ReusedOutputsOfUnknownShapeComeFromTheFirstRun) {
     ModelBuilder b;
     b.input("x", {-1, 4}).output("y", {-1, 4});
