@@ -1,19 +1,39 @@
 #include "quantize/Calibrator.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdint>
+#include <future>
 #include <limits>
 #include <numeric>
 #include <sstream>
 
 #include "runtime/ActivationCapture.h"
 #include "quantize/MinMaxCalibration.h"
-#include "util/Parallel.h"
 
 namespace ql {
 namespace {
 
 int defaultBins(CalibrationMethod m) { return m == CalibrationMethod::Percentile ? 2048 : 128; }
+
+// Bins of values, clamped to [0, last]. A loop of its own, compiled for AVX-512 and AVX2 as well,
+// so that it vectorises; the counting that follows cannot.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void binIndices(const float* v, size_t n, bool absolute,
+                                                                            double lo, double inv, double last,
+                                                                            uint32_t* index) {
+    if (absolute) {
+        for (size_t i = 0; i < n; ++i) {
+            const double b = (std::fabs(static_cast<double>(v[i])) - lo) * inv;
+            index[i] = static_cast<uint32_t>(b <= 0.0 ? 0.0 : b < last ? b : last);
+        }
+    } else {
+        for (size_t i = 0; i < n; ++i) {
+            const double b = (static_cast<double>(v[i]) - lo) * inv;
+            index[i] = static_cast<uint32_t>(b <= 0.0 ? 0.0 : b < last ? b : last);
+        }
+    }
+}
 
 // Adds values to a histogram of fixed bin width, growing it to cover them. Percentile
 // histograms hold |x| from 0; Entropy histograms are symmetric around 0, as in ONNX Runtime.
@@ -38,12 +58,20 @@ void addToHistogram(TensorStatistics& s, const float* v, size_t n, bool absolute
         }
     }
     const double inv = 1.0 / s.binWidth;
-    const size_t last = s.histogram.size() - 1;
-    for (size_t i = 0; i < n; ++i) {
-        const double x = absolute ? std::fabs(v[i]) : v[i];
-        const double b = (x - s.histogramLo) * inv;
-        s.histogram[b <= 0 ? 0 : std::min(static_cast<size_t>(b), last)] += 1.0;
+    const size_t binCount = s.histogram.size();
+    // Four interleaved count arrays: neighbouring values often share a bin, and with one array
+    // each increment would wait for the one before.
+    std::vector<uint32_t> counts(4 * binCount, 0);
+    constexpr size_t kBlock = 4096;
+    uint32_t index[kBlock];
+    for (size_t start = 0; start < n; start += kBlock) {
+        const size_t m = std::min(kBlock, n - start);
+        binIndices(v + start, m, absolute, s.histogramLo, inv, static_cast<double>(binCount - 1), index);
+        for (size_t i = 0; i < m; ++i)
+            ++counts[(i & 3) * binCount + index[i]];
     }
+    for (size_t b = 0; b < binCount; ++b)
+        s.histogram[b] += counts[b] + counts[binCount + b] + counts[2 * binCount + b] + counts[3 * binCount + b];
 }
 
 
@@ -140,18 +168,22 @@ Result<CalibrationData> calibrate(const OnnxModel& model, const std::vector<std:
     const int bins = options.histogramBins ? options.histogramBins : defaultBins(options.method);
     const ImagePreprocessor preprocessor(options.preprocess);
     const std::string& inputName = g.inputs().front();
-    auto done = forEachPreparedImage(preprocessor, images, control, [&](size_t i, const PreparedImage& image) -> Status {
-        auto run = capture->session.runReusingOutputs({{inputName, image.shape, image.tensor.data(), image.tensor.size()}},
-                                                      capture->outputNames);
-        if (!run)
-            return run.error();
-        const RunOutputs& outputs = **run;
-        parallelFor(tensors.size(), [&](size_t k) {
+    // Each image's values are binned while the next image runs, into the other of two sets of
+    // output buffers: a second thread starts on them, and the running thread joins in once its
+    // run is done (binning costs about as much as the run).
+    struct Binning {
+        size_t image = 0;
+        const RunOutputs* outputs = nullptr;
+        const std::vector<float>* input = nullptr;
+        std::atomic<size_t> next{0};  // the next tensor to take
+    };
+    auto binTensors = [&](Binning& job) {
+        for (size_t k = job.next++; k < tensors.size(); k = job.next++) {
             const bool isInput = g.producer(tensors[k]) < 0;
-            const float* v = isInput ? image.tensor.data() : outputs.view(outputIndex[k]).data;
-            const size_t n = isInput ? image.tensor.size() : outputs.view(outputIndex[k]).size;
+            const float* v = isInput ? job.input->data() : job.outputs->view(outputIndex[k]).data;
+            const size_t n = isInput ? job.input->size() : job.outputs->view(outputIndex[k]).size;
             if (!v || n == 0)
-                return;
+                continue;
             float lo = v[0], hi = v[0];
 #pragma omp simd reduction(min : lo) reduction(max : hi)
             for (size_t j = 0; j < n; ++j) {
@@ -159,12 +191,36 @@ Result<CalibrationData> calibrate(const OnnxModel& model, const std::vector<std:
                 hi = std::max(hi, v[j]);
             }
             TensorStatistics& s = stats[k];
-            updateRange(s, lo, hi, i == 0, options);
+            updateRange(s, lo, hi, job.image == 0, options);
             if (histograms)
                 addToHistogram(s, v, n, absolute, bins, std::max(std::fabs(lo), std::fabs(hi)));
-        });
+        }
+    };
+    std::vector<float> inputs[2];  // each slot's input image, for a graph input that is calibrated
+    Binning job;
+    std::future<void> helper;
+    auto finishBinning = [&] {
+        if (!helper.valid())
+            return;
+        binTensors(job);
+        helper.get();
+    };
+    auto done = forEachPreparedImage(preprocessor, images, control, [&](size_t i, const PreparedImage& image) -> Status {
+        const size_t slot = i % 2;
+        auto run = capture->session.runReusingOutputs({{inputName, image.shape, image.tensor.data(), image.tensor.size()}},
+                                                      capture->outputNames, slot);
+        finishBinning();
+        if (!run)
+            return run.error();
+        inputs[slot] = image.tensor;
+        job.image = i;
+        job.outputs = *run;
+        job.input = &inputs[slot];
+        job.next = 0;
+        helper = std::async(std::launch::async, binTensors, std::ref(job));
         return Ok{};
     });
+    finishBinning();
     if (!done)
         return done.error();
     for (size_t k = 0; k < tensors.size(); ++k)
