@@ -21,6 +21,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
@@ -460,13 +461,17 @@ void MainWindow::openImagesDialog() {
 }
 
 void MainWindow::showSelectedActivation(int row) {
+    showActivationHistograms(row);
+    followTableRow(workspace_->activationModel()->rowNode(row));
+}
+
+void MainWindow::showActivationHistograms(int row) {
     const ActivationError* l = workspace_->activationModel()->layerAt(row);
     if (!l || !l->problem.empty()) {
         histograms_->clearHistograms();
     } else {
         histograms_->setHistograms(l->histograms, QString::fromStdString(l->name));
     }
-    followTableRow(workspace_->activationModel()->rowNode(row));
 }
 
 void MainWindow::followTableRow(const QString& nodeName) {
@@ -530,8 +535,10 @@ void MainWindow::selectGraphNode(int node) {
     const auto& layers = workspace_->activationModel()->report().layers;
     for (size_t i = 0; i < layers.size(); ++i)
         if (fp32->analyzed.model.graph().producer(layers[i].fp32Name) == node) {
+            // The table follows the graph without leading it back: the node is already shown.
+            const QSignalBlocker quiet(activationTable_);
             activationTable_->selectSourceRow(static_cast<int>(i));
-            showSelectedActivation(static_cast<int>(i));
+            showActivationHistograms(static_cast<int>(i));
             return;
         }
     statusLabel_->setText(QString::fromStdString(fp32->analyzed.model.graph().label(node)));

@@ -48,6 +48,7 @@ private:
     void showModel(Workspace::Slot slot);
     void showSelectedWeight(int row);
     void showSelectedActivation(int row);
+    void showActivationHistograms(int row);
     void openImagesDialog();
     void selectGraphNode(int node);
     void showNode(int fp32Node);
