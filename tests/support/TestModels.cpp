@@ -173,13 +173,23 @@ std::optional<std::string> sharedFile(const std::string& relativePath) {
     return p.string();
 }
 
+namespace {
+
+// CTest runs every test in its own process, so each would otherwise leave a folder behind in /tmp.
+struct ProcessTempDir {
+    fs::path path = fs::temp_directory_path() / ("quantlens-test-" + std::to_string(::getpid()));
+    ProcessTempDir() { fs::create_directories(path); }
+    ~ProcessTempDir() {
+        std::error_code ignored;
+        fs::remove_all(path, ignored);
+    }
+};
+
+}  // namespace
+
 std::string tempPath(const std::string& name) {
-    static const fs::path dir = [] {
-        fs::path d = fs::temp_directory_path() / ("quantlens-test-" + std::to_string(::getpid()));
-        fs::create_directories(d);
-        return d;
-    }();
-    return (dir / name).string();
+    static const ProcessTempDir dir;
+    return (dir.path / name).string();
 }
 
 }  // namespace ql::test

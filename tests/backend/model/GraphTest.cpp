@@ -61,8 +61,9 @@ TEST(Graph, EveryInputThatOnceCrashedTheFuzzerLoadsOrFailsCleanly) {
     for (const auto& entry : std::filesystem::directory_iterator(crashes)) {
         ++files;
         auto model = OnnxModel::load(entry.path().string());
-        if (!model)
+        if (!model) {
             EXPECT_FALSE(model.errorMessage().empty()) << entry.path();
+        }
     }
     EXPECT_GT(files, 0) << "no regression inputs in " << crashes;
 }
