@@ -1,6 +1,7 @@
 #include "runtime/InferenceSession.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include <onnxruntime_cxx_api.h>
 
@@ -12,7 +13,13 @@ namespace {
 
 Ort::Env& environment() {
     // One environment per process, as ONNX Runtime requires; created on first use.
-    static Ort::Env env(ORT_LOGGING_LEVEL_ERROR, "quantlens");
+    static Ort::Env env = [] {
+        // ONNX Runtime 1.29 on Linux records usage events, keeps a device id under ~/.cache and
+        // uploads them, unless this is set before its first environment. People analyse
+        // unreleased models here, so it stays off unless they set the variable themselves.
+        ::setenv("ORT_DISABLE_TELEMETRY", "1", /*overwrite=*/0);
+        return Ort::Env(ORT_LOGGING_LEVEL_ERROR, "quantlens");
+    }();
     return env;
 }
 

@@ -1,5 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
 #include "model/ModelBuilder.h"
 #include "model/OnnxModel.h"
 #include "runtime/ActivationCapture.h"
@@ -29,6 +34,17 @@ TEST(InferenceSession, RunsAModelFromMemory) {
     const TensorView& y = out->view(0);
     ASSERT_NE(y.data, nullptr);
     EXPECT_EQ(std::vector<float>(y.data, y.data + y.size), (std::vector<float>{0.0f, -2.0f, 0.0f, -4.0f}));
+}
+
+TEST(InferenceSession, OnnxRuntimeTelemetryIsOff) {
+    auto session = InferenceSession::fromBytes(reluNegBytes(), "relu-neg");
+    ASSERT_TRUE(session) << session.errorMessage();
+    const char* disabled = std::getenv("ORT_DISABLE_TELEMETRY");
+    ASSERT_NE(disabled, nullptr);
+    EXPECT_STREQ(disabled, "1");
+    // ONNX Runtime's telemetry writes this file as it starts; its absence shows it never did.
+    const std::string telemetryLog = "/tmp/mat-debug-" + std::to_string(::getpid()) + ".log";
+    EXPECT_FALSE(std::filesystem::exists(telemetryLog)) << telemetryLog;
 }
 
 TEST(InferenceSession, ReusedOutputsHoldEachRunsValues) {
