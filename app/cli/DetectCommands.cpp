@@ -1,6 +1,7 @@
 #include "DetectCommands.h"
 
 #include <filesystem>
+#include <optional>
 
 #include <opencv2/imgcodecs.hpp>
 
@@ -40,6 +41,73 @@ Status writeImage(const std::string& path, const cv::Mat& image, const std::vect
         return Error{"cannot write " + path + ": unknown image type '" + ext + "' (use .png or .jpg)"};
     }
     return writeFileAtomically(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), inputs);
+}
+
+// One image through one model, or through both with their detections matched, as the app does.
+struct ImageDetections {
+    std::vector<std::vector<Detection>> perModel;
+    std::vector<double> inferenceMs;
+    std::optional<DetectionMatch> match;
+};
+
+Result<ImageDetections> detectImage(std::vector<Detector>& detectors, const cv::Mat& bgr) {
+    ImageDetections r;
+    if (detectors.size() == 2) {
+        auto c = compareDetections(detectors[0], detectors[1], bgr);
+        if (!c)
+            return c.error();
+        r.perModel = {std::move(c->fp32), std::move(c->quantized)};
+        r.inferenceMs = {c->fp32Ms, c->quantizedMs};
+        r.match = std::move(c->match);
+        return r;
+    }
+    auto prepared = detectors.front().preprocessor().prepare(bgr);
+    if (!prepared)
+        return prepared.error();
+    auto detections = detectors.front().detect(*prepared);
+    if (!detections)
+        return detections.error();
+    r.perModel = {std::move(detections).value()};
+    r.inferenceMs = {detectors.front().lastInferenceMs()};
+    return r;
+}
+
+cv::Mat annotate(const cv::Mat& bgr, const ImageDetections& d, const std::vector<AnalyzedModel>& models,
+                 const std::vector<std::string>& names) {
+    const auto title = [&](size_t k) {
+        char t[160];
+        std::snprintf(t, sizeof t, "%s  %.1f ms", fs::path(models[k].model.displayName()).stem().string().c_str(),
+                      d.inferenceMs[k]);
+        return std::string(t);
+    };
+    if (d.match)
+        return drawComparison(bgr, d.perModel[0], d.perModel[1], *d.match, names, title(0), title(1));
+    return drawPanel(bgr, {title(0), d.perModel[0], {}, {}}, names);
+}
+
+nlohmann::json imageJson(const std::string& imagePath, const ImageDetections& d, const std::vector<AnalyzedModel>& models,
+                      const std::vector<std::string>& names) {
+    nlohmann::json entry = {{"image", imagePath}};
+    for (size_t k = 0; k < d.perModel.size(); ++k)
+        entry["models"].push_back({{"model", models[k].model.displayName()},
+                                   {"inference_ms", d.inferenceMs[k]},
+                                   {"detections", toJson(d.perModel[k], names)}});
+    if (d.match)
+        entry["matching"] = {{"matched", d.match->pairs.size()}, {"missed", d.match->missed.size()},
+                             {"extra", d.match->extra.size()}};
+    return entry;
+}
+
+void printText(const std::string& imagePath, const ImageDetections& d, const std::vector<AnalyzedModel>& models,
+               const std::vector<std::string>& names) {
+    for (size_t k = 0; k < d.perModel.size(); ++k) {
+        std::cout << imagePath << " — " << fs::path(models[k].model.displayName()).filename().string() << ": "
+                  << d.perModel[k].size() << " detections (" << static_cast<int>(d.inferenceMs[k]) << " ms)\n";
+        printDetections(std::cout, d.perModel[k], names);
+    }
+    if (d.match)
+        std::cout << "  matched " << d.match->pairs.size() << ", missed by the second model " << d.match->missed.size()
+                  << ", extra in the second model " << d.match->extra.size() << "\n";
 }
 
 int runDetect(const DetectOptions& o) {
@@ -89,48 +157,15 @@ int runDetect(const DetectOptions& o) {
             printError(bgr.errorMessage());
             return kExitError;
         }
-        auto prepared = detectors.front().preprocessor().prepare(*bgr);
-        if (!prepared) {
-            printError(imagePath + ": " + prepared.errorMessage());
+        auto detections = detectImage(detectors, *bgr);
+        if (!detections) {
+            printError(imagePath + ": " + detections.errorMessage());
             return kExitError;
         }
-        std::vector<std::vector<Detection>> results;
-        nlohmann::json entry = {{"image", imagePath}};
-        for (size_t k = 0; k < detectors.size(); ++k) {
-            auto dets = detectors[k].detect(*prepared);
-            if (!dets) {
-                printError(imagePath + ": " + dets.errorMessage());
-                return kExitError;
-            }
-            results.push_back(std::move(dets).value());
-            const std::string& model = models[k].model.displayName();
-            if (o.json) {
-                entry["models"].push_back({{"model", model}, {"inference_ms", detectors[k].lastInferenceMs()},
-                                           {"detections", toJson(results.back(), *names)}});
-            } else {
-                std::cout << imagePath << " — " << fs::path(model).filename().string() << ": " << results.back().size()
-                          << " detections (" << static_cast<int>(detectors[k].lastInferenceMs()) << " ms)\n";
-                printDetections(std::cout, results.back(), *names);
-            }
-        }
-        cv::Mat picture;
-        const auto title = [&](size_t k) {
-            char t[160];
-            std::snprintf(t, sizeof t, "%s  %.1f ms", fs::path(models[k].model.displayName()).stem().string().c_str(),
-                          detectors[k].lastInferenceMs());
-            return std::string(t);
-        };
-        if (results.size() == 2) {
-            const DetectionMatch match = matchDetections(results[0], results[1]);
-            if (o.json)
-                entry["matching"] = {{"matched", match.pairs.size()}, {"missed", match.missed.size()}, {"extra", match.extra.size()}};
-            else
-                std::cout << "  matched " << match.pairs.size() << ", missed by the second model " << match.missed.size()
-                          << ", extra in the second model " << match.extra.size() << "\n";
-            picture = drawComparison(*bgr, results[0], results[1], match, *names, title(0), title(1));
-        } else {
-            picture = drawPanel(*bgr, {title(0), results[0], {}, {}}, *names);
-        }
+        if (o.json)
+            json.push_back(imageJson(imagePath, *detections, models, *names));
+        else
+            printText(imagePath, *detections, models, *names);
         std::string target = o.out;
         if (!o.outDir.empty()) {
             std::error_code ec;
@@ -138,14 +173,13 @@ int runDetect(const DetectOptions& o) {
             target = (fs::path(o.outDir) / (fs::path(imagePath).stem().string() + "_detections.png")).string();
         }
         if (!target.empty()) {
-            if (auto st = writeImage(target, picture, protectedFiles); !st) {
+            if (auto st = writeImage(target, annotate(*bgr, *detections, models, *names), protectedFiles); !st) {
                 printError(st.errorMessage());
                 return kExitError;
             }
             if (!o.json)
                 std::cout << "  wrote " << target << "\n";
         }
-        json.push_back(entry);
     }
     if (o.json)
         printJson(json);
