@@ -15,6 +15,12 @@
 namespace ql {
 namespace {
 
+// A quantization scored; its session is kept so the chosen one can also be timed.
+struct Candidate {
+    InferenceSession session;
+    Score score;
+};
+
 // The FP32 model's outputs on each image, kept to score every candidate quantization.
 class OutputEvaluator {
 public:
@@ -53,15 +59,34 @@ public:
         return e;
     }
 
-    Result<Score> score(const OnnxModel& model) const {
+    Result<Candidate> evaluate(const OnnxModel& model) const {
         auto session = sessionFor(model);
         if (!session)
             return session.error();
+        auto score = scoreOf(*session);
+        if (!score)
+            return score.error();
+        return Candidate{std::move(session).value(), *score};
+    }
+
+    size_t imageCount() const { return inputs_.size(); }
+
+    // Median latency on the first image: the cost side of the trade-off.
+    Result<double> latencyMs(InferenceSession& session) const {
+        const PreparedImage& image = inputs_.front();
+        auto stats = measureLatency(session, {inputName_, image.shape, image.tensor.data(), image.tensor.size()}, 1, 5);
+        if (!stats)
+            return stats.error();
+        return stats->medianMs;
+    }
+
+private:
+    Result<Score> scoreOf(InferenceSession& session) const {
         ErrorAccumulator acc;
         MapEvaluator fidelity;
         for (size_t i = 0; i < inputs_.size(); ++i) {
             const PreparedImage& image = inputs_[i];
-            auto out = session->run({{inputName_, image.shape, image.tensor.data(), image.tensor.size()}});
+            auto out = session.run({{inputName_, image.shape, image.tensor.data(), image.tensor.size()}});
             if (!out)
                 return out.error();
             for (size_t k = 0; k < reference_[i].size() && k < out->names().size(); ++k) {
@@ -83,21 +108,6 @@ public:
         return s;
     }
 
-    size_t imageCount() const { return inputs_.size(); }
-
-    // Median latency of `model` on the first image: the cost side of the trade-off.
-    Result<double> latencyMs(const OnnxModel& model) const {
-        auto session = sessionFor(model);
-        if (!session)
-            return session.error();
-        const PreparedImage& image = inputs_.front();
-        auto stats = measureLatency(*session, {inputName_, image.shape, image.tensor.data(), image.tensor.size()}, 1, 5);
-        if (!stats)
-            return stats.error();
-        return stats->medianMs;
-    }
-
-private:
     Result<InferenceSession> sessionFor(const OnnxModel& model) const {
         auto bytes = model.serialize();
         if (!bytes)
@@ -121,21 +131,12 @@ private:
     std::vector<std::vector<std::vector<float>>> reference_;
 };
 
-// A quantization scored; the model is kept so the chosen one can also be timed.
-struct Candidate {
-    OnnxModel model;
-    Score score;
-};
-
 Result<Candidate> evaluateSettings(const OnnxModel& fp32, const CalibrationData& calibration,
                                    const QuantizerSettings& settings, const OutputEvaluator& evaluator) {
     auto q = quantizeQdq(fp32, calibration, settings);
     if (!q)
         return q.error();
-    auto score = evaluator.score(q->model);
-    if (!score)
-        return score.error();
-    return Candidate{std::move(q->model), *score};
+    return evaluator.evaluate(q->model);
 }
 
 Result<Score> scoreSettings(const OnnxModel& fp32, const CalibrationData& calibration, const QuantizerSettings& settings,
@@ -228,7 +229,7 @@ Result<Suggestion> suggestExclusions(const OnnxModel& fp32, const CalibrationDat
     auto start = evaluateSettings(fp32, calibration, current, *evaluator);
     if (!start)
         return start.error();
-    auto startLatency = evaluator->latencyMs(start->model);
+    auto startLatency = evaluator->latencyMs(start->session);
     if (!startLatency)
         return startLatency.error();
     s.curve.push_back({"", current.nodesToExclude.size(), start->score, *startLatency});
@@ -260,7 +261,7 @@ Result<Suggestion> suggestExclusions(const OnnxModel& fp32, const CalibrationDat
         used.insert(chosen->group);
         current.nodesToExclude.insert(current.nodesToExclude.end(), chosen->nodes.begin(), chosen->nodes.end());
         best = chosenCandidate->score.value(options.objective);
-        auto latency = evaluator->latencyMs(chosenCandidate->model);
+        auto latency = evaluator->latencyMs(chosenCandidate->session);
         if (!latency)
             return latency.error();
         s.curve.push_back({chosen->group, current.nodesToExclude.size(), chosenCandidate->score, *latency});
