@@ -55,6 +55,13 @@ private:
         return QTest::qWaitFor([&] { return !w.workspace()->isBusy(); }, 20000);
     }
 
+    // The window shown with the two test models open and loaded.
+    bool showBothModels(MainWindow& w) const {
+        w.show();
+        w.openFiles({fp32Path_, quantPath_});
+        return waitIdle(w);
+    }
+
 private slots:
     void initTestCase() {
         QCoreApplication::setOrganizationName(QStringLiteral("QuantLensTest"));
@@ -79,9 +86,7 @@ private slots:
 
     void showsTheWeightTableAndHistograms() {
         MainWindow w;
-        w.show();
-        w.openFiles({fp32Path_, quantPath_});
-        QVERIFY(waitIdle(w));
+        QVERIFY(showBothModels(w));
         auto* weights = tab(w, QStringLiteral("Weights"));
         QVERIFY(weights);
         QTableView* table = weights->view();
@@ -180,9 +185,7 @@ private slots:
     }
 
     void exportsTheReport() {
-        const QString dir = QString::fromStdString(test::tempPath("gui_report_images"));
-        QDir().mkpath(dir);
-        QVERIFY(cv::imwrite((dir + QStringLiteral("/a.png")).toStdString(), cv::Mat(4, 4, CV_8UC3, cv::Scalar(20, 120, 220))));
+        const QString dir = imageFolder("gui_report_images");
         MainWindow w;
         w.workspace()->disconnect(&w);  // no dialogs in tests
         QSignalSpy compared(w.workspace(), &Workspace::activationsChanged);
@@ -206,9 +209,7 @@ private slots:
     }
 
     void suggestsExclusionsInTheBackground() {
-        const QString dir = QString::fromStdString(test::tempPath("gui_suggest_images"));
-        QDir().mkpath(dir);
-        QVERIFY(cv::imwrite((dir + QStringLiteral("/a.png")).toStdString(), cv::Mat(4, 4, CV_8UC3, cv::Scalar(20, 120, 220))));
+        const QString dir = imageFolder("gui_suggest_images");
         MainWindow w;
         w.workspace()->disconnect(&w);  // the result dialog would block the test
         QSignalSpy ready(w.workspace(), &Workspace::suggestionReady);
@@ -231,9 +232,7 @@ private slots:
 
     void tickBoxesInTablesAndNodePanelExclude() {
         MainWindow w;
-        w.show();
-        w.openFiles({fp32Path_, quantPath_});
-        QVERIFY(waitIdle(w));
+        QVERIFY(showBothModels(w));
         Workspace* ws = w.workspace();
         WeightErrorModel* weights = ws->weightModel();
         int conv1Row = -1;
@@ -265,9 +264,7 @@ private slots:
 
     void graphKeyboardSideBySideAndGroupExclusion() {
         MainWindow w;
-        w.show();
-        w.openFiles({fp32Path_, quantPath_});
-        QVERIFY(waitIdle(w));
+        QVERIFY(showBothModels(w));
         auto* panel = w.findChild<GraphPanel*>();
         QVERIFY(panel);
         panel->setSideBySide(true);
