@@ -487,42 +487,6 @@
         <translation>建议排除节点(&amp;S)...</translation>
     </message>
     <message>
-        <source>Suggest Exclusions</source>
-        <translation>建议排除节点</translation>
-    </message>
-    <message>
-        <source>Output SQNR to reach (dB); modules (/model.N/) are tried most harmful first:</source>
-        <translation>要达到的输出 SQNR (dB)；按危害从大到小依次尝试各模块 (/model.N/)：</translation>
-    </message>
-    <message>
-        <source>Suggested Exclusions</source>
-        <translation>建议的排除节点</translation>
-    </message>
-    <message>
-        <source>excluded nodes</source>
-        <translation>排除的节点数</translation>
-    </message>
-    <message>
-        <source>output SQNR (dB)</source>
-        <translation>输出 SQNR (dB)</translation>
-    </message>
-    <message>
-        <source>%1 nodes: %2 dB  %3</source>
-        <translation>%1 个节点：%2 dB  %3</translation>
-    </message>
-    <message>
-        <source>(start)</source>
-        <translation>（起点）</translation>
-    </message>
-    <message>
-        <source>The target is reached with these exclusions:</source>
-        <translation>排除以下节点即可达到目标：</translation>
-    </message>
-    <message>
-        <source>The target was not reached; the best found:</source>
-        <translation>未达到目标；找到的最佳结果：</translation>
-    </message>
-    <message>
         <source>Node</source>
         <translation>节点</translation>
     </message>
@@ -813,6 +777,122 @@
     </message>
 </context>
 <context>
+    <name>ql::SuggestOptionsDialog</name>
+    <message>
+        <source>Suggest Exclusions</source>
+        <translation>建议排除</translation>
+    </message>
+    <message>
+        <source>Output SQNR (dB)</source>
+        <translation>输出 SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>Detection fidelity (mAP@0.5 against FP32 detections)</source>
+        <translation>检测保真度（以 FP32 检测结果为基准的 mAP@0.5）</translation>
+    </message>
+    <message>
+        <source>Modules (/model.N/)</source>
+        <translation>模块 (/model.N/)</translation>
+    </message>
+    <message>
+        <source>Sub-modules (/model.N/m.K/)</source>
+        <translation>子模块 (/model.N/m.K/)</translation>
+    </message>
+    <message>
+        <source>Single nodes</source>
+        <translation>单个节点</translation>
+    </message>
+    <message>
+        <source>Each candidate is quantized and run on these images: more images, a steadier choice and a slower search.</source>
+        <translation>每个候选方案都会量化并在这些图像上运行：图像越多，选择越稳定，搜索也越慢。</translation>
+    </message>
+    <message>
+        <source>Aim for:</source>
+        <translation>优化目标：</translation>
+    </message>
+    <message>
+        <source>Target:</source>
+        <translation>目标值：</translation>
+    </message>
+    <message>
+        <source>Try excluding:</source>
+        <translation>尝试排除：</translation>
+    </message>
+    <message>
+        <source>At most this many steps:</source>
+        <translation>最多步数：</translation>
+    </message>
+    <message>
+        <source>Images to score on:</source>
+        <translation>用于评分的图像数：</translation>
+    </message>
+    <message>
+        <source>Each group is first left in float alone to rank them; then the most harmful are excluded one at a time, the best of the next few each step, until the target is reached. Calibration statistics are cached, so each candidate costs one quantization and a few inferences.</source>
+        <translation>先将每组单独保留为浮点以进行排序；然后每一步从最有害的几组中选出效果最好的一组排除，直到达到目标。校准统计已缓存，因此每个候选方案只需一次量化和几次推理。</translation>
+    </message>
+    <message>
+        <source> dB</source>
+        <translation> dB</translation>
+    </message>
+</context>
+<context>
+    <name>ql::SuggestionDialog</name>
+    <message>
+        <source>exact (float)</source>
+        <translation>精确（浮点）</translation>
+    </message>
+    <message>
+        <source>%1 dB</source>
+        <translation>%1 dB</translation>
+    </message>
+    <message>
+        <source>Suggested Exclusions</source>
+        <translation>建议的排除项</translation>
+    </message>
+    <message>
+        <source>%1 nodes excluded: %2, %3 ms  %4</source>
+        <translation>已排除 %1 个节点：%2，%3 ms  %4</translation>
+    </message>
+    <message>
+        <source>(start)</source>
+        <translation>（起点）</translation>
+    </message>
+    <message>
+        <source>detection fidelity (mAP@0.5)</source>
+        <translation>检测保真度 (mAP@0.5)</translation>
+    </message>
+    <message>
+        <source>output SQNR (dB)</source>
+        <translation>输出 SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>latency (ms)</source>
+        <translation>延迟 (ms)</translation>
+    </message>
+    <message>
+        <source>excluded nodes</source>
+        <translation>排除的节点数</translation>
+    </message>
+    <message numerus="yes">
+        <source>The target (%1) is reached with %n node(s) left in float:</source>
+        <translation>
+            <numerusform>保留 %n 个节点为浮点即可达到目标 (%1)：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The target (%1) was not reached in %2 steps; the best found:</source>
+        <translation>在 %2 步内未达到目标 (%1)；找到的最佳结果：</translation>
+    </message>
+    <message>
+        <source>Apply Exclusions</source>
+        <translation>应用排除项</translation>
+    </message>
+    <message>
+        <source>target</source>
+        <translation>目标</translation>
+    </message>
+</context>
+<context>
     <name>ql::WeightErrorModel</name>
     <message>
         <source>Weight</source>
@@ -933,10 +1013,6 @@
         <source>Open the FP32 model and images first: the images calibrate and score each candidate.</source>
         <translation>请先打开 FP32 模型和图像：图像用于校准并评估每个候选方案。</translation>
     </message>
-    <message>
-        <source>Measuring the sensitivity of each module...</source>
-        <translation>正在测量各模块的敏感度...</translation>
-    </message>
     <message numerus="yes">
         <source>Exclude %n nodes</source>
         <translation>
@@ -948,6 +1024,10 @@
         <translation>
             <numerusform>重新包含 %n 个节点</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Measuring the sensitivity of each group of nodes...</source>
+        <translation>正在测量每组节点的敏感度...</translation>
     </message>
 </context>
 </TS>

@@ -8,10 +8,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QDialog>
-#include <QDialogButtonBox>
-#include <QInputDialog>
 #include <QLabel>
-#include <qcustomplot.h>
 #include <QListWidget>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -33,6 +30,8 @@
 #include "GraphView.h"
 #include "AppSettings.h"
 #include "QuantizationSettingsDialog.h"
+#include "SuggestOptionsDialog.h"
+#include "SuggestionDialog.h"
 #include "HistogramPlot.h"
 #include "LayerTable.h"
 #include "ModelSummaryView.h"
@@ -273,15 +272,7 @@ void MainWindow::createActions() {
     analysis->addAction(tr("Re-&quantize with Exclusions"), workspace_, &Workspace::requantize)
         ->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
     analysis->addAction(tr("Quantization Se&ttings..."), this, &MainWindow::editQuantizationSettings);
-    analysis->addAction(tr("&Suggest Exclusions..."), this, [this] {
-        bool ok = false;
-        const double target = QInputDialog::getDouble(this, tr("Suggest Exclusions"),
-                                                      tr("Output SQNR to reach (dB); modules (/model.N/) are tried "
-                                                         "most harmful first:"),
-                                                      30.0, 0.0, 100.0, 1, &ok);
-        if (ok)
-            workspace_->suggestExclusions(target);
-    });
+    analysis->addAction(tr("&Suggest Exclusions..."), this, &MainWindow::suggestExclusions);
     analysis->addAction(tr("C&ancel"), workspace_, &Workspace::cancel)->setShortcut(QKeySequence(Qt::Key_Escape));
 
     viewMenu_ = menuBar()->addMenu(tr("&View"));
@@ -484,37 +475,25 @@ void MainWindow::followTableRow(const QString& nodeName) {
     showNode(node);
 }
 
-void MainWindow::showSuggestion(const QVector<double>& excluded, const QVector<double>& sqnr, const QStringList& groups,
-                                const QStringList& names, bool reached) {
-    QDialog dialog(this);
-    dialog.setWindowTitle(tr("Suggested Exclusions"));
-    auto* plot = new QCustomPlot(&dialog);
-    plot->setMinimumSize(520, 300);
-    plot->addGraph();
-    plot->graph(0)->setData(excluded, sqnr);
-    plot->graph(0)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 6));
-    plot->xAxis->setLabel(tr("excluded nodes"));
-    plot->yAxis->setLabel(tr("output SQNR (dB)"));
-    plot->rescaleAxes();
-    plot->xAxis->scaleRange(1.1);
-    plot->yAxis->scaleRange(1.2);
-    auto* steps = new QListWidget(&dialog);
-    for (int i = 0; i < groups.size(); ++i)
-        steps->addItem(tr("%1 nodes: %2 dB  %3").arg(excluded[i]).arg(sqnr[i], 0, 'f', 2)
-                           .arg(groups[i].isEmpty() ? tr("(start)") : QStringLiteral("+ ") + groups[i]));
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Apply | QDialogButtonBox::Close, &dialog);
-    auto* layout = new QVBoxLayout(&dialog);
-    layout->addWidget(new QLabel(reached ? tr("The target is reached with these exclusions:")
-                                         : tr("The target was not reached; the best found:"), &dialog));
-    layout->addWidget(plot, 1);
-    layout->addWidget(steps);
-    layout->addWidget(buttons);
-    connect(buttons->button(QDialogButtonBox::Apply), &QPushButton::clicked, &dialog, [this, &dialog, names] {
-        workspace_->applyExclusions(QSet<QString>(names.begin(), names.end()));
-        dialog.accept();
-    });
-    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    dialog.exec();
+void MainWindow::suggestExclusions() {
+    const auto images = workspace_->imageFiles();
+    const int imageCount = images ? static_cast<int>(images->size()) : 0;
+    SuggestOptionsDialog dialog(workspace_->suggestionRequest(), imageCount, this);
+    if (dialog.exec() == QDialog::Accepted)
+        workspace_->suggestExclusions(dialog.request());
+}
+
+void MainWindow::showSuggestion() {
+    const auto& suggestion = workspace_->lastSuggestion();
+    if (!suggestion)
+        return;
+    SuggestionDialog dialog(*suggestion, workspace_->suggestionRequest(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QSet<QString> names;
+    for (const auto& n : suggestion->nodesToExclude)
+        names.insert(QString::fromStdString(n));
+    workspace_->applyExclusions(names);
 }
 
 void MainWindow::showTab(const QString& name) {

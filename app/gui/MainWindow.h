@@ -56,8 +56,8 @@ private:
     void updateRowNodes();
     void exportExclusions();
     void exportQuantizedModel();
-    void showSuggestion(const QVector<double>& excludedNodes, const QVector<double>& sqnrDb, const QStringList& groups,
-                        const QStringList& nodesToExclude, bool reached);
+    void suggestExclusions();
+    void showSuggestion();
     void updateTitle();
     void saveProjectAs();
     void editQuantizationSettings();

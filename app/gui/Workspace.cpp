@@ -122,7 +122,7 @@ void Workspace::excludeNodes(const QStringList& names, bool exclude) {
     undo_->push(new ReplaceExclusions(this, after, exclude ? tr("Exclude %n nodes", nullptr, count) : tr("Include %n nodes", nullptr, count)));
 }
 
-void Workspace::suggestExclusions(double target) {
+void Workspace::suggestExclusions(const SuggestionRequest& request) {
     if (!fp32_ || images_.isEmpty()) {
         emit errorOccurred(tr("Open the FP32 model and images first: the images calibrate and score each candidate."));
         return;
@@ -130,9 +130,10 @@ void Workspace::suggestExclusions(double target) {
     auto inputs = quantizationInputs();
     if (!inputs)
         return;
+    suggestionRequest_ = request;
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     ++pendingJobs_;
-    emit busyChanged(true, tr("Measuring the sensitivity of each module..."));
+    emit busyChanged(true, tr("Measuring the sensitivity of each group of nodes..."));
     struct Outcome {
         std::shared_ptr<Suggestion> suggestion;
         QString error;
@@ -148,19 +149,11 @@ void Workspace::suggestExclusions(double target) {
                 emit errorOccurred(outcome.error);
             return;
         }
-        QVector<double> x, y;
-        QStringList groups, names;
-        for (const auto& step : outcome.suggestion->curve) {
-            x << static_cast<double>(step.excludedNodes);
-            y << step.score.output.sqnrDb;
-            groups << QString::fromStdString(step.group);
-        }
-        for (const auto& n : outcome.suggestion->nodesToExclude)
-            names << QString::fromStdString(n);
-        emit suggestionReady(x, y, groups, names, outcome.suggestion->reachedTarget);
+        lastSuggestion_ = *outcome.suggestion;
+        emit suggestionReady();
     });
     QPointer<Workspace> self(this);
-    watcher->setFuture(QtConcurrent::run([fp32 = fp32_, target, cancel = cancel_, self,
+    watcher->setFuture(QtConcurrent::run([fp32 = fp32_, request, cancel = cancel_, self,
                                           in = std::move(inputs).value()]() -> Outcome {
         const auto& [images, settings, calibration] = in;
         const TaskControl control = backgroundControl(self, cancel.get());
@@ -168,14 +161,17 @@ void Workspace::suggestExclusions(double target) {
         if (!stats)
             return {nullptr, QString::fromStdString(stats.errorMessage())};
         SensitivityOptions options;
-        options.prefixDepth = 1;
+        options.objective = request.objective;
+        options.prefixDepth = request.prefixDepth;
         options.quantizedOnly = false;
         options.preprocess = calibration.preprocess;
-        const std::vector<std::string> scored(images.begin(), images.begin() + static_cast<long>(std::min<size_t>(4, images.size())));
+        const size_t scoredCount = std::min(static_cast<size_t>(std::max(1, request.scoredImages)), images.size());
+        const std::vector<std::string> scored(images.begin(), images.begin() + static_cast<long>(scoredCount));
         auto ranking = analyzeSensitivity(fp32->analyzed.model, **stats, settings, scored, options, control);
         if (!ranking)
             return {nullptr, QString::fromStdString(ranking.errorMessage())};
-        auto s = ql::suggestExclusions(fp32->analyzed.model, **stats, settings, scored, options, *ranking, target, 10, 6, control);
+        auto s = ql::suggestExclusions(fp32->analyzed.model, **stats, settings, scored, options, *ranking, request.target,
+                                       static_cast<size_t>(request.maxSteps), 6, control);
         if (!s)
             return {nullptr, QString::fromStdString(s.errorMessage())};
         return {std::make_shared<Suggestion>(std::move(s).value()), {}};

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <memory>
 
+#include "analysis/Sensitivity.h"
 #include "quant/AnalyzedModel.h"
 #include "quant/ModelPairing.h"
 #include "project/Project.h"
@@ -21,6 +22,15 @@ namespace ql {
 class ActivationErrorModel;
 struct ReportContent;
 class WeightErrorModel;
+
+// What Suggest Exclusions aims for and how it searches.
+struct SuggestionRequest {
+    Objective objective = Objective::OutputSqnr;
+    double target = 30.0;  // dB, or mAP@0.5 (0..1)
+    int prefixDepth = 1;   // 0: every node alone; 1: modules such as /model.22/
+    int maxSteps = 10;
+    int scoredImages = 4;  // the first N images score each candidate
+};
 
 class Workspace : public QObject {
     Q_OBJECT
@@ -52,6 +62,7 @@ public:
     // Images for the activation comparison (files and/or folders).
     void setImages(const QStringList& paths);
     const QStringList& images() const { return images_; }
+    Result<std::vector<std::string>> imageFiles() const;  // the chosen images, folders expanded
     // Runs both models on the images in the background; progress and cancel as any long task.
     void compareActivations();
     void cancel();
@@ -70,9 +81,11 @@ public:
     // The stakeholder report (HTML, or PDF for a .pdf path) from what is loaded and compared,
     // with detections on up to two of the images; written in the background.
     void exportReport(const QString& path);
-    // Sensitivity by module (/model.N/) then the fewest exclusions reaching `targetSqnrDb`,
-    // calibrating on the images (cached); suggestionReady brings the curve and the list.
-    void suggestExclusions(double targetSqnrDb);
+    // Sensitivity by group, then the fewest exclusions reaching the request's target, calibrating
+    // on the images (cached); on suggestionReady, lastSuggestion() holds the curve and the list.
+    void suggestExclusions(const SuggestionRequest& request);
+    const SuggestionRequest& suggestionRequest() const { return suggestionRequest_; }  // the last one asked
+    const std::optional<Suggestion>& lastSuggestion() const { return lastSuggestion_; }
     void applyExclusions(const QSet<QString>& names);  // undoable
     void excludeNodes(const QStringList& names, bool exclude);  // undoable, one step for all
 
@@ -98,13 +111,11 @@ signals:
     void exclusionsChanged();
     void requantized(double outputSqnrBefore);
     void reportWritten(const QString& path);
-    void suggestionReady(const QVector<double>& excludedNodes, const QVector<double>& sqnrDb, const QStringList& groups,
-                         const QStringList& nodesToExclude, bool reached);
+    void suggestionReady();
     void detectionReady(const QString& imagePath, const QImage& fp32, const QImage& quantized, const QString& summary);
 
 private:
     void recomputeWeights();
-    Result<std::vector<std::string>> imageFiles() const;  // the chosen images, folders expanded
     QuantizerSettings settingsWithExclusions() const;
     CalibrationOptions calibrationFor(const OnnxModel& model) const;
     // What quantizing the FP32 model needs: the image files (folders expanded), the settings with
@@ -129,6 +140,8 @@ private:
     QSet<QString> exclusions_;
     QuantizerSettings quantizerSettings_;
     CalibrationOptions calibration_;
+    SuggestionRequest suggestionRequest_;
+    std::optional<Suggestion> lastSuggestion_;
     bool requantizeWhenFp32Loads_ = false;  // set by openProject
     QUndoStack* undo_;
     std::shared_ptr<std::atomic<bool>> cancel_ = std::make_shared<std::atomic<bool>>(false);

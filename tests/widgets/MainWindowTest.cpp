@@ -6,6 +6,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QListWidget>
 
 #include <QDir>
 #include <QFile>
@@ -21,6 +22,8 @@
 #include "ModelSummaryView.h"
 #include "NodeDetailsView.h"
 #include "QuantizationSettingsDialog.h"
+#include "SuggestOptionsDialog.h"
+#include "SuggestionDialog.h"
 #include "WeightErrorModel.h"
 #include "model/OnnxModel.h"
 #include "support/TestModels.h"
@@ -216,18 +219,54 @@ private slots:
         w.workspace()->setImages({dir});
         w.workspace()->openModel(fp32Path_);
         QVERIFY(QTest::qWaitFor([&] { return w.workspace()->model(Workspace::Slot::Fp32) != nullptr; }, 10000));
-        w.workspace()->suggestExclusions(200.0);  // reached only when nothing is left quantized
+        SuggestionRequest request;
+        request.target = 200.0;  // reached only when nothing is left quantized
+        request.prefixDepth = 0;
+        w.workspace()->suggestExclusions(request);
         QVERIFY(ready.wait(30000));
-        const auto args = ready.takeFirst();
-        const auto excluded = args.at(0).value<QVector<double>>();
-        QVERIFY(excluded.size() >= 2);  // the start and at least one step
-        QVERIFY(args.at(4).toBool());  // every node excluded: the FP32 model itself, infinite SQNR
-        const QStringList names = args.at(3).toStringList();
-        QVERIFY(!names.isEmpty());
-        w.workspace()->applyExclusions(QSet<QString>(names.begin(), names.end()));
+        const auto& suggestion = w.workspace()->lastSuggestion();
+        QVERIFY(suggestion);
+        QVERIFY(suggestion->curve.size() >= 2);  // the start and at least one step
+        QVERIFY(suggestion->reachedTarget);      // every node excluded: the FP32 model itself, infinite SQNR
+        QVERIFY(!suggestion->nodesToExclude.empty());
+
+        // The result: objective and latency per step, one list row per step.
+        SuggestionDialog dialog(*suggestion, w.workspace()->suggestionRequest());
+        QCOMPARE(dialog.plot()->graphCount(), 2);
+        QCOMPARE(dialog.plot()->graph(0)->dataCount(), static_cast<int>(suggestion->curve.size()));
+        QVERIFY(dialog.plot()->graph(1)->data()->at(0)->value > 0.0);  // the start's latency, ms
+        QCOMPARE(dialog.steps()->count(), static_cast<int>(suggestion->curve.size()));
+        QVERIFY(dialog.steps()->item(0)->text().contains(QStringLiteral("(start)")));
+
+        QSet<QString> names;
+        for (const auto& n : suggestion->nodesToExclude)
+            names.insert(QString::fromStdString(n));
+        w.workspace()->applyExclusions(names);
         QCOMPARE(w.workspace()->exclusions().size(), names.size());
         w.workspace()->undoStack()->undo();
         QVERIFY(w.workspace()->exclusions().isEmpty());
+    }
+
+    void suggestOptionsKeepATargetPerObjective() {
+        SuggestionRequest asked;
+        asked.target = 25.0;
+        asked.prefixDepth = 0;
+        asked.scoredImages = 9;
+        SuggestOptionsDialog dialog(asked, 3);
+        SuggestionRequest r = dialog.request();
+        QCOMPARE(r.objective, Objective::OutputSqnr);
+        QCOMPARE(r.target, 25.0);
+        QCOMPARE(r.prefixDepth, 0);
+        QCOMPARE(r.scoredImages, 3);  // no more than there are images
+        auto* objective = dialog.findChildren<QComboBox*>().at(0);
+        objective->setCurrentIndex(objective->findData(static_cast<int>(Objective::DetectionFidelity)));
+        auto* target = dialog.findChild<QDoubleSpinBox*>();
+        QCOMPARE(target->maximum(), 1.0);  // mAP
+        target->setValue(0.9);
+        QCOMPARE(dialog.request().objective, Objective::DetectionFidelity);
+        QCOMPARE(dialog.request().target, 0.9);
+        objective->setCurrentIndex(objective->findData(static_cast<int>(Objective::OutputSqnr)));
+        QCOMPARE(dialog.request().target, 25.0);  // the SQNR target survives the round trip
     }
 
     void tickBoxesInTablesAndNodePanelExclude() {

@@ -1,0 +1,84 @@
+#include "SuggestOptionsDialog.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace ql {
+
+SuggestOptionsDialog::SuggestOptionsDialog(const SuggestionRequest& request, int imageCount, QWidget* parent)
+    : QDialog(parent), objective_(new QComboBox(this)), target_(new QDoubleSpinBox(this)), grouping_(new QComboBox(this)),
+      maxSteps_(new QSpinBox(this)), scoredImages_(new QSpinBox(this)),
+      sqnrTarget_(request.objective == Objective::OutputSqnr ? request.target : SuggestionRequest{}.target),
+      fidelityTarget_(request.objective == Objective::DetectionFidelity ? request.target : 0.95) {
+    setWindowTitle(tr("Suggest Exclusions"));
+    objective_->addItem(tr("Output SQNR (dB)"), static_cast<int>(Objective::OutputSqnr));
+    objective_->addItem(tr("Detection fidelity (mAP@0.5 against FP32 detections)"),
+                        static_cast<int>(Objective::DetectionFidelity));
+    objective_->setCurrentIndex(objective_->findData(static_cast<int>(request.objective)));
+    grouping_->addItem(tr("Modules (/model.N/)"), 1);
+    grouping_->addItem(tr("Sub-modules (/model.N/m.K/)"), 2);
+    grouping_->addItem(tr("Single nodes"), 0);
+    grouping_->setCurrentIndex(std::max(0, grouping_->findData(request.prefixDepth)));
+    maxSteps_->setRange(1, 100);
+    maxSteps_->setValue(request.maxSteps);
+    scoredImages_->setRange(1, std::max(1, imageCount));
+    scoredImages_->setValue(std::min(request.scoredImages, std::max(1, imageCount)));
+    scoredImages_->setToolTip(tr("Each candidate is quantized and run on these images: more images, a steadier "
+                                 "choice and a slower search."));
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Aim for:"), objective_);
+    form->addRow(tr("Target:"), target_);
+    form->addRow(tr("Try excluding:"), grouping_);
+    form->addRow(tr("At most this many steps:"), maxSteps_);
+    form->addRow(tr("Images to score on:"), scoredImages_);
+    auto* note = new QLabel(tr("Each group is first left in float alone to rank them; then the most harmful are "
+                               "excluded one at a time, the best of the next few each step, until the target is "
+                               "reached. Calibration statistics are cached, so each candidate costs one "
+                               "quantization and a few inferences."),
+                            this);
+    note->setWordWrap(true);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(note);
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    showTarget(request.objective == Objective::DetectionFidelity);
+    connect(objective_, &QComboBox::currentIndexChanged, this, &SuggestOptionsDialog::objectiveChanged);
+}
+
+void SuggestOptionsDialog::objectiveChanged() {
+    // Each objective keeps its own target, so switching back and forth loses nothing.
+    (shownFidelity_ ? fidelityTarget_ : sqnrTarget_) = target_->value();
+    showTarget(static_cast<Objective>(objective_->currentData().toInt()) == Objective::DetectionFidelity);
+}
+
+void SuggestOptionsDialog::showTarget(bool fidelity) {
+    shownFidelity_ = fidelity;
+    target_->setDecimals(fidelity ? 3 : 1);
+    target_->setRange(0.0, fidelity ? 1.0 : 100.0);
+    target_->setSingleStep(fidelity ? 0.01 : 1.0);
+    target_->setSuffix(fidelity ? QString() : tr(" dB"));
+    target_->setValue(fidelity ? fidelityTarget_ : sqnrTarget_);
+}
+
+SuggestionRequest SuggestOptionsDialog::request() const {
+    SuggestionRequest r;
+    r.objective = static_cast<Objective>(objective_->currentData().toInt());
+    r.target = target_->value();
+    r.prefixDepth = grouping_->currentData().toInt();
+    r.maxSteps = maxSteps_->value();
+    r.scoredImages = scoredImages_->value();
+    return r;
+}
+
+}  // namespace ql

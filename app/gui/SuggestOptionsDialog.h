@@ -1,0 +1,36 @@
+// Asks what Suggest Exclusions should aim for (output SQNR or detection fidelity, and the target),
+// how it groups nodes, how far it may go and on how many images it scores each candidate.
+#pragma once
+
+#include <QDialog>
+
+#include "Workspace.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QSpinBox;
+
+namespace ql {
+
+class SuggestOptionsDialog : public QDialog {
+    Q_OBJECT
+public:
+    explicit SuggestOptionsDialog(const SuggestionRequest& request, int imageCount, QWidget* parent = nullptr);
+
+    SuggestionRequest request() const;
+
+private:
+    void objectiveChanged();
+    void showTarget(bool fidelity);
+
+    QComboBox* objective_;
+    QDoubleSpinBox* target_;
+    QComboBox* grouping_;
+    QSpinBox* maxSteps_;
+    QSpinBox* scoredImages_;
+    double sqnrTarget_;
+    double fidelityTarget_;
+    bool shownFidelity_ = false;
+};
+
+}  // namespace ql

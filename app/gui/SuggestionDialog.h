@@ -1,0 +1,27 @@
+// The result of Suggest Exclusions: the objective and the latency after each step, plotted
+// against the number of excluded nodes, the groups excluded in order, and Apply.
+#pragma once
+
+#include <QDialog>
+
+#include "Workspace.h"
+
+class QCustomPlot;
+class QListWidget;
+
+namespace ql {
+
+class SuggestionDialog : public QDialog {
+    Q_OBJECT
+public:
+    SuggestionDialog(const Suggestion& suggestion, const SuggestionRequest& request, QWidget* parent = nullptr);
+
+    QCustomPlot* plot() const { return plot_; }
+    QListWidget* steps() const { return steps_; }
+
+private:
+    QCustomPlot* plot_;
+    QListWidget* steps_;
+};
+
+}  // namespace ql
