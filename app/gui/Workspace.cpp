@@ -5,12 +5,14 @@
 #include <QPainter>
 #include <QPointer>
 #include <QtConcurrent>
+#include <mutex>
 
 #include "ActivationErrorModel.h"
 #include "WeightErrorModel.h"
 #include "analysis/ActivationComparison.h"
 #include "detect/Annotator.h"
 #include "detect/ClassNames.h"
+#include "detect/DetectionEvaluation.h"
 #include "detect/Detector.h"
 #include "model/ModelMetadata.h"
 #include "ReportPdf.h"
@@ -203,37 +205,69 @@ struct DetectionOutcome {
     QString summary, error;
 };
 
-DetectionOutcome detectBoth(const Workspace::LoadedModel& fp32, const Workspace::LoadedModel& quant, const std::string& path) {
-    DetectionOutcome out;
-    DetectorOptions options;
-    options.preprocess = PreprocessOptions::forModel(fp32.analyzed.model);
-    auto names = ModelMetadata::fromProps(fp32.analyzed.model.metadataProps()).classNames;
-    if (names.empty())
-        names = cocoClassNames();
-    auto f = Detector::create(fp32.analyzed.model, options);
-    auto q = Detector::create(quant.analyzed.model, options);
-    auto bgr = readImageBgr(path);
-    if (!f || !q || !bgr) {
-        out.error = QString::fromStdString(!f ? f.errorMessage() : !q ? q.errorMessage() : bgr.errorMessage());
-        return out;
-    }
-    auto c = compareDetections(*f, *q, *bgr);
-    if (!c) {
-        out.error = QString::fromStdString(c.errorMessage());
-        return out;
-    }
-    const DetectionMatch& match = c->match;
-    out.fp32 = toImage(drawPanel(*bgr, {"FP32", c->fp32, match.missed, "missed by INT8"}, names));
-    out.quantized = toImage(drawPanel(*bgr, {"quantized", c->quantized, match.extra, "extra"}, names));
-    out.summary = Workspace::tr("FP32: %1 boxes, %2 ms. Quantized: %3 boxes, %4 ms. %5 matched, %6 missed by the "
-                                "quantized model, %7 extra.")
-                      .arg(c->fp32.size()).arg(c->fp32Ms, 0, 'f', 1).arg(c->quantized.size())
-                      .arg(c->quantizedMs, 0, 'f', 1).arg(match.pairs.size()).arg(match.missed.size())
-                      .arg(match.extra.size());
-    return out;
-}
-
 }  // namespace
+
+// Made in the background on the first image and kept while the same two models are loaded:
+// stepping through images then costs two inferences, not two new ONNX Runtime sessions.
+struct Workspace::DetectorPair {
+    std::shared_ptr<const LoadedModel> fp32Model, quantizedModel;
+    std::mutex mutex;  // one image at a time: a Detector keeps its last latency
+    std::optional<Detector> fp32, quantized;
+    std::vector<std::string> classNames;
+
+    DetectionOutcome detect(const std::string& path) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        DetectionOutcome out;
+        const bool fresh = !fp32 || !quantized;
+        if (fresh) {
+            DetectorOptions options;
+            options.preprocess = PreprocessOptions::forModel(fp32Model->analyzed.model);
+            auto f = Detector::create(fp32Model->analyzed.model, options);
+            auto q = Detector::create(quantizedModel->analyzed.model, options);
+            if (!f || !q) {
+                out.error = QString::fromStdString(!f ? f.errorMessage() : q.errorMessage());
+                return out;
+            }
+            fp32.emplace(std::move(f).value());
+            quantized.emplace(std::move(q).value());
+            classNames = ModelMetadata::fromProps(fp32Model->analyzed.model.metadataProps()).classNames;
+            if (classNames.empty())
+                classNames = cocoClassNames();
+        }
+        auto bgr = readImageBgr(path);
+        if (!bgr) {
+            out.error = QString::fromStdString(bgr.errorMessage());
+            return out;
+        }
+        // A session's first runs are slow while ONNX Runtime sizes its memory: warm up as `eval`
+        // does (three runs), or the first image's latencies would be twice the others'.
+        for (int i = 0; fresh && i < EvaluationOptions{}.warmupRuns; ++i)
+            (void)compareDetections(*fp32, *quantized, *bgr);
+        auto c = compareDetections(*fp32, *quantized, *bgr);
+        if (!c) {
+            out.error = QString::fromStdString(c.errorMessage());
+            return out;
+        }
+        const DetectionMatch& match = c->match;
+        out.fp32 = toImage(drawPanel(*bgr, {"FP32", c->fp32, match.missed, "missed by INT8"}, classNames));
+        out.quantized = toImage(drawPanel(*bgr, {"quantized", c->quantized, match.extra, "extra"}, classNames));
+        out.summary = Workspace::tr("FP32: %1 boxes, %2 ms. Quantized: %3 boxes, %4 ms. %5 matched, %6 missed by the "
+                                    "quantized model, %7 extra.")
+                          .arg(c->fp32.size()).arg(c->fp32Ms, 0, 'f', 1).arg(c->quantized.size())
+                          .arg(c->quantizedMs, 0, 'f', 1).arg(match.pairs.size()).arg(match.missed.size())
+                          .arg(match.extra.size());
+        return out;
+    }
+};
+
+std::shared_ptr<Workspace::DetectorPair> Workspace::detectorPair() {
+    if (!detectors_ || detectors_->fp32Model != fp32_ || detectors_->quantizedModel != quantized_) {
+        detectors_ = std::make_shared<DetectorPair>();
+        detectors_->fp32Model = fp32_;
+        detectors_->quantizedModel = quantized_;
+    }
+    return detectors_;
+}
 
 void Workspace::exportReport(const QString& path) {
     if (!fp32_ || !quantized_) {
@@ -272,9 +306,9 @@ void Workspace::exportReport(const QString& path) {
     });
     auto shared = std::make_shared<ReportContent>(std::move(content));
     pendingReport_ = shared;
-    watcher->setFuture(QtConcurrent::run([fp32 = fp32_, quant = quantized_, shared, pictures, path]() -> QString {
+    watcher->setFuture(QtConcurrent::run([detectors = detectorPair(), shared, pictures, path]() -> QString {
         for (const auto& p : pictures) {
-            const DetectionOutcome d = detectBoth(*fp32, *quant, p);
+            const DetectionOutcome d = detectors->detect(p);
             if (!d.error.isEmpty())
                 continue;  // a model that is no detector still gets its report, without pictures
             QImage side(d.fp32.width() + d.quantized.width() + 8, d.fp32.height(), QImage::Format_RGB888);
@@ -312,8 +346,8 @@ void Workspace::detect(const QString& imagePath) {
         else
             emit detectionReady(imagePath, outcome.fp32, outcome.quantized, outcome.summary);
     });
-    watcher->setFuture(QtConcurrent::run([fp32 = fp32_, quant = quantized_, path = imagePath.toStdString()] {
-        return detectBoth(*fp32, *quant, path);
+    watcher->setFuture(QtConcurrent::run([detectors = detectorPair(), path = imagePath.toStdString()] {
+        return detectors->detect(path);
     }));
 }
 
@@ -347,6 +381,7 @@ void Workspace::requantize() {
             return;
         }
         quantized_ = outcome.first;
+        detectors_.reset();  // their sessions were for the model just replaced
         emit modelChanged(Slot::Quantized);
         emit requantized(before);
         recomputeWeights();
@@ -522,6 +557,7 @@ void Workspace::openModel(const QString& path, std::optional<Slot> slot) {
         }
         const Slot target = slot.value_or(outcome.model->analyzed.qdq.format == QuantFormat::Float ? Slot::Fp32 : Slot::Quantized);
         (target == Slot::Fp32 ? fp32_ : quantized_) = outcome.model;
+        detectors_.reset();  // their sessions were for the model just replaced
         emit modelChanged(target);
         recomputeWeights();
         compareActivations();
@@ -535,6 +571,7 @@ void Workspace::openModel(const QString& path, std::optional<Slot> slot) {
 
 void Workspace::closeModel(Slot slot) {
     (slot == Slot::Fp32 ? fp32_ : quantized_).reset();
+    detectors_.reset();  // their sessions were for the model just replaced
     emit modelChanged(slot);
     recomputeWeights();
 }

@@ -134,6 +134,10 @@ private:
         std::shared_ptr<const ModelPairing> pairing;
         std::shared_ptr<const LoadedModel> fp32, quantized;  // the models it pairs
     } pairing_;
+    struct DetectorPair;
+    // The detectors of the two loaded models, made once for them and reused image after image.
+    std::shared_ptr<DetectorPair> detectorPair();
+    std::shared_ptr<DetectorPair> detectors_;
     WeightErrorModel* weights_;
     ActivationErrorModel* activations_;
     QStringList images_;
