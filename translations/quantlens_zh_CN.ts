@@ -25,6 +25,53 @@
     </message>
 </context>
 <context>
+    <name>ql</name>
+    <message>
+        <source>SQNR %1 dB</source>
+        <translation>SQNR %1 dB</translation>
+    </message>
+    <message>
+        <source>own rounding SQNR %1 dB</source>
+        <translation>自身舍入 SQNR %1 dB</translation>
+    </message>
+    <message>
+        <source>cosine %1</source>
+        <translation>余弦相似度 %1</translation>
+    </message>
+    <message>
+        <source>clipped %1%</source>
+        <translation>截断 %1%</translation>
+    </message>
+    <message>
+        <source>uses %1% of the integer range</source>
+        <translation>使用了整数范围的 %1%</translation>
+    </message>
+    <message>
+        <source>Accumulated SQNR</source>
+        <translation>累积 SQNR</translation>
+    </message>
+    <message>
+        <source>Own rounding SQNR</source>
+        <translation>自身舍入 SQNR</translation>
+    </message>
+    <message>
+        <source>Cosine similarity</source>
+        <translation>余弦相似度</translation>
+    </message>
+    <message>
+        <source>Clipped values</source>
+        <translation>截断值</translation>
+    </message>
+    <message>
+        <source>Integer range used</source>
+        <translation>整数范围利用率</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+</context>
+<context>
     <name>ql::ActivationErrorModel</name>
     <message>
         <source>FP32 tensor vs the quantized model&apos;s tensor after its Q/DQ pair: all error upstream included</source>
@@ -130,10 +177,6 @@
         <translation>适应宽度</translation>
     </message>
     <message>
-        <source>&lt;span style=&apos;background:%1&apos;&gt;&amp;nbsp;&amp;lt;10 dB&amp;nbsp;&lt;/span&gt; &lt;span style=&apos;background:%2&apos;&gt;&amp;nbsp;25 dB&amp;nbsp;&lt;/span&gt; &lt;span style=&apos;background:%3&apos;&gt;&amp;nbsp;&amp;gt;40 dB&amp;nbsp;&lt;/span&gt; &amp;nbsp;dashed: excluded</source>
-        <translation>&lt;span style=&apos;background:%1&apos;&gt;&amp;nbsp;&amp;lt;10 dB&amp;nbsp;&lt;/span&gt; &lt;span style=&apos;background:%2&apos;&gt;&amp;nbsp;25 dB&amp;nbsp;&lt;/span&gt; &lt;span style=&apos;background:%3&apos;&gt;&amp;nbsp;&amp;gt;40 dB&amp;nbsp;&lt;/span&gt; &amp;nbsp;虚线：已排除</translation>
-    </message>
-    <message>
         <source>Q/DQ on %1</source>
         <translation>%1 上的 Q/DQ</translation>
     </message>
@@ -180,6 +223,10 @@
     <message>
         <source>the selected nodes</source>
         <translation>所选节点</translation>
+    </message>
+    <message>
+        <source>dashed: excluded</source>
+        <translation>虚线：已排除</translation>
     </message>
 </context>
 <context>
@@ -541,6 +588,10 @@
     <message>
         <source>&amp;Fold Q/DQ Pairs into Edges</source>
         <translation>将 Q/DQ 对折叠到边上(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Colour Nodes By</source>
+        <translation>节点着色依据(&amp;C)</translation>
     </message>
 </context>
 <context>

@@ -26,12 +26,15 @@ namespace ql {
 namespace {
 
 // SQNR to colour: red below 10 dB, through yellow, to green above 40 dB.
-QColor heat(double sqnr) {
-    if (!std::isfinite(sqnr))
+// Red through yellow to green; an exact match (infinite SQNR) is greener still.
+QColor heat(double value, const HeatScale& scale) {
+    if (std::isinf(value) && value > 0)
         return QColor(120, 200, 120);
-    const double t = std::clamp((sqnr - 10.0) / 30.0, 0.0, 1.0);
+    const double t = std::clamp((value - scale.bad) / (scale.good - scale.bad), 0.0, 1.0);
     return QColor::fromHsvF(static_cast<float>(t * 0.33), 0.55f, 0.97f);
 }
+
+const QColor kNeutralFill(235, 238, 245);
 
 }  // namespace
 
@@ -44,7 +47,7 @@ public:
     }
     QRectF boundingRect() const override { return rect_.adjusted(-2, -2, 2, 2); }
     void paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget*) override {
-        QColor fill = value_ ? heat(*value_) : QColor(235, 238, 245);
+        const QColor fill = fill_.value_or(kNeutralFill);
         // Zoomed far out (or in the minimap) text is unreadable and thousands of rounded,
         // antialiased boxes make panning slow: draw plain rectangles instead.
         if (option->levelOfDetailFromTransform(p->worldTransform()) < 0.35) {
@@ -71,10 +74,12 @@ public:
     }
     int node() const { return node_; }
     const QString& name() const { return name_; }
-    void setValue(std::optional<double> v) {
-        value_ = v;
-        if (v)
-            setToolTip(op_ + QStringLiteral("\n") + name_ + QStringLiteral("\nSQNR %1 dB").arg(*v, 0, 'f', 2));
+    void setHeat(std::optional<QColor> fill, const QString& text) {
+        fill_ = fill;
+        QString tip = name_.isEmpty() ? op_ : op_ + QStringLiteral("\n") + name_;
+        if (!text.isEmpty())
+            tip += QStringLiteral("\n") + text;
+        setToolTip(tip);
         update();
     }
     void setExcluded(bool e) {
@@ -86,7 +91,7 @@ private:
     int node_;
     QString op_, name_;
     QRectF rect_;
-    std::optional<double> value_;
+    std::optional<QColor> fill_;
     bool excluded_ = false;
 };
 
@@ -142,10 +147,6 @@ GraphView::GraphView(QWidget* parent)
     mapButton_->setCheckable(true);
     mapButton_->setChecked(true);
     mapButton_->setToolTip(tr("Show the overview map"));
-    legend_->setText(tr("<span style='background:%1'>&nbsp;&lt;10 dB&nbsp;</span> "
-                        "<span style='background:%2'>&nbsp;25 dB&nbsp;</span> "
-                        "<span style='background:%3'>&nbsp;&gt;40 dB&nbsp;</span> &nbsp;dashed: excluded")
-                         .arg(heat(5).name(), heat(25).name(), heat(45).name()));
     auto* bar = new QHBoxLayout;
     bar->addWidget(title_);
     bar->addWidget(searchBox_, 1);
@@ -300,11 +301,26 @@ void GraphView::fit() {
     view_->centerOn(r.center().x(), r.top() + view_->viewport()->height() / (2 * scale));
 }
 
-void GraphView::setNodeValues(const std::map<int, double>& values) {
+void GraphView::setHeatMap(const std::map<int, NodeHeat>& values, const HeatScale& scale) {
     for (auto& [node, item] : scene_->nodes) {
         auto it = values.find(node);
-        item->setValue(it == values.end() ? std::nullopt : std::optional<double>(it->second));
+        if (it == values.end())
+            item->setHeat(std::nullopt, QString());
+        else
+            item->setHeat(heat(it->second.value, scale), it->second.text);
     }
+    setLegend(scale);
+}
+
+void GraphView::setLegend(const HeatScale& scale) {
+    const double middle = (scale.bad + scale.good) / 2;
+    const auto swatch = [](const QColor& colour, const QString& label) {
+        return QStringLiteral("<span style='background:%1'>&nbsp;%2&nbsp;</span>").arg(colour.name(), label.toHtmlEscaped());
+    };
+    legend_->setText(QStringLiteral("%1: %2 %3 %4 &nbsp;%5")
+                         .arg(scale.title.toHtmlEscaped(), swatch(heat(scale.bad, scale), scale.badLabel),
+                              swatch(heat(middle, scale), scale.middleLabel), swatch(heat(scale.good, scale), scale.goodLabel),
+                              tr("dashed: excluded")));
 }
 
 void GraphView::setExcluded(const QSet<QString>& names) {

@@ -23,6 +23,20 @@ class GraphMinimap;
 class GraphScene;
 class NodeItem;
 
+// How heat-map values become colours: `bad` and below red, `good` and above green. Values are
+// oriented so that higher is better; the legend shows the three labels.
+struct HeatScale {
+    QString title;
+    double bad = 10.0;
+    double good = 40.0;
+    QString badLabel, middleLabel, goodLabel;
+};
+
+struct NodeHeat {
+    double value = 0.0;  // on the scale
+    QString text;        // for the tooltip: "SQNR 23.10 dB"
+};
+
 class GraphView : public QWidget {
     Q_OBJECT
 public:
@@ -32,8 +46,8 @@ public:
     // Lays out `graph` in the background; `qdq` folds Q/DQ pairs. The graph must outlive the view's use.
     void setGraph(std::shared_ptr<const void> owner, const Graph* graph, const QdqStructure* qdq);
     void clearGraph();
-    // Heat map: a value per node (SQNR in dB); nodes without one stay neutral.
-    void setNodeValues(const std::map<int, double>& sqnrDb);
+    // Heat map: a value per node; nodes without one stay neutral.
+    void setHeatMap(const std::map<int, NodeHeat>& values, const HeatScale& scale);
     void setExcluded(const QSet<QString>& nodeNames);
     void selectNode(int node);  // without emitting nodeSelected
     int selectedNode() const;   // -1 when none
@@ -55,6 +69,7 @@ protected:
 
 private:
     void buildScene(const GraphLayout& layout);
+    void setLegend(const HeatScale& scale);
     void search(const QString& text);
     void fit();
     void placeMinimap();

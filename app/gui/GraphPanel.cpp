@@ -7,26 +7,6 @@
 #include "GraphView.h"
 
 namespace ql {
-namespace {
-
-// Heat-map values: each compared activation's SQNR on the node computing it in `graph`
-// (the worst when a node has several), found under the tensor name that graph uses.
-std::map<int, double> nodeValues(const ActivationReport& report, const Graph& graph, bool fp32Names) {
-    std::map<int, double> values;
-    for (const auto& l : report.layers) {
-        if (!l.problem.empty())
-            continue;
-        const int node = graph.producer(fp32Names ? l.fp32Name : l.name);
-        if (node < 0)
-            continue;
-        auto [it, fresh] = values.emplace(node, l.accumulated.sqnrDb);
-        if (!fresh)
-            it->second = std::min(it->second, l.accumulated.sqnrDb);
-    }
-    return values;
-}
-
-}  // namespace
 
 GraphPanel::GraphPanel(Workspace* workspace, QWidget* parent)
     : QWidget(parent), workspace_(workspace), splitter_(new QSplitter(Qt::Horizontal, this)), fp32_(new GraphView(this)),
@@ -127,14 +107,20 @@ void GraphPanel::setFoldQdq(bool on) {
         showModels();
 }
 
+void GraphPanel::setHeatMetric(HeatMetric metric) {
+    heatMetric_ = metric;
+    refreshColours();
+}
+
 void GraphPanel::refreshColours() {
+    // Called with no comparison yet too: the nodes stay neutral and the legend shows the scale.
     const auto& report = workspace_->activationModel()->report();
     if (const auto* fp32 = workspace_->model(Workspace::Slot::Fp32)) {
-        fp32_->setNodeValues(nodeValues(report, fp32->analyzed.model.graph(), true));
+        fp32_->setHeatMap(nodeHeat(report, fp32->analyzed.model.graph(), true, heatMetric_), heatScale(heatMetric_));
         fp32_->setExcluded(workspace_->exclusions());
     }
     if (const auto* q = workspace_->model(Workspace::Slot::Quantized); q && quantized_->isVisible()) {
-        quantized_->setNodeValues(nodeValues(report, q->analyzed.model.graph(), false));
+        quantized_->setHeatMap(nodeHeat(report, q->analyzed.model.graph(), false, heatMetric_), heatScale(heatMetric_));
         quantized_->setExcluded(quantizedNamesOf(workspace_->exclusions()));
     }
 }

@@ -6,6 +6,7 @@
 
 #include <QWidget>
 
+#include "HeatMetric.h"
 #include "Workspace.h"
 
 class QSplitter;
@@ -24,6 +25,8 @@ public:
     void selectFp32Node(int node);  // both views follow, without emitting nodeSelected
     void setSideBySide(bool on);
     void setFoldQdq(bool on);
+    void setHeatMetric(HeatMetric metric);  // what colours the nodes
+    HeatMetric heatMetric() const { return heatMetric_; }
     bool sideBySide() const { return sideBySide_; }
     GraphView* fp32View() const { return fp32_; }
     GraphView* quantizedView() const { return quantized_; }
@@ -45,6 +48,7 @@ private:
     GraphView* quantized_;
     bool sideBySide_ = false;
     bool foldQdq_ = true;
+    HeatMetric heatMetric_ = HeatMetric::AccumulatedSqnr;
 };
 
 }  // namespace ql

@@ -295,6 +295,22 @@ void MainWindow::createActions() {
         QSettings().setValue(QStringLiteral("graph/foldQdq"), on);
         graphPanel_->setFoldQdq(on);
     });
+    QMenu* colourBy = viewMenu_->addMenu(tr("&Colour Nodes By"));
+    auto* colourGroup = new QActionGroup(this);
+    const int savedMetric = settings.value(QStringLiteral("graph/heatMetric"), 0).toInt();
+    for (const HeatMetric metric : allHeatMetrics()) {
+        QAction* a = colourBy->addAction(heatMetricName(metric));
+        a->setCheckable(true);
+        colourGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [this, metric] {
+            QSettings().setValue(QStringLiteral("graph/heatMetric"), static_cast<int>(metric));
+            graphPanel_->setHeatMetric(metric);
+        });
+        if (static_cast<int>(metric) == savedMetric) {
+            a->setChecked(true);
+            graphPanel_->setHeatMetric(metric);
+        }
+    }
     viewMenu_->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         viewMenu_->addAction(dock->toggleViewAction());

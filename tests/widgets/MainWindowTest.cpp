@@ -10,12 +10,15 @@
 
 #include <QDir>
 #include <QFile>
+#include <QLabel>
 #include <QTabWidget>
+#include <tuple>
 #include <opencv2/imgcodecs.hpp>
 
 #include "ActivationErrorModel.h"
 #include "GraphPanel.h"
 #include "GraphView.h"
+#include "HeatMetric.h"
 #include "HistogramPlot.h"
 #include "LayerTable.h"
 #include "MainWindow.h"
@@ -25,6 +28,7 @@
 #include "SuggestOptionsDialog.h"
 #include "SuggestionDialog.h"
 #include "WeightErrorModel.h"
+#include "model/ModelBuilder.h"
 #include "model/OnnxModel.h"
 #include "support/TestModels.h"
 #include <qcustomplot.h>
@@ -135,6 +139,39 @@ private slots:
         activations->view()->selectRow(0);
         auto* plot = w.findChild<HistogramPlot*>();
         QVERIFY(plot->valuesPlot()->graph(0)->dataCount() > 0);
+    }
+
+    void graphColoursByTheChosenMetric() {
+        // Worst of a node's tensors, on a scale where higher is better.
+        ModelBuilder b;
+        b.input("x", {1, 4}).output("a", {1, 2}).output("c", {1, 2});
+        b.node("Split", {"x"}, {"a", "c"}, "split");
+        auto model = OnnxModel::fromProto(b.build(), "split");
+        QVERIFY(model);
+        ActivationReport report;
+        for (auto [name, clipped, sqnr] : {std::tuple{"a", 0.002, 30.0}, std::tuple{"c", 0.0, 12.0}}) {
+            ActivationError e;
+            e.name = e.fp32Name = name;
+            e.clippedFraction = clipped;
+            e.accumulated.sqnrDb = sqnr;
+            report.layers.push_back(e);
+        }
+        const int split = model->graph().findNode("split");
+        const auto sqnr = nodeHeat(report, model->graph(), true, HeatMetric::AccumulatedSqnr);
+        QCOMPARE(sqnr.at(split).value, 12.0);
+        const auto clipping = nodeHeat(report, model->graph(), true, HeatMetric::Clipping);
+        QCOMPARE(clipping.at(split).value, -0.2);  // 0.2% clipped is worse than none
+        QVERIFY(clipping.at(split).text.contains(QStringLiteral("0.2%")));
+
+        // The View menu's choice recolours the graph and its legend says which metric it is.
+        MainWindow w;
+        QVERIFY(showBothModels(w));
+        auto* panel = w.findChild<GraphPanel*>();
+        panel->setHeatMetric(HeatMetric::Clipping);
+        bool legendSaysIt = false;
+        for (auto* label : panel->fp32View()->findChildren<QLabel*>())
+            legendSaysIt |= label->text().contains(heatMetricName(HeatMetric::Clipping));
+        QVERIFY(legendSaysIt);
     }
 
     void excludeAndRequantize() {

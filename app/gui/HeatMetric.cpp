@@ -1,0 +1,84 @@
+#include "HeatMetric.h"
+
+#include <QCoreApplication>
+#include <algorithm>
+#include <cmath>
+
+namespace ql {
+namespace {
+
+QString tr(const char* text) { return QCoreApplication::translate("ql::HeatMetric", text); }
+
+// Cosine similarity crowds against 1, so it is scaled by its nines: 0.99 -> 2, 0.999 -> 3.
+double nines(double cosine) { return -std::log10(std::max(1.0 - cosine, 1e-12)); }
+
+struct Scored {
+    double value;
+    QString text;
+};
+
+Scored score(const ActivationError& l, HeatMetric metric) {
+    switch (metric) {
+    case HeatMetric::AccumulatedSqnr:
+        return {l.accumulated.sqnrDb, tr("SQNR %1 dB").arg(l.accumulated.sqnrDb, 0, 'f', 2)};
+    case HeatMetric::RoundingSqnr:
+        return {l.rounding.sqnrDb, tr("own rounding SQNR %1 dB").arg(l.rounding.sqnrDb, 0, 'f', 2)};
+    case HeatMetric::Cosine:
+        return {nines(l.accumulated.cosine), tr("cosine %1").arg(l.accumulated.cosine, 0, 'f', 5)};
+    case HeatMetric::Clipping:
+        return {-100.0 * l.clippedFraction, tr("clipped %1%").arg(100.0 * l.clippedFraction, 0, 'g', 3)};
+    case HeatMetric::RangeUse:
+        return {100.0 * l.rangeUsed, tr("uses %1% of the integer range").arg(100.0 * l.rangeUsed, 0, 'f', 1)};
+    }
+    return {0.0, QString()};
+}
+
+}  // namespace
+
+const std::vector<HeatMetric>& allHeatMetrics() {
+    static const std::vector<HeatMetric> all = {HeatMetric::AccumulatedSqnr, HeatMetric::RoundingSqnr, HeatMetric::Cosine,
+                                                HeatMetric::Clipping, HeatMetric::RangeUse};
+    return all;
+}
+
+QString heatMetricName(HeatMetric metric) {
+    switch (metric) {
+    case HeatMetric::AccumulatedSqnr: return tr("Accumulated SQNR");
+    case HeatMetric::RoundingSqnr: return tr("Own rounding SQNR");
+    case HeatMetric::Cosine: return tr("Cosine similarity");
+    case HeatMetric::Clipping: return tr("Clipped values");
+    case HeatMetric::RangeUse: return tr("Integer range used");
+    }
+    return {};
+}
+
+HeatScale heatScale(HeatMetric metric) {
+    const QString name = heatMetricName(metric);
+    const auto label = [](const char* text) { return QString::fromUtf8(text); };  // numbers and units read the same in every language
+    switch (metric) {
+    case HeatMetric::AccumulatedSqnr: return {name, 10.0, 40.0, label("<10 dB"), label("25 dB"), label(">40 dB")};
+    case HeatMetric::RoundingSqnr: return {name, 20.0, 45.0, label("<20 dB"), label("32 dB"), label(">45 dB")};
+    case HeatMetric::Cosine: return {name, 1.0, 4.0, label("<0.9"), label("0.997"), label(">0.9999")};
+    case HeatMetric::Clipping: return {name, -1.0, 0.0, label(">1%"), label("0.5%"), tr("none")};
+    case HeatMetric::RangeUse: return {name, 25.0, 90.0, label("<25%"), label("58%"), label(">90%")};
+    }
+    return {};
+}
+
+std::map<int, NodeHeat> nodeHeat(const ActivationReport& report, const Graph& graph, bool fp32Names, HeatMetric metric) {
+    std::map<int, NodeHeat> heat;
+    for (const auto& l : report.layers) {
+        if (!l.problem.empty())
+            continue;
+        const int node = graph.producer(fp32Names ? l.fp32Name : l.name);
+        if (node < 0)
+            continue;
+        const Scored s = score(l, metric);
+        auto [it, fresh] = heat.emplace(node, NodeHeat{s.value, s.text});
+        if (!fresh && s.value < it->second.value)  // a node with several outputs shows its worst
+            it->second = {s.value, s.text};
+    }
+    return heat;
+}
+
+}  // namespace ql
