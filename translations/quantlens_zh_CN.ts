@@ -1045,10 +1045,6 @@
         </translation>
     </message>
     <message>
-        <source>FP32: %1 boxes, %2 ms. Quantized: %3 boxes, %4 ms. %5 matched, %6 missed by the quantized model, %7 extra.</source>
-        <translation>FP32：%1 个框，%2 毫秒。量化：%3 个框，%4 毫秒。匹配 %5 个，量化模型漏检 %6 个，多检 %7 个。</translation>
-    </message>
-    <message>
         <source>Open both models first.</source>
         <translation>请先打开两个模型。</translation>
     </message>
@@ -1079,6 +1075,10 @@
     <message>
         <source>Measuring the sensitivity of each group of nodes...</source>
         <translation>正在测量每组节点的敏感度...</translation>
+    </message>
+    <message>
+        <source>FP32: %1 boxes, %2 ms. Quantized: %3 boxes, %4 ms. %5 matched (%6 moved), %7 missed by the quantized model, %8 extra.</source>
+        <translation>FP32：%1 个框，%2 毫秒。量化：%3 个框，%4 毫秒。匹配 %5 个（其中 %6 个位置偏移），量化模型漏检 %7 个，多检 %8 个。</translation>
     </message>
 </context>
 </TS>

@@ -82,7 +82,7 @@ cv::Mat annotate(const cv::Mat& bgr, const ImageDetections& d, const std::vector
     };
     if (d.match)
         return drawComparison(bgr, d.perModel[0], d.perModel[1], *d.match, names, title(0), title(1));
-    return drawPanel(bgr, {title(0), d.perModel[0], {}, {}}, names);
+    return drawPanel(bgr, {title(0), d.perModel[0], {}, {}, {}}, names);
 }
 
 nlohmann::json imageJson(const std::string& imagePath, const ImageDetections& d, const std::vector<AnalyzedModel>& models,
@@ -93,8 +93,8 @@ nlohmann::json imageJson(const std::string& imagePath, const ImageDetections& d,
                                    {"inference_ms", d.inferenceMs[k]},
                                    {"detections", toJson(d.perModel[k], names)}});
     if (d.match)
-        entry["matching"] = {{"matched", d.match->pairs.size()}, {"missed", d.match->missed.size()},
-                             {"extra", d.match->extra.size()}};
+        entry["matching"] = {{"matched", d.match->pairs.size()}, {"moved", movedPairs(*d.match).size()},
+                             {"missed", d.match->missed.size()}, {"extra", d.match->extra.size()}};
     return entry;
 }
 
@@ -106,8 +106,9 @@ void printText(const std::string& imagePath, const ImageDetections& d, const std
         printDetections(std::cout, d.perModel[k], names);
     }
     if (d.match)
-        std::cout << "  matched " << d.match->pairs.size() << ", missed by the second model " << d.match->missed.size()
-                  << ", extra in the second model " << d.match->extra.size() << "\n";
+        std::cout << "  matched " << d.match->pairs.size() << " (moved: " << movedPairs(*d.match).size()
+                  << "), missed by the second model " << d.match->missed.size() << ", extra in the second model "
+                  << d.match->extra.size() << "\n";
 }
 
 int runDetect(const DetectOptions& o) {
@@ -157,6 +158,10 @@ int runDetect(const DetectOptions& o) {
             printError(bgr.errorMessage());
             return kExitError;
         }
+        if (&imagePath == &images->front())  // the latencies printed are those of warm models
+            if (auto prepared = detectors.front().preprocessor().prepare(*bgr))
+                for (auto& d : detectors)
+                    (void)d.warmUp(*prepared);
         auto detections = detectImage(detectors, *bgr);
         if (!detections) {
             printError(imagePath + ": " + detections.errorMessage());

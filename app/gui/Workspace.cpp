@@ -12,7 +12,6 @@
 #include "analysis/ActivationComparison.h"
 #include "detect/Annotator.h"
 #include "detect/ClassNames.h"
-#include "detect/DetectionEvaluation.h"
 #include "detect/Detector.h"
 #include "model/ModelMetadata.h"
 #include "ReportPdf.h"
@@ -239,23 +238,28 @@ struct Workspace::DetectorPair {
             out.error = QString::fromStdString(bgr.errorMessage());
             return out;
         }
-        // A session's first runs are slow while ONNX Runtime sizes its memory: warm up as `eval`
-        // does (three runs), or the first image's latencies would be twice the others'.
-        for (int i = 0; fresh && i < EvaluationOptions{}.warmupRuns; ++i)
-            (void)compareDetections(*fp32, *quantized, *bgr);
+        if (fresh) {  // or the first image's latencies would be twice the others'
+            auto image = fp32->preprocessor().prepare(*bgr);
+            if (image) {
+                (void)fp32->warmUp(*image);
+                (void)quantized->warmUp(*image);
+            }
+        }
         auto c = compareDetections(*fp32, *quantized, *bgr);
         if (!c) {
             out.error = QString::fromStdString(c.errorMessage());
             return out;
         }
         const DetectionMatch& match = c->match;
-        out.fp32 = toImage(drawPanel(*bgr, {"FP32", c->fp32, match.missed, "missed by INT8"}, classNames));
-        out.quantized = toImage(drawPanel(*bgr, {"quantized", c->quantized, match.extra, "extra"}, classNames));
-        out.summary = Workspace::tr("FP32: %1 boxes, %2 ms. Quantized: %3 boxes, %4 ms. %5 matched, %6 missed by the "
-                                    "quantized model, %7 extra.")
+        const auto [fp32Picture, quantizedPicture] =
+            drawComparisonPanels(*bgr, c->fp32, c->quantized, match, classNames, "FP32", "quantized");
+        out.fp32 = toImage(fp32Picture);
+        out.quantized = toImage(quantizedPicture);
+        out.summary = Workspace::tr("FP32: %1 boxes, %2 ms. Quantized: %3 boxes, %4 ms. %5 matched (%6 moved), %7 "
+                                    "missed by the quantized model, %8 extra.")
                           .arg(c->fp32.size()).arg(c->fp32Ms, 0, 'f', 1).arg(c->quantized.size())
-                          .arg(c->quantizedMs, 0, 'f', 1).arg(match.pairs.size()).arg(match.missed.size())
-                          .arg(match.extra.size());
+                          .arg(c->quantizedMs, 0, 'f', 1).arg(match.pairs.size()).arg(movedPairs(match).size())
+                          .arg(match.missed.size()).arg(match.extra.size());
         return out;
     }
 };

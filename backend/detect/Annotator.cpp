@@ -24,6 +24,7 @@ void label(cv::Mat& image, const std::string& text, cv::Point at, const cv::Scal
     const int thickness = std::max(1, static_cast<int>(scale * 2));
     const cv::Size size = cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, scale, thickness, &baseline);
     at.y = std::max(at.y, size.height + 4);
+    at.x = std::max(0, std::min(at.x, image.cols - size.width - 4));  // a label near the right edge stays readable
     cv::rectangle(image, {at.x, at.y - size.height - 4}, {at.x + size.width + 4, at.y + baseline - 2}, background, cv::FILLED);
     cv::putText(image, text, {at.x + 2, at.y - 3}, cv::FONT_HERSHEY_SIMPLEX, scale, {255, 255, 255}, thickness, cv::LINE_AA);
 }
@@ -34,17 +35,26 @@ cv::Mat drawPanel(const cv::Mat& bgr, const PanelInfo& panel, const std::vector<
     cv::Mat image = bgr.clone();
     const double scale = std::max(0.4, std::min(image.cols, image.rows) / 1200.0);
     const int thickness = std::max(2, static_cast<int>(scale * 3));
-    const cv::Scalar flagColour(255, 0, 255);
+    const cv::Scalar flagColour(255, 0, 255), movedColour(0, 140, 255);
     for (size_t i = 0; i < panel.detections.size(); ++i) {
         const Detection& d = panel.detections[i];
         const bool flagged = std::find(panel.flagged.begin(), panel.flagged.end(), static_cast<int>(i)) != panel.flagged.end();
-        const cv::Scalar colour = flagged ? flagColour : classColour(d.classId);
+        const auto moved = std::find_if(panel.moved.begin(), panel.moved.end(),
+                                        [&](const auto& m) { return m.first == static_cast<int>(i); });
+        std::string prefix;
+        if (flagged)
+            prefix = panel.flagLabel + ": ";
+        else if (moved != panel.moved.end()) {
+            char iouText[32];
+            std::snprintf(iouText, sizeof iouText, "moved IoU %.2f: ", moved->second);
+            prefix = iouText;
+        }
+        const cv::Scalar colour = flagged ? flagColour : moved != panel.moved.end() ? movedColour : classColour(d.classId);
         const cv::Rect r(cv::Point(static_cast<int>(d.box.x1), static_cast<int>(d.box.y1)),
                          cv::Point(static_cast<int>(d.box.x2), static_cast<int>(d.box.y2)));
-        cv::rectangle(image, r, colour, flagged ? thickness * 2 : thickness, cv::LINE_AA);
-        char text[128];
-        std::snprintf(text, sizeof text, "%s%s %.2f", flagged ? (panel.flagLabel + ": ").c_str() : "",
-                      className(names, d.classId).c_str(), d.score);
+        cv::rectangle(image, r, colour, prefix.empty() ? thickness : thickness * 2, cv::LINE_AA);
+        char text[160];
+        std::snprintf(text, sizeof text, "%s%s %.2f", prefix.c_str(), className(names, d.classId).c_str(), d.score);
         label(image, text, r.tl(), colour, scale * 0.9);
     }
     label(image, panel.title, {0, 0}, {40, 40, 40}, scale * 1.4);
@@ -58,11 +68,20 @@ cv::Mat sideBySide(const cv::Mat& left, const cv::Mat& right) {
     return out;
 }
 
+std::pair<cv::Mat, cv::Mat> drawComparisonPanels(const cv::Mat& bgr, const std::vector<Detection>& fp32,
+                                                 const std::vector<Detection>& quantized, const DetectionMatch& match,
+                                                 const std::vector<std::string>& names, const std::string& fp32Title,
+                                                 const std::string& quantizedTitle) {
+    PanelInfo right{quantizedTitle, quantized, match.extra, "extra", {}};
+    for (const auto& p : movedPairs(match))
+        right.moved.emplace_back(p.test, p.iou);
+    return {drawPanel(bgr, {fp32Title, fp32, match.missed, "missed by INT8", {}}, names), drawPanel(bgr, right, names)};
+}
+
 cv::Mat drawComparison(const cv::Mat& bgr, const std::vector<Detection>& fp32, const std::vector<Detection>& quantized,
                        const DetectionMatch& match, const std::vector<std::string>& names, const std::string& fp32Title,
                        const std::string& quantizedTitle) {
-    const cv::Mat left = drawPanel(bgr, {fp32Title, fp32, match.missed, "missed by INT8"}, names);
-    const cv::Mat right = drawPanel(bgr, {quantizedTitle, quantized, match.extra, "extra"}, names);
+    const auto [left, right] = drawComparisonPanels(bgr, fp32, quantized, match, names, fp32Title, quantizedTitle);
     return sideBySide(left, right);
 }
 

@@ -1,8 +1,9 @@
 // Draws detections on images with OpenCV, and puts the FP32 and quantized pictures side by side
-// with the differences marked: boxes the quantized model missed, and boxes it added.
+// with the differences marked: boxes the quantized model missed, added, or moved.
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -17,12 +18,19 @@ struct PanelInfo {
     std::vector<Detection> detections;
     std::vector<int> flagged;  // indices drawn as differences
     std::string flagLabel;     // "missed" or "extra"
+    std::vector<std::pair<int, float>> moved;  // indices drawn as moved, with their IoU against FP32
 };
 
 cv::Mat drawPanel(const cv::Mat& bgr, const PanelInfo& panel, const std::vector<std::string>& classNames);
 cv::Mat sideBySide(const cv::Mat& left, const cv::Mat& right);
 
-// The usual picture: FP32 on the left with what INT8 missed, INT8 on the right with what it added.
+// The two pictures of a comparison: FP32 with what INT8 missed; INT8 with what it added and what
+// it found elsewhere (matched below kMovedBelowIou).
+std::pair<cv::Mat, cv::Mat> drawComparisonPanels(const cv::Mat& bgr, const std::vector<Detection>& fp32,
+                                                 const std::vector<Detection>& quantized, const DetectionMatch& match,
+                                                 const std::vector<std::string>& classNames, const std::string& fp32Title,
+                                                 const std::string& quantizedTitle);
+// The usual picture: those two side by side.
 cv::Mat drawComparison(const cv::Mat& bgr, const std::vector<Detection>& fp32, const std::vector<Detection>& quantized,
                        const DetectionMatch& match, const std::vector<std::string>& classNames,
                        const std::string& fp32Title, const std::string& quantizedTitle);

@@ -34,4 +34,12 @@ DetectionMatch matchDetections(const std::vector<Detection>& reference, const st
     return m;
 }
 
+std::vector<MatchedPair> movedPairs(const DetectionMatch& match, float iouBelow) {
+    std::vector<MatchedPair> moved;
+    for (const auto& p : match.pairs)
+        if (p.iou < iouBelow)
+            moved.push_back(p);
+    return moved;
+}
+
 }  // namespace ql

@@ -21,6 +21,11 @@ struct DetectionMatch {
     std::vector<int> extra;   // quantized detections with no partner
 };
 
+// Found by both models but where the quantized box overlaps its FP32 partner less than this, the
+// box counts as moved: shown and counted apart from the well matched ones.
+constexpr float kMovedBelowIou = 0.8f;
+std::vector<MatchedPair> movedPairs(const DetectionMatch& match, float iouBelow = kMovedBelowIou);
+
 DetectionMatch matchDetections(const std::vector<Detection>& reference, const std::vector<Detection>& test,
                                float iouThreshold = 0.5f);
 

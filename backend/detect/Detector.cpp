@@ -45,6 +45,13 @@ Result<std::vector<Detection>> Detector::detect(const std::string& imagePath) {
     return detections;
 }
 
+Status Detector::warmUp(const PreparedImage& image, int runs) {
+    for (int i = 0; i < runs; ++i)
+        if (auto out = session_.run({{inputName_, image.shape, image.tensor.data(), image.tensor.size()}}); !out)
+            return out.error();
+    return Ok{};
+}
+
 Result<DetectionComparison> compareDetections(Detector& fp32, Detector& quantized, const cv::Mat& bgr) {
     auto image = fp32.preprocessor().prepare(bgr);
     if (!image)

@@ -24,6 +24,9 @@ public:
 
     Result<std::vector<Detection>> detect(const PreparedImage& image);
     Result<std::vector<Detection>> detect(const std::string& imagePath);
+    // A session's first runs are slow while ONNX Runtime sizes its memory; a few runs on an
+    // image first make the latencies that follow those of a warm model.
+    Status warmUp(const PreparedImage& image, int runs = 3);
     const ImagePreprocessor& preprocessor() const { return preprocessor_; }
     InferenceSession& session() { return session_; }
     const std::string& inputName() const { return inputName_; }

@@ -29,6 +29,20 @@ TEST(DetectionMatcher, PairsMissedAndExtra) {
     EXPECT_EQ(m.extra, (std::vector<int>{1, 2}));
 }
 
+TEST(DetectionMatcher, MovedAreMatchedBoxesThatOverlapLittle) {
+    // IoU 90/110 = 0.82 stays put; a box shifted by 3 of 10 (IoU 70/130 = 0.54) has moved.
+    const std::vector<Detection> fp32 = {det(0, 0, 10, 10, 0, 0.9f), det(20, 20, 30, 30, 0, 0.8f)};
+    const std::vector<Detection> quant = {det(1, 0, 11, 10, 0, 0.9f), det(23, 20, 33, 30, 0, 0.8f)};
+    const auto m = matchDetections(fp32, quant, 0.5f);
+    ASSERT_EQ(m.pairs.size(), 2u);
+    const auto moved = movedPairs(m);
+    ASSERT_EQ(moved.size(), 1u);
+    EXPECT_EQ(moved[0].reference, 1);
+    EXPECT_EQ(moved[0].test, 1);
+    EXPECT_NEAR(moved[0].iou, 70.0f / 130.0f, 1e-6);
+    EXPECT_EQ(movedPairs(m, 0.5f).size(), 0u);
+}
+
 TEST(MapEvaluator, PerfectPredictionsScoreOne) {
     MapEvaluator e;
     e.addImage({det(0, 0, 10, 10, 0, 0.9f), det(20, 20, 40, 40, 1, 0.8f)}, {det(0, 0, 10, 10, 0), det(20, 20, 40, 40, 1)});
