@@ -25,53 +25,6 @@
     </message>
 </context>
 <context>
-    <name>ql</name>
-    <message>
-        <source>SQNR %1 dB</source>
-        <translation>SQNR %1 dB</translation>
-    </message>
-    <message>
-        <source>own rounding SQNR %1 dB</source>
-        <translation>自身舍入 SQNR %1 dB</translation>
-    </message>
-    <message>
-        <source>cosine %1</source>
-        <translation>余弦相似度 %1</translation>
-    </message>
-    <message>
-        <source>clipped %1%</source>
-        <translation>截断 %1%</translation>
-    </message>
-    <message>
-        <source>uses %1% of the integer range</source>
-        <translation>使用了整数范围的 %1%</translation>
-    </message>
-    <message>
-        <source>Accumulated SQNR</source>
-        <translation>累积 SQNR</translation>
-    </message>
-    <message>
-        <source>Own rounding SQNR</source>
-        <translation>自身舍入 SQNR</translation>
-    </message>
-    <message>
-        <source>Cosine similarity</source>
-        <translation>余弦相似度</translation>
-    </message>
-    <message>
-        <source>Clipped values</source>
-        <translation>截断值</translation>
-    </message>
-    <message>
-        <source>Integer range used</source>
-        <translation>整数范围利用率</translation>
-    </message>
-    <message>
-        <source>none</source>
-        <translation>无</translation>
-    </message>
-</context>
-<context>
     <name>ql::ActivationErrorModel</name>
     <message>
         <source>FP32 tensor vs the quantized model&apos;s tensor after its Q/DQ pair: all error upstream included</source>
@@ -227,6 +180,53 @@
     <message>
         <source>dashed: excluded</source>
         <translation>虚线：已排除</translation>
+    </message>
+</context>
+<context>
+    <name>ql::HeatMetricText</name>
+    <message>
+        <source>SQNR %1 dB</source>
+        <translation>SQNR %1 dB</translation>
+    </message>
+    <message>
+        <source>own rounding SQNR %1 dB</source>
+        <translation>自身舍入 SQNR %1 dB</translation>
+    </message>
+    <message>
+        <source>cosine %1</source>
+        <translation>余弦相似度 %1</translation>
+    </message>
+    <message>
+        <source>clipped %1%</source>
+        <translation>截断 %1%</translation>
+    </message>
+    <message>
+        <source>uses %1% of the integer range</source>
+        <translation>使用了整数范围的 %1%</translation>
+    </message>
+    <message>
+        <source>Accumulated SQNR</source>
+        <translation>累积 SQNR</translation>
+    </message>
+    <message>
+        <source>Own rounding SQNR</source>
+        <translation>自身舍入 SQNR</translation>
+    </message>
+    <message>
+        <source>Cosine similarity</source>
+        <translation>余弦相似度</translation>
+    </message>
+    <message>
+        <source>Clipped values</source>
+        <translation>截断值</translation>
+    </message>
+    <message>
+        <source>Integer range used</source>
+        <translation>整数范围利用率</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
     </message>
 </context>
 <context>

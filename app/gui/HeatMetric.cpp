@@ -7,7 +7,10 @@
 namespace ql {
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("ql::HeatMetric", text); }
+// The metrics' names and descriptions, in their own translation context.
+struct HeatMetricText {
+    Q_DECLARE_TR_FUNCTIONS(ql::HeatMetricText)
+};
 
 // Cosine similarity crowds against 1, so it is scaled by its nines: 0.99 -> 2, 0.999 -> 3.
 double nines(double cosine) { return -std::log10(std::max(1.0 - cosine, 1e-12)); }
@@ -20,15 +23,15 @@ struct Scored {
 Scored score(const ActivationError& l, HeatMetric metric) {
     switch (metric) {
     case HeatMetric::AccumulatedSqnr:
-        return {l.accumulated.sqnrDb, tr("SQNR %1 dB").arg(l.accumulated.sqnrDb, 0, 'f', 2)};
+        return {l.accumulated.sqnrDb, HeatMetricText::tr("SQNR %1 dB").arg(l.accumulated.sqnrDb, 0, 'f', 2)};
     case HeatMetric::RoundingSqnr:
-        return {l.rounding.sqnrDb, tr("own rounding SQNR %1 dB").arg(l.rounding.sqnrDb, 0, 'f', 2)};
+        return {l.rounding.sqnrDb, HeatMetricText::tr("own rounding SQNR %1 dB").arg(l.rounding.sqnrDb, 0, 'f', 2)};
     case HeatMetric::Cosine:
-        return {nines(l.accumulated.cosine), tr("cosine %1").arg(l.accumulated.cosine, 0, 'f', 5)};
+        return {nines(l.accumulated.cosine), HeatMetricText::tr("cosine %1").arg(l.accumulated.cosine, 0, 'f', 5)};
     case HeatMetric::Clipping:
-        return {-100.0 * l.clippedFraction, tr("clipped %1%").arg(100.0 * l.clippedFraction, 0, 'g', 3)};
+        return {-100.0 * l.clippedFraction, HeatMetricText::tr("clipped %1%").arg(100.0 * l.clippedFraction, 0, 'g', 3)};
     case HeatMetric::RangeUse:
-        return {100.0 * l.rangeUsed, tr("uses %1% of the integer range").arg(100.0 * l.rangeUsed, 0, 'f', 1)};
+        return {100.0 * l.rangeUsed, HeatMetricText::tr("uses %1% of the integer range").arg(100.0 * l.rangeUsed, 0, 'f', 1)};
     }
     return {0.0, QString()};
 }
@@ -43,11 +46,11 @@ const std::vector<HeatMetric>& allHeatMetrics() {
 
 QString heatMetricName(HeatMetric metric) {
     switch (metric) {
-    case HeatMetric::AccumulatedSqnr: return tr("Accumulated SQNR");
-    case HeatMetric::RoundingSqnr: return tr("Own rounding SQNR");
-    case HeatMetric::Cosine: return tr("Cosine similarity");
-    case HeatMetric::Clipping: return tr("Clipped values");
-    case HeatMetric::RangeUse: return tr("Integer range used");
+    case HeatMetric::AccumulatedSqnr: return HeatMetricText::tr("Accumulated SQNR");
+    case HeatMetric::RoundingSqnr: return HeatMetricText::tr("Own rounding SQNR");
+    case HeatMetric::Cosine: return HeatMetricText::tr("Cosine similarity");
+    case HeatMetric::Clipping: return HeatMetricText::tr("Clipped values");
+    case HeatMetric::RangeUse: return HeatMetricText::tr("Integer range used");
     }
     return {};
 }
@@ -59,7 +62,7 @@ HeatScale heatScale(HeatMetric metric) {
     case HeatMetric::AccumulatedSqnr: return {name, 10.0, 40.0, label("<10 dB"), label("25 dB"), label(">40 dB")};
     case HeatMetric::RoundingSqnr: return {name, 20.0, 45.0, label("<20 dB"), label("32 dB"), label(">45 dB")};
     case HeatMetric::Cosine: return {name, 1.0, 4.0, label("<0.9"), label("0.997"), label(">0.9999")};
-    case HeatMetric::Clipping: return {name, -1.0, 0.0, label(">1%"), label("0.5%"), tr("none")};
+    case HeatMetric::Clipping: return {name, -1.0, 0.0, label(">1%"), label("0.5%"), HeatMetricText::tr("none")};
     case HeatMetric::RangeUse: return {name, 25.0, 90.0, label("<25%"), label("58%"), label(">90%")};
     }
     return {};
