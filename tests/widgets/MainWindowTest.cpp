@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QTabWidget>
+#include <QTranslator>
 #include <tuple>
 #include <opencv2/imgcodecs.hpp>
 
@@ -172,6 +173,14 @@ private slots:
         for (auto* label : panel->fp32View()->findChildren<QLabel*>())
             legendSaysIt |= label->text().contains(heatMetricName(HeatMetric::Clipping));
         QVERIFY(legendSaysIt);
+
+        // Their names are found at run time in zh_CN (lupdate and the code agree on the context).
+        QTranslator chinese;
+        QVERIFY(chinese.load(QStringLiteral(":/i18n/quantlens_zh_CN.qm")));
+        QCoreApplication::installTranslator(&chinese);
+        const QString translated = heatMetricName(HeatMetric::Clipping);
+        QCoreApplication::removeTranslator(&chinese);
+        QVERIFY2(translated != heatMetricName(HeatMetric::Clipping), qPrintable(translated));
     }
 
     void excludeAndRequantize() {
