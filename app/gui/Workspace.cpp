@@ -213,12 +213,12 @@ struct Workspace::DetectorPair {
     std::mutex mutex;  // one image at a time: a Detector keeps its last latency
     std::optional<Detector> fp32, quantized;
     std::vector<std::string> classNames;
+    bool warm = false;
 
     DetectionOutcome detect(const std::string& path) {
         const std::lock_guard<std::mutex> lock(mutex);
         DetectionOutcome out;
-        const bool fresh = !fp32 || !quantized;
-        if (fresh) {
+        if (!fp32 || !quantized) {
             DetectorOptions options;
             options.preprocess = PreprocessOptions::forModel(fp32Model->analyzed.model);
             auto f = Detector::create(fp32Model->analyzed.model, options);
@@ -238,12 +238,12 @@ struct Workspace::DetectorPair {
             out.error = QString::fromStdString(bgr.errorMessage());
             return out;
         }
-        if (fresh) {  // or the first image's latencies would be twice the others'
-            auto image = fp32->preprocessor().prepare(*bgr);
-            if (image) {
+        if (!warm) {  // or the first image's latencies would be twice the others'
+            if (auto image = fp32->preprocessor().prepare(*bgr)) {
                 (void)fp32->warmUp(*image);
                 (void)quantized->warmUp(*image);
             }
+            warm = true;
         }
         auto c = compareDetections(*fp32, *quantized, *bgr);
         if (!c) {
