@@ -55,17 +55,7 @@ std::optional<DetectionPicture> detectionPicture(Detector& fp32, Detector& quant
         printError(path + ": " + c.errorMessage());
         return std::nullopt;
     }
-    const DetectionMatch& match = c->match;
-    cv::Mat picture = drawComparison(*bgr, c->fp32, c->quantized, match, names, "FP32", "quantized");
-    if (picture.cols > 1600)  // keeps the report light
-        cv::resize(picture, picture, {}, 1600.0 / picture.cols, 1600.0 / picture.cols, cv::INTER_AREA);
-    DetectionPicture d;
-    d.image = fs::path(path).filename().string();
-    cv::imencode(".png", picture, d.png);
-    d.matched = match.pairs.size();
-    d.missed = match.missed.size();
-    d.extra = match.extra.size();
-    return d;
+    return ql::detectionPicture(fs::path(path).filename().string(), *bgr, *c, names);
 }
 
 int runReport(const ReportOptions& o) {

@@ -1,8 +1,6 @@
 #include "Workspace.h"
 
 #include <QFileInfo>
-#include <QBuffer>
-#include <QPainter>
 #include <QPointer>
 #include <QtConcurrent>
 #include <mutex>
@@ -215,18 +213,22 @@ struct Workspace::DetectorPair {
     std::vector<std::string> classNames;
     bool warm = false;
 
-    DetectionOutcome detect(const std::string& path) {
+    // One image and both models' detections on it, from which the tab and the report draw.
+    struct Compared {
+        cv::Mat bgr;
+        DetectionComparison comparison;
+    };
+    Result<Compared> compare(const std::string& path) {
         const std::lock_guard<std::mutex> lock(mutex);
-        DetectionOutcome out;
         if (!fp32 || !quantized) {
             DetectorOptions options;
             options.preprocess = PreprocessOptions::forModel(fp32Model->analyzed.model);
             auto f = Detector::create(fp32Model->analyzed.model, options);
+            if (!f)
+                return f.error();
             auto q = Detector::create(quantizedModel->analyzed.model, options);
-            if (!f || !q) {
-                out.error = QString::fromStdString(!f ? f.errorMessage() : q.errorMessage());
-                return out;
-            }
+            if (!q)
+                return q.error();
             fp32.emplace(std::move(f).value());
             quantized.emplace(std::move(q).value());
             classNames = ModelMetadata::fromProps(fp32Model->analyzed.model.metadataProps()).classNames;
@@ -234,10 +236,8 @@ struct Workspace::DetectorPair {
                 classNames = cocoClassNames();
         }
         auto bgr = readImageBgr(path);
-        if (!bgr) {
-            out.error = QString::fromStdString(bgr.errorMessage());
-            return out;
-        }
+        if (!bgr)
+            return bgr.error();
         if (!warm) {  // or the first image's latencies would be twice the others'
             if (auto image = fp32->preprocessor().prepare(*bgr)) {
                 (void)fp32->warmUp(*image);
@@ -246,21 +246,39 @@ struct Workspace::DetectorPair {
             warm = true;
         }
         auto c = compareDetections(*fp32, *quantized, *bgr);
-        if (!c) {
-            out.error = QString::fromStdString(c.errorMessage());
+        if (!c)
+            return c.error();
+        return Compared{std::move(bgr).value(), std::move(c).value()};
+    }
+
+    DetectionOutcome detect(const std::string& path) {
+        DetectionOutcome out;
+        auto compared = compare(path);
+        if (!compared) {
+            out.error = QString::fromStdString(compared.errorMessage());
             return out;
         }
-        const DetectionMatch& match = c->match;
+        const DetectionComparison& c = compared->comparison;
+        const DetectionMatch& match = c.match;
         const auto [fp32Picture, quantizedPicture] =
-            drawComparisonPanels(*bgr, c->fp32, c->quantized, match, classNames, "FP32", "quantized");
+            drawComparisonPanels(compared->bgr, c.fp32, c.quantized, match, classNames, "FP32", "quantized");
         out.fp32 = toImage(fp32Picture);
         out.quantized = toImage(quantizedPicture);
         out.summary = Workspace::tr("FP32: %1 boxes, %2 ms. Quantized: %3 boxes, %4 ms. %5 matched (%6 moved), %7 "
                                     "missed by the quantized model, %8 extra.")
-                          .arg(c->fp32.size()).arg(c->fp32Ms, 0, 'f', 1).arg(c->quantized.size())
-                          .arg(c->quantizedMs, 0, 'f', 1).arg(match.pairs.size()).arg(movedPairs(match).size())
+                          .arg(c.fp32.size()).arg(c.fp32Ms, 0, 'f', 1).arg(c.quantized.size())
+                          .arg(c.quantizedMs, 0, 'f', 1).arg(match.pairs.size()).arg(movedPairs(match).size())
                           .arg(match.missed.size()).arg(match.extra.size());
         return out;
+    }
+
+    // For the report; none when the models are no detectors, say.
+    std::optional<DetectionPicture> picture(const std::string& path) {
+        auto compared = compare(path);
+        if (!compared)
+            return std::nullopt;
+        return detectionPicture(QFileInfo(QString::fromStdString(path)).fileName().toStdString(), compared->bgr,
+                                compared->comparison, classNames);
     }
 };
 
@@ -311,23 +329,9 @@ void Workspace::exportReport(const QString& path) {
     auto shared = std::make_shared<ReportContent>(std::move(content));
     pendingReport_ = shared;
     watcher->setFuture(QtConcurrent::run([detectors = detectorPair(), shared, pictures, path]() -> QString {
-        for (const auto& p : pictures) {
-            const DetectionOutcome d = detectors->detect(p);
-            if (!d.error.isEmpty())
-                continue;  // a model that is no detector still gets its report, without pictures
-            QImage side(d.fp32.width() + d.quantized.width() + 8, d.fp32.height(), QImage::Format_RGB888);
-            side.fill(Qt::white);
-            QPainter painter(&side);
-            painter.drawImage(0, 0, d.fp32);
-            painter.drawImage(d.fp32.width() + 8, 0, d.quantized);
-            painter.end();
-            QByteArray png;
-            QBuffer buffer(&png);
-            buffer.open(QIODevice::WriteOnly);
-            side.scaledToWidth(std::min(side.width(), 1600), Qt::SmoothTransformation).save(&buffer, "PNG");
-            shared->detections.push_back({QFileInfo(QString::fromStdString(p)).fileName().toStdString(),
-                                          std::vector<unsigned char>(png.begin(), png.end()), 0, 0, 0});
-        }
+        for (const auto& p : pictures)
+            if (auto picture = detectors->picture(p))  // a model that is no detector still gets its report
+                shared->detections.push_back(std::move(*picture));
         if (path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive))
             return {};
         auto st = writeFileAtomically(path.toStdString(), renderHtml(*shared));

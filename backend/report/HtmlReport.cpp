@@ -7,6 +7,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "detect/Annotator.h"
 #include "model/TensorData.h"
 #include "quantize/NodeList.h"
 #include "report/CompareReport.h"
@@ -108,6 +109,21 @@ std::vector<unsigned char> histogramPng(const HistogramSet& h, const std::string
     return png;
 }
 
+DetectionPicture detectionPicture(const std::string& imageName, const cv::Mat& bgr, const DetectionComparison& c,
+                                  const std::vector<std::string>& classNames) {
+    cv::Mat picture = drawComparison(bgr, c.fp32, c.quantized, c.match, classNames, "FP32", "quantized");
+    if (picture.cols > 1600)  // keeps the report light
+        cv::resize(picture, picture, {}, 1600.0 / picture.cols, 1600.0 / picture.cols, cv::INTER_AREA);
+    DetectionPicture d;
+    d.image = imageName;
+    cv::imencode(".png", picture, d.png);
+    d.matched = c.match.pairs.size();
+    d.moved = movedPairs(c.match).size();
+    d.missed = c.match.missed.size();
+    d.extra = c.match.extra.size();
+    return d;
+}
+
 std::vector<std::vector<unsigned char>> reportImages(const ReportContent& c) {
     std::vector<std::vector<unsigned char>> images;
     if (c.activations) {
@@ -198,10 +214,11 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
     }
     if (!c.detections.empty()) {
         h << "<h2>Detections: FP32 | quantized</h2>\n<p>Left: FP32, with boxes the quantized model missed marked. "
-             "Right: quantized, with boxes it added marked.</p>\n";
+             "Right: quantized, with boxes it added marked, and in orange those it found elsewhere (IoU with the "
+             "FP32 box under " << fixed(kMovedBelowIou, 1) << ").</p>\n";
         for (const auto& d : c.detections)
-            h << "<figure>" << image(d.image) << "<figcaption>" << escape(d.image) << ": " << d.matched << " matched, "
-              << d.missed << " missed, " << d.extra << " extra</figcaption></figure>\n";
+            h << "<figure>" << image(d.image) << "<figcaption>" << escape(d.image) << ": " << d.matched << " matched ("
+              << d.moved << " moved), " << d.missed << " missed, " << d.extra << " extra</figcaption></figure>\n";
     }
     if (c.evaluation) {
         const auto& e = *c.evaluation;

@@ -9,6 +9,7 @@
 
 #include "analysis/ActivationComparison.h"
 #include "detect/DetectionEvaluation.h"
+#include "detect/Detector.h"
 #include "quantize/QuantizerSettings.h"
 #include "report/ModelSummary.h"
 
@@ -17,8 +18,12 @@ namespace ql {
 struct DetectionPicture {
     std::string image;             // file name shown as caption
     std::vector<unsigned char> png;
-    size_t matched = 0, missed = 0, extra = 0;
+    size_t matched = 0, moved = 0, missed = 0, extra = 0;
 };
+
+// One image's comparison drawn for the report: FP32 | quantized, at most 1600 pixels wide.
+DetectionPicture detectionPicture(const std::string& imageName, const cv::Mat& bgr, const DetectionComparison& comparison,
+                                  const std::vector<std::string>& classNames);
 
 struct ReportContent {
     std::string title = "QuantLens report";

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <opencv2/imgcodecs.hpp>
+
 #include "report/HtmlReport.h"
 
 namespace ql {
@@ -23,8 +25,25 @@ ReportContent sampleContent() {
     a.layers.push_back(layer);
     a.outputs.push_back({"output0", {}});
     c.activations = a;
-    c.detections.push_back({"bus.jpg", {1, 2, 3}, 4, 1, 0});
+    c.detections.push_back({"bus.jpg", {1, 2, 3}, 4, 1, 1, 0});
     return c;
+}
+
+TEST(HtmlReport, DetectionPictureCountsWhatItDraws) {
+    const cv::Mat bgr(40, 60, CV_8UC3, cv::Scalar(90, 90, 90));
+    DetectionComparison c;
+    c.fp32 = {{{0, 0, 10, 10}, 0, 0.9f}, {{20, 20, 30, 30}, 0, 0.8f}, {{40, 5, 50, 15}, 1, 0.7f}};
+    c.quantized = {{{0, 0, 10, 10}, 0, 0.9f}, {{23, 20, 33, 30}, 0, 0.8f}};  // the second moved, the third missed
+    c.match = matchDetections(c.fp32, c.quantized);
+    const DetectionPicture d = detectionPicture("a.png", bgr, c, {"person", "car"});
+    EXPECT_EQ(d.image, "a.png");
+    EXPECT_EQ(d.matched, 2u);
+    EXPECT_EQ(d.moved, 1u);
+    EXPECT_EQ(d.missed, 1u);
+    EXPECT_EQ(d.extra, 0u);
+    const cv::Mat picture = cv::imdecode(d.png, cv::IMREAD_COLOR);
+    EXPECT_EQ(picture.cols, 2 * 60 + 8);  // FP32 | gap | quantized
+    EXPECT_EQ(picture.rows, 40);
 }
 
 TEST(HtmlReport, SelfContainedWithEverySection) {
@@ -34,7 +53,7 @@ TEST(HtmlReport, SelfContainedWithEverySection) {
     EXPECT_NE(html.find("['/model.22/Concat_3']"), std::string::npos);
     EXPECT_NE(html.find("/model.2/Conv_output_0"), std::string::npos);
     EXPECT_NE(html.find("class=\"num bad\">12.50"), std::string::npos);  // a bad layer stands out
-    EXPECT_NE(html.find("bus.jpg: 4 matched, 1 missed, 0 extra"), std::string::npos);
+    EXPECT_NE(html.find("bus.jpg: 4 matched (1 moved), 1 missed, 0 extra"), std::string::npos);
     // Two pictures (one histogram, one detection), embedded: no external file is needed.
     size_t embedded = 0;
     for (size_t at = html.find("data:image/png;base64,"); at != std::string::npos; at = html.find("data:image/png;base64,", at + 1))
