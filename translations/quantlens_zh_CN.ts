@@ -593,6 +593,10 @@
         <source>&amp;Colour Nodes By</source>
         <translation>节点着色依据(&amp;C)</translation>
     </message>
+    <message>
+        <source>No detections to compare: %1</source>
+        <translation>没有可比较的检测结果：%1</translation>
+    </message>
 </context>
 <context>
     <name>ql::ModelSummaryView</name>
@@ -1079,6 +1083,10 @@
     <message>
         <source>FP32: %1 boxes, %2 ms. Quantized: %3 boxes, %4 ms. %5 matched (%6 moved), %7 missed by the quantized model, %8 extra.</source>
         <translation>FP32：%1 个框，%2 毫秒。量化：%3 个框，%4 毫秒。匹配 %5 个（其中 %6 个位置偏移），量化模型漏检 %7 个，多检 %8 个。</translation>
+    </message>
+    <message>
+        <source>Detecting objects in %1...</source>
+        <translation>正在检测 %1 中的目标...</translation>
     </message>
 </context>
 </TS>

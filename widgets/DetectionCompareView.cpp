@@ -87,6 +87,12 @@ void DetectionCompareView::showResult(const QImage& fp32, const QImage& quantize
     summary_->setText(summary);
 }
 
+void DetectionCompareView::showProblem(const QString& message) {
+    leftPixmap_->setPixmap(QPixmap());
+    rightPixmap_->setPixmap(QPixmap());
+    summary_->setText(message);
+}
+
 bool DetectionCompareView::eventFilter(QObject* watched, QEvent* event) {
     if (event->type() == QEvent::Wheel && (watched == left_->viewport() || watched == right_->viewport())) {
         const double factor = std::pow(1.0015, static_cast<QWheelEvent*>(event)->angleDelta().y());

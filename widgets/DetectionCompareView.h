@@ -17,6 +17,9 @@ public:
     explicit DetectionCompareView(QWidget* parent = nullptr);
     void setImages(const QStringList& paths);
     void showResult(const QImage& fp32, const QImage& quantized, const QString& summary);
+    // Why there is nothing to show (models that are no detectors, an unreadable image): in place
+    // of the pictures, not in a dialog, since it comes back with every image.
+    void showProblem(const QString& message);
     QString currentImage() const;
 
 signals:

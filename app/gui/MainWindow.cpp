@@ -119,6 +119,9 @@ MainWindow::MainWindow(QWidget* parent)
             [this](const QString&, const QImage& fp32, const QImage& quantized, const QString& summary) {
                 detectionView_->showResult(fp32, quantized, summary);
             });
+    connect(workspace_, &Workspace::detectionFailed, this, [this](const QString&, const QString& message) {
+        detectionView_->showProblem(tr("No detections to compare: %1").arg(message));
+    });
     connect(workspace_, &Workspace::activationsChanged, this, [this] {
         // The images compared are the ones to step through with detections.
         std::vector<std::string> paths;

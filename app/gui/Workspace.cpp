@@ -343,14 +343,18 @@ void Workspace::detect(const QString& imagePath) {
     if (!fp32_ || !quantized_)
         return;
     const quint64 generation = ++detectionGeneration_;
+    ++pendingJobs_;
+    emit busyChanged(true, tr("Detecting objects in %1...").arg(QFileInfo(imagePath).fileName()));
     auto* watcher = new QFutureWatcher<DetectionOutcome>(this);
     connect(watcher, &QFutureWatcher<DetectionOutcome>::finished, this, [this, watcher, generation, imagePath] {
         const DetectionOutcome outcome = watcher->result();
         watcher->deleteLater();
+        --pendingJobs_;
+        emit busyChanged(isBusy(), QString());
         if (generation != detectionGeneration_)
             return;  // the user moved on to another image
         if (!outcome.error.isEmpty())
-            emit errorOccurred(outcome.error);
+            emit detectionFailed(imagePath, outcome.error);
         else
             emit detectionReady(imagePath, outcome.fp32, outcome.quantized, outcome.summary);
     });

@@ -113,6 +113,7 @@ signals:
     void reportWritten(const QString& path);
     void suggestionReady();
     void detectionReady(const QString& imagePath, const QImage& fp32, const QImage& quantized, const QString& summary);
+    void detectionFailed(const QString& imagePath, const QString& message);
 
 private:
     void recomputeWeights();

@@ -17,6 +17,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "ActivationErrorModel.h"
+#include "DetectionCompareView.h"
 #include "GraphPanel.h"
 #include "GraphView.h"
 #include "HeatMetric.h"
@@ -140,6 +141,11 @@ private slots:
         activations->view()->selectRow(0);
         auto* plot = w.findChild<HistogramPlot*>();
         QVERIFY(plot->valuesPlot()->graph(0)->dataCount() > 0);
+        // These models are no detectors: the Detections tab says so in place, with no dialog.
+        bool said = false;
+        for (auto* label : w.findChild<DetectionCompareView*>()->findChildren<QLabel*>())
+            said |= label->text().startsWith(QStringLiteral("No detections to compare"));
+        QVERIFY(said);
     }
 
     void graphColoursByTheChosenMetric() {
