@@ -71,6 +71,14 @@ private:
         return waitIdle(w);
     }
 
+    // The window shown with the FP32 test model alone, and images to quantize it with.
+    bool showFp32WithImages(MainWindow& w, const QString& imageDir) const {
+        w.show();
+        w.workspace()->setImages({imageDir});
+        w.openFiles({fp32Path_});
+        return waitIdle(w);
+    }
+
 private slots:
     void initTestCase() {
         QCoreApplication::setOrganizationName(QStringLiteral("QuantLensTest"));
@@ -192,11 +200,8 @@ private slots:
     void excludeAndRequantize() {
         const QString dir = imageFolder("gui_calib");
         MainWindow w;
-        w.show();
+        QVERIFY(showFp32WithImages(w, dir));
         Workspace* ws = w.workspace();
-        ws->setImages({dir});
-        w.openFiles({fp32Path_});
-        QVERIFY(waitIdle(w));
         GraphView* graph = w.findChild<GraphPanel*>()->fp32View();
         QVERIFY(QTest::qWaitFor([&] { return graph->nodeCount() == 3; }, 10000));
 
@@ -421,11 +426,8 @@ private slots:
         const QString projectFile = dir + QStringLiteral("/session.qlproj");
         {
             MainWindow w;
-            w.show();
+            QVERIFY(showFp32WithImages(w, dir));
             Workspace* ws = w.workspace();
-            ws->setImages({dir});
-            w.openFiles({fp32Path_});
-            QVERIFY(waitIdle(w));
             QuantizerSettings settings;
             settings.perChannel = true;
             ws->setQuantizerSettings(settings);
