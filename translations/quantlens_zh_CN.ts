@@ -946,6 +946,10 @@
         <source>target</source>
         <translation>目标</translation>
     </message>
+    <message>
+        <source>Apply and Re-quantize</source>
+        <translation>应用并重新量化</translation>
+    </message>
 </context>
 <context>
     <name>ql::WeightErrorModel</name>

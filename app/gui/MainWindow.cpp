@@ -507,12 +507,15 @@ void MainWindow::showSuggestion() {
     if (!suggestion)
         return;
     SuggestionDialog dialog(*suggestion, workspace_->suggestionRequest(), this);
-    if (dialog.exec() != QDialog::Accepted)
+    const int choice = dialog.exec();
+    if (choice == QDialog::Rejected)
         return;
     QSet<QString> names;
     for (const auto& n : suggestion->nodesToExclude)
         names.insert(QString::fromStdString(n));
     workspace_->applyExclusions(names);
+    if (choice == SuggestionDialog::ApplyAndRequantize)
+        workspace_->requantize();
 }
 
 void MainWindow::showTab(const QString& name) {

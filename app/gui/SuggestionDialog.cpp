@@ -88,12 +88,15 @@ SuggestionDialog::SuggestionDialog(const Suggestion& suggestion, const Suggestio
                                this);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Apply | QDialogButtonBox::Close, this);
     buttons->button(QDialogButtonBox::Apply)->setText(tr("Apply Exclusions"));
+    QPushButton* requantize = buttons->addButton(tr("Apply and Re-quantize"), QDialogButtonBox::AcceptRole);
+    requantize->setDefault(true);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(summary);
     layout->addWidget(plot_, 1);
     layout->addWidget(steps_);
     layout->addWidget(buttons);
-    connect(buttons->button(QDialogButtonBox::Apply), &QPushButton::clicked, this, &QDialog::accept);
+    connect(buttons->button(QDialogButtonBox::Apply), &QPushButton::clicked, this, [this] { done(ApplyOnly); });
+    connect(requantize, &QPushButton::clicked, this, [this] { done(ApplyAndRequantize); });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 }
 

@@ -16,6 +16,9 @@ class SuggestionDialog : public QDialog {
 public:
     SuggestionDialog(const Suggestion& suggestion, const SuggestionRequest& request, QWidget* parent = nullptr);
 
+    // What exec() returns besides Rejected (Close).
+    enum Choice { ApplyOnly = QDialog::Accepted, ApplyAndRequantize = QDialog::Accepted + 1 };
+
     QCustomPlot* plot() const { return plot_; }
     QListWidget* steps() const { return steps_; }
 

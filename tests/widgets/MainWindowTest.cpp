@@ -11,7 +11,9 @@
 #include <QDir>
 #include <QFile>
 #include <QLabel>
+#include <QPushButton>
 #include <QTabWidget>
+#include <QTimer>
 #include <QTranslator>
 #include <tuple>
 #include <opencv2/imgcodecs.hpp>
@@ -294,6 +296,13 @@ private slots:
         QVERIFY(dialog.plot()->graph(1)->data()->at(0)->value > 0.0);  // the start's latency, ms
         QCOMPARE(dialog.steps()->count(), static_cast<int>(suggestion->curve.size()));
         QVERIFY(dialog.steps()->item(0)->text().contains(QStringLiteral("(start)")));
+        QPushButton* applyAndRequantize = nullptr;
+        for (auto* b : dialog.findChildren<QPushButton*>())
+            if (b->text() == QStringLiteral("Apply and Re-quantize"))
+                applyAndRequantize = b;
+        QVERIFY(applyAndRequantize);
+        QTimer::singleShot(0, applyAndRequantize, &QPushButton::click);
+        QCOMPARE(dialog.exec(), int(SuggestionDialog::ApplyAndRequantize));
 
         QSet<QString> names;
         for (const auto& n : suggestion->nodesToExclude)
