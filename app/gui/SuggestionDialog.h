@@ -23,6 +23,8 @@ public:
     QListWidget* steps() const { return steps_; }
 
 private:
+    void plotCurve(const Suggestion& suggestion, const SuggestionRequest& request);
+
     QCustomPlot* plot_;
     QListWidget* steps_;
 };
