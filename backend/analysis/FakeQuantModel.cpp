@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "model/ModelBuilder.h"
 #include "model/OnnxModel.h"
 #include "runtime/FakeQuantOp.h"
 #include "runtime/QuantLensOps.h"
@@ -35,20 +36,6 @@ bool replaceable(const Graph& graph, const QuantizedTensor& t) {
             return false;
     }
     return true;
-}
-
-void setAttribute(onnx::NodeProto* node, const std::string& name, float value) {
-    auto* a = node->add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::FLOAT);
-    a->set_f(value);
-}
-
-void setAttribute(onnx::NodeProto* node, const std::string& name, int64_t value) {
-    auto* a = node->add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::INT);
-    a->set_i(value);
 }
 
 }  // namespace
@@ -90,10 +77,10 @@ FakeQuantModel withFakeQuantNodes(const OnnxModel& model, const QdqStructure& qd
             n->add_input(t.floatName);
             n->add_output(graph.node(t.dequantizeNodes.front()).outputs.front());
             n->add_output(sums);
-            setAttribute(n, "scale", t.params.scales.front());
-            setAttribute(n, "zero_point", t.params.zeroPoints.empty() ? int64_t{0} : t.params.zeroPoints.front());
-            setAttribute(n, "qmin", t.params.qmin());
-            setAttribute(n, "qmax", t.params.qmax());
+            setAttribute(*n, "scale", t.params.scales.front());
+            setAttribute(*n, "zero_point", t.params.zeroPoints.empty() ? int64_t{0} : t.params.zeroPoints.front());
+            setAttribute(*n, "qmin", t.params.qmin());
+            setAttribute(*n, "qmax", t.params.qmax());
             result.sumsOf[t.floatName] = sums;
             auto* info = g->add_value_info();
             info->set_name(sums);
