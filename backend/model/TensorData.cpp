@@ -37,16 +37,6 @@ float halfToFloat(uint16_t h) {
     return f;
 }
 
-size_t elementSize(int type) {
-    switch (type) {
-    case TP::FLOAT: case TP::INT32: case TP::UINT32: return 4;
-    case TP::DOUBLE: case TP::INT64: case TP::UINT64: return 8;
-    case TP::FLOAT16: case TP::BFLOAT16: case TP::INT16: case TP::UINT16: return 2;
-    case TP::INT8: case TP::UINT8: case TP::BOOL: return 1;
-    default: return 0;
-    }
-}
-
 template <typename Out>
 std::vector<Out> convertRaw(const TP& t, int64_t n) {
     const size_t size = elementSize(t.data_type());
@@ -127,6 +117,16 @@ std::vector<Out> convert(const TP& t) {
 }
 
 }  // namespace
+
+size_t elementSize(int type) {
+    switch (type) {
+    case TP::FLOAT: case TP::INT32: case TP::UINT32: return 4;
+    case TP::DOUBLE: case TP::INT64: case TP::UINT64: return 8;
+    case TP::FLOAT16: case TP::BFLOAT16: case TP::INT16: case TP::UINT16: return 2;
+    case TP::INT8: case TP::UINT8: case TP::BOOL: return 1;
+    default: return 0;
+    }
+}
 
 std::string elementTypeName(int type) {
     switch (type) {

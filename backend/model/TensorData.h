@@ -10,6 +10,9 @@
 namespace ql {
 
 std::string elementTypeName(int onnxElementType);
+// Bytes per element of a fixed-size type, 0 for others (string, ...). ONNX Runtime numbers its
+// element types as ONNX does, so this serves its tensors too.
+size_t elementSize(int onnxElementType);
 int64_t elementCount(const onnx::TensorProto& tensor);  // throws ErrorException on a bad shape
 std::vector<int64_t> dims(const onnx::TensorProto& tensor);
 std::string shapeToString(const std::vector<int64_t>& shape);  // "[1,3,640,640]", -1 shown as "?"

@@ -5,6 +5,7 @@
 
 #include <onnxruntime_cxx_api.h>
 
+#include "model/TensorData.h"
 #include "runtime/QuantLensOps.h"
 #include "util/PageBuffer.h"
 
@@ -53,29 +54,6 @@ std::vector<TensorSpec> specs(Ort::Session& s, bool inputs) {
         out.push_back(std::move(spec));
     }
     return out;
-}
-
-size_t elementBytes(int type) {
-    switch (type) {
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8:
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8:
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL:
-        return 1;
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16:
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16:
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16:
-        return 2;
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT:
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32:
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32:
-        return 4;
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE:
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64:
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64:
-        return 8;
-    default:
-        return 0;
-    }
 }
 
 TensorView viewOf(Ort::Value& v) {
@@ -194,19 +172,20 @@ std::unique_ptr<RunOutputs> InferenceSession::preallocatedOutputs(const std::vec
     // Only where every output's shape is known before running; otherwise the first run lets
     // ONNX Runtime allocate them.
     std::vector<const TensorSpec*> specs;
-    std::vector<size_t> offsets;
+    std::vector<size_t> offsets, sizes;
     size_t total = 0;
     for (const auto& name : names) {
         auto it = std::find_if(outputs_.begin(), outputs_.end(), [&](const TensorSpec& o) { return o.name == name; });
         // No dimensions at all is how ONNX Runtime reports an unknown rank as well as a scalar.
-        if (it == outputs_.end() || elementBytes(it->elementType) == 0 || it->shape.empty() ||
+        if (it == outputs_.end() || elementSize(it->elementType) == 0 || it->shape.empty() ||
             std::any_of(it->shape.begin(), it->shape.end(), [](int64_t d) { return d < 0; }))
             return nullptr;
-        size_t bytes = elementBytes(it->elementType);
+        size_t bytes = elementSize(it->elementType);
         for (const int64_t d : it->shape)
             bytes *= static_cast<size_t>(d);
         specs.push_back(&*it);
         offsets.push_back(total);
+        sizes.push_back(bytes);
         total += (bytes + 63) / 64 * 64;  // cache-line aligned, for the vectorised loops reading them
     }
     auto out = std::make_unique<RunOutputs>();
@@ -215,10 +194,7 @@ std::unique_ptr<RunOutputs> InferenceSession::preallocatedOutputs(const std::vec
     const Ort::MemoryInfo memory = Ort::MemoryInfo::CreateCpu(OrtDeviceAllocator, OrtMemTypeDefault);
     for (size_t i = 0; i < specs.size(); ++i) {
         const TensorSpec& spec = *specs[i];
-        size_t bytes = elementBytes(spec.elementType);
-        for (const int64_t d : spec.shape)
-            bytes *= static_cast<size_t>(d);
-        out->values_.push_back(Ort::Value::CreateTensor(memory, out->memory_->data() + offsets[i], bytes,
+        out->values_.push_back(Ort::Value::CreateTensor(memory, out->memory_->data() + offsets[i], sizes[i],
                                                         spec.shape.data(), spec.shape.size(),
                                                         static_cast<ONNXTensorElementDataType>(spec.elementType)));
         out->views_.push_back(viewOf(out->values_.back()));
