@@ -11,6 +11,7 @@
 
 #include "runtime/ActivationCapture.h"
 #include "quantize/MinMaxCalibration.h"
+#include "runtime/MinMaxOp.h"
 
 namespace ql {
 namespace {
@@ -184,12 +185,8 @@ Result<CalibrationData> calibrate(const OnnxModel& model, const std::vector<std:
             const size_t n = isInput ? job.input->size() : job.outputs->view(outputIndex[k]).size;
             if (!v || n == 0)
                 continue;
-            float lo = v[0], hi = v[0];
-#pragma omp simd reduction(min : lo) reduction(max : hi)
-            for (size_t j = 0; j < n; ++j) {
-                lo = std::min(lo, v[j]);
-                hi = std::max(hi, v[j]);
-            }
+            float lo = 0.0f, hi = 0.0f;
+            minMaxOf(v, n, &lo, &hi);
             TensorStatistics& s = stats[k];
             updateRange(s, lo, hi, job.image == 0, options);
             if (histograms)

@@ -13,7 +13,8 @@ inline constexpr const char* kMinMaxOp = "MinMax";
 
 const OrtCustomOp* minMaxOp();
 
-// The kernel's reduction, exposed for tests: {+inf, -inf} for no values; NaNs are skipped.
+// The kernel's reduction, also used wherever a tensor's range is measured outside ONNX Runtime:
+// {+inf, -inf} for no values; NaNs are skipped.
 void minMaxOf(const float* values, size_t count, float* min, float* max);
 
 }  // namespace ql
