@@ -6,11 +6,11 @@
 
 #include <onnxruntime_cxx_api.h>
 
+#include "runtime/KernelChunks.h"
+
 namespace ql {
 namespace {
 
-// Chunks handed to ONNX Runtime's intra-op threads, which sit idle while a custom kernel runs.
-constexpr size_t kChunk = 1 << 16;
 // Float partial sums over blocks this long vectorise and stay accurate; totals are double.
 constexpr size_t kBlock = 4096;
 // Adding and subtracting 1.5·2^23 rounds a float of magnitude below 2^22 to the nearest integer,
@@ -31,21 +31,6 @@ void emptySums(double sums[kFakeQuantSums]) {
     sums[kOutputMax] = -HUGE_VAL;
 }
 
-struct FakeQuantJob {
-    const float* input;
-    float* output;
-    size_t count;
-    FakeQuantParams params;
-    std::vector<double> sums;  // kFakeQuantSums per chunk
-
-    static void runChunk(void* self, size_t chunk) {
-        auto* job = static_cast<FakeQuantJob*>(self);
-        const size_t begin = chunk * kChunk;
-        fakeQuantize(job->input + begin, std::min(kChunk, job->count - begin), job->params, job->output + begin,
-                     &job->sums[chunk * kFakeQuantSums]);
-    }
-};
-
 struct FakeQuantKernel {
     FakeQuantParams params;
 
@@ -59,16 +44,17 @@ struct FakeQuantKernel {
         float* y = ctx.GetOutput(0, shape.data(), shape.size()).GetTensorMutableData<float>();
         const int64_t sumsShape[] = {kFakeQuantSums};
         double* sums = ctx.GetOutput(1, sumsShape, 1).GetTensorMutableData<double>();
-        if (count < 4 * kChunk) {
+        if (kernelChunkCount(count) == 1) {
             fakeQuantize(x, count, params, y, sums);
             return;
         }
-        const size_t chunks = (count + kChunk - 1) / kChunk;
-        FakeQuantJob job{x, y, count, params, std::vector<double>(chunks * kFakeQuantSums)};
-        ctx.ParallelFor(&FakeQuantJob::runChunk, chunks, 0, &job);
+        std::vector<double> chunkSums(kernelChunkCount(count) * kFakeQuantSums);
+        forEachKernelChunk(ctx, count, [&](size_t c, size_t begin, size_t n) {
+            fakeQuantize(x + begin, n, params, y + begin, &chunkSums[c * kFakeQuantSums]);
+        });
         emptySums(sums);
-        for (size_t c = 0; c < chunks; ++c)
-            mergeSums(sums, &job.sums[c * kFakeQuantSums]);
+        for (size_t c = 0; c < chunkSums.size(); c += kFakeQuantSums)
+            mergeSums(sums, &chunkSums[c]);
     }
 };
 

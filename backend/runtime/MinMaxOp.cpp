@@ -8,24 +8,10 @@
 
 #include <onnxruntime_cxx_api.h>
 
+#include "runtime/KernelChunks.h"
+
 namespace ql {
 namespace {
-
-// Big tensors are split into chunks reduced on ONNX Runtime's own intra-op threads, which sit
-// idle while a custom kernel runs; small ones are not worth the hand-off.
-constexpr size_t kChunk = 1 << 16;
-
-struct ChunkedMinMax {
-    const float* values;
-    size_t count;
-    std::vector<float> lo, hi;  // one per chunk
-
-    static void reduceChunk(void* self, size_t chunk) {
-        auto* job = static_cast<ChunkedMinMax*>(self);
-        const size_t begin = chunk * kChunk;
-        minMaxOf(job->values + begin, std::min(kChunk, job->count - begin), &job->lo[chunk], &job->hi[chunk]);
-    }
-};
 
 struct MinMaxKernel {
     void Compute(OrtKernelContext* context) {
@@ -41,16 +27,15 @@ struct MinMaxKernel {
             std::memcpy(passed, values, count * sizeof(float));
         const int64_t rangeShape[] = {2};
         float* range = ctx.GetOutput(1, rangeShape, 1).GetTensorMutableData<float>();
-        if (count < 4 * kChunk) {
+        if (kernelChunkCount(count) == 1) {
             minMaxOf(values, count, &range[0], &range[1]);
             return;
         }
-        const size_t chunks = (count + kChunk - 1) / kChunk;
-        ChunkedMinMax job{values, count, std::vector<float>(chunks), std::vector<float>(chunks)};
-        ctx.ParallelFor(&ChunkedMinMax::reduceChunk, chunks, 0, &job);
+        std::vector<float> lo(kernelChunkCount(count)), hi(lo.size());
+        forEachKernelChunk(ctx, count, [&](size_t c, size_t begin, size_t n) { minMaxOf(values + begin, n, &lo[c], &hi[c]); });
         float unused = 0.0f;
-        minMaxOf(job.lo.data(), chunks, &range[0], &unused);
-        minMaxOf(job.hi.data(), chunks, &unused, &range[1]);
+        minMaxOf(lo.data(), lo.size(), &range[0], &unused);
+        minMaxOf(hi.data(), hi.size(), &unused, &range[1]);
     }
 };
 

@@ -11,7 +11,10 @@
 #include "preprocess/ImagePreprocessor.h"
 #include "quantize/MinMaxCalibration.h"
 #include "runtime/ActivationCapture.h"
+#include "runtime/InferenceSession.h"
+#include "runtime/KernelChunks.h"
 #include "runtime/MinMaxOp.h"
+#include "runtime/QuantLensOps.h"
 #include "support/TestModels.h"
 
 namespace ql {
@@ -34,6 +37,32 @@ TEST(MinMaxOp, ReductionSkipsNanAndHandlesTails) {
 
 // x -> Conv -> c -> Sigmoid -> s; Mul(c, s) -> m; Relu(m) -> r; Reshape(r) -> rs;
 // Concat(rs, m') -> cat, with m' = Reshape(m); Concat(cat, K) -> y with K a constant.
+TEST(MinMaxOp, KernelSplitAcrossThreadsFindsTheWholeRange) {
+    // Big enough for the kernel to cut it into chunks; the extremes sit in different chunks.
+    const int64_t n = 5 * static_cast<int64_t>(kKernelChunk) + 77;
+    ASSERT_GT(kernelChunkCount(static_cast<size_t>(n)), 1u);
+    ModelBuilder b;
+    b.input("x", {n}).output("range", {2});
+    b.node("Identity", {"x"}, {"x_copy"}, "copy");
+    b.node(kMinMaxOp, {"x_copy"}, {"pass", "range"}, "minmax").set_domain(kQuantLensDomain);
+    auto* opset = b.proto().add_opset_import();
+    opset->set_domain(kQuantLensDomain);
+    opset->set_version(1);
+    SessionOptions options;
+    options.quantLensOps = true;
+    auto session = InferenceSession::fromBytes(b.build().SerializeAsString(), "minmax", options);
+    ASSERT_TRUE(session) << session.errorMessage();
+    std::vector<float> x(static_cast<size_t>(n), 0.5f);
+    x[3 * kKernelChunk + 5] = -4.25f;
+    x.back() = 9.5f;
+    auto out = session->run({{"x", {n}, x.data(), x.size()}});
+    ASSERT_TRUE(out) << out.errorMessage();
+    const TensorView& range = out->view(0);
+    ASSERT_EQ(range.size, 2u);
+    EXPECT_EQ(range.data[0], -4.25f);
+    EXPECT_EQ(range.data[1], 9.5f);
+}
+
 onnx::ModelProto siluNet() {
     ModelBuilder b;
     b.input("x", {1, 3, 4, 4}).output("y");

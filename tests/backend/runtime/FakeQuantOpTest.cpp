@@ -3,8 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include "model/ModelBuilder.h"
 #include "quant/QdqStructure.h"
 #include "runtime/FakeQuantOp.h"
+#include "runtime/InferenceSession.h"
+#include "runtime/KernelChunks.h"
+#include "runtime/QuantLensOps.h"
 
 namespace ql {
 namespace {
@@ -67,6 +71,45 @@ TEST(FakeQuantOp, RoundsAndSaturatesAsQuantizeLinearThenDequantizes) {
     expectLikeQuantizeDequantize(onnx::TensorProto::INT8, 0.013f, -5);
     expectLikeQuantizeDequantize(onnx::TensorProto::INT16, 0.0001f, 0);
     expectLikeQuantizeDequantize(onnx::TensorProto::UINT16, 0.0002f, 32768);
+}
+
+TEST(FakeQuantOp, KernelSplitAcrossThreadsMatchesOnePass) {
+    // Big enough for the kernel to cut it into chunks for ONNX Runtime's threads.
+    const int64_t n = 5 * static_cast<int64_t>(kKernelChunk) + 123;
+    ASSERT_GT(kernelChunkCount(static_cast<size_t>(n)), 1u);
+    const FakeQuantParams params{0.01f, 3, 0, 255};
+    ModelBuilder b;
+    b.input("x", {n}).output("y", {n}).output("sums", {kFakeQuantSums}, onnx::TensorProto::DOUBLE);
+    onnx::NodeProto& node = b.node(kFakeQuantOp, {"x"}, {"y", "sums"}, "fq");
+    node.set_domain(kQuantLensDomain);
+    setAttribute(node, "scale", params.scale);
+    setAttribute(node, "zero_point", params.zeroPoint);
+    setAttribute(node, "qmin", params.qmin);
+    setAttribute(node, "qmax", params.qmax);
+    auto* opset = b.proto().add_opset_import();
+    opset->set_domain(kQuantLensDomain);
+    opset->set_version(1);
+    SessionOptions options;
+    options.quantLensOps = true;
+    auto session = InferenceSession::fromBytes(b.build().SerializeAsString(), "fake-quant", options);
+    ASSERT_TRUE(session) << session.errorMessage();
+
+    std::vector<float> x(static_cast<size_t>(n));
+    for (size_t i = 0; i < x.size(); ++i)
+        x[i] = std::sin(0.001f * static_cast<float>(i)) * 1.5f;
+    auto out = session->run({{"x", {n}, x.data(), x.size()}});
+    ASSERT_TRUE(out) << out.errorMessage();
+    std::vector<float> y(x.size());
+    double expected[kFakeQuantSums];
+    fakeQuantize(x.data(), x.size(), params, y.data(), expected);
+    const TensorView& yOut = out->view(0);
+    ASSERT_EQ(yOut.size, y.size());
+    EXPECT_TRUE(std::equal(y.begin(), y.end(), yOut.data));
+    const auto* sums = static_cast<const double*>(out->view(1).raw);
+    for (int k : {kSumInput2, kSumOutput2, kSumInputOutput, kSumDiff2})
+        EXPECT_NEAR(sums[k], expected[k], std::fabs(expected[k]) * 1e-9) << k;  // chunks add the same blocks
+    for (int k : {kMaxAbsDiff, kCount, kOutputMin, kOutputMax})
+        EXPECT_EQ(sums[k], expected[k]) << k;
 }
 
 TEST(FakeQuantOp, EmptyInputGivesEmptySums) {
