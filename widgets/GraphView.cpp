@@ -25,7 +25,6 @@
 namespace ql {
 namespace {
 
-// SQNR to colour: red below 10 dB, through yellow, to green above 40 dB.
 // Red through yellow to green; an exact match (infinite SQNR) is greener still.
 QColor heat(double value, const HeatScale& scale) {
     if (std::isinf(value) && value > 0)
@@ -42,7 +41,7 @@ class NodeItem : public QGraphicsItem {
 public:
     NodeItem(int node, QString op, QString name, QRectF rect) : node_(node), op_(std::move(op)), name_(std::move(name)), rect_(rect) {
         setFlag(ItemIsSelectable);
-        setToolTip(name_.isEmpty() ? op_ : op_ + QStringLiteral("\n") + name_);
+        setToolTip(identity());
         setAcceptHoverEvents(true);
     }
     QRectF boundingRect() const override { return rect_.adjusted(-2, -2, 2, 2); }
@@ -76,10 +75,7 @@ public:
     const QString& name() const { return name_; }
     void setHeat(std::optional<QColor> fill, const QString& text) {
         fill_ = fill;
-        QString tip = name_.isEmpty() ? op_ : op_ + QStringLiteral("\n") + name_;
-        if (!text.isEmpty())
-            tip += QStringLiteral("\n") + text;
-        setToolTip(tip);
+        setToolTip(text.isEmpty() ? identity() : identity() + QStringLiteral("\n") + text);
         update();
     }
     void setExcluded(bool e) {
@@ -88,6 +84,8 @@ public:
     }
 
 private:
+    QString identity() const { return name_.isEmpty() ? op_ : op_ + QStringLiteral("\n") + name_; }  // "Conv\n/model.0/conv"
+
     int node_;
     QString op_, name_;
     QRectF rect_;
