@@ -111,7 +111,10 @@ int main(int argc, char** argv) {
     CalibrationOptions options;
     options.preprocess = PreprocessOptions::forModel(*fp32);
     CalibrationCache cache("");
-    auto stats = cache.get(*fp32, *images, options);
+    if (auto stats = cache.get(*fp32, *images, options); !stats) {  // fills the cache the timed runs read
+        std::cerr << stats.errorMessage() << "\n";
+        return 1;
+    }
     QuantizerSettings settings;
     settings.nodesToExclude = {"/model.22/Concat_3", "/model.22/Split"};
     double worst = 0.0;

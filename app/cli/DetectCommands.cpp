@@ -152,16 +152,19 @@ int runDetect(const DetectOptions& o) {
     std::vector<std::string> protectedFiles = modelPaths;
     protectedFiles.insert(protectedFiles.end(), images->begin(), images->end());
     nlohmann::json json = nlohmann::json::array();
+    bool warm = false;
     for (const auto& imagePath : *images) {
         auto bgr = readImageBgr(imagePath);
         if (!bgr) {
             printError(bgr.errorMessage());
             return kExitError;
         }
-        if (&imagePath == &images->front())  // the latencies printed are those of warm models
+        if (!warm) {  // the latencies printed are those of warm models
             if (auto prepared = detectors.front().preprocessor().prepare(*bgr))
                 for (auto& d : detectors)
                     (void)d.warmUp(*prepared);
+            warm = true;
+        }
         auto detections = detectImage(detectors, *bgr);
         if (!detections) {
             printError(imagePath + ": " + detections.errorMessage());
