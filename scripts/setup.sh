@@ -9,7 +9,10 @@ packages=(
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libqcustomplot-dev libopencv-dev libonnx-dev libprotobuf-dev protobuf-compiler
     libgraphviz-dev googletest libgtest-dev libcli11-dev nlohmann-json3-dev
+    libyaml-cpp-dev
     xvfb xauth fonts-wqy-microhei
+    # Tests check QuantLens' figures against computations written apart from it, in Python.
+    python3 python3-numpy python3-opencv python3-onnx
 )
 # Node.js may already come from elsewhere; Debian's npm (used to fetch ONNX Runtime) only when there is none.
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -28,6 +28,34 @@ TEST(YoloDecoder, DetectsLayoutsFromShape) {
     EXPECT_EQ(detectLayout({1, 1000}, 640, 640), YoloLayout::Auto);
 }
 
+TEST(YoloDecoder, MaxDetectionsKeepsTheBestAfterSuppression) {
+    // Three anchors of one class: 0 and 1 overlap (IoU 0.82), 2 stands apart with a lower score.
+    // NMS first leaves anchors 0 and 2; keeping the best two of those keeps both. Cutting to two
+    // candidates before NMS (OpenCV's top_k) would keep 0 and 1, suppress 1, and lose anchor 2.
+    const int n = 3;
+    std::vector<float> d(5 * n, 0.0f);
+    auto set = [&](int j, float cx, float cy, float score) {
+        d[0 * n + j] = cx; d[1 * n + j] = cy; d[2 * n + j] = 20; d[3 * n + j] = 20; d[4 * n + j] = score;
+    };
+    set(0, 50, 50, 0.9f);
+    set(1, 52, 50, 0.85f);
+    set(2, 20, 20, 0.5f);
+    DecodeOptions o;
+    o.layout = YoloLayout::Ultralytics;
+    o.maxDetections = 2;
+    auto dets = YoloDecoder(o, 100, 100).decode(view(d, {1, 5, n}), identity(100));
+    ASSERT_TRUE(dets) << dets.errorMessage();
+    ASSERT_EQ(dets->size(), 2u);
+    EXPECT_FLOAT_EQ((*dets)[0].score, 0.9f);
+    EXPECT_FLOAT_EQ((*dets)[1].score, 0.5f);
+
+    o.maxDetections = 1;  // and the cut keeps the highest score
+    auto one = YoloDecoder(o, 100, 100).decode(view(d, {1, 5, n}), identity(100));
+    ASSERT_TRUE(one);
+    ASSERT_EQ(one->size(), 1u);
+    EXPECT_FLOAT_EQ((*one)[0].score, 0.9f);
+}
+
 TEST(YoloDecoder, UltralyticsLayoutWithClassAwareNms) {
     // [1, 4+2, 4]: anchors 0 and 1 overlap (class 0), anchor 2 overlaps them but is class 1,
     // anchor 3 is below the threshold.
