@@ -4,7 +4,9 @@
 #include <sstream>
 
 #include "CliCommon.h"
+#include "DetectionFlags.h"
 #include "PreprocessFlags.h"
+#include "SessionFlags.h"
 #include "ProgressBar.h"
 #include "report/CompareReport.h"
 #include "util/AtomicFile.h"
@@ -21,8 +23,9 @@ struct CompareOptions {
     std::string csv;
     std::string order = "worst";
     size_t top = 30;
-    int threads = 0;
+    SessionFlags session;
     PreprocessFlags preprocess;
+    DetectionFlags detection;
 };
 
 int runCompare(const CompareOptions& o) {
@@ -37,11 +40,15 @@ int runCompare(const CompareOptions& o) {
         return kExitError;
     }
     ActivationOptions options;
-    options.session.intraOpThreads = o.threads;
+    options.session = o.session.options();
     auto pre = o.preprocess.resolve(fp32->model);
     if (!pre)
         return kExitError;
     options.preprocess = *pre;
+    auto decode = o.detection.decodeOptions();
+    if (!decode)
+        return kExitError;
+    options.decode = *decode;
     auto report = compareActivations(*fp32, *quant, *images, options, textProgress("comparing"));
     if (!report) {
         printError(report.errorMessage());
@@ -79,9 +86,9 @@ void addCompareCommand(CLI::App& app, int& exitCode) {
     cmd->add_option("--order", o->order, "Row order: worst (lowest SQNR first) or topo (graph order)")
         ->check(CLI::IsMember({"worst", "topo"}));
     cmd->add_option("--top", o->top, "Rows to print, 0 for all (text output)");
-    cmd->add_option("--threads", o->threads,
-                    "ONNX Runtime threads per model; the two run at once (0: half the cores each)");
+    o->session.addTo(*cmd, "ONNX Runtime threads per model; the two run at once (0: half the cores each)");
     o->preprocess.addTo(*cmd);
+    o->detection.addTo(*cmd);
     cmd->callback([o, &exitCode] { exitCode = runCompare(*o); });
 }
 

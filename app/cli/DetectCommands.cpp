@@ -9,6 +9,7 @@
 #include "DetectionFlags.h"
 #include "PreprocessFlags.h"
 #include "ProgressBar.h"
+#include "SessionFlags.h"
 #include "detect/Annotator.h"
 #include "detect/DetectionEvaluation.h"
 #include "report/DetectionReport.h"
@@ -24,7 +25,7 @@ struct DetectOptions {
     std::string out;
     std::string outDir;
     bool json = false;
-    int threads = 0;
+    SessionFlags session;
     PreprocessFlags preprocess;
     DetectionFlags detection;
 };
@@ -142,7 +143,7 @@ int runDetect(const DetectOptions& o) {
         return kExitError;
     std::vector<Detector> detectors;
     for (const auto& m : models) {
-        auto d = Detector::create(m.model, {{o.threads, true}, *pre, *decode});
+        auto d = Detector::create(m.model, {o.session.options(), *pre, *decode});
         if (!d) {
             printError(d.errorMessage());
             return kExitError;
@@ -201,7 +202,7 @@ struct EvalOptions {
     bool json = false;
     size_t limit = 0;
     int runs = 20;
-    int threads = 0;
+    SessionFlags session;
     PreprocessFlags preprocess;
     DetectionFlags detection;
 };
@@ -222,7 +223,7 @@ int runEval(const EvalOptions& o) {
     if (!pre || !decode)
         return kExitError;
     EvaluationOptions options;
-    options.detector = {{o.threads, true}, *pre, *decode};
+    options.detector = {o.session.options(), *pre, *decode};
     options.limit = o.limit;
     options.timedRuns = o.runs;
     auto report = evaluateDetection(fp32->model, quant->model, *data, options, textProgress("evaluating"));
@@ -247,7 +248,7 @@ void addDetectCommand(CLI::App& app, int& exitCode) {
     cmd->add_option("--out", o->out, "Annotated picture of the one image (.png or .jpg)");
     cmd->add_option("--out-dir", o->outDir, "Folder for an annotated picture of every image");
     cmd->add_flag("--json", o->json, "Print JSON");
-    cmd->add_option("--threads", o->threads, "ONNX Runtime threads (0: one per core)");
+    o->session.addTo(*cmd);
     o->preprocess.addTo(*cmd);
     o->detection.addTo(*cmd);
     cmd->callback([o, &exitCode] { exitCode = runDetect(*o); });
@@ -263,7 +264,7 @@ void addEvalCommand(CLI::App& app, int& exitCode) {
     cmd->add_flag("--json", o->json, "Print JSON");
     cmd->add_option("--limit", o->limit, "Use the first N images only (0: all)");
     cmd->add_option("--runs", o->runs, "Timed runs per model for latency")->check(CLI::PositiveNumber);
-    cmd->add_option("--threads", o->threads, "ONNX Runtime threads (0: one per core)");
+    o->session.addTo(*cmd);
     o->preprocess.addTo(*cmd);
     o->detection.addTo(*cmd);
     cmd->callback([o, &exitCode] { exitCode = runEval(*o); });

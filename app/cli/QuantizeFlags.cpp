@@ -52,7 +52,7 @@ void QuantizeFlags::addTo(CLI::App& cmd) {
     cmd.add_option("--exclude", exclude, "nodes_to_exclude: a file (Python list, JSON or one name per line) or a list");
     cmd.add_option("--cache-dir", cacheDir, "Calibration cache folder");
     cmd.add_flag("--no-cache", noCache, "Do not read or write the calibration cache on disk");
-    cmd.add_option("--threads", threads, "ONNX Runtime threads (0: one per core)");
+    session.addTo(cmd);
     preprocess.addTo(cmd);
 }
 
@@ -95,7 +95,7 @@ std::optional<CalibrationOptions> QuantizeFlags::calibration(const OnnxModel& mo
     c.percentile = percentile;
     c.histogramBins = bins;
     c.symmetric = symmetricCalibration;
-    c.session.intraOpThreads = threads;
+    c.session.intraOpThreads = session.threads;
     auto pre = preprocess.resolve(model);
     if (!pre)
         return std::nullopt;

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "PreprocessFlags.h"
+#include "SessionFlags.h"
 #include "quantize/CalibrationCache.h"
 #include "quantize/QuantizerSettings.h"
 
@@ -32,7 +33,7 @@ struct QuantizeFlags {
     std::string exclude;
     std::string cacheDir = CalibrationCache::defaultDirectory();
     bool noCache = false;
-    int threads = 0;
+    SessionFlags session;  // calibration threads; the optimisation level validates exclusions and scores candidates
     PreprocessFlags preprocess;
 
     void addTo(CLI::App& command);

@@ -71,7 +71,7 @@ std::optional<Prepared> prepare(const SensitivityCommandOptions& o) {
         options.decode = *decode;
     }
     options.preprocess = calibration->preprocess;
-    options.session = calibration->session;
+    options.session = o.flags.session.options();
     return Prepared{std::move(*fp32), std::move(images).value(), std::move(*settings), options, *stats};
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <future>
 #include <thread>
 
@@ -22,6 +23,18 @@ namespace {
 constexpr size_t kHistogramSampleBudget = 409600;
 constexpr size_t kMinSamplesPerImage = 4096;
 constexpr size_t kMaxSamplesPerImage = 16384;
+
+// Final-output SQNR of the instrumented run and of the deployed session may differ by this much
+// before the report says so (float rounding of fused kernels stays well inside it).
+constexpr double kDeployedToleranceDb = 0.05;
+
+std::string decibels(double db) {
+    if (std::isinf(db))
+        return db > 0 ? "inf" : "-inf";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f", db);
+    return text;
+}
 
 // Running statistics of one quantized activation over all images.
 struct LayerAccumulator {
@@ -241,6 +254,14 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
                             : CaptureSession::create(quant.model, fakeQuant.proto, quantTensors, sessionOptions);
     if (!quantSession)
         return quantSession.error();
+    // The quantized model as it is deployed: a plain session at the user's optimisation level.
+    // Its final outputs are the ones reported; the instrumented run's are only checked against them.
+    auto deployedBytes = quant.model.serialize();
+    if (!deployedBytes)
+        return deployedBytes.error();
+    auto deployed = InferenceSession::fromBytes(*deployedBytes, quant.model.displayName(), sessionOptions);
+    if (!deployed)
+        return deployed.error();
     auto outputIndex = [](const std::vector<std::string>& names, const std::string& name) {
         return static_cast<size_t>(std::find(names.begin(), names.end(), name) - names.begin());
     };
@@ -257,7 +278,8 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
     if (fg.inputs().size() != 1 || qg.inputs().size() != 1)
         return Error{"comparison on images needs models with one image input"};
 
-    std::vector<ErrorAccumulator> outputAccs(fg.outputs().size());
+    std::vector<ErrorAccumulator> instrumentedAccs(fg.outputs().size());
+    OutputComparer outputs(qg.outputs(), options.decode, options.preprocess.width, options.preprocess.height);
     const size_t samplesPerImage =
         std::clamp(kHistogramSampleBudget / images.size(), kMinSamplesPerImage, kMaxSamplesPerImage);
     const ImagePreprocessor preprocessor(options.preprocess);
@@ -265,22 +287,33 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
         const InputTensor in{inputName, prepared.shape, prepared.tensor.data(), prepared.tensor.size()};
         // The two models run at the same time, each on its own thread: ONNX Runtime spreads one
         // model over cores far less well than two independent runs use them.
+        // The plain quantized run shares the FP32 model's thread: together they take about as long
+        // as the instrumented quantized run on the other.
+        const InputTensor quantIn{quantInputName, in.shape, in.data, in.size};
+        Result<const RunOutputs*> deployedRun = Error{""};
         auto fp32Pending = std::async(std::launch::async, [&] {
-            return fp32Session->session.runReusingOutputs({in}, fp32Session->outputNames);
+            auto run = fp32Session->session.runReusingOutputs({in}, fp32Session->outputNames);
+            deployedRun = deployed->runReusingOutputs({quantIn}, qg.outputs());
+            return run;
         });
-        auto quantRun = quantSession->session.runReusingOutputs({{quantInputName, in.shape, in.data, in.size}},
-                                                                quantSession->outputNames);
+        auto quantRun = quantSession->session.runReusingOutputs({quantIn}, quantSession->outputNames);
         auto fp32Run = fp32Pending.get();
         if (!fp32Run)
             return fp32Run.error();
         if (!quantRun)
             return quantRun.error();
-        for (size_t k = 0; k < outputAccs.size(); ++k) {
+        if (!deployedRun)
+            return deployedRun.error();
+        std::vector<const TensorView*> fp32Outputs, deployedOutputs;
+        for (size_t k = 0; k < instrumentedAccs.size(); ++k) {
             const TensorView& f = (*fp32Run)->view(k);
             const TensorView& q = (*quantRun)->view(k);
             if (f.data && q.data && f.size == q.size)
-                outputAccs[k].add(f.data, q.data, f.size);
+                instrumentedAccs[k].add(f.data, q.data, f.size);
+            fp32Outputs.push_back(&f);
+            deployedOutputs.push_back(&(*deployedRun)->view(k));
         }
+        outputs.add(fp32Outputs, deployedOutputs, prepared.transform);
         const TensorView input{prepared.tensor.data(), prepared.tensor.size(), prepared.shape, onnx::TensorProto::FLOAT};
         parallelFor(accs.size(), [&](size_t k) {
             LayerAccumulator& acc = accs[k];
@@ -308,10 +341,44 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
         finish(acc, report.layers[acc.index]);
     std::stable_sort(report.layers.begin(), report.layers.end(),
                      [](const ActivationError& a, const ActivationError& b) { return a.order < b.order; });
-    for (size_t k = 0; k < outputAccs.size(); ++k) {
-        if (outputAccs[k].count() == 0)
-            report.notes.push_back("output '" + qg.outputs()[k] + "' differs in shape or type between the models");
-        report.outputs.push_back({qg.outputs()[k], outputAccs[k].result()});
+    report.optimization = options.session.optimization;
+    report.outputs = outputs.outputs();
+    report.fidelity = outputs.fidelity();
+    for (const auto& note : outputs.notes())
+        report.notes.push_back(note);
+    if (auto rewrites = precisionRewritesAtLoad(quant.model, options.session))
+        report.loadRewrites = std::move(rewrites).value();
+    else
+        report.notes.push_back("what ONNX Runtime changes at load could not be read: " + rewrites.errorMessage());
+    for (const auto& problem : scoreStepProblems(qg, quant.qdq, options.preprocess.width, options.preprocess.height,
+                                                 options.decode.layout)) {
+        for (auto& o : report.outputs)
+            if (o.name == problem.output && problem.failure)
+                o.failures.push_back(problem.message);
+        if (!problem.failure)
+            report.warnings.push_back(problem.message);
+    }
+    for (size_t k = 0; k < report.outputs.size(); ++k) {
+        OutputError& o = report.outputs[k];
+        if (o.metrics.count == 0)
+            report.notes.push_back("output '" + o.name + "' differs in shape or type between the models");
+        for (const auto& failure : o.failures)
+            report.warnings.push_back(failure);
+        // The per-layer figures come from a graph ONNX Runtime runs differently when deployed
+        // (QDQ fusions, weights it quantizes at load): say so where that shows in the outputs.
+        const ErrorMetrics instrumented = instrumentedAccs[k].result();
+        if (instrumented.count && o.metrics.count &&
+            !(std::abs(instrumented.sqnrDb - o.metrics.sqnrDb) <= kDeployedToleranceDb)) {
+            o.instrumented = instrumented;
+            std::string why = report.loadRewrites.empty()
+                                  ? "no precision change QuantLens can name; ONNX Runtime's fused kernels round differently"
+                                  : std::to_string(report.loadRewrites.size()) +
+                                        " node(s) ONNX Runtime quantizes at load: " + report.loadRewrites.front().describe();
+            report.warnings.push_back("output '" + o.name + "': the per-layer run gives " + decibels(instrumented.sqnrDb) +
+                                      " dB, ONNX Runtime as deployed (optimisation " +
+                                      optimizationName(options.session.optimization) + ") gives " +
+                                      decibels(o.metrics.sqnrDb) + " dB (" + why + ")");
+        }
     }
     report.imageCount = images.size();
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -5,22 +5,29 @@
 // tensors are kept.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "analysis/OutputComparison.h"
+#include "detect/YoloDecoder.h"
 #include "metrics/ErrorMetrics.h"
 #include "metrics/Histogram.h"
 #include "preprocess/ImagePreprocessor.h"
 #include "quant/AnalyzedModel.h"
 #include "runtime/InferenceSession.h"
+#include "runtime/LoadRewrites.h"
 #include "util/Result.h"
 #include "util/TaskControl.h"
 
 namespace ql {
 
 struct ActivationOptions {
-    SessionOptions session;  // intraOpThreads per model, as both run at once; 0: half the cores each
+    // intraOpThreads per model, as both run at once (0: half the cores each); the optimisation
+    // level is the one the quantized model is deployed with, for the final outputs' figures.
+    SessionOptions session;
     PreprocessOptions preprocess;
+    DecodeOptions decode;  // how final outputs are read as detections (layout, thresholds)
     int bins = kDefaultHistogramBins;
 };
 
@@ -46,17 +53,18 @@ struct ActivationError {
     std::string problem;           // why it could not be compared; metrics are empty then
 };
 
-struct OutputError {
-    std::string name;
-    ErrorMetrics metrics;
-};
-
 struct ActivationReport {
     QuantFormat format = QuantFormat::QDQ;
     size_t imageCount = 0;
     std::vector<ActivationError> layers;   // topological order
-    std::vector<OutputError> outputs;      // the models' final outputs
-    std::vector<std::string> notes;        // what could not be compared, and why
+    // The models' final outputs: the quantized one from a plain ONNX Runtime session at the
+    // deployed optimisation level, not from the instrumented per-layer run.
+    std::vector<OutputError> outputs;
+    std::optional<DetectionFidelity> fidelity;  // when the output reads as detections
+    GraphOptimization optimization = GraphOptimization::All;
+    std::vector<LoadRewrite> loadRewrites;  // precision ONNX Runtime changes at load, not in the per-layer figures
+    std::vector<std::string> warnings;      // failures and disagreements a user must see first
+    std::vector<std::string> notes;         // what could not be compared, and why
     double seconds = 0.0;
 };
 

@@ -54,13 +54,83 @@ nlohmann::json toJson(const ActivationReport& report, LayerOrder order, bool wit
     }
     nlohmann::json outputs = nlohmann::json::array();
     for (const auto& o : report.outputs)
-        outputs.push_back({{"name", o.name}, {"metrics", toJson(o.metrics)}});
+        outputs.push_back(toJson(o));
+    nlohmann::json rewrites = nlohmann::json::array();
+    for (const auto& r : report.loadRewrites)
+        rewrites.push_back({{"node", r.node}, {"op", r.opType}, {"weights", r.weights}, {"bias", r.bias}});
     return {{"format", formatName(report.format)},
             {"images", report.imageCount},
+            {"ort_optimization", optimizationName(report.optimization)},
+            {"warnings", report.warnings},
+            {"detection_fidelity", report.fidelity ? toJson(*report.fidelity) : nlohmann::json()},
+            {"load_rewrites", rewrites},
             {"seconds", report.seconds},
             {"outputs", outputs},
             {"layers", layers},
             {"notes", report.notes}};
+}
+
+nlohmann::json toJson(const OutputError& o) {
+    nlohmann::json parts = nlohmann::json::array();
+    for (const auto& p : o.parts)
+        parts.push_back({{"part", partName(p.kind)},
+                         {"metrics", toJson(p.metrics)},
+                         {"fp32_range", {p.fp32Min, p.fp32Max}},
+                         {"quantized_range", {p.quantizedMin, p.quantizedMax}}});
+    nlohmann::json j = {{"name", o.name}, {"metrics", toJson(o.metrics)}, {"parts", parts}, {"failures", o.failures}};
+    if (!o.layout.empty())
+        j["layout"] = o.layout;
+    if (o.instrumented)
+        j["instrumented_metrics"] = toJson(*o.instrumented);
+    return j;
+}
+
+nlohmann::json toJson(const DetectionFidelity& f) {
+    return {{"images", f.images},
+            {"map50", f.map.map50},
+            {"map50_95", f.map.map50to95},
+            {"fp32_boxes", f.fp32Boxes},
+            {"quantized_boxes", f.quantizedBoxes},
+            {"matched", f.matched},
+            {"moved", f.moved},
+            {"missed", f.missed},
+            {"extra", f.extra},
+            {"mean_iou", f.meanIou},
+            {"mean_score_change", f.meanScoreChange}};
+}
+
+void printOutputSummary(std::ostream& out, const ActivationReport& report) {
+    for (const auto& w : report.warnings)
+        out << (w.rfind("class scores collapse", 0) == 0 ? "FAILURE: " : "warning: ") << w << "\n";
+    if (report.fidelity) {
+        const DetectionFidelity& f = *report.fidelity;
+        out << "\nDetection fidelity (quantized boxes scored against the FP32 boxes):\n"
+            << "  mAP@0.5 " << std::fixed << std::setprecision(4) << f.map.map50 << "   mAP@.5:.95 " << f.map.map50to95
+            << "\n  boxes: FP32 " << f.fp32Boxes << ", quantized " << f.quantizedBoxes << "; matched " << f.matched
+            << " (moved " << f.moved << "), missed " << f.missed << ", extra " << f.extra << "\n";
+    }
+    const auto metricsText = [](const ErrorMetrics& m) {
+        std::ostringstream t;
+        t << "SQNR " << std::setw(6) << formatDb(m.sqnrDb) << " dB  cosine " << std::fixed << std::setprecision(6)
+          << m.cosine << "  max |err| " << std::setprecision(4) << m.maxAbsError;
+        return t.str();
+    };
+    out << "\nFinal outputs (FP32 vs quantized, ONNX Runtime optimisation " << optimizationName(report.optimization)
+        << "):\n";
+    for (const auto& o : report.outputs) {
+        out << "  " << std::left << std::setw(16) << o.name << std::right << metricsText(o.metrics);
+        if (!o.layout.empty())
+            out << "  (read as " << o.layout << ")";
+        out << "\n";
+        for (const auto& p : o.parts)
+            out << "    " << std::left << std::setw(14) << partName(p.kind) << std::right << metricsText(p.metrics)
+                << "  range FP32 " << std::setprecision(3) << p.fp32Min << ".." << p.fp32Max << ", quantized "
+                << p.quantizedMin << ".." << p.quantizedMax << "\n";
+        if (o.instrumented)
+            out << "    per-layer (instrumented) run: SQNR " << formatDb(o.instrumented->sqnrDb) << " dB\n";
+    }
+    for (const auto& r : report.loadRewrites)
+        out << "note: " << r.describe() << "; the per-layer figures are of the file's float node\n";
 }
 
 void printActivationTable(std::ostream& out, const ActivationReport& report, LayerOrder order, size_t limit) {
@@ -68,10 +138,7 @@ void printActivationTable(std::ostream& out, const ActivationReport& report, Lay
         << std::fixed << std::setprecision(1) << report.seconds << " s\n";
     for (const auto& n : report.notes)
         out << "note: " << n << "\n";
-    out << "\nFinal outputs (FP32 vs quantized):\n";
-    for (const auto& o : report.outputs)
-        out << "  " << o.name << "  SQNR " << formatDb(o.metrics.sqnrDb) << " dB  cosine " << std::setprecision(6)
-            << o.metrics.cosine << "  max |err| " << std::setprecision(4) << o.metrics.maxAbsError << "\n";
+    printOutputSummary(out, report);
     if (report.layers.empty())
         return;
     const auto layers = orderLayers(report, order);
@@ -127,6 +194,22 @@ void writeActivationCsv(std::ostream& out, const ActivationReport& report, Layer
                 << ',' << l->quantLo << ',' << l->quantHi << ',' << l->clippedFraction << ',' << l->rangeUsed << ",\n";
         else
             out << ",,,,,,," << l->quantLo << ',' << l->quantHi << ",,," << quote(l->problem) << "\n";
+    }
+    // The final outputs, whole and by part, as the deployed model gives them; op "Output".
+    const auto outputRow = [&](const std::string& name, const ErrorMetrics& m, double lo, double hi, double qlo,
+                               double qhi, const std::string& problem) {
+        out << quote(name) << ',' << quote(name) << ",,Output,,,," << formatDb(m.sqnrDb) << ",," << m.cosine << ','
+            << m.mse << ',' << m.maxAbsError << ',' << lo << ',' << hi << ',' << qlo << ',' << qhi << ",,,"
+            << quote(problem) << "\n";
+    };
+    for (const auto& o : report.outputs) {
+        std::string failures;
+        for (const auto& f : o.failures)
+            failures += (failures.empty() ? "" : "; ") + f;
+        outputRow(o.name, o.metrics, NAN, NAN, NAN, NAN, failures);
+        for (const auto& p : o.parts)
+            outputRow(o.name + " [" + partName(p.kind) + "]", p.metrics, p.fp32Min, p.fp32Max, p.quantizedMin,
+                      p.quantizedMax, "");
     }
 }
 

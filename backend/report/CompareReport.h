@@ -1,4 +1,5 @@
-// `compare` output: the per-layer activation error table as text, JSON and CSV.
+// `compare` output: failures, detection fidelity, the final outputs by part and the per-layer
+// activation error table, as text, JSON and CSV.
 #pragma once
 
 #include <ostream>
@@ -15,6 +16,10 @@ enum class LayerOrder { WorstFirst, Topological };
 std::vector<const ActivationError*> orderLayers(const ActivationReport& report, LayerOrder order);
 
 nlohmann::json toJson(const ActivationReport& report, LayerOrder order, bool withHistograms);
+nlohmann::json toJson(const OutputError& output);
+nlohmann::json toJson(const DetectionFidelity& fidelity);
+// Failures and warnings first, then detection fidelity and the final outputs by part.
+void printOutputSummary(std::ostream& out, const ActivationReport& report);
 void printActivationTable(std::ostream& out, const ActivationReport& report, LayerOrder order, size_t limit);
 void writeActivationCsv(std::ostream& out, const ActivationReport& report, LayerOrder order);
 

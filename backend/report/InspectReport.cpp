@@ -42,6 +42,18 @@ nlohmann::json toJson(const Histogram& h) {
     return {{"lo", h.lo}, {"hi", h.hi}, {"counts", h.counts}, {"underflow", h.underflow}, {"overflow", h.overflow}};
 }
 
+namespace {
+
+nlohmann::json scoreProblemsJson(const std::vector<ScoreStepProblem>& problems) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& p : problems)
+        j.push_back({{"output", p.output}, {"tensor", p.tensor}, {"scale", p.scale}, {"failure", p.failure},
+                     {"message", p.message}});
+    return j;
+}
+
+}  // namespace
+
 nlohmann::json toJson(const ModelSummary& s) {
     auto tensors = [](const std::vector<TensorSummary>& list) {
         nlohmann::json a = nlohmann::json::array();
@@ -64,6 +76,7 @@ nlohmann::json toJson(const ModelSummary& s) {
         {"parameter_count", s.parameterCount},
         {"op_counts", s.opCounts},
         {"format", formatName(s.format)},
+        {"score_problems", scoreProblemsJson(s.scoreProblems)},
         {"quantize_linear_count", s.quantizeLinearCount},
         {"dequantize_linear_count", s.dequantizeLinearCount},
         {"quantized_activations", s.quantizedActivations},
@@ -108,6 +121,8 @@ void printSummary(std::ostream& out, const ModelSummary& s) {
     out << "Format:      " << formatName(s.format);
     if (s.format != QuantFormat::Float)
         out << "  (QuantizeLinear " << s.quantizeLinearCount << ", DequantizeLinear " << s.dequantizeLinearCount << ")";
+    for (const auto& p : s.scoreProblems)
+        out << "\n" << (p.failure ? "FAILURE: " : "warning: ") << p.message;
     out << "\nIR version:  " << s.irVersion << "\nOpsets:      ";
     bool first = true;
     for (const auto& [domain, version] : s.opsets) {

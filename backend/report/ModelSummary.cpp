@@ -47,6 +47,8 @@ ModelSummary summarize(const OnnxModel& model, const QdqStructure& qdq) {
         if (qdq.quantizedNodes.count(i))
             s.quantizedNodes.push_back(g.label(i));
     s.warnings = g.warnings();
+    const PreprocessOptions input = PreprocessOptions::forModel(model);
+    s.scoreProblems = scoreStepProblems(g, qdq, input.width, input.height);
     return s;
 }
 

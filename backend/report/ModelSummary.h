@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/OutputComparison.h"
 #include "model/OnnxModel.h"
 #include "quant/QdqStructure.h"
 
@@ -39,6 +40,8 @@ struct ModelSummary {
     int quantizedBiases = 0;
     std::vector<std::string> quantizedNodes;  // in topological order
     std::vector<std::string> warnings;
+    // Detector outputs whose class scores the model's own scales collapse or coarsen.
+    std::vector<ScoreStepProblem> scoreProblems;
 };
 
 ModelSummary summarize(const OnnxModel& model, const QdqStructure& qdq);

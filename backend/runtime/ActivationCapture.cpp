@@ -1,5 +1,6 @@
 #include "runtime/ActivationCapture.h"
 
+#include <algorithm>
 #include <unordered_set>
 
 namespace ql {
@@ -73,7 +74,7 @@ Result<CaptureSession> CaptureSession::create(const OnnxModel& model, const onnx
     // reorder each one back (a third of the FP32 run's time on yolov8n), so they stay off. A
     // captured Q/DQ pair cannot be fused, so weights are dequantized once rather than per run.
     SessionOptions captureOptions = options;
-    captureOptions.layoutOptimizations = false;
+    captureOptions.optimization = std::min(options.optimization, GraphOptimization::Extended);
     captureOptions.fuseQdq = false;
     captureOptions.quantLensOps = true;
     auto session = InferenceSession::fromBytes(*bytes, model.displayName(), captureOptions);

@@ -28,9 +28,14 @@ Ort::SessionOptions makeOptions(const SessionOptions& o) {
     Ort::SessionOptions so;
     so.SetIntraOpNumThreads(o.intraOpThreads);
     so.SetInterOpNumThreads(1);
-    so.SetGraphOptimizationLevel(!o.optimize                ? GraphOptimizationLevel::ORT_DISABLE_ALL
-                                 : o.layoutOptimizations ? GraphOptimizationLevel::ORT_ENABLE_ALL
-                                                         : GraphOptimizationLevel::ORT_ENABLE_EXTENDED);
+    switch (o.optimization) {
+    case GraphOptimization::Disabled: so.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_DISABLE_ALL); break;
+    case GraphOptimization::Basic: so.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_BASIC); break;
+    case GraphOptimization::Extended: so.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_EXTENDED); break;
+    case GraphOptimization::All: so.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_ALL); break;
+    }
+    if (!o.optimizedModelPath.empty())
+        so.SetOptimizedModelFilePath(o.optimizedModelPath.c_str());
     if (o.quantLensOps)
         registerQuantLensOps(so);
     if (!o.fuseQdq)
@@ -71,6 +76,24 @@ TensorView viewOf(Ort::Value& v) {
 }
 
 }  // namespace
+
+std::string optimizationName(GraphOptimization level) {
+    switch (level) {
+    case GraphOptimization::Disabled: return "disabled";
+    case GraphOptimization::Basic: return "basic";
+    case GraphOptimization::Extended: return "extended";
+    case GraphOptimization::All: return "all";
+    }
+    return "?";
+}
+
+Result<GraphOptimization> parseOptimization(const std::string& text) {
+    for (auto level : {GraphOptimization::Disabled, GraphOptimization::Basic, GraphOptimization::Extended,
+                       GraphOptimization::All})
+        if (text == optimizationName(level))
+            return level;
+    return Error{"unknown ONNX Runtime optimisation level '" + text + "' (use disabled, basic, extended or all)"};
+}
 
 RunOutputs::RunOutputs() = default;
 RunOutputs::RunOutputs(RunOutputs&&) noexcept = default;

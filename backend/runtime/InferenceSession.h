@@ -19,17 +19,23 @@ namespace ql {
 
 class PageBuffer;
 
+// ONNX Runtime's graph optimisation levels. All is its default, and so what a deployed model
+// runs with unless its user chose otherwise; some rewrites change results (a float Conv between
+// a DequantizeLinear and a QuantizeLinear gets its weights quantized at Basic and above).
+enum class GraphOptimization { Disabled, Basic, Extended, All };
+
+std::string optimizationName(GraphOptimization level);           // disabled, basic, extended, all
+Result<GraphOptimization> parseOptimization(const std::string& text);
+
 struct SessionOptions {
-    int intraOpThreads = 0;     // 0: ONNX Runtime's default (one per physical core)
-    bool optimize = true;       // ORT_ENABLE_ALL; false keeps the graph as written
-    // NCHWc blocked layouts (ORT_ENABLE_ALL). Off (ORT_ENABLE_EXTENDED) where many tensors leave
-    // the session: each would need a reorder back to NCHW, costing more than the layouts save.
-    bool layoutOptimizations = true;
-    // QDQ fusions (DQ -> Conv -> Q into QLinearConv, ...). Off, DequantizeLinear of constant
-    // weights is folded once at load instead, for graphs whose Q/DQ tensors are all captured
-    // and so could not be fused anyway.
+    int intraOpThreads = 0;  // 0: ONNX Runtime's default (one per physical core)
+    GraphOptimization optimization = GraphOptimization::All;
+    // QDQ rewrites (DQ -> Conv -> Q into QLinearConv, weight quantization, ...). Off, DequantizeLinear
+    // of constant weights is folded once at load instead, for graphs whose Q/DQ tensors are all
+    // captured and so could not be fused anyway.
     bool fuseQdq = true;
     bool quantLensOps = false;  // the model uses QuantLens' own operators (runtime/QuantLensOps.h)
+    std::string optimizedModelPath;  // where ONNX Runtime saves the graph as it optimised it; empty: nowhere
 };
 
 // A float input tensor in NCHW (or any) layout.

@@ -23,7 +23,9 @@ ReportContent sampleContent() {
     layer.histograms = {Histogram(0, 1, 8), Histogram(0, 1, 8), Histogram(-1, 1, 8)};
     layer.histograms.reference.add({0.1f, 0.2f, 0.9f});
     a.layers.push_back(layer);
-    a.outputs.push_back({"output0", {}});
+    OutputError output;
+    output.name = "output0";
+    a.outputs.push_back(output);
     c.activations = a;
     c.detections.push_back({"bus.jpg", {1, 2, 3}, 4, 1, 1, 0});
     return c;
