@@ -8,6 +8,7 @@
 #include "CliCommon.h"
 #include "QuantizeFlags.h"
 #include "ProgressBar.h"
+#include "analysis/DeploymentChecks.h"
 #include "quantize/CalibrationCache.h"
 #include "quantize/NodeList.h"
 #include "quantize/QdqQuantizer.h"
@@ -75,6 +76,14 @@ int runQuantize(const QuantizeOptions& o) {
               << "Quantized " << s.quantizedNodes << " nodes: " << s.activations << " activations, " << s.weights
               << " weights, " << s.biases << " biases; " << settings.nodesToExclude.size() << " nodes excluded\n"
               << "Wrote " << o.output << " in " << total << " s\n";
+    // The file is written either way; what would make it wrong when deployed is said now.
+    if (auto analyzed = AnalyzedModel::analyze(std::move(quantized->model)); analyzed) {
+        if (auto checks = checkDeployment(*analyzed, settings.nodesToExclude, o.flags.session.options()))
+            for (const auto& c : *checks)
+                std::cerr << (c.failure ? "FAILURE: " : "warning: ") << c.message << "\n";
+        else
+            std::cerr << "warning: could not check the model as ONNX Runtime loads it: " << checks.errorMessage() << "\n";
+    }
     const std::string folder = o.flags.calib.size() == 1 ? o.flags.calib.front() : fs::path(images->front()).parent_path().string();
     if (!o.exportPython.empty()) {
         const std::string py = settings.toPython(o.fp32, o.output, folder, fp32->model.graph().inputs().front(), calibration);

@@ -7,9 +7,11 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "analysis/ActivationComparison.h"
 #include "analysis/Sensitivity.h"
 #include "model/ModelBuilder.h"
 #include "quantize/CalibrationCache.h"
+#include "quantize/QdqQuantizer.h"
 #include "support/TestModels.h"
 
 namespace ql {
@@ -102,6 +104,36 @@ TEST(Sensitivity, SuggestionExcludesTheBadLayer) {
     EXPECT_GT(s->curve[1].score.output.sqnrDb, s->curve[0].score.output.sqnrDb);
     EXPECT_GT(s->curve[0].latencyMs, 0.0);
     EXPECT_GT(s->curve[1].latencyMs, 0.0);
+}
+
+// The same pair, images and settings give the same output figure in suggest/sensitivity and in
+// compare (and so in the app and reports, which run compare): both are plain ONNX Runtime sessions
+// at the deployed optimisation level.
+TEST(Sensitivity, OutputFiguresMatchCompare) {
+    Fixture f;
+    auto ranking = analyzeSensitivity(f.model, *f.calibration, {}, f.images, f.options);
+    ASSERT_TRUE(ranking) << ranking.errorMessage();
+    auto fp32 = AnalyzedModel::analyze(std::move(OnnxModel::fromProto(badLayerModel().proto(), "bad-layer")).value());
+    ASSERT_TRUE(fp32);
+    ActivationOptions compareOptions;
+    compareOptions.preprocess = f.options.preprocess;
+    compareOptions.session = f.options.session;
+    for (const bool excludeConv2 : {false, true}) {
+        QuantizerSettings settings;
+        if (excludeConv2)
+            settings.nodesToExclude = {"conv2"};
+        auto quantized = quantizeQdq(f.model, *f.calibration, settings);
+        ASSERT_TRUE(quantized) << quantized.errorMessage();
+        auto analyzed = AnalyzedModel::analyze(std::move(quantized->model));
+        ASSERT_TRUE(analyzed);
+        auto compared = compareActivations(*fp32, *analyzed, f.images, compareOptions);
+        ASSERT_TRUE(compared) << compared.errorMessage();
+        const auto conv2 = std::find_if(ranking->entries.begin(), ranking->entries.end(),
+                                        [](const auto& e) { return e.group == "conv2"; });
+        ASSERT_NE(conv2, ranking->entries.end());
+        const double suggestFigure = excludeConv2 ? conv2->leftFloat.output.sqnrDb : ranking->baseline.output.sqnrDb;
+        EXPECT_NEAR(compared->outputs.at(0).metrics.sqnrDb, suggestFigure, 1e-4) << "conv2 excluded: " << excludeConv2;
+    }
 }
 
 TEST(Sensitivity, GroupsByModulePrefix) {
