@@ -11,6 +11,7 @@
 #include "DetectionFlags.h"
 #include "PreprocessFlags.h"
 #include "ProgressBar.h"
+#include "SessionFlags.h"
 #include "detect/Annotator.h"
 #include "detect/DetectionEvaluation.h"
 #include "report/HtmlReport.h"
@@ -41,6 +42,7 @@ struct ReportOptions {
     std::string title = "QuantLens report";
     PreprocessFlags preprocess;
     DetectionFlags detection;
+    SessionFlags session;
 };
 
 std::optional<DetectionPicture> detectionPicture(Detector& fp32, Detector& quant, const std::string& path,
@@ -101,6 +103,8 @@ int runReport(const ReportOptions& o) {
     }
     ActivationOptions activationOptions;
     activationOptions.preprocess = *pre;
+    activationOptions.decode = *decode;
+    activationOptions.session = o.session.options();
     auto activations = compareActivations(models->fp32, models->quantized, *images, activationOptions, textProgress("comparing"));
     if (!activations) {
         printError(activations.errorMessage());
@@ -108,7 +112,7 @@ int runReport(const ReportOptions& o) {
     }
     content.activations = std::move(activations).value();
 
-    DetectorOptions detectorOptions{{}, *pre, *decode};
+    DetectorOptions detectorOptions{o.session.options(), *pre, *decode};
     auto fp32Detector = Detector::create(models->fp32.model, detectorOptions);
     auto quantDetector = Detector::create(models->quantized.model, detectorOptions);
     if (!fp32Detector || !quantDetector) {
@@ -187,6 +191,7 @@ void addReportCommand(CLI::App& app, int& exitCode) {
     cmd->add_option("--worst", o->worst, "Worst layers to show");
     cmd->add_option("--title", o->title, "Report title");
     o->preprocess.addTo(*cmd);
+    o->session.addTo(*cmd);
     o->detection.addTo(*cmd);
     cmd->callback([o, &exitCode] { exitCode = runReport(*o); });
 }
