@@ -38,7 +38,7 @@ int runCompare(const CompareOptions& o) {
     }
     ActivationOptions options;
     options.session.intraOpThreads = o.threads;
-    auto pre = o.preprocess.resolve(fp32->model);
+    auto pre = o.preprocess.resolve(fp32->model, *images, {}, o.threads);
     if (!pre)
         return kExitError;
     options.preprocess = *pre;

@@ -57,6 +57,10 @@ int runInspect(const InspectOptions& o) {
             printError(pairing.errorMessage());
             return kExitError;
         }
+        // The verdict first: a pruned or other network explains every per-tensor complaint below.
+        const std::string verdict = pairingVerdict(fp32.model.graph(), quant.model.graph(), quant.qdq, *pairing);
+        if (!verdict.empty())
+            printWarning(quant.model.displayName() + " against " + fp32.model.displayName() + ": " + verdict);
         auto weights = compareWeights(fp32.model.graph(), quant.model.graph(), quant.qdq, *pairing);
         if (o.worstFirst)
             std::stable_sort(weights.begin(), weights.end(), [](const WeightError& a, const WeightError& b) {
@@ -69,7 +73,8 @@ int runInspect(const InspectOptions& o) {
             for (const auto& w : weights)
                 rows.push_back(toJson(w, o.histograms));
             json["weights"] = rows;
-            json["pairing"] = {{"matched_by_name", pairing->matchedByName()},
+            json["pairing"] = {{"verdict", verdict},
+                               {"matched_by_name", pairing->matchedByName()},
                                {"matched_by_structure", pairing->matchedByStructure()},
                                {"unmatched", pairing->unmatchedQuantNodes().size()}};
         } else {
