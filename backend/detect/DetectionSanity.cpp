@@ -14,7 +14,8 @@ std::vector<std::string> detectionWarnings(const DetectionRunFacts& f) {
     const size_t n = f.fp32Counts.size();
     if (n == 0)
         return {};
-    const std::string layout = f.layout == YoloLayout::Auto ? std::string() : " (read as " + layoutName(f.layout) + ")";
+    const std::string layout =
+        f.layout == YoloLayout::Auto ? " (try --layout)" : " (read as " + layoutName(f.layout) + "; try --layout)";
     const std::string preprocess = f.preprocessChosen
                                        ? "--bgr, --no-scale, --resize topleft|resize, --mean/--std"
                                        : "--preprocess auto, or --bgr, --no-scale, --resize topleft|resize, --mean/--std";
@@ -25,7 +26,7 @@ std::vector<std::string> detectionWarnings(const DetectionRunFacts& f) {
         return {"the FP32 model found nothing on " + std::string(n == 1 ? "the image" : "any of the " + std::to_string(n) + " images") +
                 " at --conf " + conf + ": most likely the preprocessing is not the model's (RGB/BGR, 0-1/0-255, letterbox; try " +
                 preprocess + "), else the output layout is wrong" + layout +
-                " (try --layout) or the threshold is too high (try --conf 0.05)"};
+                " or the threshold is too high (try --conf 0.05)"};
     const size_t full = static_cast<size_t>(std::count_if(f.fp32Counts.begin(), f.fp32Counts.end(), [&](size_t c) {
         return c >= static_cast<size_t>(std::max(1, f.maxDetections));
     }));
@@ -33,7 +34,7 @@ std::vector<std::string> detectionWarnings(const DetectionRunFacts& f) {
         return {"the FP32 model reached --max-det " + std::to_string(f.maxDetections) + " on " + std::to_string(full) + " of " +
                 std::to_string(n) + (n == 1 ? " image" : " images") + " at --conf " + conf +
                 ": most likely the output layout is wrong" + layout +
-                " (try --layout) or its scores are not probabilities (try a higher --conf), else the preprocessing is not "
+                " or its scores are not probabilities (try a higher --conf), else the preprocessing is not "
                 "the model's (try " + preprocess + ")"};
     return {};
 }

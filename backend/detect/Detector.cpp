@@ -54,7 +54,9 @@ Result<Detector> Detector::create(const OnnxModel& model, const DetectorOptions&
                      "--output-name if one of these is, otherwise this head is not one QuantLens reads"};
     }
     YoloLayout layout = YoloLayout::Auto;
-    const bool fixed = std::all_of(output->shape.begin(), output->shape.end(), [](int64_t d) { return d > 0; });
+    // No dimensions at all is how ONNX Runtime reports an unknown rank; settled on the first image then.
+    const bool fixed = !output->shape.empty() &&
+                       std::all_of(output->shape.begin(), output->shape.end(), [](int64_t d) { return d > 0; });
     if (fixed) {
         auto resolved = resolveLayout(output->shape, options.decode, options.preprocess.width, options.preprocess.height);
         if (!resolved)

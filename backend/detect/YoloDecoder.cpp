@@ -84,10 +84,12 @@ std::vector<int64_t> anchorFreeCounts(int w, int h) {
 
 bool contains(const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 
+// "2100|2125|8500": the counts, each once (a small input has no stride-64 grid).
 std::string countsText(const std::vector<int64_t>& counts) {
     std::string s = std::to_string(counts[0]);
     for (size_t i = 1; i < counts.size(); ++i)
-        s += "|" + std::to_string(counts[i]);
+        if (std::find(counts.begin(), counts.begin() + static_cast<long>(i), counts[i]) == counts.begin() + static_cast<long>(i))
+            s += "|" + std::to_string(counts[i]);
     return s;
 }
 
@@ -119,14 +121,14 @@ std::string whyNot(YoloLayout layout, const std::vector<int64_t>& shape, int w, 
     case YoloLayout::Ultralytics:
         if (a < 5)
             return "ultralytics [1,4+C,N] needs 4 box rows and at least one class row, this has " + std::to_string(a) + " rows";
-        if (a >= b)
+        if (a >= b && !contains(anchorFreeCounts(w, h), b))
             return "ultralytics [1,4+C,N] has more anchors than rows, this has " + std::to_string(a) + " rows and " +
                    std::to_string(b) + " anchors (transposed or another head)";
         return {};
     case YoloLayout::YoloV5:
         if (b < 6)
             return "v5 [1,N,5+C] needs 5 box/objectness columns and at least one class column, this has " + std::to_string(b);
-        if (b >= a)
+        if (b >= a && a != 3 * anchorFreeCounts(w, h)[0] && a != 3 * anchorFreeCounts(w, h)[1])
             return "v5 [1,N,5+C] has more anchors than columns, this has " + std::to_string(a) + " anchors and " +
                    std::to_string(b) + " columns (transposed or another head)";
         return {};
@@ -154,12 +156,16 @@ YoloLayout detectLayout(const std::vector<int64_t>& shape, int inputWidth, int i
         return YoloLayout::Auto;
     const int64_t a = shape[1], b = shape[2];
     const auto free = anchorFreeCounts(inputWidth, inputHeight);
-    if (a >= 5 && a < b && contains(free, b))
+    // The standard grids first; P6/P2 anchor counts after the others, as a tiny input's P2 count
+    // can equal a YOLOX column count.
+    if (a >= 5 && b == free[0])
         return YoloLayout::Ultralytics;
     if (a == free[0] && b >= 6)
         return YoloLayout::YoloX;
     if ((a == 3 * free[0] || a == 3 * free[1]) && b >= 6)
         return YoloLayout::YoloV5;
+    if (a >= 5 && contains(free, b))
+        return YoloLayout::Ultralytics;
     if (b == 6)
         return YoloLayout::EndToEnd;
     return YoloLayout::Auto;
