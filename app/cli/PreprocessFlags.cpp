@@ -1,5 +1,6 @@
 #include "PreprocessFlags.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "CliCommon.h"
@@ -71,6 +72,11 @@ std::optional<PreprocessOptions> PreprocessFlags::resolve(const OnnxModel& model
         return std::nullopt;
     }
     const size_t n = choice->images;
+    if (choice->trials.front().saturated) {
+        printWarning("--preprocess auto: every convention gave " + model.displayName() + " --max-det detections on most of the first " +
+                     std::to_string(n) + (n == 1 ? " image" : " images") + "; keeping " + conventionName(choice->chosen));
+        return choice->chosen;
+    }
     if (choice->score <= 0.0) {
         printWarning("--preprocess auto: no convention gave " + model.displayName() + " a detection on the first " +
                      std::to_string(n) + (n == 1 ? " image" : " images") + "; keeping " + conventionName(choice->chosen));
@@ -78,10 +84,12 @@ std::optional<PreprocessOptions> PreprocessFlags::resolve(const OnnxModel& model
     }
     char line[512];
     std::snprintf(line, sizeof line,
-                  "--preprocess auto chose %s: FP32 top-%d score sum %.2f per image on %zu image%s (%zu conventions tried; "
-                  "next best: %s %.2f)",
+                  "--preprocess auto chose %s: FP32 top-%d score sum %.2f per image on %zu image%s (%zu conventions tried, "
+                  "%zu set aside for reaching --max-det; next best: %s %.2f)",
                   conventionName(choice->chosen).c_str(), search.topK, choice->score, n, n == 1 ? "" : "s",
                   choice->trials.size(),
+                  static_cast<size_t>(std::count_if(choice->trials.begin(), choice->trials.end(),
+                                                    [](const PreprocessTrial& t) { return t.saturated; })),
                   choice->trials.size() > 1 ? conventionName(choice->trials[1].options).c_str() : "none",
                   choice->trials.size() > 1 ? choice->trials[1].score : 0.0);
     std::cerr << line << "\n";

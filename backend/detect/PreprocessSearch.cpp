@@ -1,5 +1,7 @@
 #include "detect/PreprocessSearch.h"
 
+#include "detect/DetectionSanity.h"
+
 #include <algorithm>
 #include <sstream>
 
@@ -87,6 +89,7 @@ Result<PreprocessChoice> choosePreprocessing(const OnnxModel& model, const std::
         control.report(k, tried.size(), conventionName(tried[k]));
         const ImagePreprocessor preprocessor(tried[k]);
         double total = 0.0;
+        size_t full = 0;  // images whose detections at the shown confidence reach --max-det
         for (size_t i = 0; i < count; ++i) {
             auto prepared = preprocessor.prepare(bgr[i]);
             if (!prepared)
@@ -97,16 +100,20 @@ Result<PreprocessChoice> choosePreprocessing(const OnnxModel& model, const std::
             std::vector<float> scores;
             for (const auto& d : *found)
                 scores.push_back(d.score);
+            if (countAbove(*found, detector.decode.confidence) >= static_cast<size_t>(std::max(1, detector.decode.maxDetections)))
+                ++full;
             std::sort(scores.begin(), scores.end(), std::greater<float>());
             for (size_t j = 0; j < scores.size() && j < static_cast<size_t>(std::max(1, search.topK)); ++j)
                 total += scores[j];
         }
-        choice.trials.push_back({tried[k], total / static_cast<double>(count)});
+        choice.trials.push_back({tried[k], total / static_cast<double>(count), 2 * full > count});
     }
     control.report(tried.size(), tried.size());
-    // Best first; stable, so of equal scores the earlier candidate (the default first) wins.
-    std::stable_sort(choice.trials.begin(), choice.trials.end(),
-                     [](const PreprocessTrial& a, const PreprocessTrial& b) { return a.score > b.score; });
+    // Best first, saturated ones last; stable, so of equal scores the earlier candidate (the
+    // default first) wins.
+    std::stable_sort(choice.trials.begin(), choice.trials.end(), [](const PreprocessTrial& a, const PreprocessTrial& b) {
+        return a.saturated != b.saturated ? !a.saturated : a.score > b.score;
+    });
     choice.chosen = choice.trials.front().options;
     choice.score = choice.trials.front().score;
     return choice;

@@ -26,6 +26,9 @@ struct PreprocessSearch {
 struct PreprocessTrial {
     PreprocessOptions options;
     double score = 0.0;  // mean over the images of the sum of the topK highest detection scores
+    // Detections at the shown confidence reached --max-det on most images: the scores are
+    // saturated (yolov8n fed 0-255 finds 300 boxes of score 1.0), not confident.
+    bool saturated = false;
 };
 
 struct PreprocessChoice {
@@ -40,8 +43,8 @@ std::string conventionName(const PreprocessOptions& o);
 
 // The convention, among those `search` leaves free, under which `model`'s FP32 detections on the
 // first images are most confident: the mean over the images of the sum of its topK detection
-// scores (decoded at confidence 0.001, after NMS). Ties keep the earlier candidate; the base
-// options' convention (QuantLens' default) comes first. Input size, padding and the decode
+// scores (decoded at confidence 0.001, after NMS). Saturated conventions rank after all others.
+// Ties keep the earlier candidate; the base options' convention (QuantLens' default) comes first. Input size, padding and the decode
 // options other than the confidence come from `base` and `detector`.
 Result<PreprocessChoice> choosePreprocessing(const OnnxModel& model, const std::vector<std::string>& images,
                                              const DetectorOptions& detector, const PreprocessSearch& search = {},

@@ -69,10 +69,10 @@ add_refusal_test(cli.no_warning_below_max_det
 # --preprocess auto: only BGR, 0-255, stretched makes auto_preprocess.onnx confident (the
 # script checks that with numpy); flags given stay as given.
 add_refusal_test(cli.preprocess_auto
-    "--preprocess auto chose BGR 0-255 resize: FP32 top-10 score sum 1.00 per image on 1 image \\(24 conventions tried; next best: BGR 0-255 letterbox 0.59\\)"
+    "--preprocess auto chose BGR 0-255 resize: FP32 top-10 score sum 1.00 per image on 1 image \\(24 conventions tried, 0 set aside for reaching --max-det; next best: BGR 0-255 letterbox 0.59\\)"
     "" detect ${R}/auto_preprocess.onnx ${R}/blue.png --preprocess auto)
 add_refusal_test(cli.preprocess_auto_keeps_given_flags
-    "--preprocess auto chose BGR 0-255 letterbox: .*\\(4 conventions tried;"
+    "--preprocess auto chose BGR 0-255 letterbox: .*\\(4 conventions tried,"
     "" detect ${R}/auto_preprocess.onnx ${R}/blue.png --preprocess auto --no-scale --resize letterbox)
 
 # One line for ONNX Runtime's input size mismatch.
