@@ -1089,6 +1089,10 @@
         <translation>FP32：%1 个框，%2 毫秒。量化：%3 个框，%4 毫秒。匹配 %5 个（其中 %6 个位置偏移），量化模型漏检 %7 个，多检 %8 个。</translation>
     </message>
     <message>
+        <source>Warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
+    <message>
         <source>Detecting objects in %1...</source>
         <translation>正在检测 %1 中的目标...</translation>
     </message>

@@ -41,14 +41,14 @@ int runCompare(const CompareOptions& o) {
     }
     ActivationOptions options;
     options.session = o.session.options();
-    auto pre = o.preprocess.resolve(fp32->model);
-    if (!pre)
-        return kExitError;
-    options.preprocess = *pre;
     auto decode = o.detection.decodeOptions();
     if (!decode)
         return kExitError;
     options.decode = *decode;
+    auto pre = o.preprocess.resolve(fp32->model, *images, *decode, o.session.threads);
+    if (!pre)
+        return kExitError;
+    options.preprocess = *pre;
     auto report = compareActivations(*fp32, *quant, *images, options, textProgress("comparing"));
     if (!report) {
         printError(report.errorMessage());

@@ -12,6 +12,7 @@
 #include "SessionFlags.h"
 #include "detect/Annotator.h"
 #include "detect/DetectionEvaluation.h"
+#include "detect/DetectionSanity.h"
 #include "report/DetectionReport.h"
 #include "util/AtomicFile.h"
 
@@ -136,10 +137,12 @@ int runDetect(const DetectOptions& o) {
             return kExitError;
         models.push_back(std::move(*m));
     }
-    auto pre = o.preprocess.resolve(models.front().model);
-    auto decode = o.detection.decodeOptions();
+    auto decode = o.detection.decodeOptions(models.front().model);
     auto names = o.detection.classNames(models.front().model);
-    if (!pre || !decode || !names)
+    if (!decode || !names)
+        return kExitError;
+    auto pre = o.preprocess.resolve(models.front().model, *images, *decode, o.session.threads);
+    if (!pre)
         return kExitError;
     std::vector<Detector> detectors;
     for (const auto& m : models) {
@@ -153,6 +156,7 @@ int runDetect(const DetectOptions& o) {
     std::vector<std::string> protectedFiles = modelPaths;
     protectedFiles.insert(protectedFiles.end(), images->begin(), images->end());
     nlohmann::json json = nlohmann::json::array();
+    std::vector<size_t> fp32Counts;  // for the run's warnings
     bool warm = false;
     for (const auto& imagePath : *images) {
         auto bgr = readImageBgr(imagePath);
@@ -171,6 +175,7 @@ int runDetect(const DetectOptions& o) {
             printError(imagePath + ": " + detections.errorMessage());
             return kExitError;
         }
+        fp32Counts.push_back(countAbove(detections->perModel.front(), decode->confidence));
         if (o.json)
             json.push_back(imageJson(imagePath, *detections, models, *names));
         else
@@ -192,6 +197,9 @@ int runDetect(const DetectOptions& o) {
     }
     if (o.json)
         printJson(json);
+    for (const auto& w : detectionWarnings({fp32Counts, decode->confidence, decode->maxDetections,
+                                            detectors.front().layout(), o.preprocess.automatic()}))
+        printWarning(w);
     return 0;
 }
 
@@ -208,7 +216,8 @@ struct EvalOptions {
 };
 
 int runEval(const EvalOptions& o) {
-    auto models = loadModelPair(o.fp32, o.quantized);
+    // Accuracy against the labels means something for any two models; only fidelity needs a pair.
+    auto models = loadModelPair(o.fp32, o.quantized, PairCheck::Warn);
     if (!models)
         return kExitError;
     const AnalyzedModel* fp32 = &models->fp32;
@@ -218,9 +227,14 @@ int runEval(const EvalOptions& o) {
         printError(data.errorMessage());
         return kExitError;
     }
-    auto pre = o.preprocess.resolve(fp32->model);
-    auto decode = o.detection.decodeOptions();
-    if (!pre || !decode)
+    auto decode = o.detection.decodeOptions(fp32->model);
+    if (!decode)
+        return kExitError;
+    std::vector<std::string> imagePaths;
+    for (const auto& item : data->images)
+        imagePaths.push_back(item.image);
+    auto pre = o.preprocess.resolve(fp32->model, imagePaths, *decode, o.session.threads);
+    if (!pre)
         return kExitError;
     EvaluationOptions options;
     options.detector = {o.session.options(), *pre, *decode};
@@ -235,6 +249,8 @@ int runEval(const EvalOptions& o) {
         printJson(toJson(*report));
     else
         printEvaluation(std::cout, *report);
+    for (const auto& w : report->warnings)
+        printWarning(w);
     return 0;
 }
 

@@ -14,6 +14,7 @@ void DetectionFlags::addTo(CLI::App& cmd) {
     cmd.add_option("--layout", layout, "Output layout: auto, ultralytics ([1,4+C,N]), v5 ([1,N,5+C]), yolox, e2e ([1,N,6])")
         ->check(CLI::IsMember({"auto", "ultralytics", "v5", "yolox", "e2e"}));
     cmd.add_option("--names", names, "Class names: a data YAML or a text file with one name per line");
+    cmd.add_option("--output-name", outputName, "The output to decode, for a model with several outputs");
 }
 
 std::optional<DecodeOptions> DetectionFlags::decodeOptions() const {
@@ -28,6 +29,26 @@ std::optional<DecodeOptions> DetectionFlags::decodeOptions() const {
     d.iou = iou;
     d.maxDetections = maxDetections;
     d.classAgnostic = classAgnostic;
+    d.outputName = outputName;
+    return d;
+}
+
+std::optional<DecodeOptions> DetectionFlags::decodeOptions(const OnnxModel& model) const {
+    auto d = decodeOptions();
+    if (!d)
+        return std::nullopt;
+    if (!names.empty()) {
+        auto loaded = loadClassNames(names);
+        if (!loaded) {
+            printError(loaded.errorMessage());
+            return std::nullopt;
+        }
+        d->expectedClasses = static_cast<int>(loaded->size());
+        d->classSource = "--names " + names;
+    } else if (auto fromModel = ModelMetadata::fromProps(model.metadataProps()).classNames; !fromModel.empty()) {
+        d->expectedClasses = static_cast<int>(fromModel.size());
+        d->classSource = "the model's metadata";
+    }
     return d;
 }
 

@@ -19,9 +19,13 @@ struct DetectionFlags {
     bool classAgnostic = false;
     std::string layout = "auto";
     std::string names;
+    std::string outputName;  // --output-name: the output to decode, for models with several
 
     void addTo(CLI::App& command);
     std::optional<DecodeOptions> decodeOptions() const;
+    // The same, with the number of classes the output must carry when the names come from --names
+    // or the model's metadata (COCO's names, the fallback, are not held against the output).
+    std::optional<DecodeOptions> decodeOptions(const OnnxModel& model) const;
     // --names file, else the model's metadata, else COCO.
     std::optional<std::vector<std::string>> classNames(const OnnxModel& model) const;
 };

@@ -31,6 +31,11 @@ int runInspect(const InspectOptions& o) {
             return kExitError;
         loaded.push_back(std::move(*m));
     }
+    // The verdict first: a pruned or other network explains every per-tensor complaint below.
+    if (o.weights && loaded[1].qdq.format == QuantFormat::QDQ)
+        if (const std::string verdict = pairingVerdict(loaded[0].model.graph(), loaded[1].model.graph(), loaded[1].qdq);
+            !verdict.empty())
+            printWarning(loaded[1].model.displayName() + " against " + loaded[0].model.displayName() + ": " + verdict);
     nlohmann::json json = nlohmann::json::object();
     nlohmann::json summaries = nlohmann::json::array();
     for (size_t i = 0; i < loaded.size(); ++i) {
@@ -57,6 +62,7 @@ int runInspect(const InspectOptions& o) {
             printError(pairing.errorMessage());
             return kExitError;
         }
+        const std::string verdict = pairingVerdict(fp32.model.graph(), quant.model.graph(), quant.qdq, *pairing);
         auto weights = compareWeights(fp32.model.graph(), quant.model.graph(), quant.qdq, *pairing);
         if (o.worstFirst)
             std::stable_sort(weights.begin(), weights.end(), [](const WeightError& a, const WeightError& b) {
@@ -69,7 +75,8 @@ int runInspect(const InspectOptions& o) {
             for (const auto& w : weights)
                 rows.push_back(toJson(w, o.histograms));
             json["weights"] = rows;
-            json["pairing"] = {{"matched_by_name", pairing->matchedByName()},
+            json["pairing"] = {{"verdict", verdict},
+                               {"matched_by_name", pairing->matchedByName()},
                                {"matched_by_structure", pairing->matchedByStructure()},
                                {"unmatched", pairing->unmatchedQuantNodes().size()}};
         } else {

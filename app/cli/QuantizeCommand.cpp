@@ -41,7 +41,7 @@ int runQuantize(const QuantizeOptions& o) {
         return kExitError;
     }
     auto settingsOrNone = o.flags.settings();
-    auto calibrationOrNone = o.flags.calibration(fp32->model);
+    auto calibrationOrNone = o.flags.calibration(fp32->model, *images);
     if (!settingsOrNone || !calibrationOrNone)
         return kExitError;
     const QuantizerSettings& settings = *settingsOrNone;

@@ -83,7 +83,7 @@ std::optional<QuantizerSettings> QuantizeFlags::settings() const {
     return s;
 }
 
-std::optional<CalibrationOptions> QuantizeFlags::calibration(const OnnxModel& model) const {
+std::optional<CalibrationOptions> QuantizeFlags::calibration(const OnnxModel& model, const std::vector<std::string>& images) const {
     auto m = parseMethod(method);
     if (!m) {
         printError(m.errorMessage());
@@ -96,7 +96,7 @@ std::optional<CalibrationOptions> QuantizeFlags::calibration(const OnnxModel& mo
     c.histogramBins = bins;
     c.symmetric = symmetricCalibration;
     c.session.intraOpThreads = session.threads;
-    auto pre = preprocess.resolve(model);
+    auto pre = preprocess.resolve(model, images, {}, session.threads);
     if (!pre)
         return std::nullopt;
     c.preprocess = *pre;

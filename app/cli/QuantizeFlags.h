@@ -39,7 +39,8 @@ struct QuantizeFlags {
     void addTo(CLI::App& command);
     // Settings and calibration options for `model`; nothing after printing why when invalid.
     std::optional<QuantizerSettings> settings() const;
-    std::optional<CalibrationOptions> calibration(const OnnxModel& model) const;
+    // `images`: those --preprocess auto tries the conventions on.
+    std::optional<CalibrationOptions> calibration(const OnnxModel& model, const std::vector<std::string>& images = {}) const;
     std::string cacheDirectory() const { return noCache ? std::string() : cacheDir; }
 };
 

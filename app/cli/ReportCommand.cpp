@@ -14,6 +14,7 @@
 #include "SessionFlags.h"
 #include "detect/Annotator.h"
 #include "detect/DetectionEvaluation.h"
+#include "detect/DetectionSanity.h"
 #include "report/HtmlReport.h"
 #include "util/AtomicFile.h"
 
@@ -46,7 +47,7 @@ struct ReportOptions {
 };
 
 std::optional<DetectionPicture> detectionPicture(Detector& fp32, Detector& quant, const std::string& path,
-                                                 const std::vector<std::string>& names) {
+                                                 const std::vector<std::string>& names, std::vector<size_t>& fp32Counts) {
     auto bgr = readImageBgr(path);
     if (!bgr) {
         printError(bgr.errorMessage());
@@ -57,6 +58,7 @@ std::optional<DetectionPicture> detectionPicture(Detector& fp32, Detector& quant
         printError(path + ": " + c.errorMessage());
         return std::nullopt;
     }
+    fp32Counts.push_back(countAbove(c->fp32, fp32.decodeOptions().confidence));
     return ql::detectionPicture(fs::path(path).filename().string(), *bgr, *c, names);
 }
 
@@ -79,10 +81,12 @@ int runReport(const ReportOptions& o) {
         printError(images.errorMessage());
         return kExitError;
     }
-    auto pre = o.preprocess.resolve(models->fp32.model);
-    auto decode = o.detection.decodeOptions();
+    auto decode = o.detection.decodeOptions(models->fp32.model);
     auto names = o.detection.classNames(models->fp32.model);
-    if (!pre || !decode || !names)
+    if (!decode || !names)
+        return kExitError;
+    auto pre = o.preprocess.resolve(models->fp32.model, *images, *decode);
+    if (!pre)
         return kExitError;
 
     ReportContent content;
@@ -122,8 +126,9 @@ int runReport(const ReportOptions& o) {
     std::vector<std::string> pictures = o.detectImages;
     if (pictures.empty())
         pictures.assign(images->begin(), images->begin() + static_cast<long>(std::min<size_t>(2, images->size())));
+    std::vector<size_t> fp32Counts;  // FP32 detections per picture, for the run's warnings
     for (const auto& path : pictures) {
-        auto picture = detectionPicture(*fp32Detector, *quantDetector, path, *names);
+        auto picture = detectionPicture(*fp32Detector, *quantDetector, path, *names, fp32Counts);
         if (!picture)
             return kExitError;
         content.detections.push_back(std::move(*picture));
@@ -145,6 +150,11 @@ int runReport(const ReportOptions& o) {
         }
         content.evaluation = std::move(report).value();
     }
+    // The data set's images say more than the pictures' few, when there are any.
+    for (const auto& w : content.evaluation ? content.evaluation->warnings
+                                            : detectionWarnings({fp32Counts, decode->confidence, decode->maxDetections,
+                                                                 fp32Detector->layout(), o.preprocess.automatic()}))
+        printWarning(w);
 
     std::vector<std::string> inputs = {o.fp32, o.quantized};
     inputs.insert(inputs.end(), images->begin(), images->end());

@@ -52,7 +52,7 @@ std::optional<Prepared> prepare(const SensitivityCommandOptions& o) {
     if (o.limit && images->size() > o.limit)
         images->resize(o.limit);
     auto settings = o.flags.settings();
-    auto calibration = o.flags.calibration(fp32->model);
+    auto calibration = o.flags.calibration(fp32->model, *images);
     if (!settings || !calibration)
         return std::nullopt;
     CalibrationCache cache(o.flags.cacheDirectory());
@@ -65,7 +65,7 @@ std::optional<Prepared> prepare(const SensitivityCommandOptions& o) {
     options.prefixDepth = o.depth;
     if (o.targetMap > 0.0) {
         options.objective = Objective::DetectionFidelity;
-        auto decode = o.detection.decodeOptions();
+        auto decode = o.detection.decodeOptions(fp32->model);
         if (!decode)
             return std::nullopt;
         options.decode = *decode;

@@ -10,6 +10,7 @@
 #include "analysis/ActivationComparison.h"
 #include "detect/Annotator.h"
 #include "detect/ClassNames.h"
+#include "detect/DetectionSanity.h"
 #include "detect/Detector.h"
 #include "model/ModelMetadata.h"
 #include "ReportPdf.h"
@@ -211,6 +212,7 @@ struct Workspace::DetectorPair {
     std::mutex mutex;  // one image at a time: a Detector keeps its last latency
     std::optional<Detector> fp32, quantized;
     std::vector<std::string> classNames;
+    std::vector<size_t> fp32Counts;  // FP32 detections of each image shown so far, for the warnings
     bool warm = false;
 
     // One image and both models' detections on it, from which the tab and the report draw.
@@ -269,6 +271,13 @@ struct Workspace::DetectorPair {
                           .arg(c.fp32.size()).arg(c.fp32Ms, 0, 'f', 1).arg(c.quantized.size())
                           .arg(c.quantizedMs, 0, 'f', 1).arg(match.pairs.size()).arg(movedPairs(match).size())
                           .arg(match.missed.size()).arg(match.extra.size());
+        {
+            const std::lock_guard<std::mutex> lock(mutex);
+            fp32Counts.push_back(countAbove(c.fp32, fp32->decodeOptions().confidence));
+            for (const auto& w : detectionWarnings({fp32Counts, fp32->decodeOptions().confidence,
+                                                    fp32->decodeOptions().maxDetections, fp32->layout()}))
+                out.summary += QStringLiteral("\n") + Workspace::tr("Warning: %1").arg(QString::fromStdString(w));
+        }
         return out;
     }
 

@@ -48,7 +48,7 @@ public:
                 outputs.emplace_back(v.data, v.data ? v.data + v.size : v.data);
             }
             if (e.fidelity_) {
-                auto dets = e.decoder(e.decode_.confidence).decode(out->view(0), image->transform);
+                auto dets = e.decoder(e.decode_.confidence, image->shape).decode(out->view(0), image->transform);
                 if (!dets)
                     return Error{"detection fidelity needs a detector: " + dets.errorMessage()};
                 e.referenceDetections_.push_back(std::move(dets).value());
@@ -95,7 +95,7 @@ private:
                     acc.add(reference_[i][k].data(), v.data, v.size);
             }
             if (fidelity_) {  // every prediction above 0.001, as COCO evaluation ranks them
-                auto dets = decoder(0.001f).decode(out->view(0), image.transform);
+                auto dets = decoder(0.001f, image.shape).decode(out->view(0), image.transform);
                 if (!dets)
                     return dets.error();
                 fidelity.addImage(std::move(dets).value(), referenceDetections_[i]);
@@ -115,10 +115,10 @@ private:
         return InferenceSession::fromBytes(*bytes, model.displayName(), options_);
     }
 
-    YoloDecoder decoder(float confidence) const {
+    // For an input of `shape` (NCHW): the layout is checked against that size's anchor grids.
+    YoloDecoder decoder(float confidence, const std::vector<int64_t>& shape) const {
         DecodeOptions d = decode_;
         d.confidence = confidence;
-        const auto& shape = inputs_.empty() ? std::vector<int64_t>{} : inputs_.front().shape;
         return YoloDecoder(d, shape.size() == 4 ? static_cast<int>(shape[3]) : 0, shape.size() == 4 ? static_cast<int>(shape[2]) : 0);
     }
 

@@ -1,6 +1,7 @@
 #include "detect/DetectionEvaluation.h"
 
 #include "detect/DetectionMatcher.h"
+#include "detect/DetectionSanity.h"
 
 namespace ql {
 
@@ -33,6 +34,7 @@ Result<EvaluationReport> evaluateDetection(const OnnxModel& fp32Model, const Onn
     MapEvaluator fp32Accuracy, quantAccuracy, fidelity;
     double iouSum = 0.0, scoreChangeSum = 0.0;
     PreparedImage first;
+    std::vector<size_t> fp32ShownCounts;  // per image, for the run's warnings
     for (size_t i = 0; i < count; ++i) {
         if (control.cancelled())
             return Error{"cancelled"};
@@ -53,6 +55,7 @@ Result<EvaluationReport> evaluateDetection(const OnnxModel& fp32Model, const Onn
         fp32Accuracy.addImage(*f, labels);
         quantAccuracy.addImage(*q, labels);
         const auto fp32Shown = aboveConfidence(*f, shown);
+        fp32ShownCounts.push_back(fp32Shown.size());
         fidelity.addImage(*q, fp32Shown);
         const DetectionMatch match = matchDetections(fp32Shown, aboveConfidence(*q, shown), options.matchIou);
         report.matched += match.pairs.size();
@@ -66,6 +69,7 @@ Result<EvaluationReport> evaluateDetection(const OnnxModel& fp32Model, const Onn
             first = std::move(image).value();
     }
     control.report(count, count);
+    report.warnings = detectionWarnings({fp32ShownCounts, shown, options.detector.decode.maxDetections, fp32->layout()});
     report.fp32 = {fp32Model.displayName(), fp32Model.fileSize(), fp32Accuracy.result(), {}};
     report.quantized = {quantModel.displayName(), quantModel.fileSize(), quantAccuracy.result(), {}};
     report.fidelity = fidelity.result();

@@ -39,6 +39,7 @@ struct EvaluationReport {
     double meanIou = 0.0;
     double meanScoreChange = 0.0;
     std::vector<std::string> classNames;
+    std::vector<std::string> warnings;  // about the run as a whole (detect/DetectionSanity.h)
 };
 
 Result<EvaluationReport> evaluateDetection(const OnnxModel& fp32, const OnnxModel& quantized, const YoloDataset& data,

@@ -1,12 +1,28 @@
 #include "detect/Detector.h"
 
+#include <algorithm>
 #include <chrono>
+
+#include "model/TensorData.h"
 
 namespace ql {
 
-Detector::Detector(InferenceSession session, ImagePreprocessor preprocessor, YoloDecoder decoder, std::string inputName)
+Detector::Detector(InferenceSession session, ImagePreprocessor preprocessor, YoloDecoder decoder, std::string inputName,
+                   std::string outputName, std::string displayName, YoloLayout layout)
     : session_(std::move(session)), preprocessor_(std::move(preprocessor)), decoder_(std::move(decoder)),
-      inputName_(std::move(inputName)) {}
+      inputName_(std::move(inputName)), outputName_(std::move(outputName)), displayName_(std::move(displayName)),
+      layout_(layout) {}
+
+namespace {
+
+std::string outputList(const std::vector<TensorSpec>& outputs) {
+    std::string s;
+    for (const auto& o : outputs)
+        s += (s.empty() ? "" : ", ") + o.name + " " + shapeToString(o.shape);
+    return s;
+}
+
+}  // namespace
 
 Result<Detector> Detector::create(const OnnxModel& model, const DetectorOptions& options) {
     if (model.graph().inputs().size() != 1)
@@ -21,18 +37,58 @@ Result<Detector> Detector::create(const OnnxModel& model, const DetectorOptions&
                                         : InferenceSession::fromFile(model.path(), options.session);
     if (!session)
         return session.error();
-    YoloDecoder decoder(options.decode, options.preprocess.width, options.preprocess.height);
+    const std::string name = model.displayName();
+    const auto& outputs = session->outputs();
+    const TensorSpec* output = nullptr;
+    if (!options.decode.outputName.empty()) {
+        for (const auto& o : outputs)
+            if (o.name == options.decode.outputName)
+                output = &o;
+        if (!output)
+            return Error{name + " has no output '" + options.decode.outputName + "'; its outputs: " + outputList(outputs)};
+    } else if (outputs.size() == 1) {
+        output = &outputs.front();
+    } else {
+        return Error{name + " has " + std::to_string(outputs.size()) + " outputs (" + outputList(outputs) +
+                     "); QuantLens decodes one YOLO output [1,4+C,N], [1,N,5+C] or [1,N,6]: name it with "
+                     "--output-name if one of these is, otherwise this head is not one QuantLens reads"};
+    }
+    YoloLayout layout = YoloLayout::Auto;
+    // No dimensions at all is how ONNX Runtime reports an unknown rank; settled on the first image then.
+    const bool fixed = !output->shape.empty() &&
+                       std::all_of(output->shape.begin(), output->shape.end(), [](int64_t d) { return d > 0; });
+    if (fixed) {
+        auto resolved = resolveLayout(output->shape, options.decode, options.preprocess.width, options.preprocess.height);
+        if (!resolved)
+            return Error{name + ": output '" + output->name + "': " + resolved.errorMessage()};
+        layout = *resolved;
+    }
+    DecodeOptions decode = options.decode;
+    if (layout != YoloLayout::Auto)
+        decode.layout = layout;  // decided once; also settles later images of a dynamic-shape model alike
+    YoloDecoder decoder(decode, options.preprocess.width, options.preprocess.height);
     return Detector(std::move(session).value(), ImagePreprocessor(options.preprocess), std::move(decoder),
-                    model.graph().inputs().front());
+                    model.graph().inputs().front(), output->name, name, layout);
 }
 
 Result<std::vector<Detection>> Detector::detect(const PreparedImage& image) {
     const auto start = std::chrono::steady_clock::now();
-    auto out = session_.run({{inputName_, image.shape, image.tensor.data(), image.tensor.size()}});
+    auto out = session_.run({{inputName_, image.shape, image.tensor.data(), image.tensor.size()}}, {outputName_});
     lastInferenceMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!out)
         return out.error();
-    return decoder_.decode(out->view(0), image.transform);
+    const TensorView& view = out->view(0);
+    if (layout_ == YoloLayout::Auto) {  // an output of dynamic shape: settled on the first image
+        auto resolved = resolveLayout(view.shape, decoder_.options(), preprocessor_.options().width,
+                                      preprocessor_.options().height);
+        if (!resolved)
+            return Error{displayName_ + ": output '" + outputName_ + "': " + resolved.errorMessage()};
+        layout_ = *resolved;
+        DecodeOptions decode = decoder_.options();
+        decode.layout = layout_;
+        decoder_ = YoloDecoder(decode, preprocessor_.options().width, preprocessor_.options().height);
+    }
+    return decoder_.decode(view, image.transform);
 }
 
 Result<std::vector<Detection>> Detector::detect(const std::string& imagePath) {
@@ -47,7 +103,7 @@ Result<std::vector<Detection>> Detector::detect(const std::string& imagePath) {
 
 Status Detector::warmUp(const PreparedImage& image, int runs) {
     for (int i = 0; i < runs; ++i)
-        if (auto out = session_.run({{inputName_, image.shape, image.tensor.data(), image.tensor.size()}}); !out)
+        if (auto out = session_.run({{inputName_, image.shape, image.tensor.data(), image.tensor.size()}}, {outputName_}); !out)
             return out.error();
     return Ok{};
 }

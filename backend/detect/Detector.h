@@ -20,6 +20,9 @@ struct DetectorOptions {
 
 class Detector {
 public:
+    // Refuses, in one line, a model it could only misread: more than one image input, several
+    // outputs without options.decode.outputName, or an output whose shape (when fixed) fits no
+    // layout, not the one asked for, or not the number of class names (see resolveLayout).
     static Result<Detector> create(const OnnxModel& model, const DetectorOptions& options);
 
     Result<std::vector<Detection>> detect(const PreparedImage& image);
@@ -30,14 +33,23 @@ public:
     const ImagePreprocessor& preprocessor() const { return preprocessor_; }
     InferenceSession& session() { return session_; }
     const std::string& inputName() const { return inputName_; }
+    const std::string& outputName() const { return outputName_; }
+    // The layout the output is read with; Auto until known (an output of dynamic shape is
+    // resolved on the first image).
+    YoloLayout layout() const { return layout_; }
+    const DecodeOptions& decodeOptions() const { return decoder_.options(); }
     double lastInferenceMs() const { return lastInferenceMs_; }
 
 private:
-    Detector(InferenceSession session, ImagePreprocessor preprocessor, YoloDecoder decoder, std::string inputName);
+    Detector(InferenceSession session, ImagePreprocessor preprocessor, YoloDecoder decoder, std::string inputName,
+             std::string outputName, std::string displayName, YoloLayout layout);
     InferenceSession session_;
     ImagePreprocessor preprocessor_;
     YoloDecoder decoder_;
     std::string inputName_;
+    std::string outputName_;
+    std::string displayName_;  // the model's, for errors
+    YoloLayout layout_ = YoloLayout::Auto;
     double lastInferenceMs_ = 0.0;
 };
 

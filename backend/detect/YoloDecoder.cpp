@@ -1,5 +1,6 @@
 #include "detect/YoloDecoder.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <opencv2/dnn.hpp>
@@ -72,20 +73,123 @@ Result<YoloLayout> parseLayout(const std::string& text) {
     return Error{"unknown output layout '" + text + "' (use auto, ultralytics, v5, yolox or e2e)"};
 }
 
+namespace {
+
+// Anchor-free heads: one anchor per cell of the stride 8/16/32 grids, of P6 models (8..64) or of
+// P2 models (4..32).
+std::vector<int64_t> anchorFreeCounts(int w, int h) {
+    const int64_t base = gridCells(w, h);
+    return {base, base + static_cast<int64_t>(w / 64) * (h / 64), base + static_cast<int64_t>(w / 4) * (h / 4)};
+}
+
+bool contains(const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+// "2100|2125|8500": the counts, each once (a small input has no stride-64 grid).
+std::string countsText(const std::vector<int64_t>& counts) {
+    std::string s = std::to_string(counts[0]);
+    for (size_t i = 1; i < counts.size(); ++i)
+        if (std::find(counts.begin(), counts.begin() + static_cast<long>(i), counts[i]) == counts.begin() + static_cast<long>(i))
+            s += "|" + std::to_string(counts[i]);
+    return s;
+}
+
+// The layouts QuantLens reads with the shape each expects for this input size, for messages.
+std::string knownLayouts(int w, int h) {
+    const auto free = anchorFreeCounts(w, h);
+    const std::vector<int64_t> anchored = {3 * free[0], 3 * free[1]};
+    return "layouts QuantLens reads for a " + std::to_string(w) + "x" + std::to_string(h) + " input: ultralytics [1,4+C," +
+           countsText(free) + "], v5 [1," + countsText(anchored) + ",5+C], yolox [1," + std::to_string(free[0]) +
+           ",5+C], e2e [1,N,6]";
+}
+
+// Classes an output of this layout carries; -1 where the layout does not say (e2e).
+int64_t classesOf(YoloLayout layout, const std::vector<int64_t>& shape) {
+    switch (layout) {
+    case YoloLayout::Ultralytics: return shape[1] - 4;
+    case YoloLayout::YoloV5:
+    case YoloLayout::YoloX: return shape[2] - 5;
+    default: return -1;
+    }
+}
+
+// Why an output of `shape` cannot be read as `layout` ("" when it can), whatever its anchor count.
+std::string whyNot(YoloLayout layout, const std::vector<int64_t>& shape, int w, int h) {
+    if (shape.size() != 3 || shape[0] != 1)
+        return "every layout is a rank-3 tensor with batch 1";
+    const int64_t a = shape[1], b = shape[2];
+    switch (layout) {
+    case YoloLayout::Ultralytics:
+        if (a < 5)
+            return "ultralytics [1,4+C,N] needs 4 box rows and at least one class row, this has " + std::to_string(a) + " rows";
+        if (a >= b && !contains(anchorFreeCounts(w, h), b))
+            return "ultralytics [1,4+C,N] has more anchors than rows, this has " + std::to_string(a) + " rows and " +
+                   std::to_string(b) + " anchors (transposed or another head)";
+        return {};
+    case YoloLayout::YoloV5:
+        if (b < 6)
+            return "v5 [1,N,5+C] needs 5 box/objectness columns and at least one class column, this has " + std::to_string(b);
+        if (b >= a && a != 3 * anchorFreeCounts(w, h)[0] && a != 3 * anchorFreeCounts(w, h)[1])
+            return "v5 [1,N,5+C] has more anchors than columns, this has " + std::to_string(a) + " anchors and " +
+                   std::to_string(b) + " columns (transposed or another head)";
+        return {};
+    case YoloLayout::YoloX:
+        if (a != gridCells(w, h))
+            return "yolox [1,N,5+C] has one row per cell of the stride 8/16/32 grids, " + std::to_string(gridCells(w, h)) +
+                   " for this input, this has " + std::to_string(a);
+        if (b < 6)
+            return "yolox [1,N,5+C] needs at least 6 columns, this has " + std::to_string(b);
+        return {};
+    case YoloLayout::EndToEnd:
+        if (b != 6)
+            return "e2e [1,N,6] has 6 columns (x1 y1 x2 y2 score class), this has " + std::to_string(b);
+        return {};
+    case YoloLayout::Auto:
+        break;
+    }
+    return {};
+}
+
+}  // namespace
+
 YoloLayout detectLayout(const std::vector<int64_t>& shape, int inputWidth, int inputHeight) {
-    if (shape.size() != 3)
+    if (shape.size() != 3 || shape[0] != 1)
         return YoloLayout::Auto;
     const int64_t a = shape[1], b = shape[2];
-    const int64_t cells = gridCells(inputWidth, inputHeight);
-    if (b > a && a >= 5)
+    const auto free = anchorFreeCounts(inputWidth, inputHeight);
+    // The standard grids first; P6/P2 anchor counts after the others, as a tiny input's P2 count
+    // can equal a YOLOX column count.
+    if (a >= 5 && b == free[0])
         return YoloLayout::Ultralytics;
-    if (a == cells)
+    if (a == free[0] && b >= 6)
         return YoloLayout::YoloX;
-    if (a == 3 * cells)
+    if ((a == 3 * free[0] || a == 3 * free[1]) && b >= 6)
         return YoloLayout::YoloV5;
+    if (a >= 5 && contains(free, b))
+        return YoloLayout::Ultralytics;
     if (b == 6)
         return YoloLayout::EndToEnd;
-    return b > 5 ? YoloLayout::YoloV5 : YoloLayout::Auto;
+    return YoloLayout::Auto;
+}
+
+Result<YoloLayout> resolveLayout(const std::vector<int64_t>& shape, const DecodeOptions& options, int w, int h) {
+    const std::string what = "an output of shape " + shapeToString(shape);
+    YoloLayout layout = options.layout;
+    if (layout == YoloLayout::Auto) {
+        layout = detectLayout(shape, w, h);
+        if (layout == YoloLayout::Auto)
+            return Error{what + " fits none of the " + knownLayouts(w, h) +
+                         "; if it is one of them with other anchors, name it with --layout"};
+    } else if (const std::string why = whyNot(layout, shape, w, h); !why.empty()) {
+        return Error{what + " cannot be read as --layout " + layoutName(layout) + ": " + why + "; " + knownLayouts(w, h)};
+    }
+    const int64_t classes = classesOf(layout, shape);
+    if (options.expectedClasses > 0 && classes >= 0 && classes != options.expectedClasses) {
+        const std::string source = options.classSource.empty() ? "the class names" : options.classSource;
+        return Error{what + " read as " + layoutName(layout) + " carries " + std::to_string(classes) + " classes, but " +
+                     source + " names " + std::to_string(options.expectedClasses) +
+                     (options.layout == YoloLayout::Auto ? "; wrong names, or another layout (--layout)" : "; wrong names?")};
+    }
+    return layout;
 }
 
 YoloDecoder::YoloDecoder(DecodeOptions options, int inputWidth, int inputHeight)
@@ -94,12 +198,10 @@ YoloDecoder::YoloDecoder(DecodeOptions options, int inputWidth, int inputHeight)
 Result<std::vector<Detection>> YoloDecoder::decode(const TensorView& out, const LetterboxTransform& t) const {
     if (!out.data)
         return Error{"the model's output is not a float tensor"};
-    YoloLayout layout = options_.layout;
-    if (layout == YoloLayout::Auto)
-        layout = detectLayout(out.shape, inputWidth_, inputHeight_);
-    if (layout == YoloLayout::Auto || out.shape.size() != 3 || out.shape[0] != 1)
-        return Error{"cannot tell the YOLO layout of an output of shape " + shapeToString(out.shape) +
-                     "; choose one with --layout (ultralytics, v5, yolox, e2e)"};
+    auto resolved = resolveLayout(out.shape, options_, inputWidth_, inputHeight_);
+    if (!resolved)
+        return resolved.error();
+    const YoloLayout layout = *resolved;
     const size_t rows = static_cast<size_t>(out.shape[1]);
     const size_t cols = static_cast<size_t>(out.shape[2]);
     const float* d = out.data;

@@ -30,10 +30,26 @@ struct DecodeOptions {
     float iou = 0.45f;
     int maxDetections = 300;
     bool classAgnostic = false;
+    // Number of classes the output must carry, from --names or the model's metadata; 0 when not
+    // known (COCO's names are then only a guess and are not checked). classSource says where
+    // the names came from, for the message when the output disagrees.
+    int expectedClasses = 0;
+    std::string classSource;
+    // The output to decode, for models with several; "" when the model has one.
+    std::string outputName;
 };
 
-// The layout of an output of `shape` for an input of inputWidth x inputHeight.
+// The layout an output of `shape` fits for an input of inputWidth x inputHeight, or Auto when
+// it fits none (the standard heads only: anchor counts of the stride 8/16/32 grids, with the
+// P2 and P6 variants; never a guess from the column count alone).
 YoloLayout detectLayout(const std::vector<int64_t>& shape, int inputWidth, int inputHeight);
+
+// The layout to decode an output of `shape` with: options.layout when given and the shape fits
+// it, else the detected one; checked against options.expectedClasses. The error is one line: the
+// shape, the layouts known with the shape each expects and, for a layout the user gave, why this
+// shape does not fit it.
+Result<YoloLayout> resolveLayout(const std::vector<int64_t>& shape, const DecodeOptions& options, int inputWidth,
+                                 int inputHeight);
 
 class YoloDecoder {
 public:

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/TensorData.h"
+
 namespace ql {
 
 Result<ModelPairing> ModelPairing::match(const Graph& fp32, const Graph& quant, const QdqStructure& qdq) {
@@ -88,6 +90,86 @@ int ModelPairing::quantNodeFor(int fp32Node) const {
 std::string ModelPairing::fp32TensorFor(const std::string& quantFloatTensor) const {
     auto it = tensorMap_.find(quantFloatTensor);
     return it == tensorMap_.end() ? std::string() : it->second;
+}
+
+namespace {
+
+// The shape of a quantized constant as stored: the integers, or the float quantized at run time.
+const onnx::TensorProto* storedConstant(const Graph& quant, const QuantizedTensor& t) {
+    const onnx::TensorProto* init = t.quantizeNodes.empty() ? quant.initializer(t.quantizedName) : nullptr;
+    return init ? init : quant.initializer(t.floatName);
+}
+
+}  // namespace
+
+std::string pairingVerdict(const Graph& fp32, const Graph& quant, const QdqStructure& qdq, const ModelPairing& pairing) {
+    std::vector<std::string> findings;
+    size_t shapes = 0;
+    std::string example;
+    for (const auto& t : qdq.tensors) {
+        if (t.kind == QuantizedKind::Activation)
+            continue;
+        const std::string fp32Name = pairing.fp32TensorFor(t.floatName);
+        const onnx::TensorProto* reference = fp32Name.empty() ? nullptr : fp32.initializer(fp32Name);
+        const onnx::TensorProto* stored = storedConstant(quant, t);
+        if (!reference || !stored || dims(*reference) == dims(*stored))
+            continue;
+        if (shapes++ == 0)
+            example = "'" + t.floatName + "' " + shapeToString(dims(*stored)) + " vs FP32 " + shapeToString(dims(*reference));
+    }
+    if (shapes)
+        findings.push_back(std::to_string(shapes) + (shapes == 1 ? " weight differs" : " weights differ") +
+                           " in shape (e.g. " + example + ")");
+    // Nodes only count when the FP32 model has that operator at all: a quantized model's own
+    // operators (QLinearConv, MatMulInteger, ...) have no FP32 counterpart by name or structure.
+    // Alone they are no verdict: a pair saved at another opset (Split's sizes an attribute, not
+    // an input) leaves a few unpaired; most of the graph unpaired is another network.
+    const auto fp32Ops = fp32.opCounts();
+    size_t unmatched = 0, compute = 0;
+    std::string firstUnmatched;
+    for (int n = 0; n < quant.nodeCount(); ++n)
+        compute += qdq.isQdqNode(quant.node(n)) ? 0 : 1;
+    for (const int n : pairing.unmatchedQuantNodes())
+        if (fp32Ops.count(quant.node(n).opType)) {
+            if (unmatched++ == 0)
+                firstUnmatched = quant.label(n);
+        }
+    const std::string unmatchedText = std::to_string(unmatched) + " of its " + std::to_string(compute) +
+                                      " nodes have no FP32 counterpart (e.g. " + firstUnmatched + ")";
+    if (unmatched && 2 * unmatched > compute)
+        findings.push_back(unmatchedText);
+    if (fp32.outputs().size() != quant.outputs().size()) {
+        findings.push_back("it has " + std::to_string(quant.outputs().size()) + " outputs, the FP32 model " +
+                           std::to_string(fp32.outputs().size()));
+    } else {
+        for (size_t i = 0; i < fp32.outputs().size(); ++i) {
+            const TensorInfo* f = fp32.tensorInfo(fp32.outputs()[i]);
+            const TensorInfo* q = quant.tensorInfo(quant.outputs()[i]);
+            bool differ = f && q && f->hasShape && q->hasShape && f->shape.size() != q->shape.size();
+            for (size_t k = 0; f && q && f->hasShape && q->hasShape && !differ && k < f->shape.size(); ++k)
+                differ = f->shape[k] >= 0 && q->shape[k] >= 0 && f->shape[k] != q->shape[k];  // -1: not fixed
+            if (differ) {
+                findings.push_back("output '" + quant.outputs()[i] + "' is " + shapeToString(q->shape) + ", FP32 " +
+                                   shapeToString(f->shape));
+                break;
+            }
+        }
+    }
+    if (findings.empty())
+        return {};
+    if (unmatched && 2 * unmatched <= compute)
+        findings.push_back(unmatchedText);
+    std::string verdict = "these models are not the same network quantized: ";
+    for (size_t i = 0; i < findings.size(); ++i)
+        verdict += (i ? "; " : "") + findings[i];
+    return verdict;
+}
+
+std::string pairingVerdict(const Graph& fp32, const Graph& quant, const QdqStructure& qdq) {
+    auto pairing = ModelPairing::match(fp32, quant, qdq);
+    if (!pairing)
+        return "these models are not the same network quantized: " + pairing.errorMessage();
+    return pairingVerdict(fp32, quant, qdq, *pairing);
 }
 
 }  // namespace ql

@@ -33,4 +33,13 @@ private:
     std::vector<int> unmatched_;
 };
 
+// One line when `quant` is not `fp32` quantized (a pruned, fine-tuned or other network): how many
+// weights differ in shape (with the first), how many compute nodes have no FP32 counterpart and
+// which outputs differ in shape; "" when they look like a pair. The per-tensor complaints that
+// follow from it are then read in its light.
+std::string pairingVerdict(const Graph& fp32, const Graph& quant, const QdqStructure& qdq, const ModelPairing& pairing);
+
+// The same, pairing the graphs first; a pairing that fails is its own verdict.
+std::string pairingVerdict(const Graph& fp32, const Graph& quant, const QdqStructure& qdq);
+
 }  // namespace ql

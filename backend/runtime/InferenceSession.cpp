@@ -75,6 +75,54 @@ TensorView viewOf(Ort::Value& v) {
     return view;
 }
 
+// ONNX Runtime's messages span lines (a status code, then the node, then details); QuantLens
+// prints errors as one line, so the lines are joined.
+std::string oneLine(std::string text) {
+    for (char& c : text)
+        if (c == '\n' || c == '\r')
+            c = ' ';
+    std::string out;
+    for (const char c : text)
+        if (!(c == ' ' && !out.empty() && out.back() == ' '))
+            out += c;
+    while (!out.empty() && out.back() == ' ')
+        out.pop_back();
+    return out;
+}
+
+// The same as catchErrors, with ONNX Runtime's message on one line.
+template <typename F>
+auto catchOnnxErrors(const std::string& context, F&& body) -> decltype(body()) {
+    auto result = catchErrors(context, std::forward<F>(body));
+    if (!result)
+        return Error{oneLine(result.errorMessage())};
+    return result;
+}
+
+// Inputs the session does not take, or of a shape it does not accept, as one line naming the
+// file, the input and both shapes ("" when they fit). ONNX Runtime would say the same over
+// several lines, after the name of the first node that trips over it.
+std::string inputMismatch(const std::string& file, const std::vector<TensorSpec>& specs, const std::vector<InputTensor>& inputs) {
+    for (const auto& in : inputs) {
+        auto it = std::find_if(specs.begin(), specs.end(), [&](const TensorSpec& s) { return s.name == in.name; });
+        if (it == specs.end()) {
+            std::string names;
+            for (const auto& s : specs)
+                names += (names.empty() ? "'" : ", '") + s.name + "'";
+            return file + ": no input '" + in.name + "' (its inputs: " + names + ")";
+        }
+        bool fits = it->shape.empty() || it->shape.size() == in.shape.size();
+        for (size_t k = 0; fits && k < it->shape.size(); ++k)
+            fits = it->shape[k] < 0 || it->shape[k] == in.shape[k];
+        if (!fits)
+            return file + ": input '" + in.name + "' expects " + shapeToString(it->shape) + ", got " + shapeToString(in.shape);
+        if (it->elementType != 0 && it->elementType != ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT)
+            return file + ": input '" + in.name + "' is not float (element type " + std::to_string(it->elementType) +
+                   "); QuantLens feeds float images";
+    }
+    return {};
+}
+
 }  // namespace
 
 std::string optimizationName(GraphOptimization level) {
@@ -112,7 +160,7 @@ InferenceSession& InferenceSession::operator=(InferenceSession&&) noexcept = def
 InferenceSession::~InferenceSession() = default;
 
 Result<InferenceSession> InferenceSession::fromFile(const std::string& path, const SessionOptions& options) {
-    return catchErrors("ONNX Runtime cannot load " + path, [&]() -> Result<InferenceSession> {
+    return catchOnnxErrors("ONNX Runtime cannot load " + path, [&]() -> Result<InferenceSession> {
         InferenceSession s;
         s.displayName_ = path;
         s.session_ = std::make_unique<Ort::Session>(environment(), path.c_str(), makeOptions(options));
@@ -123,7 +171,7 @@ Result<InferenceSession> InferenceSession::fromFile(const std::string& path, con
 }
 
 Result<InferenceSession> InferenceSession::fromBytes(std::string_view bytes, const std::string& displayName, const SessionOptions& options) {
-    return catchErrors("ONNX Runtime cannot load " + displayName, [&]() -> Result<InferenceSession> {
+    return catchOnnxErrors("ONNX Runtime cannot load " + displayName, [&]() -> Result<InferenceSession> {
         InferenceSession s;
         s.displayName_ = displayName;
         s.session_ = std::make_unique<Ort::Session>(environment(), bytes.data(), bytes.size(), makeOptions(options));
@@ -134,7 +182,9 @@ Result<InferenceSession> InferenceSession::fromBytes(std::string_view bytes, con
 }
 
 Result<RunOutputs> InferenceSession::run(const std::vector<InputTensor>& inputs, const std::vector<std::string>& outputNames) {
-    return catchErrors("running " + displayName_, [&]() -> Result<RunOutputs> {
+    if (const std::string mismatch = inputMismatch(displayName_, inputs_, inputs); !mismatch.empty())
+        return Error{mismatch};
+    return catchOnnxErrors("running " + displayName_, [&]() -> Result<RunOutputs> {
         const Ort::MemoryInfo memory = Ort::MemoryInfo::CreateCpu(OrtArenaAllocator, OrtMemTypeDefault);
         std::vector<Ort::Value> values;
         std::vector<const char*> inputNames;
@@ -162,6 +212,8 @@ Result<RunOutputs> InferenceSession::run(const std::vector<InputTensor>& inputs,
 
 Result<const RunOutputs*> InferenceSession::runReusingOutputs(const std::vector<InputTensor>& inputs,
                                                               const std::vector<std::string>& outputNames, size_t slot) {
+    if (const std::string mismatch = inputMismatch(displayName_, inputs_, inputs); !mismatch.empty())
+        return Error{mismatch};
     if (reused_.size() <= slot)
         reused_.resize(slot + 1);
     std::unique_ptr<RunOutputs>& reused = reused_[slot];
@@ -175,7 +227,7 @@ Result<const RunOutputs*> InferenceSession::runReusingOutputs(const std::vector<
             return reused.get();
         }
     }
-    return catchErrors("running " + displayName_, [&]() -> Result<const RunOutputs*> {
+    return catchOnnxErrors("running " + displayName_, [&]() -> Result<const RunOutputs*> {
         const Ort::MemoryInfo memory = Ort::MemoryInfo::CreateCpu(OrtArenaAllocator, OrtMemTypeDefault);
         Ort::IoBinding binding(*session_);
         std::vector<Ort::Value> inputValues;

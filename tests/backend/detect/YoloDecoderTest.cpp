@@ -26,13 +26,74 @@ TEST(YoloDecoder, DetectsLayoutsFromShape) {
     EXPECT_EQ(detectLayout({1, 300, 6}, 640, 640), YoloLayout::EndToEnd);
     EXPECT_EQ(detectLayout({1, 84, 2100}, 320, 320), YoloLayout::Ultralytics);
     EXPECT_EQ(detectLayout({1, 1000}, 640, 640), YoloLayout::Auto);
+    // P6 (strides 8..64) and P2 (4..32) heads.
+    EXPECT_EQ(detectLayout({1, 84, 8400 + 100}, 640, 640), YoloLayout::Ultralytics);
+    EXPECT_EQ(detectLayout({1, 84, 8400 + 25600}, 640, 640), YoloLayout::Ultralytics);
+    EXPECT_EQ(detectLayout({1, 3 * 8500, 85}, 640, 640), YoloLayout::YoloV5);
+    // Guessed before from the column count alone; now nothing fits. NanoDet's score head of a
+    // 320x320 input ([1,1600,80]: stride 8 only), a [1,80,1600] transposed one, anchors that
+    // are no grid's.
+    EXPECT_EQ(detectLayout({1, 1600, 80}, 320, 320), YoloLayout::Auto);
+    EXPECT_EQ(detectLayout({1, 80, 1600}, 320, 320), YoloLayout::Auto);
+    EXPECT_EQ(detectLayout({1, 25000, 85}, 640, 640), YoloLayout::Auto);
+    EXPECT_EQ(detectLayout({2, 84, 8400}, 640, 640), YoloLayout::Auto);
+}
+
+TEST(YoloDecoder, UnreadableShapeNamesShapeAndKnownLayouts) {
+    auto r = resolveLayout({1, 1600, 80}, {}, 320, 320);
+    ASSERT_FALSE(r);
+    const std::string& m = r.errorMessage();
+    EXPECT_NE(m.find("[1,1600,80]"), std::string::npos) << m;
+    // Each layout with the shape it expects for 320x320: 2100 anchors (1600+400+100).
+    EXPECT_NE(m.find("ultralytics [1,4+C,2100"), std::string::npos) << m;
+    EXPECT_NE(m.find("v5 [1,6300"), std::string::npos) << m;
+    EXPECT_NE(m.find("yolox [1,2100,5+C]"), std::string::npos) << m;
+    EXPECT_NE(m.find("e2e [1,N,6]"), std::string::npos) << m;
+    EXPECT_EQ(m.find('\n'), std::string::npos);
+}
+
+TEST(YoloDecoder, GivenLayoutThatDoesNotFitSaysWhy) {
+    DecodeOptions o;
+    o.layout = YoloLayout::YoloX;
+    auto r = resolveLayout({1, 1600, 80}, o, 320, 320);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.errorMessage().find("cannot be read as --layout yolox"), std::string::npos) << r.errorMessage();
+    EXPECT_NE(r.errorMessage().find("2100 for this input, this has 1600"), std::string::npos) << r.errorMessage();
+    EXPECT_EQ(r.errorMessage().find("name it with --layout"), std::string::npos) << "no advice to do what was done";
+    o.layout = YoloLayout::EndToEnd;
+    r = resolveLayout({1, 1600, 80}, o, 320, 320);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.errorMessage().find("6 columns"), std::string::npos) << r.errorMessage();
+    o.layout = YoloLayout::Ultralytics;  // transposed: 1600 "classes" on 80 anchors
+    r = resolveLayout({1, 1600, 80}, o, 320, 320);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.errorMessage().find("more anchors than rows"), std::string::npos) << r.errorMessage();
+    o.layout = YoloLayout::YoloV5;  // any anchor count, when given
+    r = resolveLayout({1, 1600, 80}, o, 320, 320);
+    ASSERT_TRUE(r) << r.errorMessage();
+    EXPECT_EQ(*r, YoloLayout::YoloV5);
+}
+
+TEST(YoloDecoder, ClassCountMustMatchTheNames) {
+    DecodeOptions o;
+    o.expectedClasses = 80;
+    o.classSource = "the model's metadata";
+    EXPECT_TRUE(resolveLayout({1, 84, 8400}, o, 640, 640));      // 4 + 80
+    EXPECT_TRUE(resolveLayout({1, 25200, 85}, o, 640, 640));     // 5 + 80
+    auto r = resolveLayout({1, 79, 8400}, o, 640, 640);           // 4 + 75
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.errorMessage().find("carries 75 classes, but the model's metadata names 80"), std::string::npos)
+        << r.errorMessage();
+    o.expectedClasses = 3;
+    EXPECT_FALSE(resolveLayout({1, 8400, 85}, o, 640, 640));      // yolox 80 classes
+    EXPECT_TRUE(resolveLayout({1, 300, 6}, o, 640, 640));         // e2e carries class ids, not columns
 }
 
 TEST(YoloDecoder, MaxDetectionsKeepsTheBestAfterSuppression) {
     // Three anchors of one class: 0 and 1 overlap (IoU 0.82), 2 stands apart with a lower score.
     // NMS first leaves anchors 0 and 2; keeping the best two of those keeps both. Cutting to two
     // candidates before NMS (OpenCV's top_k) would keep 0 and 1, suppress 1, and lose anchor 2.
-    const int n = 3;
+    const int n = 6;  // anchors 3..5 empty: an Ultralytics output has more anchors than rows
     std::vector<float> d(5 * n, 0.0f);
     auto set = [&](int j, float cx, float cy, float score) {
         d[0 * n + j] = cx; d[1 * n + j] = cy; d[2 * n + j] = 20; d[3 * n + j] = 20; d[4 * n + j] = score;
@@ -59,7 +120,7 @@ TEST(YoloDecoder, MaxDetectionsKeepsTheBestAfterSuppression) {
 TEST(YoloDecoder, UltralyticsLayoutWithClassAwareNms) {
     // [1, 4+2, 4]: anchors 0 and 1 overlap (class 0), anchor 2 overlaps them but is class 1,
     // anchor 3 is below the threshold.
-    const int n = 4;
+    const int n = 8;  // anchors 4..7 empty: an Ultralytics output has more anchors than rows
     std::vector<float> d(6 * n, 0.0f);
     auto set = [&](int j, float cx, float cy, float w, float h, float c0, float c1) {
         d[0 * n + j] = cx; d[1 * n + j] = cy; d[2 * n + j] = w; d[3 * n + j] = h;
@@ -89,11 +150,13 @@ TEST(YoloDecoder, UltralyticsLayoutWithClassAwareNms) {
 
 TEST(YoloDecoder, YoloV5MultipliesObjectness) {
     // [1, 2, 5+2]: row 0 objectness 0.5 x class 0.8 = 0.4; row 1 objectness 0.2 x 0.9 = 0.18 < 0.25.
-    const std::vector<float> d = {30, 30, 10, 10, 0.5f, 0.8f, 0.1f,
-                                  70, 70, 10, 10, 0.2f, 0.1f, 0.9f};
+    // Rows 2..7 empty: a v5 output has more anchors than columns.
+    std::vector<float> d = {30, 30, 10, 10, 0.5f, 0.8f, 0.1f,
+                            70, 70, 10, 10, 0.2f, 0.1f, 0.9f};
+    d.resize(8 * 7, 0.0f);
     DecodeOptions o;
     o.layout = YoloLayout::YoloV5;
-    auto dets = YoloDecoder(o, 100, 100).decode(view(d, {1, 2, 7}), identity(100));
+    auto dets = YoloDecoder(o, 100, 100).decode(view(d, {1, 8, 7}), identity(100));
     ASSERT_TRUE(dets) << dets.errorMessage();
     ASSERT_EQ(dets->size(), 1u);
     EXPECT_NEAR((*dets)[0].score, 0.4f, 1e-6);

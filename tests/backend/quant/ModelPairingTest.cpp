@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "model/ModelBuilder.h"
 #include "model/OnnxModel.h"
+#include "model/TensorData.h"
 #include "quant/ModelPairing.h"
 #include "support/TestModels.h"
 
@@ -51,6 +53,67 @@ TEST(ModelPairing, DifferentInputCountIsAClearError) {
     auto pairing = ModelPairing::match(fp32->graph(), quant->graph(), *qdq);
     ASSERT_FALSE(pairing);
     EXPECT_NE(pairing.errorMessage().find("do not match"), std::string::npos);
+}
+
+// The FP32 conv net widened to 4 channels after conv1: the 3-channel QDQ net is then a pruned
+// version of it. By construction W1 [3,3,3,3] vs [4,3,3,3], B1 [3] vs [4] and W2 [2,3,1,1] vs
+// [2,4,1,1] differ; B2 [2] does not.
+onnx::ModelProto widenedConvNet() {
+    onnx::ModelProto m = test::makeConvNet();
+    for (auto& t : *m.mutable_graph()->mutable_initializer()) {
+        const std::string& n = t.name();
+        if (n != "W1" && n != "B1" && n != "W2")
+            continue;
+        std::vector<int64_t> dims(t.dims().begin(), t.dims().end());
+        dims[n == "W2" ? 1 : 0] = 4;
+        int64_t count = 1;
+        for (const int64_t d : dims)
+            count *= d;
+        t = makeFloatTensor(n, dims, std::vector<float>(static_cast<size_t>(count), 0.5f));
+    }
+    return m;
+}
+
+TEST(ModelPairing, VerdictForAPrunedModel) {
+    auto fp32 = OnnxModel::fromProto(widenedConvNet(), "fp32");
+    auto quant = OnnxModel::fromProto(test::makeQdqConvNet(), "quant");
+    ASSERT_TRUE(fp32 && quant);
+    auto qdq = QdqStructure::analyze(quant->graph());
+    ASSERT_TRUE(qdq);
+    const std::string verdict = pairingVerdict(fp32->graph(), quant->graph(), *qdq);
+    EXPECT_EQ(verdict.rfind("these models are not the same network quantized: 3 weights differ in shape (e.g. '", 0), 0u)
+        << verdict;
+    EXPECT_NE(verdict.find("[3,3,3,3] vs FP32 [4,3,3,3]"), std::string::npos) << verdict;
+    EXPECT_EQ(verdict.find('\n'), std::string::npos);
+}
+
+TEST(ModelPairing, NoVerdictForAPair) {
+    for (const bool names : {true, false}) {
+        test::QdqOptions options;
+        options.onnxRuntimeNames = names;
+        options.perChannel = !names;
+        auto fp32 = OnnxModel::fromProto(test::makeConvNet(), "fp32");
+        auto quant = OnnxModel::fromProto(test::makeQdqConvNet(options), "quant");
+        ASSERT_TRUE(fp32 && quant);
+        auto qdq = QdqStructure::analyze(quant->graph());
+        ASSERT_TRUE(qdq);
+        EXPECT_EQ(pairingVerdict(fp32->graph(), quant->graph(), *qdq), "");
+    }
+}
+
+TEST(ModelPairing, VerdictForAnotherNetwork) {
+    // The quantized conv net against a one-node FP32 model with the same input: nothing pairs.
+    ModelBuilder b;
+    b.input("x", {1, 3, 4, 4}).output("y", {1, 3, 4, 4});
+    b.node("Relu", {"x"}, {"y"}, "relu");
+    auto fp32 = OnnxModel::fromProto(b.build(), "fp32");
+    auto quant = OnnxModel::fromProto(test::makeQdqConvNet(), "quant");
+    ASSERT_TRUE(fp32 && quant);
+    auto qdq = QdqStructure::analyze(quant->graph());
+    ASSERT_TRUE(qdq);
+    const std::string verdict = pairingVerdict(fp32->graph(), quant->graph(), *qdq);
+    EXPECT_NE(verdict.find("these models are not the same network quantized"), std::string::npos) << verdict;
+    EXPECT_NE(verdict.find("output 'y' is [1,2,4,4], FP32 [1,3,4,4]"), std::string::npos) << verdict;
 }
 
 }  // namespace
