@@ -25,6 +25,7 @@ except ImportError as e:
     print(f"{e.name} is not installed (Debian python3-numpy, python3-opencv): skipped")
     sys.exit(77)
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import coco_map  # noqa: E402
 
