@@ -1,5 +1,6 @@
 #include "DetectCommands.h"
 
+#include <cmath>
 #include <filesystem>
 #include <optional>
 
@@ -204,9 +205,9 @@ int runDetect(const DetectOptions& o) {
 }
 
 struct EvalOptions {
-    std::string fp32;
-    std::string quantized;
+    std::vector<std::string> models;  // MODEL, or FP32 QUANTIZED
     std::string data;
+    std::string savePredictions;
     bool json = false;
     size_t limit = 0;
     int runs = 20;
@@ -216,34 +217,73 @@ struct EvalOptions {
 };
 
 int runEval(const EvalOptions& o) {
-    // Accuracy against the labels means something for any two models; only fidelity needs a pair.
-    auto models = loadModelPair(o.fp32, o.quantized, PairCheck::Warn);
-    if (!models)
-        return kExitError;
-    const AnalyzedModel* fp32 = &models->fp32;
-    const AnalyzedModel* quant = &models->quantized;
+    std::vector<AnalyzedModel> models;
+    if (o.models.size() == 2) {
+        // Accuracy against the labels means something for any two models; only fidelity needs a pair.
+        auto pair = loadModelPair(o.models[0], o.models[1], PairCheck::Warn);
+        if (!pair)
+            return kExitError;
+        models.push_back(std::move(pair->fp32));
+        models.push_back(std::move(pair->quantized));
+    } else {
+        auto model = loadModel(o.models[0]);
+        if (!model)
+            return kExitError;
+        models.push_back(std::move(*model));
+    }
     auto data = YoloDataset::load(o.data);
     if (!data) {
         printError(data.errorMessage());
         return kExitError;
     }
-    auto decode = o.detection.decodeOptions(fp32->model);
+    std::vector<std::string> inputs = o.models;  // never written over by --save-predictions
+    inputs.push_back(o.data);
+    for (const auto& image : data->images)
+        inputs.push_back(image.image);
+    if (!o.savePredictions.empty()) {  // refused now rather than after the whole dataset
+        const fs::path parent = fs::absolute(o.savePredictions).parent_path();
+        for (const auto& input : inputs)
+            if (samePath(input, o.savePredictions)) {
+                printError("refusing to write the predictions over " + input + ", an input of this evaluation");
+                return kExitError;
+            }
+        if (!fs::is_directory(parent)) {
+            printError("cannot write " + o.savePredictions + ": folder " + parent.string() + " does not exist");
+            return kExitError;
+        }
+    }
+    for (const auto& w : data->warnings)
+        std::cerr << "quantlens-cli: warning: " << w << "\n";
+    auto decode = o.detection.decodeOptions(models[0].model);
     if (!decode)
         return kExitError;
     std::vector<std::string> imagePaths;
     for (const auto& item : data->images)
         imagePaths.push_back(item.image);
-    auto pre = o.preprocess.resolve(fp32->model, imagePaths, *decode, o.session.threads);
+    auto pre = o.preprocess.resolve(models[0].model, imagePaths, *decode, o.session.threads);
     if (!pre)
         return kExitError;
     EvaluationOptions options;
     options.detector = {o.session.options(), *pre, *decode};
     options.limit = o.limit;
     options.timedRuns = o.runs;
-    auto report = evaluateDetection(fp32->model, quant->model, *data, options, textProgress("evaluating"));
+    options.keepPredictions = !o.savePredictions.empty();
+    const OnnxModel* quantized = models.size() > 1 ? &models[1].model : nullptr;
+    auto report = evaluateDetection(models[0].model, quantized, *data, options, textProgress("evaluating"));
     if (!report) {
         printError(report.errorMessage());
         return kExitError;
+    }
+    if (!o.savePredictions.empty()) {
+        const auto decimal = [](float v) { return std::round(static_cast<double>(v) * 1e6) / 1e6; };  // 0.001, not 0.0010000000474974513
+        const nlohmann::json settings = {{"data", o.data}, {"models", o.models}, {"map_confidence", decimal(options.mapConfidence)},
+                                         {"nms_iou", decimal(decode->iou)}, {"max_detections", decode->maxDetections},
+                                         {"class_agnostic", decode->classAgnostic}, {"preprocess", pre->describe()}};
+        if (auto st = writeFileAtomically(o.savePredictions, predictionsJson(*report, settings).dump() + "\n", inputs); !st) {
+            printError(st.errorMessage());
+            return kExitError;
+        }
+        std::cerr << "Wrote the predictions to " << o.savePredictions << "\n";
     }
     if (o.json)
         printJson(toJson(*report));
@@ -272,12 +312,14 @@ void addDetectCommand(CLI::App& app, int& exitCode) {
 
 void addEvalCommand(CLI::App& app, int& exitCode) {
     auto o = std::make_shared<EvalOptions>();
-    auto* cmd = app.add_subcommand("eval", "Accuracy (mAP@0.5, mAP@0.5:0.95 against labels), fidelity (quantized vs "
-                                           "FP32 detections) and latency of both models on a YOLO-format dataset");
-    cmd->add_option("fp32", o->fp32, "FP32 model")->required()->check(CLI::ExistingFile);
-    cmd->add_option("quantized", o->quantized, "Quantized model")->required()->check(CLI::ExistingFile);
-    cmd->add_option("--data", o->data, "Dataset folder (images/ + labels/) or data YAML")->required();
+    auto* cmd = app.add_subcommand("eval", "Accuracy (mAP@0.5, mAP@0.5:0.95 against labels) and latency of a model on a "
+                                           "YOLO-format dataset; given FP32 and quantized, both and the fidelity of "
+                                           "the quantized one (its detections against FP32's)");
+    cmd->add_option("models", o->models, "MODEL, or FP32 QUANTIZED")->required()->expected(1, 2)->check(CLI::ExistingFile);
+    cmd->add_option("--data", o->data, "Dataset folder (images/ + labels/) or Ultralytics data YAML")->required();
     cmd->add_flag("--json", o->json, "Print JSON");
+    cmd->add_option("--save-predictions", o->savePredictions,
+                    "Write every prediction scored for mAP (per model and image, original pixels) to this JSON file");
     cmd->add_option("--limit", o->limit, "Use the first N images only (0: all)");
     cmd->add_option("--runs", o->runs, "Timed runs per model for latency")->check(CLI::PositiveNumber);
     o->session.addTo(*cmd);

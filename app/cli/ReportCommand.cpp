@@ -35,7 +35,7 @@ struct ReportOptions {
     std::vector<std::string> images;
     std::vector<std::string> detectImages;
     std::string data;
-    size_t dataLimit = 32;
+    size_t dataLimit = 0;  // images of --data to score, 0: all
     std::string settings;
     std::string html;
     std::string pdf;
@@ -139,15 +139,19 @@ int runReport(const ReportOptions& o) {
             printError(data.errorMessage());
             return kExitError;
         }
+        for (const auto& w : data->warnings)
+            std::cerr << "quantlens-cli: warning: " << w << "\n";
         EvaluationOptions evaluation;
         evaluation.detector = detectorOptions;
         evaluation.limit = o.dataLimit;
         evaluation.timedRuns = 10;
-        auto report = evaluateDetection(models->fp32.model, models->quantized.model, *data, evaluation, textProgress("evaluating"));
+        auto report = evaluateDetection(models->fp32.model, &models->quantized.model, *data, evaluation, textProgress("evaluating"));
         if (!report) {
             printError(report.errorMessage());
             return kExitError;
         }
+        std::cout << "Scored " << report->images << " of the " << report->datasetImages << " images of " << o.data
+                  << (report->images < report->datasetImages ? " (--data-limit)" : "") << "\n";
         content.evaluation = std::move(report).value();
     }
     // The data set's images say more than the pictures' few, when there are any.
@@ -194,7 +198,7 @@ void addReportCommand(CLI::App& app, int& exitCode) {
     cmd->add_option("--images", o->images, "Images for the layer comparison")->required()->expected(1, -1);
     cmd->add_option("--detect", o->detectImages, "Images shown with detections (default: the first two)")->expected(1, -1);
     cmd->add_option("--data", o->data, "Labelled dataset (folder or data YAML) for accuracy and latency");
-    cmd->add_option("--data-limit", o->dataLimit, "Images of the dataset to use (0: all)");
+    cmd->add_option("--data-limit", o->dataLimit, "Score the first N images of the dataset only (0: all, the default)");
     cmd->add_option("--settings", o->settings, "Quantization settings JSON (from quantize --export-json)");
     cmd->add_option("--html", o->html, "Self-contained HTML file to write");
     cmd->add_option("--pdf", o->pdf, "PDF file to write");

@@ -1,11 +1,11 @@
 #include "detect/ClassNames.h"
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
-#include <regex>
-#include <sstream>
 
-#include "model/ModelMetadata.h"
+#include <yaml-cpp/yaml.h>
 
 namespace ql {
 
@@ -23,63 +23,85 @@ const std::vector<std::string>& cocoClassNames() {
     return names;
 }
 
+namespace {
+
+bool isYamlPath(const std::string& path) {
+    const auto dot = path.rfind('.');
+    if (dot == std::string::npos)
+        return false;
+    std::string ext = path.substr(dot);
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return ext == ".yaml" || ext == ".yml";
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> classNamesFromYaml(const YAML::Node& names, const std::string& source) {
+    std::vector<std::string> result;
+    try {
+        if (names.IsSequence()) {  // names: [person, bicycle] or "- person" lines
+            for (const auto& n : names) {
+                if (!n.IsScalar())
+                    return Error{source + ": 'names:' list entry " + std::to_string(result.size()) + " is not a name"};
+                result.push_back(n.as<std::string>());
+            }
+        } else if (names.IsMap()) {  // names: {0: person, 1: bicycle} or "  0: person" lines
+            std::map<int, std::string> byId;
+            for (const auto& entry : names) {
+                const std::string key = entry.first.as<std::string>();
+                size_t used = 0;
+                int id = -1;
+                try {
+                    id = std::stoi(key, &used);
+                } catch (const std::exception&) {
+                }
+                if (id < 0 || used != key.size() || id > 100000)
+                    return Error{source + ": 'names:' key '" + key + "' is not a class id (0, 1, ...)"};
+                if (!entry.second.IsScalar())
+                    return Error{source + ": 'names:' entry " + key + " is not a name"};
+                if (!byId.emplace(id, entry.second.as<std::string>()).second)
+                    return Error{source + ": 'names:' lists class " + key + " twice"};
+            }
+            for (const auto& [id, name] : byId) {
+                if (id >= static_cast<int>(result.size()))
+                    result.resize(static_cast<size_t>(id) + 1);  // gaps stay unnamed: "class N"
+                result[static_cast<size_t>(id)] = name;
+            }
+        } else {
+            return Error{source + ": 'names:' is neither a list nor an id: name map"};
+        }
+    } catch (const YAML::Exception& e) {
+        return Error{source + ": 'names:' cannot be read: " + e.what()};
+    }
+    if (result.empty())
+        return Error{source + ": 'names:' lists no classes"};
+    return result;
+}
+
 Result<std::vector<std::string>> loadClassNames(const std::string& path) {
     std::ifstream in(path);
     if (!in)
         return Error{"cannot open class names file " + path};
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const std::string text = buffer.str();
-    const bool yaml = path.size() > 5 && (path.rfind(".yaml") == path.size() - 5 || path.rfind(".yml") == path.size() - 4);
-    if (!yaml) {
-        std::vector<std::string> names;
-        std::string line;
-        std::istringstream lines(text);
-        while (std::getline(lines, line)) {
-            line.erase(line.find_last_not_of(" \t\r") + 1);
-            if (!line.empty())
-                names.push_back(line);
+    if (isYamlPath(path)) {
+        YAML::Node root;
+        try {
+            root = YAML::LoadFile(path);
+        } catch (const YAML::Exception& e) {
+            return Error{path + " is not valid YAML: " + e.what()};
         }
-        if (names.empty())
-            return Error{path + " has no class names"};
-        return names;
+        if (!root.IsMap() || !root["names"])
+            return Error{path + " has no 'names:' entry"};
+        return classNamesFromYaml(root["names"], path);
     }
-    // The `names:` block: "  0: person" lines, or "- person" lines, or an inline [a, b] list.
-    const auto at = text.find("names:");
-    if (at == std::string::npos)
-        return Error{path + " has no 'names:' entry"};
-    std::istringstream rest(text.substr(at + 6));
-    std::string first;
-    std::getline(rest, first);
     std::vector<std::string> names;
-    static const std::regex inlineItem(R"(['"]?([^,'"\[\]]+?)['"]?\s*(?:,|\]))");
-    if (first.find('[') != std::string::npos) {
-        for (auto it = std::sregex_iterator(first.begin(), first.end(), inlineItem); it != std::sregex_iterator(); ++it)
-            names.push_back((*it)[1].str());
-    } else if (first.find('{') != std::string::npos) {
-        names = parseClassNames(first);
-    } else {
-        static const std::regex mapItem(R"(^\s+(\d+)\s*:\s*['"]?(.*?)['"]?\s*$)");
-        static const std::regex listItem(R"(^\s*-\s*['"]?(.*?)['"]?\s*$)");
-        std::string line;
-        std::map<int, std::string> byId;
-        while (std::getline(rest, line)) {
-            std::smatch m;
-            if (std::regex_match(line, m, mapItem))
-                byId[std::stoi(m[1].str())] = m[2].str();
-            else if (std::regex_match(line, m, listItem))
-                byId[static_cast<int>(byId.size())] = m[1].str();
-            else if (!line.empty() && line.find_first_not_of(" \t\r") != std::string::npos)
-                break;  // the next top-level key
-        }
-        for (const auto& [id, name] : byId) {
-            if (id >= static_cast<int>(names.size()))
-                names.resize(static_cast<size_t>(id) + 1);
-            names[static_cast<size_t>(id)] = name;
-        }
+    std::string line;
+    while (std::getline(in, line)) {
+        line.erase(line.find_last_not_of(" \t\r") + 1);
+        if (!line.empty())
+            names.push_back(line);
     }
     if (names.empty())
-        return Error{path + ": 'names:' lists no classes"};
+        return Error{path + " has no class names"};
     return names;
 }
 

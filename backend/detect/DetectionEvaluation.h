@@ -1,8 +1,9 @@
-// FP32 vs quantized detector over a labelled dataset: accuracy of each (mAP against the labels),
-// fidelity of the quantized one (mAP with FP32 detections as ground truth, matched/missed/extra
-// boxes), latency of each, and model sizes.
+// A detector over a labelled dataset: its accuracy (mAP against the labels), latency and size;
+// given a quantized model too, the same for it plus its fidelity (mAP with the FP32 detections
+// as ground truth, matched/missed/extra boxes).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct EvaluationOptions {
     int warmupRuns = 3;
     int timedRuns = 20;
     size_t limit = 0;              // images to use, 0 for all
+    bool keepPredictions = false;  // fill EvaluationReport::predictions (for --save-predictions)
 };
 
 struct ModelEvaluation {
@@ -28,13 +30,23 @@ struct ModelEvaluation {
     uint64_t fileSize = 0;
     MapResult accuracy;
     LatencyStats latency;
+    // With keepPredictions: per image, every prediction scored for mAP (original-image pixels).
+    std::vector<std::vector<Detection>> predictions;
+};
+
+struct EvaluatedImage {
+    std::string path;
+    int width = 0, height = 0;  // pixels of the original image
 };
 
 struct EvaluationReport {
-    size_t images = 0;
-    ModelEvaluation fp32;
-    ModelEvaluation quantized;
-    MapResult fidelity;       // quantized predictions against FP32 detections
+    size_t images = 0;                          // images scored
+    size_t datasetImages = 0;                   // images in the dataset (more when a limit was given)
+    std::vector<EvaluatedImage> imageInfo;      // with keepPredictions: the images scored, in order
+    ModelEvaluation fp32;                       // the model evaluated (FP32 in a pair)
+    std::optional<ModelEvaluation> quantized;   // absent when one model was evaluated
+    // With a quantized model only:
+    MapResult fidelity;                         // quantized predictions against FP32 detections
     size_t matched = 0, missed = 0, extra = 0;
     double meanIou = 0.0;
     double meanScoreChange = 0.0;
@@ -42,7 +54,8 @@ struct EvaluationReport {
     std::vector<std::string> warnings;  // about the run as a whole (detect/DetectionSanity.h)
 };
 
-Result<EvaluationReport> evaluateDetection(const OnnxModel& fp32, const OnnxModel& quantized, const YoloDataset& data,
+// `quantized` may be null: then `fp32` (any model) is evaluated alone.
+Result<EvaluationReport> evaluateDetection(const OnnxModel& fp32, const OnnxModel* quantized, const YoloDataset& data,
                                            const EvaluationOptions& options, const TaskControl& control = {});
 
 std::vector<Detection> aboveConfidence(const std::vector<Detection>& detections, float confidence);

@@ -1,47 +1,61 @@
 #include "detect/MapEvaluator.h"
 
 #include <algorithm>
+#include <array>
 #include <set>
 
 namespace ql {
+namespace {
 
-void MapEvaluator::addImage(std::vector<Detection> predictions, std::vector<Detection> groundTruth) {
-    images_.push_back({std::move(predictions), std::move(groundTruth)});
+// COCO's IoU thresholds exactly as pycocotools makes them (numpy.linspace(0.5, 0.95, 10): k x step
+// + 0.5, the last one 0.95), so that an IoU on a threshold falls on the same side.
+std::array<double, 10> iouThresholds() {
+    std::array<double, 10> t{};
+    const double step = (0.95 - 0.5) / 9.0;
+    for (size_t k = 0; k < t.size(); ++k)
+        t[k] = static_cast<double>(k) * step + 0.5;
+    t[9] = 0.95;
+    return t;
 }
 
-double MapEvaluator::averagePrecision(int classId, float threshold) const {
-    struct Ranked {
-        float score;
-        size_t image;
-        size_t index;
-    };
-    std::vector<Ranked> ranked;
-    size_t positives = 0;
-    for (size_t i = 0; i < images_.size(); ++i) {
-        for (size_t k = 0; k < images_[i].predictions.size(); ++k)
-            if (images_[i].predictions[k].classId == classId)
-                ranked.push_back({images_[i].predictions[k].score, i, k});
-        for (const auto& g : images_[i].groundTruth)
-            positives += g.classId == classId;
-    }
-    if (positives == 0)
+// IoU in double from the float corners: matching decisions do not depend on float rounding.
+double iouOf(const Box& a, const Box& b) {
+    const double w = std::min<double>(a.x2, b.x2) - std::max<double>(a.x1, b.x1);
+    const double h = std::min<double>(a.y2, b.y2) - std::max<double>(a.y1, b.y1);
+    if (w <= 0.0 || h <= 0.0)
         return 0.0;
-    std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) { return a.score > b.score; });
-    std::vector<std::vector<bool>> taken(images_.size());
-    for (size_t i = 0; i < images_.size(); ++i)
-        taken[i].assign(images_[i].groundTruth.size(), false);
+    const double inter = w * h;
+    const double areaA = std::max(0.0, double(a.x2) - a.x1) * std::max(0.0, double(a.y2) - a.y1);
+    const double areaB = std::max(0.0, double(b.x2) - b.x1) * std::max(0.0, double(b.y2) - b.y1);
+    const double uni = areaA + areaB - inter;
+    return uni > 0.0 ? inter / uni : 0.0;
+}
+
+struct Ranked {
+    float score;
+    size_t image;
+    const Box* box;
+};
+
+// One class at one IoU threshold: `ranked` holds its predictions of all images, best score first
+// (ties in image order, then in each image's order), `truth` its ground-truth boxes per image.
+double averagePrecision(const std::vector<Ranked>& ranked, const std::vector<std::vector<const Box*>>& truth,
+                        size_t positives, double threshold) {
+    std::vector<std::vector<bool>> taken(truth.size());
+    for (size_t i = 0; i < truth.size(); ++i)
+        taken[i].assign(truth[i].size(), false);
     std::vector<double> precision, recall;
+    precision.reserve(ranked.size());
+    recall.reserve(ranked.size());
     size_t tp = 0, fp = 0;
     for (const auto& r : ranked) {
-        const auto& gts = images_[r.image].groundTruth;
-        const Box& box = images_[r.image].predictions[r.index].box;
-        // COCO: the unmatched ground truth of the class with the highest IoU above the threshold.
+        // COCO: the unmatched ground truth with the highest IoU >= threshold (the later one on a tie).
         int best = -1;
-        float bestIou = threshold;
-        for (size_t g = 0; g < gts.size(); ++g) {
-            if (gts[g].classId != classId || taken[r.image][g])
+        double bestIou = threshold;
+        for (size_t g = 0; g < truth[r.image].size(); ++g) {
+            if (taken[r.image][g])
                 continue;
-            const float overlap = iou(box, gts[g].box);
+            const double overlap = iouOf(*r.box, *truth[r.image][g]);
             if (overlap >= bestIou) {
                 bestIou = overlap;
                 best = static_cast<int>(g);
@@ -56,17 +70,24 @@ double MapEvaluator::averagePrecision(int classId, float threshold) const {
         precision.push_back(static_cast<double>(tp) / static_cast<double>(tp + fp));
         recall.push_back(static_cast<double>(tp) / static_cast<double>(positives));
     }
-    // Precision envelope, then sampled at recall 0, 0.01, ..., 1.
+    // Precision envelope, then sampled at recall 0, 0.01, ..., 1 (the first point reaching each;
+    // k x 0.01 as numpy.linspace(0, 1, 101) makes them).
     for (size_t i = precision.size(); i-- > 1;)
         precision[i - 1] = std::max(precision[i - 1], precision[i]);
     double sum = 0.0;
     for (int k = 0; k <= 100; ++k) {
-        const double r = k / 100.0;
+        const double r = static_cast<double>(k) * 0.01;
         const auto it = std::lower_bound(recall.begin(), recall.end(), r);
         if (it != recall.end())
             sum += precision[static_cast<size_t>(it - recall.begin())];
     }
     return sum / 101.0;
+}
+
+}  // namespace
+
+void MapEvaluator::addImage(std::vector<Detection> predictions, std::vector<Detection> groundTruth) {
+    images_.push_back({std::move(predictions), std::move(groundTruth)});
 }
 
 MapResult MapEvaluator::result() const {
@@ -81,16 +102,30 @@ MapResult MapEvaluator::result() const {
     }
     if (classes.empty())
         return result;
+    static const std::array<double, 10> thresholds = iouThresholds();
     for (const int c : classes) {
+        std::vector<Ranked> ranked;
+        std::vector<std::vector<const Box*>> truth(images_.size());
+        size_t positives = 0;
+        for (size_t i = 0; i < images_.size(); ++i) {
+            for (const auto& p : images_[i].predictions)
+                if (p.classId == c)
+                    ranked.push_back({p.score, i, &p.box});
+            for (const auto& g : images_[i].groundTruth)
+                if (g.classId == c)
+                    truth[i].push_back(&g.box);
+            positives += truth[i].size();
+        }
+        std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) { return a.score > b.score; });
         double sum = 0.0;
-        for (int k = 0; k < 10; ++k) {
-            const double ap = averagePrecision(c, 0.5f + 0.05f * static_cast<float>(k));
+        for (size_t k = 0; k < thresholds.size(); ++k) {
+            const double ap = averagePrecision(ranked, truth, positives, thresholds[k]);
             if (k == 0)
                 result.ap50PerClass[c] = ap;
             sum += ap;
         }
         result.map50 += result.ap50PerClass[c];
-        result.map50to95 += sum / 10.0;
+        result.map50to95 += sum / static_cast<double>(thresholds.size());
     }
     result.map50 /= static_cast<double>(classes.size());
     result.map50to95 /= static_cast<double>(classes.size());

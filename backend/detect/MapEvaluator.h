@@ -29,7 +29,6 @@ private:
         std::vector<Detection> predictions;
         std::vector<Detection> groundTruth;
     };
-    double averagePrecision(int classId, float iouThreshold) const;
     std::vector<Image> images_;
 };
 

@@ -32,13 +32,44 @@ nlohmann::json toJson(const std::vector<Detection>& detections, const std::vecto
 }
 
 nlohmann::json toJson(const EvaluationReport& r) {
-    return {{"images", r.images},
-            {"fp32", toJson(r.fp32)},
-            {"quantized", toJson(r.quantized)},
-            {"fidelity", toJson(r.fidelity)},
-            {"matching", {{"matched", r.matched}, {"missed", r.missed}, {"extra", r.extra}, {"mean_iou", r.meanIou},
-                          {"mean_score_change", r.meanScoreChange}}},
-            {"speed_ratio", r.quantized.latency.medianMs > 0 ? r.fp32.latency.medianMs / r.quantized.latency.medianMs : 0.0}};
+    nlohmann::json j = {{"images", r.images}, {"dataset_images", r.datasetImages}};
+    if (!r.quantized) {
+        j["model"] = toJson(r.fp32);
+        return j;
+    }
+    j["fp32"] = toJson(r.fp32);
+    j["quantized"] = toJson(*r.quantized);
+    j["fidelity"] = toJson(r.fidelity);
+    j["matching"] = {{"matched", r.matched}, {"missed", r.missed}, {"extra", r.extra}, {"mean_iou", r.meanIou},
+                     {"mean_score_change", r.meanScoreChange}};
+    j["speed_ratio"] = r.quantized->latency.medianMs > 0 ? r.fp32.latency.medianMs / r.quantized->latency.medianMs : 0.0;
+    return j;
+}
+
+nlohmann::json predictionsJson(const EvaluationReport& r, const nlohmann::json& settings) {
+    nlohmann::json images = nlohmann::json::array();
+    for (const auto& i : r.imageInfo)
+        images.push_back({{"path", i.path}, {"width", i.width}, {"height", i.height}});
+    nlohmann::json models = nlohmann::json::array();
+    const auto add = [&](const ModelEvaluation& m, const char* role) {
+        nlohmann::json perImage = nlohmann::json::array();
+        for (const auto& detections : m.predictions) {
+            nlohmann::json a = nlohmann::json::array();
+            for (const auto& d : detections)
+                a.push_back({d.classId, d.score, d.box.x1, d.box.y1, d.box.x2, d.box.y2});
+            perImage.push_back(std::move(a));
+        }
+        models.push_back({{"role", role}, {"name", m.name}, {"map50", m.accuracy.map50}, {"map50_95", m.accuracy.map50to95},
+                          {"predictions", std::move(perImage)}});
+    };
+    add(r.fp32, r.quantized ? "fp32" : "model");
+    if (r.quantized)
+        add(*r.quantized, "quantized");
+    return {{"format", "quantlens-predictions 1"},
+            {"settings", settings},
+            {"prediction_fields", {"class_id", "score", "x1", "y1", "x2", "y2"}},
+            {"images", std::move(images)},
+            {"models", std::move(models)}};
 }
 
 void printDetections(std::ostream& out, const std::vector<Detection>& detections, const std::vector<std::string>& names) {
@@ -54,19 +85,28 @@ void printDetections(std::ostream& out, const std::vector<Detection>& detections
 
 void printEvaluation(std::ostream& out, const EvaluationReport& r) {
     char line[256];
-    out << "Evaluated on " << r.images << " images\n\n";
+    out << "Evaluated on " << r.images << " images";
+    if (r.images < r.datasetImages)
+        out << " (of " << r.datasetImages << ")";
+    out << "\n\n";
     std::snprintf(line, sizeof line, "%-34s %10s %12s %12s %12s %10s\n", "model", "mAP@0.5", "mAP@.5:.95", "median ms",
                   "p95 ms", "size");
     out << line;
-    for (const ModelEvaluation* m : {&r.fp32, &r.quantized}) {
+    std::vector<const ModelEvaluation*> models = {&r.fp32};
+    if (r.quantized)
+        models.push_back(&*r.quantized);
+    for (const ModelEvaluation* m : models) {
         std::string name = m->name.size() > 34 ? "..." + m->name.substr(m->name.size() - 31) : m->name;
         std::snprintf(line, sizeof line, "%-34s %10.4f %12.4f %12.2f %12.2f %10s\n", name.c_str(), m->accuracy.map50,
                       m->accuracy.map50to95, m->latency.medianMs, m->latency.p95Ms, formatBytes(m->fileSize).c_str());
         out << line;
     }
-    const double speed = r.quantized.latency.medianMs > 0 ? r.fp32.latency.medianMs / r.quantized.latency.medianMs : 0.0;
+    if (!r.quantized)
+        return;
+    const ModelEvaluation& q = *r.quantized;
+    const double speed = q.latency.medianMs > 0 ? r.fp32.latency.medianMs / q.latency.medianMs : 0.0;
     std::snprintf(line, sizeof line, "\nQuantized vs FP32: %.2fx the speed (median latency), %.1f%% of the size\n", speed,
-                  r.fp32.fileSize ? 100.0 * static_cast<double>(r.quantized.fileSize) / static_cast<double>(r.fp32.fileSize) : 0.0);
+                  r.fp32.fileSize ? 100.0 * static_cast<double>(q.fileSize) / static_cast<double>(r.fp32.fileSize) : 0.0);
     out << line;
     std::snprintf(line, sizeof line,
                   "Fidelity (FP32 detections as ground truth): mAP@0.5 %.4f, mAP@.5:.95 %.4f\n"

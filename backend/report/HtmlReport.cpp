@@ -222,9 +222,13 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
     }
     if (c.evaluation) {
         const auto& e = *c.evaluation;
-        h << "<h2>Accuracy and latency</h2>\n<p>" << e.images << " labelled images.</p>\n"
+        h << "<h2>Accuracy and latency</h2>\n<p>" << e.images << " of the dataset's " << e.datasetImages
+          << " labelled images.</p>\n"
           << "<table><tr><th>Model</th><th>mAP@0.5</th><th>mAP@0.5:0.95</th><th>Median ms</th><th>p95 ms</th><th>Size</th></tr>\n";
-        for (const ModelEvaluation* m : {&e.fp32, &e.quantized})
+        std::vector<const ModelEvaluation*> models = {&e.fp32};
+        if (e.quantized)
+            models.push_back(&*e.quantized);
+        for (const ModelEvaluation* m : models)
             h << "<tr><td>" << escape(m->name) << "</td><td class=\"num\">" << fixed(m->accuracy.map50, 4)
               << "</td><td class=\"num\">" << fixed(m->accuracy.map50to95, 4) << "</td><td class=\"num\">"
               << fixed(m->latency.medianMs, 2) << "</td><td class=\"num\">" << fixed(m->latency.p95Ms, 2)

@@ -1,25 +1,9 @@
 # Refuse or warn, never garbage: models built by tests/python/make_refusal_models.py (onnx.helper,
 # answers known by construction) through quantlens-cli. Needs a python3 with onnx, numpy and cv2
-# (Debian's python3-onnx, python3-numpy, python3-opencv); without one the tests are not added.
-find_program(QL_REFUSAL_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
-if(NOT QL_REFUSAL_PYTHON)
-    find_program(QL_REFUSAL_PYTHON NAMES python3)
-endif()
-set(QL_REFUSAL_PYTHON_OK FALSE)
-if(QL_REFUSAL_PYTHON)
-    execute_process(COMMAND ${QL_REFUSAL_PYTHON} -c "import onnx, numpy, cv2" RESULT_VARIABLE _ql_py_rc OUTPUT_QUIET ERROR_QUIET)
-    if(_ql_py_rc EQUAL 0)
-        set(QL_REFUSAL_PYTHON_OK TRUE)
-    endif()
-endif()
-if(NOT QL_REFUSAL_PYTHON_OK)
-    message(STATUS "refusal CLI tests skipped: no python3 with onnx, numpy and cv2")
-    return()
-endif()
-
+# (Debian's python3-onnx, python3-numpy, python3-opencv, installed by scripts/setup.sh).
 set(R ${CMAKE_CURRENT_BINARY_DIR}/refusal-models)
 add_test(NAME refusals.make_models
-         COMMAND ${QL_REFUSAL_PYTHON} ${PROJECT_SOURCE_DIR}/tests/python/make_refusal_models.py ${R})
+         COMMAND ${QUANTLENS_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/python/make_refusal_models.py ${R})
 set_tests_properties(refusals.make_models PROPERTIES FIXTURES_SETUP refusal_models
     PASS_REGULAR_EXPRESSION "auto preprocessing should choose BGR 0-255 resize")
 
