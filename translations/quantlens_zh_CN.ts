@@ -757,6 +757,33 @@
     </message>
 </context>
 <context>
+    <name>ql::OutputSummaryView</name>
+    <message>
+        <source>Failure:</source>
+        <translation>失败：</translation>
+    </message>
+    <message>
+        <source>Warning:</source>
+        <translation>警告：</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Detections&lt;/b&gt; (quantized against FP32): mAP@0.5 %1, mAP@.5:.95 %2; %3 of %4 boxes matched (%5 moved), %6 missed, %7 extra</source>
+        <translation>&lt;b&gt;检测结果&lt;/b&gt;（量化模型对比 FP32）：mAP@0.5 %1，mAP@.5:.95 %2；%4 个框中匹配 %3 个（偏移 %5 个），漏检 %6 个，多检 %7 个</translation>
+    </message>
+    <message>
+        <source>Final outputs</source>
+        <translation>最终输出</translation>
+    </message>
+    <message>
+        <source>(ONNX Runtime optimisation %1, as deployed):</source>
+        <translation>（ONNX Runtime 优化级别 %1，与部署时相同）：</translation>
+    </message>
+    <message>
+        <source>per-layer run: %1 dB</source>
+        <translation>逐层运行：%1 dB</translation>
+    </message>
+</context>
+<context>
     <name>ql::QuantizationSettingsDialog</name>
     <message>
         <source>Moving average of the per-image ranges</source>

@@ -34,6 +34,10 @@ LayerTable::LayerTable(QWidget* parent) : QWidget(parent) {
     });
 }
 
+void LayerTable::setHeader(QWidget* header) {
+    static_cast<QVBoxLayout*>(layout())->insertWidget(0, header);
+}
+
 void LayerTable::selectSourceRow(int row) {
     const QModelIndex index = proxy_->mapFromSource(proxy_->sourceModel()->index(row, 0));
     if (!index.isValid())

@@ -17,6 +17,7 @@ public:
     void setModel(QAbstractItemModel* model, int sortRole, int initialSortColumn);
     QTableView* view() const { return view_; }
     void selectSourceRow(int row);  // selects and shows a row given in source-model terms
+    void setHeader(QWidget* header);  // shown above the filter (a summary of what the table details)
 
 signals:
     void currentSourceRowChanged(int row);  // row in the source model, -1 for none

@@ -36,6 +36,7 @@
 #include "LayerTable.h"
 #include "ModelSummaryView.h"
 #include "NodeDetailsView.h"
+#include "OutputSummaryView.h"
 #include "WeightErrorModel.h"
 #include "report/InspectReport.h"
 #include "preprocess/ImagePreprocessor.h"
@@ -48,7 +49,7 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), workspace_(new Workspace(this)), tabs_(new QTabWidget(this)), graphPanel_(new GraphPanel(workspace_, this)),
       detectionView_(new DetectionCompareView(this)),
       exclusionList_(new QListWidget(this)), layerTable_(new LayerTable(this)),
-      activationTable_(new LayerTable(this)),
+      activationTable_(new LayerTable(this)), outputSummary_(new OutputSummaryView(this)),
       fp32View_(new ModelSummaryView(this)), quantView_(new ModelSummaryView(this)),
       histograms_(new HistogramPlot(this)), nodeView_(new NodeDetailsView(this)), statusLabel_(new QLabel(this)), busyBar_(new QProgressBar(this)),
       cancelButton_(new QToolButton(this)) {
@@ -61,6 +62,7 @@ MainWindow::MainWindow(QWidget* parent)
     setCentralWidget(tabs_);
     layerTable_->setModel(workspace_->weightModel(), WeightErrorModel::SortRole, -1);
     activationTable_->setModel(workspace_->activationModel(), ActivationErrorModel::SortRole, -1);
+    activationTable_->setHeader(outputSummary_);
     fp32View_->clearSummary(tr("Open an FP32 model (File > Open FP32 Model, or drop an .onnx file here)"));
     quantView_->clearSummary(tr("Open a quantized model (File > Open Quantized Model)"));
 
@@ -94,6 +96,10 @@ MainWindow::MainWindow(QWidget* parent)
     connect(workspace_, &Workspace::activationsChanged, this, [this] {
         updateRowNodes();  // before a row is selected, so the node panel can follow it
         const auto& report = workspace_->activationModel()->report();
+        if (report.outputs.empty())
+            outputSummary_->clear();
+        else
+            outputSummary_->showReport(report);
         activationTable_->view()->resizeColumnsToContents();
         activationTable_->view()->sortByColumn(ActivationErrorModel::Accumulated, Qt::AscendingOrder);
         QString text = tr("%n quantized activations compared on %1 images", nullptr, static_cast<int>(report.layers.size()))

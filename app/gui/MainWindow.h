@@ -22,6 +22,7 @@ class HistogramPlot;
 class LayerTable;
 class ModelSummaryView;
 class NodeDetailsView;
+class OutputSummaryView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -70,6 +71,7 @@ private:
     double outputSqnrBeforeRequantize_ = NAN;
     LayerTable* layerTable_;
     LayerTable* activationTable_;
+    OutputSummaryView* outputSummary_;
     ModelSummaryView* fp32View_;
     ModelSummaryView* quantView_;
     HistogramPlot* histograms_;

@@ -538,13 +538,16 @@ void Workspace::compareActivations() {
         activations_->setReport(std::move(*outcome.first));
         emit activationsChanged();
     });
-    watcher->setFuture(QtConcurrent::run([fp32, quant, cancel, self, images = std::move(images).value()]() -> Outcome {
+    const std::vector<std::string> excluded = settingsWithExclusions().nodesToExclude;
+    watcher->setFuture(QtConcurrent::run([fp32, quant, cancel, self, excluded, images = std::move(images).value()]() -> Outcome {
         ActivationOptions options;
         options.preprocess = PreprocessOptions::forModel(fp32->analyzed.model);
         const TaskControl control = backgroundControl(self, cancel.get());
         auto report = ql::compareActivations(fp32->analyzed, quant->analyzed, images, options, control);
         if (!report)
             return {nullptr, QString::fromStdString(report.errorMessage())};
+        for (const auto& r : undoneExclusions(report->loadRewrites, excluded))
+            report->warnings.push_back(undoneExclusionWarning(r, report->optimization));
         return {std::make_shared<ActivationReport>(std::move(report).value()), {}};
     }));
 }

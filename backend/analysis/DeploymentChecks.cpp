@@ -16,11 +16,7 @@ Result<std::vector<DeploymentCheck>> checkDeployment(const AnalyzedModel& quanti
     if (!rewrites)
         return rewrites.error();
     for (const auto& r : undoneExclusions(*rewrites, excluded))
-        checks.push_back({false, "exclusion undone: ONNX Runtime (optimisation " + optimizationName(session.optimization) +
-                                     ") quantizes the " + (r.weights ? std::string("weights") : std::string("bias")) +
-                                     " of " + r.node + " at load, because it sits between a DequantizeLinear and a "
-                                     "QuantizeLinear; to keep it float, also exclude the nodes around it so its input "
-                                     "or output stays float"});
+        checks.push_back({false, undoneExclusionWarning(r, session.optimization)});
     return checks;
 }
 

@@ -183,11 +183,33 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
 
     if (c.activations) {
         const auto& a = *c.activations;
-        h << "<h2>Where quantization hurts</h2>\n<p>Both models ran on " << a.imageCount << " images.";
-        for (const auto& o : a.outputs)
-            h << " Output <code>" << escape(o.name) << "</code>: SQNR " << formatDb(o.metrics.sqnrDb) << " dB, cosine "
-              << fixed(o.metrics.cosine, 5) << ".";
-        h << "</p>\n";
+        h << "<h2>Where quantization hurts</h2>\n<p>Both models ran on " << a.imageCount
+          << " images; the quantized model's outputs are those of ONNX Runtime at optimisation level "
+          << optimizationName(a.optimization) << ", as it is deployed.</p>\n";
+        for (const auto& w : a.warnings)
+            h << "<p class=\"bad\"><strong>" << (w.rfind("class scores collapse", 0) == 0 ? "Failure: " : "Warning: ")
+              << "</strong>" << escape(w) << "</p>\n";
+        if (a.fidelity) {
+            const DetectionFidelity& f = *a.fidelity;
+            h << "<p>Detections of the quantized model against the FP32 model's: mAP@0.5 " << fixed(f.map.map50, 3)
+              << ", mAP@.5:.95 " << fixed(f.map.map50to95, 3) << "; " << f.matched << " of " << f.fp32Boxes
+              << " FP32 boxes matched (" << f.moved << " moved), " << f.missed << " missed, " << f.extra
+              << " extra.</p>\n";
+        }
+        h << "<table><tr><th>Output</th><th>Part</th><th>SQNR dB</th><th>Cosine</th><th>Max |error|</th></tr>\n";
+        for (const auto& o : a.outputs) {
+            const auto row = [&](const std::string& part, const ErrorMetrics& m) {
+                h << "<tr><td>" << escape(o.name) << "</td><td>" << escape(part) << "</td><td class=\"num"
+                  << (m.sqnrDb < 15 ? " bad" : "") << "\">" << formatDb(m.sqnrDb) << "</td><td class=\"num\">"
+                  << fixed(m.cosine, 5) << "</td><td class=\"num\">" << fixed(m.maxAbsError, 4) << "</td></tr>\n";
+            };
+            row("whole output", o.metrics);
+            for (const auto& p : o.parts)
+                row(partName(p.kind), p.metrics);
+        }
+        h << "</table>\n";
+        for (const auto& r : a.loadRewrites)
+            h << "<p><em>" << escape(r.describe()) << "</em></p>\n";
         for (const auto& n : a.notes)
             h << "<p><em>" << escape(n) << "</em></p>\n";
         if (!a.layers.empty()) {

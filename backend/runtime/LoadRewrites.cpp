@@ -104,4 +104,11 @@ std::vector<LoadRewrite> undoneExclusions(const std::vector<LoadRewrite>& rewrit
     return undone;
 }
 
+std::string undoneExclusionWarning(const LoadRewrite& r, GraphOptimization level) {
+    return "exclusion undone: ONNX Runtime (optimisation " + optimizationName(level) + ") quantizes the " +
+           (r.weights ? std::string("weights") : std::string("bias")) + " of " + r.node +
+           " at load, because it sits between a DequantizeLinear and a QuantizeLinear; to keep it float, also exclude "
+           "the nodes around it so its input or output stays float";
+}
+
 }  // namespace ql

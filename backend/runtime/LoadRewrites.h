@@ -27,8 +27,10 @@ struct LoadRewrite {
 // (their optimisation level and QDQ setting); empty when it changes none.
 Result<std::vector<LoadRewrite>> precisionRewritesAtLoad(const OnnxModel& model, const SessionOptions& options);
 
-// Of `excluded` (node names left float on purpose), those ONNX Runtime quantizes anyway.
+// Of `excluded` (node names left float on purpose), those ONNX Runtime quantizes anyway, each
+// said as one warning line.
 std::vector<LoadRewrite> undoneExclusions(const std::vector<LoadRewrite>& rewrites,
                                           const std::vector<std::string>& excluded);
+std::string undoneExclusionWarning(const LoadRewrite& rewrite, GraphOptimization level);
 
 }  // namespace ql

@@ -3,8 +3,8 @@
 
 Usage: make_eval_fixture.py OUT_DIR
 
-OUT_DIR/tiny_detector.onnx          a "YOLOv8" whose output [1, 4+3, 30] is a constant (boxes cx, cy,
-                                    w, h in the 64x64 input, 3 class scores), so the same 30 candidates
+OUT_DIR/tiny_detector.onnx          a "YOLOv8" whose output [1, 4+3, 84] is a constant (boxes cx, cy,
+                                    w, h in the 64x64 input, 3 class scores), so the same 84 candidates
                                     come out for every image
 OUT_DIR/tiny_detector_shifted.onnx  the same with boxes moved and scores changed: a second model
 OUT_DIR/data/                       images/val/*.png of six sizes, labels/val/*.txt for five of them
@@ -28,7 +28,7 @@ except ImportError as e:
 
 INPUT = 64
 CLASSES = ["circle", "square", "triangle"]
-CANDIDATES = 30
+CANDIDATES = sum((INPUT // s) ** 2 for s in (8, 16, 32))  # 84: the anchors of a 64x64 YOLOv8
 SIZES = [(64, 64), (80, 48), (60, 100), (128, 64), (57, 33), (150, 200)]  # width, height
 
 

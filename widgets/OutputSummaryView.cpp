@@ -1,0 +1,87 @@
+#include "OutputSummaryView.h"
+
+#include <QEvent>
+#include <QPalette>
+
+#include "analysis/ActivationComparison.h"
+#include "report/InspectReport.h"
+
+namespace ql {
+namespace {
+
+QString db(double value) { return QString::fromStdString(formatDb(value)); }
+
+}  // namespace
+
+OutputSummaryView::OutputSummaryView(QWidget* parent) : QLabel(parent) {
+    setWordWrap(true);
+    setTextFormat(Qt::RichText);
+    setTextInteractionFlags(Qt::TextSelectableByMouse);
+    setContentsMargins(6, 4, 6, 4);
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+    hide();
+}
+
+void OutputSummaryView::showReport(const ActivationReport& report) {
+    report_ = &report;
+    render();
+    setVisible(!report.outputs.empty());
+}
+
+void OutputSummaryView::clear() {
+    report_ = nullptr;
+    QLabel::clear();
+    hide();
+}
+
+void OutputSummaryView::changeEvent(QEvent* event) {
+    QLabel::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::LanguageChange)
+        render();
+}
+
+void OutputSummaryView::render() {
+    if (!report_)
+        return;
+    const ActivationReport& r = *report_;
+    // Red that stays readable on the light and the dark palette.
+    const bool dark = palette().color(QPalette::Window).lightness() < 128;
+    const QString bad = dark ? QStringLiteral("#ff7b72") : QStringLiteral("#b00020");
+    QString html;
+    for (const auto& w : r.warnings) {
+        const bool failure = w.rfind("class scores collapse", 0) == 0;
+        html += QStringLiteral("<p style=\"color:%1\"><b>%2</b> %3</p>")
+                    .arg(bad, failure ? tr("Failure:") : tr("Warning:"), QString::fromStdString(w).toHtmlEscaped());
+    }
+    if (r.fidelity) {
+        const DetectionFidelity& f = *r.fidelity;
+        html += QStringLiteral("<p>") +
+                tr("<b>Detections</b> (quantized against FP32): mAP@0.5 %1, mAP@.5:.95 %2; %3 of %4 boxes matched "
+                   "(%5 moved), %6 missed, %7 extra")
+                    .arg(f.map.map50, 0, 'f', 3)
+                    .arg(f.map.map50to95, 0, 'f', 3)
+                    .arg(f.matched)
+                    .arg(f.fp32Boxes)
+                    .arg(f.moved)
+                    .arg(f.missed)
+                    .arg(f.extra) +
+                QStringLiteral("</p>");
+    }
+    html += QStringLiteral("<p><b>%1</b> ").arg(tr("Final outputs")) +
+            tr("(ONNX Runtime optimisation %1, as deployed):").arg(QString::fromStdString(optimizationName(r.optimization)));
+    for (const auto& o : r.outputs) {
+        html += QStringLiteral("<br>%1: SQNR %2 dB").arg(QString::fromStdString(o.name).toHtmlEscaped(), db(o.metrics.sqnrDb));
+        for (const auto& p : o.parts) {
+            const bool poor = p.metrics.sqnrDb < 15.0;
+            const QString value = QStringLiteral("%1 %2 dB").arg(QString::fromStdString(partName(p.kind)), db(p.metrics.sqnrDb));
+            html += QStringLiteral(" &nbsp;·&nbsp; ") +
+                    (poor ? QStringLiteral("<span style=\"color:%1\">%2</span>").arg(bad, value) : value);
+        }
+        if (o.instrumented)
+            html += QStringLiteral(" &nbsp;(") + tr("per-layer run: %1 dB").arg(db(o.instrumented->sqnrDb)) + QStringLiteral(")");
+    }
+    html += QStringLiteral("</p>");
+    setText(html);
+}
+
+}  // namespace ql
