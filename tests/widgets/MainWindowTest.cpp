@@ -28,12 +28,14 @@
 #include "MainWindow.h"
 #include "ModelSummaryView.h"
 #include "NodeDetailsView.h"
+#include "OutputSummaryView.h"
 #include "QuantizationSettingsDialog.h"
 #include "SuggestOptionsDialog.h"
 #include "SuggestionDialog.h"
 #include "WeightErrorModel.h"
 #include "model/ModelBuilder.h"
 #include "model/OnnxModel.h"
+#include "report/InspectReport.h"
 #include "support/TestModels.h"
 #include <qcustomplot.h>
 
@@ -151,6 +153,11 @@ private slots:
         activations->view()->selectRow(0);
         auto* plot = w.findChild<HistogramPlot*>();
         QVERIFY(plot->valuesPlot()->graph(0)->dataCount() > 0);
+        // The final outputs sit above the table, not only in the status bar.
+        auto* summary = w.findChild<OutputSummaryView*>();
+        QVERIFY(summary && summary->isVisible());
+        QVERIFY(summary->text().contains(QStringLiteral("Final outputs")));
+        QVERIFY(summary->text().contains(QStringLiteral("y: SQNR %1 dB").arg(QString::fromStdString(formatDb(report.outputs[0].metrics.sqnrDb)))));
         // These models are no detectors: the Detections tab says so in place, with no dialog.
         bool said = false;
         for (auto* label : w.findChild<DetectionCompareView*>()->findChildren<QLabel*>())
@@ -244,6 +251,29 @@ private slots:
         QCOMPARE(args.at(1).value<QImage>().size(), args.at(2).value<QImage>().size());
         QVERIFY(args.at(3).toString().contains(QStringLiteral("matched")));
         QVERIFY(waitIdle(w));
+    }
+
+    // A detector's output summary shows its parts as deployed; the class scores' SQNR is the one
+    // the CLI prints for the same pair and images (tests/cli: cli.compare_output_parts).
+    void outputSummaryShowsPartsOfARealDetector() {
+        const auto fp32 = test::sharedFile("models/yolov8n_fp32.onnx");
+        const auto quant = test::sharedFile("models/yolov8n_qdq_static.onnx");
+        const auto images = test::sharedFile("images");
+        if (!fp32 || !quant || !images)
+            QSKIP("../shared models or images not found");
+        MainWindow w;
+        w.show();
+        QSignalSpy done(w.workspace(), &Workspace::activationsChanged);
+        w.workspace()->setImages({QString::fromStdString(*images)});
+        w.openFiles({QString::fromStdString(*fp32), QString::fromStdString(*quant)});
+        QVERIFY(done.wait(60000));
+        QVERIFY(waitIdle(w));
+        auto* summary = w.findChild<OutputSummaryView*>();
+        QVERIFY(tab(w, QStringLiteral("Activations")));
+        QVERIFY(summary->isVisible());
+        QVERIFY2(summary->text().contains(QStringLiteral("class scores 19.3")), qPrintable(summary->text()));
+        QVERIFY(summary->text().contains(QStringLiteral("22 of 22 boxes matched")));
+        QVERIFY(summary->text().contains(QStringLiteral("optimisation all")));
     }
 
     void exportsTheReport() {
