@@ -1,6 +1,5 @@
 #include "detect/DetectionEvaluation.h"
 
-#include "detect/DetectionMatcher.h"
 #include "detect/DetectionSanity.h"
 
 namespace ql {
@@ -39,8 +38,8 @@ Result<EvaluationReport> evaluateDetection(const OnnxModel& fp32Model, const Onn
     report.fp32 = {fp32Model.displayName(), fp32Model.fileSize(), {}, {}, {}};
     if (quantModel)
         report.quantized = ModelEvaluation{quantModel->displayName(), quantModel->fileSize(), {}, {}, {}};
-    MapEvaluator fp32Accuracy, quantAccuracy, fidelity;
-    double iouSum = 0.0, scoreChangeSum = 0.0;
+    MapEvaluator fp32Accuracy, quantAccuracy;
+    FidelityAccumulator fidelity(shown, options.matchIou);
     PreparedImage first;
     std::vector<size_t> fp32ShownCounts;  // per image, for the run's warnings
     for (size_t i = 0; i < count; ++i) {
@@ -70,15 +69,7 @@ Result<EvaluationReport> evaluateDetection(const OnnxModel& fp32Model, const Onn
             if (!q)
                 return Error{item.image + ": " + q.errorMessage()};
             quantAccuracy.addImage(*q, labels);
-            fidelity.addImage(*q, fp32Shown);
-            const DetectionMatch match = matchDetections(fp32Shown, aboveConfidence(*q, shown), options.matchIou);
-            report.matched += match.pairs.size();
-            report.missed += match.missed.size();
-            report.extra += match.extra.size();
-            for (const auto& p : match.pairs) {
-                iouSum += p.iou;
-                scoreChangeSum += p.scoreChange;
-            }
+            fidelity.add(*f, *q);
             if (options.keepPredictions)
                 report.quantized->predictions.push_back(std::move(q).value());
         }
@@ -96,10 +87,6 @@ Result<EvaluationReport> evaluateDetection(const OnnxModel& fp32Model, const Onn
     if (quant) {
         report.quantized->accuracy = quantAccuracy.result();
         report.fidelity = fidelity.result();
-        if (report.matched) {
-            report.meanIou = iouSum / static_cast<double>(report.matched);
-            report.meanScoreChange = scoreChangeSum / static_cast<double>(report.matched);
-        }
         const InputTensor quantInput{quant->inputName(), first.shape, first.tensor.data(), first.tensor.size()};
         auto ql = measureLatency(quant->session(), quantInput, options.warmupRuns, options.timedRuns);
         if (!ql)

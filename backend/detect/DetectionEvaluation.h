@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "detect/DetectionFidelity.h"
 #include "detect/Detector.h"
 #include "detect/Latency.h"
 #include "detect/MapEvaluator.h"
@@ -45,11 +46,7 @@ struct EvaluationReport {
     std::vector<EvaluatedImage> imageInfo;      // with keepPredictions: the images scored, in order
     ModelEvaluation fp32;                       // the model evaluated (FP32 in a pair)
     std::optional<ModelEvaluation> quantized;   // absent when one model was evaluated
-    // With a quantized model only:
-    MapResult fidelity;                         // quantized predictions against FP32 detections
-    size_t matched = 0, missed = 0, extra = 0;
-    double meanIou = 0.0;
-    double meanScoreChange = 0.0;
+    std::optional<DetectionFidelity> fidelity;  // with a quantized model only: its detections against FP32's
     std::vector<std::string> classNames;
     std::vector<std::string> warnings;  // about the run as a whole (detect/DetectionSanity.h)
 };

@@ -39,9 +39,12 @@ nlohmann::json toJson(const EvaluationReport& r) {
     }
     j["fp32"] = toJson(r.fp32);
     j["quantized"] = toJson(*r.quantized);
-    j["fidelity"] = toJson(r.fidelity);
-    j["matching"] = {{"matched", r.matched}, {"missed", r.missed}, {"extra", r.extra}, {"mean_iou", r.meanIou},
-                     {"mean_score_change", r.meanScoreChange}};
+    if (r.fidelity) {
+        const DetectionFidelity& f = *r.fidelity;
+        j["fidelity"] = toJson(f.map);
+        j["matching"] = {{"matched", f.matched}, {"moved", f.moved}, {"missed", f.missed}, {"extra", f.extra},
+                         {"mean_iou", f.meanIou}, {"mean_score_change", f.meanScoreChange}};
+    }
     j["speed_ratio"] = r.quantized->latency.medianMs > 0 ? r.fp32.latency.medianMs / r.quantized->latency.medianMs : 0.0;
     return j;
 }
@@ -108,10 +111,13 @@ void printEvaluation(std::ostream& out, const EvaluationReport& r) {
     std::snprintf(line, sizeof line, "\nQuantized vs FP32: %.2fx the speed (median latency), %.1f%% of the size\n", speed,
                   r.fp32.fileSize ? 100.0 * static_cast<double>(q.fileSize) / static_cast<double>(r.fp32.fileSize) : 0.0);
     out << line;
+    if (!r.fidelity)
+        return;
+    const DetectionFidelity& f = *r.fidelity;
     std::snprintf(line, sizeof line,
                   "Fidelity (FP32 detections as ground truth): mAP@0.5 %.4f, mAP@.5:.95 %.4f\n"
-                  "Boxes: %zu matched (mean IoU %.3f, mean score change %+.3f), %zu missed, %zu extra\n",
-                  r.fidelity.map50, r.fidelity.map50to95, r.matched, r.meanIou, r.meanScoreChange, r.missed, r.extra);
+                  "Boxes: %zu matched (mean IoU %.3f, mean score change %+.3f; %zu moved), %zu missed, %zu extra\n",
+                  f.map.map50, f.map.map50to95, f.matched, f.meanIou, f.meanScoreChange, f.moved, f.missed, f.extra);
     out << line;
 }
 

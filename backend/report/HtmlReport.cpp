@@ -255,9 +255,12 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
               << "</td><td class=\"num\">" << fixed(m->accuracy.map50to95, 4) << "</td><td class=\"num\">"
               << fixed(m->latency.medianMs, 2) << "</td><td class=\"num\">" << fixed(m->latency.p95Ms, 2)
               << "</td><td class=\"num\">" << formatBytes(m->fileSize) << "</td></tr>\n";
-        h << "</table>\n<p>Fidelity (FP32 detections as ground truth): mAP@0.5 " << fixed(e.fidelity.map50, 4)
-          << ", mAP@0.5:0.95 " << fixed(e.fidelity.map50to95, 4) << "; " << e.matched << " boxes matched (mean IoU "
-          << fixed(e.meanIou, 3) << "), " << e.missed << " missed, " << e.extra << " extra.</p>\n";
+        h << "</table>\n";
+        if (e.fidelity)
+            h << "<p>Fidelity (FP32 detections as ground truth): mAP@0.5 " << fixed(e.fidelity->map.map50, 4)
+              << ", mAP@0.5:0.95 " << fixed(e.fidelity->map.map50to95, 4) << "; " << e.fidelity->matched
+              << " boxes matched (mean IoU " << fixed(e.fidelity->meanIou, 3) << ", " << e.fidelity->moved << " moved), "
+              << e.fidelity->missed << " missed, " << e.fidelity->extra << " extra.</p>\n";
     }
     h << "</body></html>\n";
     return h.str();

@@ -62,8 +62,9 @@ TEST(SharedDetection, EvaluationOnCoco128Subset) {
     EXPECT_GT(report->fp32.accuracy.map50, 0.4);
     EXPECT_GT(report->quantized->accuracy.map50, 0.35);
     EXPECT_LT(report->fp32.accuracy.map50to95, report->fp32.accuracy.map50);
-    EXPECT_GT(report->fidelity.map50, 0.8);
-    EXPECT_GT(report->matched, report->missed + report->extra);
+    ASSERT_TRUE(report->fidelity.has_value());
+    EXPECT_GT(report->fidelity->map.map50, 0.8);
+    EXPECT_GT(report->fidelity->matched, report->fidelity->missed + report->fidelity->extra);
     EXPECT_GT(report->fp32.latency.medianMs, 0.0);
     EXPECT_EQ(report->fp32.latency.runs, 3);
 }
