@@ -1,9 +1,9 @@
 #include "detect/PreprocessSearch.h"
 
-#include "detect/DetectionSanity.h"
-
 #include <algorithm>
 #include <sstream>
+
+#include "detect/DetectionSanity.h"
 
 #include <opencv2/core.hpp>
 
@@ -114,6 +114,15 @@ Result<PreprocessChoice> choosePreprocessing(const OnnxModel& model, const std::
     std::stable_sort(choice.trials.begin(), choice.trials.end(), [](const PreprocessTrial& a, const PreprocessTrial& b) {
         return a.saturated != b.saturated ? !a.saturated : a.score > b.score;
     });
+    // Confidence differs by a percent or so between conventions that both work (letterbox and
+    // stretch on yolov8n): the default stays unless another is clearly better.
+    constexpr double kClearlyBetter = 1.02;
+    const std::string defaultName = tried.front().describe();
+    const auto fallback = std::find_if(choice.trials.begin(), choice.trials.end(),
+                                       [&](const PreprocessTrial& t) { return t.options.describe() == defaultName; });
+    if (fallback != choice.trials.end() && fallback != choice.trials.begin() && !fallback->saturated &&
+        choice.trials.front().score <= fallback->score * kClearlyBetter)
+        std::rotate(choice.trials.begin(), fallback, fallback + 1);
     choice.chosen = choice.trials.front().options;
     choice.score = choice.trials.front().score;
     return choice;
