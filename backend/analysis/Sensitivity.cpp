@@ -31,6 +31,14 @@ public:
         e.fidelity_ = options.objective == Objective::DetectionFidelity;
         e.decode_ = options.decode;
         e.inputName_ = fp32.graph().inputs().front();
+        if (e.fidelity_ && fp32.graph().outputs().size() != 1) {
+            std::string names;
+            for (const auto& o : fp32.graph().outputs())
+                names += (names.empty() ? "" : ", ") + o;
+            return Error{fp32.displayName() + " has " + std::to_string(fp32.graph().outputs().size()) +
+                         " outputs (" + names + "); detection fidelity reads one detector output, so it cannot be "
+                         "the objective here: use the output SQNR"};
+        }
         auto session = InferenceSession::fromBytes(*fp32.serialize(), fp32.displayName(), options.session);
         if (!session)
             return session.error();

@@ -32,7 +32,7 @@ nlohmann::json toJson(const std::vector<Detection>& detections, const std::vecto
 }
 
 nlohmann::json toJson(const EvaluationReport& r) {
-    nlohmann::json j = {{"images", r.images}, {"dataset_images", r.datasetImages}};
+    nlohmann::json j = {{"images", r.images}, {"dataset_images", r.datasetImages}, {"warnings", r.warnings}};
     if (!r.quantized) {
         j["model"] = toJson(r.fp32);
         return j;

@@ -136,6 +136,26 @@ TEST(Sensitivity, OutputFiguresMatchCompare) {
     }
 }
 
+TEST(Sensitivity, FidelityRefusesAModelWithSeveralOutputs) {
+    ModelBuilder b;
+    b.input("x", {1, 3, 8, 8}).output("a", {1, 3, 8, 8}).output("b", {1, 3, 8, 8});
+    b.node("Relu", {"x"}, {"a"}, "relu");
+    b.node("Sigmoid", {"x"}, {"b"}, "sigmoid");
+    auto model = OnnxModel::fromProto(b.build(), "two-outputs");
+    ASSERT_TRUE(model);
+    const auto images = noiseImages();
+    SensitivityOptions options;
+    options.preprocess.width = options.preprocess.height = 8;
+    options.objective = Objective::DetectionFidelity;
+    CalibrationOptions c;
+    c.preprocess = options.preprocess;
+    auto calibration = CalibrationCache("").get(*model, images, c);
+    ASSERT_TRUE(calibration) << calibration.errorMessage();
+    auto report = analyzeSensitivity(*model, **calibration, {}, images, options);
+    ASSERT_FALSE(report);
+    EXPECT_NE(report.errorMessage().find("2 outputs (a, b)"), std::string::npos) << report.errorMessage();
+}
+
 TEST(Sensitivity, GroupsByModulePrefix) {
     ModelBuilder b;
     b.input("x", {1, 4}).output("z", {1, 4});
