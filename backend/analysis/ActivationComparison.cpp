@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <future>
 #include <thread>
 
@@ -27,14 +26,6 @@ constexpr size_t kMaxSamplesPerImage = 16384;
 // Final-output SQNR of the instrumented run and of the deployed session may differ by this much
 // before the report says so (float rounding of fused kernels stays well inside it).
 constexpr double kDeployedToleranceDb = 0.05;
-
-std::string decibels(double db) {
-    if (std::isinf(db))
-        return db > 0 ? "inf" : "-inf";
-    char text[32];
-    std::snprintf(text, sizeof text, "%.2f", db);
-    return text;
-}
 
 // Running statistics of one quantized activation over all images.
 struct LayerAccumulator {
@@ -374,10 +365,10 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
                                   ? "no precision change QuantLens can name; ONNX Runtime's fused kernels round differently"
                                   : std::to_string(report.loadRewrites.size()) +
                                         " node(s) ONNX Runtime quantizes at load: " + report.loadRewrites.front().describe();
-            report.warnings.push_back("output '" + o.name + "': the per-layer run gives " + decibels(instrumented.sqnrDb) +
+            report.warnings.push_back("output '" + o.name + "': the per-layer run gives " + formatDb(instrumented.sqnrDb) +
                                       " dB, ONNX Runtime as deployed (optimisation " +
                                       optimizationName(options.session.optimization) + ") gives " +
-                                      decibels(o.metrics.sqnrDb) + " dB (" + why + ")");
+                                      formatDb(o.metrics.sqnrDb) + " dB (" + why + ")");
         }
     }
     report.imageCount = images.size();

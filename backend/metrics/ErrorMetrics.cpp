@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 namespace ql {
@@ -107,6 +108,14 @@ std::vector<ErrorMetrics> computeErrorPerChannel(const std::vector<float>& refer
     for (const auto& a : acc)
         out.push_back(a.result());
     return out;
+}
+
+std::string formatDb(double db) {
+    if (std::isinf(db))
+        return db > 0 ? "inf" : "-inf";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", db);
+    return buf;
 }
 
 }  // namespace ql

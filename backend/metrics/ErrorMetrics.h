@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <vector>
 
 namespace ql {
@@ -31,6 +32,9 @@ private:
     double sumRef2_ = 0, sumTest2_ = 0, sumDot_ = 0, sumDiff2_ = 0, maxAbs_ = 0;
     uint64_t count_ = 0;
 };
+
+// An SQNR for people: two decimals, "inf" for an exact match.
+std::string formatDb(double db);
 
 ErrorMetrics computeError(const std::vector<float>& reference, const std::vector<float>& test);
 

@@ -25,14 +25,6 @@ std::string formatBytes(uint64_t bytes) {
     return buf;
 }
 
-std::string formatDb(double db) {
-    if (std::isinf(db))
-        return db > 0 ? "inf" : "-inf";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f", db);
-    return buf;
-}
-
 nlohmann::json toJson(const ErrorMetrics& m) {
     return {{"sqnr_db", jsonNumber(m.sqnrDb)}, {"cosine", jsonNumber(m.cosine)}, {"mse", jsonNumber(m.mse)},
             {"max_abs_error", jsonNumber(m.maxAbsError)}, {"count", m.count}};

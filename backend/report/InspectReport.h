@@ -23,6 +23,5 @@ void printWeightTable(std::ostream& out, const std::vector<WeightError>& weights
 // JSON has no infinity: SQNR of an exact match is written as null.
 nlohmann::json jsonNumber(double value);
 std::string formatBytes(uint64_t bytes);
-std::string formatDb(double db);
 
 }  // namespace ql
