@@ -597,6 +597,14 @@
         <source>No detections to compare: %1</source>
         <translation>没有可比较的检测结果：%1</translation>
     </message>
+    <message>
+        <source>Choose Image &amp;Preprocessing Automatically</source>
+        <translation>自动选择图像预处理(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Try RGB/BGR, 0-1/0-255, letterbox/top-left/stretch and ImageNet mean/std on the first images and keep the convention whose FP32 detections are most confident</source>
+        <translation>在前几张图像上尝试 RGB/BGR、0-1/0-255、信箱填充/左上对齐/拉伸以及 ImageNet 均值/标准差，保留 FP32 检测置信度最高的约定</translation>
+    </message>
 </context>
 <context>
     <name>ql::ModelSummaryView</name>
@@ -781,6 +789,10 @@
     <message>
         <source>per-layer run: %1 dB</source>
         <translation>逐层运行：%1 dB</translation>
+    </message>
+    <message>
+        <source>Images preprocessed as: %1</source>
+        <translation>图像预处理方式：%1</translation>
     </message>
 </context>
 <context>
@@ -1122,6 +1134,22 @@
     <message>
         <source>Detecting objects in %1...</source>
         <translation>正在检测 %1 中的目标...</translation>
+    </message>
+    <message>
+        <source>The image preprocessing is still being chosen; try again when it is done.</source>
+        <translation>仍在选择图像预处理方式；完成后请重试。</translation>
+    </message>
+    <message>
+        <source>Choosing the image preprocessing...</source>
+        <translation>正在选择图像预处理方式...</translation>
+    </message>
+    <message>
+        <source>chosen automatically: the most confident FP32 detections of %1 conventions on %2 images</source>
+        <translation>自动选择：在 %2 张图像上比较 %1 种约定，FP32 检测置信度最高</translation>
+    </message>
+    <message>
+        <source>the automatic choice failed (%1); the model&apos;s default is used</source>
+        <translation>自动选择失败（%1）；使用模型的默认设置</translation>
     </message>
 </context>
 </TS>

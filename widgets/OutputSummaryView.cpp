@@ -28,6 +28,11 @@ void OutputSummaryView::showReport(const ActivationReport& report) {
     setVisible(!report.outputs.empty());
 }
 
+void OutputSummaryView::setPreprocessingNote(const QString& note) {
+    preprocessingNote_ = note;
+    render();
+}
+
 void OutputSummaryView::clear() {
     report_ = nullptr;
     QLabel::clear();
@@ -81,6 +86,12 @@ void OutputSummaryView::render() {
             html += QStringLiteral(" &nbsp;(") + tr("per-layer run: %1 dB").arg(db(o.instrumented->sqnrDb)) + QStringLiteral(")");
     }
     html += QStringLiteral("</p>");
+    if (!r.preprocessing.empty()) {
+        QString line = tr("Images preprocessed as: %1").arg(QString::fromStdString(r.preprocessing).toHtmlEscaped());
+        if (!preprocessingNote_.isEmpty())
+            line += QStringLiteral(" (") + preprocessingNote_.toHtmlEscaped() + QStringLiteral(")");
+        html += QStringLiteral("<p>") + line + QStringLiteral("</p>");
+    }
     setText(html);
 }
 

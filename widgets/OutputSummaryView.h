@@ -14,6 +14,7 @@ class OutputSummaryView : public QLabel {
 public:
     explicit OutputSummaryView(QWidget* parent = nullptr);
     void showReport(const ActivationReport& report);
+    void setPreprocessingNote(const QString& note);  // how the preprocessing was chosen, when not by default
     void clear();
 
 protected:
@@ -21,7 +22,8 @@ protected:
 
 private:
     void render();
-    const ActivationReport* report_ = nullptr;  // owned by the workspace's model; valid until the next report
+    const ActivationReport* report_ = nullptr;
+    QString preprocessingNote_;  // owned by the workspace's model; valid until the next report
 };
 
 }  // namespace ql

@@ -281,6 +281,14 @@ void MainWindow::createActions() {
     analysis->addAction(tr("Re-&quantize with Exclusions"), workspace_, &Workspace::requantize)
         ->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
     analysis->addAction(tr("Quantization Se&ttings..."), this, &MainWindow::editQuantizationSettings);
+    QAction* autoPreprocess = analysis->addAction(tr("Choose Image &Preprocessing Automatically"));
+    autoPreprocess->setCheckable(true);
+    autoPreprocess->setObjectName(QStringLiteral("autoPreprocessAction"));
+    autoPreprocess->setToolTip(tr("Try RGB/BGR, 0-1/0-255, letterbox/top-left/stretch and ImageNet mean/std on the "
+                                  "first images and keep the convention whose FP32 detections are most confident"));
+    connect(autoPreprocess, &QAction::toggled, workspace_, &Workspace::setAutoPreprocessing);
+    connect(workspace_, &Workspace::preprocessingChanged, this,
+            [this] { outputSummary_->setPreprocessingNote(workspace_->preprocessingNote()); });
     analysis->addAction(tr("&Suggest Exclusions..."), this, &MainWindow::suggestExclusions);
     analysis->addAction(tr("C&ancel"), workspace_, &Workspace::cancel)->setShortcut(QKeySequence(Qt::Key_Escape));
 

@@ -4,6 +4,7 @@
 #include <QPointer>
 #include <QtConcurrent>
 #include <mutex>
+#include <utility>
 
 #include "ActivationErrorModel.h"
 #include "WeightErrorModel.h"
@@ -12,6 +13,7 @@
 #include "detect/ClassNames.h"
 #include "detect/DetectionSanity.h"
 #include "detect/Detector.h"
+#include "detect/PreprocessSearch.h"
 #include "model/ModelMetadata.h"
 #include "ReportPdf.h"
 #include "analysis/Sensitivity.h"
@@ -213,6 +215,7 @@ struct Workspace::DetectorPair {
     std::optional<Detector> fp32, quantized;
     std::vector<std::string> classNames;
     std::vector<size_t> fp32Counts;  // FP32 detections of each image shown so far, for the warnings
+    PreprocessOptions preprocess;    // as the workspace chose it when the pair was made
     bool warm = false;
 
     // One image and both models' detections on it, from which the tab and the report draw.
@@ -224,7 +227,7 @@ struct Workspace::DetectorPair {
         const std::lock_guard<std::mutex> lock(mutex);
         if (!fp32 || !quantized) {
             DetectorOptions options;
-            options.preprocess = PreprocessOptions::forModel(fp32Model->analyzed.model);
+            options.preprocess = preprocess;
             auto f = Detector::create(fp32Model->analyzed.model, options);
             if (!f)
                 return f.error();
@@ -292,10 +295,13 @@ struct Workspace::DetectorPair {
 };
 
 std::shared_ptr<Workspace::DetectorPair> Workspace::detectorPair() {
-    if (!detectors_ || detectors_->fp32Model != fp32_ || detectors_->quantizedModel != quantized_) {
+    const PreprocessOptions preprocess = preprocessing();
+    if (!detectors_ || detectors_->fp32Model != fp32_ || detectors_->quantizedModel != quantized_ ||
+        detectors_->preprocess.describe() != preprocess.describe()) {
         detectors_ = std::make_shared<DetectorPair>();
         detectors_->fp32Model = fp32_;
         detectors_->quantizedModel = quantized_;
+        detectors_->preprocess = preprocess;
     }
     return detectors_;
 }
@@ -351,6 +357,10 @@ void Workspace::exportReport(const QString& path) {
 void Workspace::detect(const QString& imagePath) {
     if (!fp32_ || !quantized_)
         return;
+    if (awaitingPreprocessing()) {
+        pendingDetection_ = imagePath;
+        return;
+    }
     const quint64 generation = ++detectionGeneration_;
     ++pendingJobs_;
     emit busyChanged(true, tr("Detecting objects in %1...").arg(QFileInfo(imagePath).fileName()));
@@ -449,13 +459,87 @@ std::optional<Workspace::QuantizationInputs> Workspace::quantizationInputs() {
         emit errorOccurred(QString::fromStdString(images.errorMessage()));
         return std::nullopt;
     }
+    if (awaitingPreprocessing()) {
+        emit errorOccurred(tr("The image preprocessing is still being chosen; try again when it is done."));
+        return std::nullopt;
+    }
     return QuantizationInputs{std::move(images).value(), settingsWithExclusions(), calibrationFor(fp32_->analyzed.model)};
 }
 
 CalibrationOptions Workspace::calibrationFor(const OnnxModel& model) const {
     CalibrationOptions options = calibration_;
-    options.preprocess = PreprocessOptions::forModel(model);
+    options.preprocess = fp32_ && &model == &fp32_->analyzed.model ? preprocessing() : PreprocessOptions::forModel(model);
     return options;
+}
+
+PreprocessOptions Workspace::preprocessing() const {
+    if (chosenPreprocessing_)
+        return *chosenPreprocessing_;
+    return fp32_ ? PreprocessOptions::forModel(fp32_->analyzed.model) : PreprocessOptions{};
+}
+
+void Workspace::setAutoPreprocessing(bool on) {
+    if (on == autoPreprocessing_)
+        return;
+    autoPreprocessing_ = on;
+    forgetPreprocessing();
+    emit preprocessingChanged();
+    compareActivations();
+}
+
+void Workspace::forgetPreprocessing() {
+    chosenPreprocessing_.reset();
+    choosingPreprocessing_ = false;
+    ++preprocessingGeneration_;  // a search still running is for older inputs
+    preprocessingNote_.clear();
+    detectors_.reset();
+}
+
+bool Workspace::awaitingPreprocessing() {
+    if (!autoPreprocessing_ || !fp32_ || chosenPreprocessing_)
+        return false;
+    if (choosingPreprocessing_)
+        return true;
+    auto images = imageFiles();
+    if (!images || images->empty())
+        return false;  // nothing to try the conventions on: the model's default
+    choosingPreprocessing_ = true;
+    const quint64 generation = ++preprocessingGeneration_;
+    ++pendingJobs_;
+    emit busyChanged(true, tr("Choosing the image preprocessing..."));
+    using Outcome = std::pair<std::optional<PreprocessChoice>, QString>;
+    auto* watcher = new QFutureWatcher<Outcome>(this);
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation] {
+        Outcome outcome = watcher->result();
+        watcher->deleteLater();
+        --pendingJobs_;
+        emit busyChanged(isBusy(), QString());
+        if (generation != preprocessingGeneration_ || !fp32_)
+            return;
+        choosingPreprocessing_ = false;
+        if (outcome.first) {
+            chosenPreprocessing_ = outcome.first->chosen;
+            preprocessingNote_ = tr("chosen automatically: the most confident FP32 detections of %1 conventions on %2 images")
+                                     .arg(outcome.first->trials.size())
+                                     .arg(outcome.first->images);
+        } else {
+            chosenPreprocessing_ = PreprocessOptions::forModel(fp32_->analyzed.model);
+            preprocessingNote_ = tr("the automatic choice failed (%1); the model's default is used").arg(outcome.second);
+        }
+        emit preprocessingChanged();
+        compareActivations();
+        if (!pendingDetection_.isEmpty())
+            detect(std::exchange(pendingDetection_, QString()));
+    });
+    watcher->setFuture(QtConcurrent::run([fp32 = fp32_, images = std::move(images).value()]() -> Outcome {
+        DetectorOptions options;
+        options.preprocess = PreprocessOptions::forModel(fp32->analyzed.model);
+        auto choice = choosePreprocessing(fp32->analyzed.model, images, options);
+        if (!choice)
+            return {std::nullopt, QString::fromStdString(choice.errorMessage())};
+        return {std::move(choice).value(), QString()};
+    }));
+    return true;
 }
 
 Project Workspace::project() const {
@@ -499,13 +583,14 @@ void Workspace::openProject(const Project& p) {
 
 void Workspace::setImages(const QStringList& paths) {
     images_ = paths;
+    forgetPreprocessing();
     compareActivations();
 }
 
 void Workspace::cancel() { cancel_->store(true); }
 
 void Workspace::compareActivations() {
-    if (!fp32_ || !quantized_ || images_.isEmpty())
+    if (!fp32_ || !quantized_ || images_.isEmpty() || awaitingPreprocessing())
         return;
     auto images = imageFiles();
     if (!images) {
@@ -539,9 +624,10 @@ void Workspace::compareActivations() {
         emit activationsChanged();
     });
     const std::vector<std::string> excluded = settingsWithExclusions().nodesToExclude;
-    watcher->setFuture(QtConcurrent::run([fp32, quant, cancel, self, excluded, images = std::move(images).value()]() -> Outcome {
+    watcher->setFuture(QtConcurrent::run([fp32, quant, cancel, self, excluded, preprocess = preprocessing(),
+                                          images = std::move(images).value()]() -> Outcome {
         ActivationOptions options;
-        options.preprocess = PreprocessOptions::forModel(fp32->analyzed.model);
+        options.preprocess = preprocess;
         const TaskControl control = backgroundControl(self, cancel.get());
         auto report = ql::compareActivations(fp32->analyzed, quant->analyzed, images, options, control);
         if (!report)
@@ -582,6 +668,8 @@ void Workspace::openModel(const QString& path, std::optional<Slot> slot) {
         const Slot target = slot.value_or(outcome.model->analyzed.qdq.format == QuantFormat::Float ? Slot::Fp32 : Slot::Quantized);
         (target == Slot::Fp32 ? fp32_ : quantized_) = outcome.model;
         detectors_.reset();  // their sessions were for the model just replaced
+        if (target == Slot::Fp32)
+            forgetPreprocessing();
         emit modelChanged(target);
         recomputeWeights();
         compareActivations();

@@ -96,6 +96,14 @@ public:
     const CalibrationOptions& calibrationOptions() const { return calibration_; }
     void setCalibrationOptions(const CalibrationOptions& options) { calibration_ = options; }
 
+    // Image preprocessing: the FP32 model's default (letterbox, RGB, 0-1, its input size) or,
+    // with auto on, the convention under which the FP32 model's detections on the first images
+    // are most confident (detect/PreprocessSearch.h), chosen in the background once per FP32
+    // model and images; comparison, detections, calibration and suggestions all use it.
+    void setAutoPreprocessing(bool on);
+    bool autoPreprocessing() const { return autoPreprocessing_; }
+    const QString& preprocessingNote() const { return preprocessingNote_; }  // what auto chose, and from what
+
     // The session as a project, and back: models load, a quantized model made in the app is
     // made again from the saved settings, and the exclusions start a fresh undo history.
     Project project() const;
@@ -114,11 +122,17 @@ signals:
     void suggestionReady();
     void detectionReady(const QString& imagePath, const QImage& fp32, const QImage& quantized, const QString& summary);
     void detectionFailed(const QString& imagePath, const QString& message);
+    void preprocessingChanged();
 
 private:
     void recomputeWeights();
     QuantizerSettings settingsWithExclusions() const;
     CalibrationOptions calibrationFor(const OnnxModel& model) const;
+    PreprocessOptions preprocessing() const;  // for the loaded FP32 model
+    // With auto on and no convention chosen yet for these inputs, starts choosing (once) and says
+    // true: the caller waits, and runs again when the choice is made.
+    bool awaitingPreprocessing();
+    void forgetPreprocessing();  // the FP32 model or the images changed
     // What quantizing the FP32 model needs: the image files (folders expanded), the settings with
     // the exclusions, the calibration options; after reporting why, nothing when the images
     // cannot be listed. The FP32 model must be loaded.
@@ -148,6 +162,12 @@ private:
     SuggestionRequest suggestionRequest_;
     std::optional<Suggestion> lastSuggestion_;
     bool requantizeWhenFp32Loads_ = false;  // set by openProject
+    bool autoPreprocessing_ = false;
+    std::optional<PreprocessOptions> chosenPreprocessing_;  // auto's choice for fp32_ and images_
+    bool choosingPreprocessing_ = false;
+    quint64 preprocessingGeneration_ = 0;
+    QString preprocessingNote_;
+    QString pendingDetection_;  // an image asked for while the preprocessing was being chosen
     QUndoStack* undo_;
     std::shared_ptr<std::atomic<bool>> cancel_ = std::make_shared<std::atomic<bool>>(false);
     int pendingJobs_ = 0;

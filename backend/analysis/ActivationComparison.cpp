@@ -333,6 +333,7 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
     std::stable_sort(report.layers.begin(), report.layers.end(),
                      [](const ActivationError& a, const ActivationError& b) { return a.order < b.order; });
     report.optimization = options.session.optimization;
+    report.preprocessing = options.preprocess.describe();
     report.outputs = outputs.outputs();
     report.fidelity = outputs.fidelity();
     for (const auto& note : outputs.notes())

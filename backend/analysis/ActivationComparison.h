@@ -56,6 +56,7 @@ struct ActivationError {
 struct ActivationReport {
     QuantFormat format = QuantFormat::QDQ;
     size_t imageCount = 0;
+    std::string preprocessing;  // how the images were fed (PreprocessOptions::describe)
     std::vector<ActivationError> layers;   // topological order
     // The models' final outputs: the quantized one from a plain ONNX Runtime session at the
     // deployed optimisation level, not from the instrumented per-layer run.

@@ -61,6 +61,7 @@ nlohmann::json toJson(const ActivationReport& report, LayerOrder order, bool wit
     return {{"format", formatName(report.format)},
             {"images", report.imageCount},
             {"ort_optimization", optimizationName(report.optimization)},
+            {"preprocessing", report.preprocessing},
             {"warnings", report.warnings},
             {"detection_fidelity", report.fidelity ? toJson(*report.fidelity) : nlohmann::json()},
             {"load_rewrites", rewrites},
@@ -135,7 +136,8 @@ void printOutputSummary(std::ostream& out, const ActivationReport& report) {
 
 void printActivationTable(std::ostream& out, const ActivationReport& report, LayerOrder order, size_t limit) {
     out << "Compared on " << report.imageCount << " image" << (report.imageCount == 1 ? "" : "s") << " in "
-        << std::fixed << std::setprecision(1) << report.seconds << " s\n";
+        << std::fixed << std::setprecision(1) << report.seconds << " s; images preprocessed as " << report.preprocessing
+        << "\n";
     for (const auto& n : report.notes)
         out << "note: " << n << "\n";
     printOutputSummary(out, report);

@@ -276,6 +276,32 @@ private slots:
         QVERIFY(summary->text().contains(QStringLiteral("optimisation all")));
     }
 
+    // Analysis > Choose Image Preprocessing Automatically: the convention is chosen in the
+    // background, the comparison reruns with it, and the summary says how the images were fed.
+    void autoPreprocessingChoosesAndSays() {
+        const auto fp32 = test::sharedFile("models/yolov8n_fp32.onnx");
+        const auto quant = test::sharedFile("models/yolov8n_qdq_static.onnx");
+        const auto bus = test::sharedFile("images/bus.jpg");
+        if (!fp32 || !quant || !bus)
+            QSKIP("../shared models or images not found");
+        MainWindow w;
+        w.show();
+        w.workspace()->setImages({QString::fromStdString(*bus)});
+        w.openFiles({QString::fromStdString(*fp32), QString::fromStdString(*quant)});
+        QVERIFY(waitIdle(w));
+        QSignalSpy chosen(w.workspace(), &Workspace::preprocessingChanged);
+        QSignalSpy compared(w.workspace(), &Workspace::activationsChanged);
+        auto* action = w.findChild<QAction*>(QStringLiteral("autoPreprocessAction"));
+        QVERIFY(action);
+        action->setChecked(true);
+        QVERIFY(QTest::qWaitFor([&] { return chosen.count() >= 2 && compared.count() >= 1 && !w.workspace()->isBusy(); },
+                                120000));
+        QVERIFY(w.workspace()->preprocessingNote().contains(QStringLiteral("chosen automatically")));
+        auto* summary = w.findChild<OutputSummaryView*>();
+        QVERIFY2(summary->text().contains(QStringLiteral("Images preprocessed as: 640x640 ")), qPrintable(summary->text()));
+        QVERIFY(summary->text().contains(QStringLiteral("chosen automatically")));
+    }
+
     void exportsTheReport() {
         const QString dir = imageFolder("gui_report_images");
         MainWindow w;
