@@ -23,6 +23,10 @@
         <source>Tab to show first: graph, activations, weights or detections.</source>
         <translation>首先显示的标签页：graph、activations、weights 或 detections。</translation>
     </message>
+    <message>
+        <source>Open the bundled demo: YOLOv8n FP32, its INT8 version and two photos.</source>
+        <translation>打开自带的演示：YOLOv8n FP32、其 INT8 版本和两张照片。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ActivationErrorModel</name>
@@ -265,10 +269,6 @@
 </context>
 <context>
     <name>ql::MainWindow</name>
-    <message>
-        <source>Open an FP32 model (File &gt; Open FP32 Model, or drop an .onnx file here)</source>
-        <translation>打开 FP32 模型（文件 &gt; 打开 FP32 模型，或将 .onnx 文件拖放到此处）</translation>
-    </message>
     <message>
         <source>Open a quantized model (File &gt; Open Quantized Model)</source>
         <translation>打开量化模型（文件 &gt; 打开量化模型）</translation>
@@ -604,6 +604,14 @@
     <message>
         <source>Try RGB/BGR, 0-1/0-255, letterbox/top-left/stretch and ImageNet mean/std on the first images and keep the convention whose FP32 detections are most confident</source>
         <translation>在前几张图像上尝试 RGB/BGR、0-1/0-255、信箱填充/左上对齐/拉伸以及 ImageNet 均值/标准差，保留 FP32 检测置信度最高的约定</translation>
+    </message>
+    <message>
+        <source>Open an FP32 model (File &gt; Open FP32 Model, or drop an .onnx file here), or try the bundled YOLOv8n pair with Help &gt; Open Demo</source>
+        <translation>打开 FP32 模型（文件 &gt; 打开 FP32 模型，或将 .onnx 文件拖到此处），或通过 帮助 &gt; 打开演示 试用自带的 YOLOv8n 模型对</translation>
+    </message>
+    <message>
+        <source>Open &amp;Demo</source>
+        <translation>打开演示(&amp;D)</translation>
     </message>
 </context>
 <context>
@@ -1150,6 +1158,10 @@
     <message>
         <source>the automatic choice failed (%1); the model&apos;s default is used</source>
         <translation>自动选择失败（%1）；使用模型的默认设置</translation>
+    </message>
+    <message>
+        <source>Preparing the demo (YOLOv8n is quantized once, then kept)...</source>
+        <translation>正在准备演示（YOLOv8n 只量化一次，之后保留）...</translation>
     </message>
 </context>
 </TS>

@@ -63,7 +63,8 @@ MainWindow::MainWindow(QWidget* parent)
     layerTable_->setModel(workspace_->weightModel(), WeightErrorModel::SortRole, -1);
     activationTable_->setModel(workspace_->activationModel(), ActivationErrorModel::SortRole, -1);
     activationTable_->setHeader(outputSummary_);
-    fp32View_->clearSummary(tr("Open an FP32 model (File > Open FP32 Model, or drop an .onnx file here)"));
+    fp32View_->clearSummary(tr("Open an FP32 model (File > Open FP32 Model, or drop an .onnx file here), or try the "
+                               "bundled YOLOv8n pair with Help > Open Demo"));
     quantView_->clearSummary(tr("Open a quantized model (File > Open Quantized Model)"));
 
     busyBar_->setRange(0, 0);
@@ -361,6 +362,7 @@ void MainWindow::createActions() {
     }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("Open &Demo"), workspace_, &Workspace::openDemo);
     help->addAction(tr("&About QuantLens"), this, [this] {
         QMessageBox::about(this, tr("About QuantLens"),
                            tr("<h3>QuantLens %1</h3><p>Where does INT8 quantization hurt your ONNX detector, "

@@ -15,6 +15,7 @@
 #include "detect/Detector.h"
 #include "detect/PreprocessSearch.h"
 #include "model/ModelMetadata.h"
+#include "project/Demo.h"
 #include "ReportPdf.h"
 #include "analysis/Sensitivity.h"
 #include "quantize/CalibrationCache.h"
@@ -579,6 +580,35 @@ void Workspace::openProject(const Project& p) {
         openModel(QString::fromStdString(p.fp32Model), Slot::Fp32);
     if (!p.quantizedModel.empty())
         openModel(QString::fromStdString(p.quantizedModel), Slot::Quantized);
+}
+
+void Workspace::openDemo() {
+    ++pendingJobs_;
+    emit busyChanged(true, tr("Preparing the demo (YOLOv8n is quantized once, then kept)..."));
+    using Outcome = std::pair<std::optional<DemoFiles>, QString>;
+    auto* watcher = new QFutureWatcher<Outcome>(this);
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher] {
+        Outcome outcome = watcher->result();
+        watcher->deleteLater();
+        --pendingJobs_;
+        emit busyChanged(isBusy(), QString());
+        if (!outcome.first) {
+            emit errorOccurred(outcome.second);
+            return;
+        }
+        Project p;
+        p.fp32Model = outcome.first->fp32;
+        p.quantizedModel = outcome.first->quantized;
+        p.images = outcome.first->images;
+        p.quantizer.nodesToExclude = outcome.first->excluded;
+        openProject(p);
+    });
+    watcher->setFuture(QtConcurrent::run([]() -> Outcome {
+        auto files = prepareDemo(demoDirectory());
+        if (!files)
+            return {std::nullopt, QString::fromStdString(files.errorMessage())};
+        return {std::move(files).value(), QString()};
+    }));
 }
 
 void Workspace::setImages(const QStringList& paths) {

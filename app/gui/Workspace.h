@@ -104,6 +104,10 @@ public:
     bool autoPreprocessing() const { return autoPreprocessing_; }
     const QString& preprocessingNote() const { return preprocessingNote_; }  // what auto chose, and from what
 
+    // The bundled demo (project/Demo.h): YOLOv8n FP32, its INT8 version made on first use in the
+    // background, two photos and the exclusions it was made with, opened as a project.
+    void openDemo();
+
     // The session as a project, and back: models load, a quantized model made in the app is
     // made again from the saved settings, and the exclusions start a fresh undo history.
     Project project() const;

@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
     QCommandLineOption tab(QStringLiteral("tab"), QApplication::translate("main", "Tab to show first: graph, activations, weights or detections."),
                            QStringLiteral("name"));
     parser.addOption(tab);
+    QCommandLineOption demo(QStringLiteral("demo"),
+                            QApplication::translate("main", "Open the bundled demo: YOLOv8n FP32, its INT8 version and two photos."));
+    parser.addOption(demo);
     parser.process(app);
 
     ql::MainWindow window;
@@ -41,6 +44,8 @@ int main(int argc, char** argv) {
     if (parser.isSet(images))
         window.workspace()->setImages(parser.values(images));
     window.openFiles(parser.positionalArguments());
+    if (parser.isSet(demo))
+        window.workspace()->openDemo();
     if (parser.isSet(screenshot))
         ql::saveScreenshotWhenIdle(window, parser.value(screenshot));
     return QApplication::exec();

@@ -1,0 +1,42 @@
+// The bundled demo: its INT8 model is made once, kept, and is a working detector pair with its
+// class scores intact; a missing demo folder is one clear error.
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "analysis/DeploymentChecks.h"
+#include "project/Demo.h"
+#include "support/TestModels.h"
+
+namespace ql {
+namespace {
+
+TEST(Demo, MakesTheInt8ModelOnceAndKeepsIt) {
+    const std::string cache = test::tempPath("demo-cache");
+    auto first = prepareDemo(demoDirectory(), cache);
+    ASSERT_TRUE(first) << first.errorMessage();
+    ASSERT_TRUE(std::filesystem::is_regular_file(first->quantized));
+    EXPECT_EQ(first->images.size(), 2u);
+    const auto made = std::filesystem::last_write_time(first->quantized);
+    auto second = prepareDemo(demoDirectory(), cache);
+    ASSERT_TRUE(second);
+    EXPECT_EQ(std::filesystem::last_write_time(second->quantized), made);  // kept, not made again
+
+    // What the demo shows must not be a broken model: no collapsed class scores, no undone exclusion.
+    auto quantized = AnalyzedModel::load(first->quantized);
+    ASSERT_TRUE(quantized);
+    auto checks = checkDeployment(*quantized, first->excluded, {});
+    ASSERT_TRUE(checks) << checks.errorMessage();
+    for (const auto& c : *checks)
+        ADD_FAILURE() << c.message;
+}
+
+TEST(Demo, AMissingFolderIsOneClearError) {
+    auto demo = prepareDemo("/nonexistent/demo", test::tempPath("demo-missing"));
+    ASSERT_FALSE(demo);
+    EXPECT_NE(demo.errorMessage().find("/nonexistent/demo/yolov8n_fp32.onnx is missing"), std::string::npos)
+        << demo.errorMessage();
+}
+
+}  // namespace
+}  // namespace ql
