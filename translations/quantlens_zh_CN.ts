@@ -936,6 +936,12 @@
         <source> dB</source>
         <translation> dB</translation>
     </message>
+    <message numerus="yes">
+        <source>Start from the current exclusions (%n node(s))</source>
+        <translation>
+            <numerusform>从当前的排除列表开始（%n 个节点）</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ql::SuggestionDialog</name>

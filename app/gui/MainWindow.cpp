@@ -513,7 +513,8 @@ void MainWindow::followTableRow(const QString& nodeName) {
 void MainWindow::suggestExclusions() {
     const auto images = workspace_->imageFiles();
     const int imageCount = images ? static_cast<int>(images->size()) : 0;
-    SuggestOptionsDialog dialog(workspace_->suggestionRequest(), imageCount, this);
+    SuggestOptionsDialog dialog(workspace_->suggestionRequest(), imageCount, static_cast<int>(workspace_->exclusions().size()),
+                                this);
     if (dialog.exec() == QDialog::Accepted)
         workspace_->suggestExclusions(dialog.request());
 }

@@ -1,5 +1,6 @@
 #include "SuggestOptionsDialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
@@ -12,9 +13,11 @@
 
 namespace ql {
 
-SuggestOptionsDialog::SuggestOptionsDialog(const SuggestionRequest& request, int imageCount, QWidget* parent)
+SuggestOptionsDialog::SuggestOptionsDialog(const SuggestionRequest& request, int imageCount, int currentExclusions,
+                                           QWidget* parent)
     : QDialog(parent), objective_(new QComboBox(this)), target_(new QDoubleSpinBox(this)), grouping_(new QComboBox(this)),
       maxSteps_(new QSpinBox(this)), scoredImages_(new QSpinBox(this)),
+      fromCurrent_(new QCheckBox(tr("Start from the current exclusions (%n node(s))", nullptr, currentExclusions), this)),
       sqnrTarget_(request.objective == Objective::OutputSqnr ? request.target : SuggestionRequest{}.target),
       fidelityTarget_(request.objective == Objective::DetectionFidelity ? request.target : 0.95) {
     setWindowTitle(tr("Suggest Exclusions"));
@@ -39,6 +42,11 @@ SuggestOptionsDialog::SuggestOptionsDialog(const SuggestionRequest& request, int
     form->addRow(tr("Try excluding:"), grouping_);
     form->addRow(tr("At most this many steps:"), maxSteps_);
     form->addRow(tr("Images to score on:"), scoredImages_);
+    // By default the search starts from a fully quantized model, so its result does not depend on
+    // what happens to be ticked now.
+    fromCurrent_->setChecked(request.fromCurrentExclusions && currentExclusions > 0);
+    fromCurrent_->setEnabled(currentExclusions > 0);
+    form->addRow(QString(), fromCurrent_);
     auto* note = new QLabel(tr("Each group is first left in float alone to rank them; then the most harmful are "
                                "excluded one at a time, the best of the next few each step, until the target is "
                                "reached. Calibration statistics are cached, so each candidate costs one "
@@ -78,6 +86,7 @@ SuggestionRequest SuggestOptionsDialog::request() const {
     r.prefixDepth = grouping_->currentData().toInt();
     r.maxSteps = maxSteps_->value();
     r.scoredImages = scoredImages_->value();
+    r.fromCurrentExclusions = fromCurrent_->isChecked();
     return r;
 }
 

@@ -6,6 +6,7 @@
 
 #include "Workspace.h"
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QSpinBox;
@@ -15,7 +16,8 @@ namespace ql {
 class SuggestOptionsDialog : public QDialog {
     Q_OBJECT
 public:
-    explicit SuggestOptionsDialog(const SuggestionRequest& request, int imageCount, QWidget* parent = nullptr);
+    // currentExclusions: the length of the exclusion list the search may start from.
+    SuggestOptionsDialog(const SuggestionRequest& request, int imageCount, int currentExclusions, QWidget* parent = nullptr);
 
     SuggestionRequest request() const;
 
@@ -28,6 +30,7 @@ private:
     QComboBox* grouping_;
     QSpinBox* maxSteps_;
     QSpinBox* scoredImages_;
+    QCheckBox* fromCurrent_;
     double sqnrTarget_;
     double fidelityTarget_;
     bool shownFidelity_ = false;

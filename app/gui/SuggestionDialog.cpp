@@ -45,7 +45,9 @@ SuggestionDialog::SuggestionDialog(const Suggestion& suggestion, const Suggestio
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Apply | QDialogButtonBox::Close, this);
     buttons->button(QDialogButtonBox::Apply)->setText(tr("Apply Exclusions"));
     QPushButton* requantize = buttons->addButton(tr("Apply and Re-quantize"), QDialogButtonBox::AcceptRole);
-    requantize->setDefault(true);
+    // Applying is the usual next move only when the target was reached; otherwise Enter closes.
+    requantize->setDefault(suggestion.reachedTarget);
+    buttons->button(QDialogButtonBox::Close)->setDefault(!suggestion.reachedTarget);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(summary);
     layout->addWidget(plot_, 1);

@@ -28,6 +28,16 @@
 namespace ql {
 namespace {
 
+// One output whose shape fits a YOLO layout for the model's input size.
+bool isDetector(const OnnxModel& model) {
+    const Graph& g = model.graph();
+    if (g.outputs().size() != 1)
+        return false;
+    const TensorInfo* info = g.tensorInfo(g.outputs().front());
+    const PreprocessOptions input = PreprocessOptions::forModel(model);
+    return info && info->hasShape && detectLayout(info->shape, input.width, input.height) != YoloLayout::Auto;
+}
+
 struct LoadOutcome {
     std::shared_ptr<const Workspace::LoadedModel> model;
     QString error;
@@ -133,6 +143,9 @@ void Workspace::suggestExclusions(const SuggestionRequest& request) {
     auto inputs = quantizationInputs();
     if (!inputs)
         return;
+    suggestionAsked_ = true;
+    if (!request.fromCurrentExclusions)
+        inputs->settings.nodesToExclude.clear();  // the search starts from a fully quantized model
     suggestionRequest_ = request;
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     ++pendingJobs_;
@@ -698,8 +711,15 @@ void Workspace::openModel(const QString& path, std::optional<Slot> slot) {
         const Slot target = slot.value_or(outcome.model->analyzed.qdq.format == QuantFormat::Float ? Slot::Fp32 : Slot::Quantized);
         (target == Slot::Fp32 ? fp32_ : quantized_) = outcome.model;
         detectors_.reset();  // their sessions were for the model just replaced
-        if (target == Slot::Fp32)
+        if (target == Slot::Fp32) {
             forgetPreprocessing();
+            // For a detector, what matters is its boxes: Suggest aims at detection fidelity
+            // unless the user chose otherwise.
+            if (!suggestionAsked_ && isDetector(outcome.model->analyzed.model)) {
+                suggestionRequest_.objective = Objective::DetectionFidelity;
+                suggestionRequest_.target = 0.95;
+            }
+        }
         emit modelChanged(target);
         recomputeWeights();
         compareActivations();

@@ -30,6 +30,7 @@ struct SuggestionRequest {
     int prefixDepth = 1;   // 0: every node alone; 1: modules such as /model.22/
     int maxSteps = 10;
     int scoredImages = 4;  // the first N images score each candidate
+    bool fromCurrentExclusions = false;  // start from the exclusion list as it is, else from none
 };
 
 class Workspace : public QObject {
@@ -166,6 +167,7 @@ private:
     SuggestionRequest suggestionRequest_;
     std::optional<Suggestion> lastSuggestion_;
     bool requantizeWhenFp32Loads_ = false;  // set by openProject
+    bool suggestionAsked_ = false;  // the user has chosen Suggest's objective at least once
     bool autoPreprocessing_ = false;
     std::optional<PreprocessOptions> chosenPreprocessing_;  // auto's choice for fp32_ and images_
     bool choosingPreprocessing_ = false;

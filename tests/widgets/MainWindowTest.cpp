@@ -8,6 +8,7 @@
 #include <QDoubleSpinBox>
 #include <QListWidget>
 
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
@@ -374,8 +375,10 @@ private slots:
         asked.target = 25.0;
         asked.prefixDepth = 0;
         asked.scoredImages = 9;
-        SuggestOptionsDialog dialog(asked, 3);
+        SuggestOptionsDialog dialog(asked, 3, 0);
         SuggestionRequest r = dialog.request();
+        QVERIFY(!r.fromCurrentExclusions);  // nothing is excluded: nothing to start from
+        QVERIFY(!dialog.findChild<QCheckBox*>()->isEnabled());
         QCOMPARE(r.objective, Objective::OutputSqnr);
         QCOMPARE(r.target, 25.0);
         QCOMPARE(r.prefixDepth, 0);
@@ -389,6 +392,44 @@ private slots:
         QCOMPARE(dialog.request().target, 0.9);
         objective->setCurrentIndex(objective->findData(static_cast<int>(Objective::OutputSqnr)));
         QCOMPARE(dialog.request().target, 25.0);  // the SQNR target survives the round trip
+
+        // With exclusions ticked, starting from them is offered but not the default.
+        SuggestOptionsDialog withList(asked, 3, 4);
+        auto* fromCurrent = withList.findChild<QCheckBox*>();
+        QVERIFY(fromCurrent->isEnabled() && !fromCurrent->isChecked());
+        QVERIFY(fromCurrent->text().contains(QStringLiteral("4")));
+        fromCurrent->setChecked(true);
+        QVERIFY(withList.request().fromCurrentExclusions);
+    }
+
+    // Suggest: a detector's default objective is detection fidelity; an unreached target does not
+    // make "Apply and Re-quantize" the default button.
+    void suggestDefaultsForADetector() {
+        const auto fp32 = test::sharedFile("models/yolov8n_fp32.onnx");
+        if (!fp32)
+            QSKIP("../shared models not found");
+        MainWindow w;
+        w.workspace()->openModel(QString::fromStdString(*fp32));
+        QVERIFY(QTest::qWaitFor([&] { return w.workspace()->model(Workspace::Slot::Fp32) != nullptr; }, 20000));
+        QCOMPARE(w.workspace()->suggestionRequest().objective, Objective::DetectionFidelity);
+        // The test conv net is no detector: the SQNR objective stays.
+        MainWindow plain;
+        plain.workspace()->openModel(fp32Path_);
+        QVERIFY(QTest::qWaitFor([&] { return plain.workspace()->model(Workspace::Slot::Fp32) != nullptr; }, 10000));
+        QCOMPARE(plain.workspace()->suggestionRequest().objective, Objective::OutputSqnr);
+
+        Suggestion missed;
+        missed.reachedTarget = false;
+        missed.curve.resize(1);
+        SuggestionDialog dialog(missed, w.workspace()->suggestionRequest());
+        bool found = false;
+        for (auto* b : dialog.findChildren<QPushButton*>())
+            if (b->text() == QStringLiteral("Apply and Re-quantize")) {
+                found = true;
+                QVERIFY(!b->isDefault());
+            }
+        QVERIFY(found);
+        QVERIFY(dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Close)->isDefault());
     }
 
     void tickBoxesInTablesAndNodePanelExclude() {
