@@ -771,6 +771,20 @@
         <source>SQNR %1 dB (own rounding %2 dB), cosine %3, clipped %4%, range used %5%</source>
         <translation>SQNR %1 dB（自身舍入 %2 dB），余弦 %3，截断 %4%，范围利用 %5%</translation>
     </message>
+    <message>
+        <source>An excluded node computes in float, but its outputs stay quantized while nodes that read them are quantized (ONNX Runtime quantizes the inputs of quantized nodes). Excluding those readers too keeps the outputs float.</source>
+        <translation>被排除的节点以浮点计算，但只要读取其输出的节点仍被量化，这些输出就仍被量化（ONNX Runtime 会量化已量化节点的输入）。同时排除这些读取节点即可让输出保持浮点。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Also keep its outputs float: exclude the %n node(s) that read them quantized</source>
+        <translation>
+            <numerusform>让其输出也保持浮点：排除以量化方式读取它们的 %n 个节点</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Read quantized by</source>
+        <translation>以量化方式读取者</translation>
+    </message>
 </context>
 <context>
     <name>ql::OutputSummaryView</name>

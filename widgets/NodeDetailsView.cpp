@@ -1,6 +1,7 @@
 #include "NodeDetailsView.h"
 
 #include <QCheckBox>
+#include <QPushButton>
 #include <QHeaderView>
 #include <QSignalBlocker>
 #include <QTreeWidget>
@@ -49,7 +50,8 @@ QString NodeDetailsView::errorText(const TensorErrorSummary& e) {
 }
 
 NodeDetailsView::NodeDetailsView(QWidget* parent)
-    : QWidget(parent), exclude_(new QCheckBox(tr("Exclude from quantization (keep float)"), this)), tree_(new QTreeWidget(this)) {
+    : QWidget(parent), exclude_(new QCheckBox(tr("Exclude from quantization (keep float)"), this)),
+      keepFloat_(new QPushButton(this)), tree_(new QTreeWidget(this)) {
     tree_->setColumnCount(2);
     tree_->setHeaderLabels({tr("Property"), tr("Value")});
     tree_->header()->setSectionResizeMode(0, QHeaderView::Interactive);
@@ -58,7 +60,12 @@ NodeDetailsView::NodeDetailsView(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(exclude_);
+    layout->addWidget(keepFloat_);
     layout->addWidget(tree_, 1);
+    keepFloat_->setToolTip(tr("An excluded node computes in float, but its outputs stay quantized while nodes that "
+                              "read them are quantized (ONNX Runtime quantizes the inputs of quantized nodes). "
+                              "Excluding those readers too keeps the outputs float."));
+    connect(keepFloat_, &QPushButton::clicked, this, [this] { emit excludeNodesRequested(readers_); });
     connect(exclude_, &QCheckBox::toggled, this, [this] {
         if (!name_.isEmpty())
             emit exclusionToggled(name_);
@@ -66,22 +73,36 @@ NodeDetailsView::NodeDetailsView(QWidget* parent)
     clearNode();
 }
 
+void NodeDetailsView::updateKeepFloat() {
+    keepFloat_->setText(tr("Also keep its outputs float: exclude the %n node(s) that read them quantized", nullptr,
+                           static_cast<int>(readers_.size())));
+    keepFloat_->setVisible(exclude_->isChecked() && !readers_.isEmpty());
+}
+
 void NodeDetailsView::clearNode() {
     name_.clear();
+    readers_.clear();
     tree_->clear();
     tree_->addTopLevelItem(new QTreeWidgetItem({tr("Select a node in the graph or a row in a table")}));
     const QSignalBlocker block(exclude_);
     exclude_->setChecked(false);
     exclude_->setEnabled(false);
+    updateKeepFloat();
 }
 
 void NodeDetailsView::setExcluded(bool excluded) {
     const QSignalBlocker block(exclude_);
     exclude_->setChecked(excluded);
+    updateKeepFloat();
 }
 
 void NodeDetailsView::setNode(const NodeDetails& d, bool excluded) {
     name_ = toQString(d.name);
+    readers_.clear();
+    for (const auto& t : d.outputs)
+        for (const auto& reader : t.quantizedFor)
+            if (!readers_.contains(toQString(reader)))
+                readers_ << toQString(reader);
     tree_->clear();
     auto* root = tree_->invisibleRootItem();
     addTreeRow(root, tr("Name"), name_);
@@ -93,6 +114,12 @@ void NodeDetailsView::setNode(const NodeDetails& d, bool excluded) {
             auto* item = addTreeRow(group, toQString(t.name), toQString(t.type) + (t.constant ? tr("  (constant)") : QString()));
             if (t.quantizationKnown)
                 addTreeRow(item, tr("Quantization"), quantizationText(t));
+            if (!t.quantizedFor.empty()) {
+                QStringList readers;
+                for (const auto& r : t.quantizedFor)
+                    readers << toQString(r);
+                addTreeRow(item, tr("Read quantized by"), readers.join(QStringLiteral(", ")));
+            }
             if (t.error)
                 addTreeRow(item, tr("Error"), errorText(*t.error));
             item->setExpanded(true);
@@ -108,6 +135,7 @@ void NodeDetailsView::setNode(const NodeDetails& d, bool excluded) {
     const QSignalBlocker block(exclude_);
     exclude_->setEnabled(!d.name.empty());
     exclude_->setChecked(excluded);
+    updateKeepFloat();
 }
 
 }  // namespace ql

@@ -1,5 +1,6 @@
-// The node panel: the selected node's tensors (type, shape, quantization, measured error), its
-// attributes, and a tick box that excludes it from quantization.
+// The node panel: the selected node's tensors (type, shape, quantization, measured error, which
+// nodes read them quantized), its attributes, and a tick box that excludes it from quantization;
+// for an excluded node whose outputs stay quantized, a button that keeps them float too.
 #pragma once
 
 #include <QWidget>
@@ -7,6 +8,7 @@
 #include "report/NodeDetails.h"
 
 class QCheckBox;
+class QPushButton;
 class QTreeWidget;
 
 namespace ql {
@@ -24,11 +26,17 @@ public:
 
 signals:
     void exclusionToggled(const QString& nodeName);
+    // "Also keep its outputs float": exclude the nodes that read them quantized, as one step.
+    void excludeNodesRequested(const QStringList& nodeNames);
 
 private:
+    void updateKeepFloat();
+
     QCheckBox* exclude_;
+    QPushButton* keepFloat_;
     QTreeWidget* tree_;
     QString name_;
+    QStringList readers_;  // nodes that read this node's outputs quantized
 };
 
 }  // namespace ql

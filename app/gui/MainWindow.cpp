@@ -288,6 +288,8 @@ void MainWindow::createActions() {
     autoPreprocess->setToolTip(tr("Try RGB/BGR, 0-1/0-255, letterbox/top-left/stretch and ImageNet mean/std on the "
                                   "first images and keep the convention whose FP32 detections are most confident"));
     connect(autoPreprocess, &QAction::toggled, workspace_, &Workspace::setAutoPreprocessing);
+    connect(nodeView_, &NodeDetailsView::excludeNodesRequested, this,
+            [this](const QStringList& names) { workspace_->excludeNodes(names, true); });
     connect(workspace_, &Workspace::preprocessingChanged, this,
             [this] { outputSummary_->setPreprocessingNote(workspace_->preprocessingNote()); });
     analysis->addAction(tr("&Suggest Exclusions..."), this, &MainWindow::suggestExclusions);
@@ -571,7 +573,8 @@ void MainWindow::showNode(int node) {
     const auto* quant = workspace_->model(Workspace::Slot::Quantized);
     const QdqStructure* qdq = quant && quant->analyzed.qdq.format == QuantFormat::QDQ ? &quant->analyzed.qdq : nullptr;
     const auto& report = workspace_->activationModel()->report();
-    const NodeDetails details = describeNode(fp32->analyzed.model.graph(), node, qdq, report.layers.empty() ? nullptr : &report);
+    const NodeDetails details = describeNode(fp32->analyzed.model.graph(), node, qdq, report.layers.empty() ? nullptr : &report,
+                                             qdq ? &quant->analyzed.model.graph() : nullptr);
     nodeView_->setNode(details, workspace_->exclusions().contains(QString::fromStdString(details.name)));
 }
 

@@ -43,15 +43,19 @@ std::string typeText(const TensorInfo* info) {
 }
 
 NodeTensorDetails tensorDetails(const Graph& g, const std::string& name, const QdqStructure* quantized,
-                                const ActivationReport* activations) {
+                                const ActivationReport* activations, const Graph* quantizedGraph) {
     NodeTensorDetails t;
     t.name = name;
     t.type = typeText(g.tensorInfo(name));
     t.constant = g.isInitializer(name);
     if (quantized) {
         t.quantizationKnown = true;
-        if (const QuantizedTensor* q = quantized->findByFloatName(name))
+        if (const QuantizedTensor* q = quantized->findByFloatName(name)) {
             t.quantization = q->params;
+            if (quantizedGraph)
+                for (const int reader : q->consumers)
+                    t.quantizedFor.push_back(quantizedGraph->label(reader));
+        }
     }
     if (activations)
         for (const auto& a : activations->layers)
@@ -85,7 +89,8 @@ std::string attributeText(const onnx::AttributeProto& a) {
     }
 }
 
-NodeDetails describeNode(const Graph& g, int index, const QdqStructure* quantized, const ActivationReport* activations) {
+NodeDetails describeNode(const Graph& g, int index, const QdqStructure* quantized, const ActivationReport* activations,
+                         const Graph* quantizedGraph) {
     const Node& n = g.node(index);
     NodeDetails d;
     d.name = n.name;  // may be empty: such a node cannot be named in nodes_to_exclude
@@ -93,10 +98,10 @@ NodeDetails describeNode(const Graph& g, int index, const QdqStructure* quantize
     d.domain = n.domain.empty() ? "ai.onnx" : n.domain;
     for (const auto& in : n.inputs)
         if (!in.empty())
-            d.inputs.push_back(tensorDetails(g, in, quantized, activations));
+            d.inputs.push_back(tensorDetails(g, in, quantized, activations, quantizedGraph));
     for (const auto& out : n.outputs)
         if (!out.empty())
-            d.outputs.push_back(tensorDetails(g, out, quantized, activations));
+            d.outputs.push_back(tensorDetails(g, out, quantized, activations, quantizedGraph));
     if (n.proto)
         for (const auto& a : n.proto->attribute())
             d.attributes.emplace_back(a.name(), attributeText(a));

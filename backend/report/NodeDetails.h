@@ -30,6 +30,9 @@ struct NodeTensorDetails {
     bool quantizationKnown = false;         // a quantized model was given
     std::optional<QuantParams> quantization;  // unset: the quantized model keeps it float
     std::optional<TensorErrorSummary> error;  // measured on images
+    // Nodes of the quantized model that read this tensor through its Q/DQ pair: why the output of
+    // an excluded node stays quantized (ONNX Runtime quantizes the inputs of quantized nodes).
+    std::vector<std::string> quantizedFor;
 };
 
 struct NodeDetails {
@@ -45,6 +48,8 @@ std::string attributeText(const onnx::AttributeProto& attribute);
 
 // `quantized` (may be null) is the quantized model's structure; its tensors are found under
 // the FP32 names, as ONNX Runtime names them. `activations` (may be null) adds measured error.
-NodeDetails describeNode(const Graph& fp32, int node, const QdqStructure* quantized, const ActivationReport* activations);
+// `quantizedGraph` (may be null) names the nodes that read each tensor quantized.
+NodeDetails describeNode(const Graph& fp32, int node, const QdqStructure* quantized, const ActivationReport* activations,
+                         const Graph* quantizedGraph = nullptr);
 
 }  // namespace ql

@@ -432,6 +432,35 @@ private slots:
         QVERIFY(dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Close)->isDefault());
     }
 
+    // An excluded node whose output stays quantized says why, and one click (one undo step) also
+    // excludes the nodes that read it quantized.
+    void excludedNodeSaysWhyItsOutputStaysQuantized() {
+        MainWindow w;
+        QVERIFY(showBothModels(w));
+        Workspace* ws = w.workspace();
+        const int relu = ws->model(Workspace::Slot::Fp32)->analyzed.model.graph().findNode("relu1");
+        QVERIFY(relu >= 0);
+        emit w.findChild<GraphPanel*>()->nodeSelected(relu);  // as a click in the graph does
+        auto* panel = w.findChild<NodeDetailsView*>();
+        QCOMPARE(panel->nodeName(), QStringLiteral("relu1"));
+        auto* tree = panel->findChild<QTreeWidget*>();
+        const auto rows = tree->findItems(QStringLiteral("Read quantized by"), Qt::MatchRecursive);
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows.front()->text(1), QStringLiteral("conv2"));
+        QPushButton* keepFloat = nullptr;
+        for (auto* b : panel->findChildren<QPushButton*>())
+            if (b->text().startsWith(QStringLiteral("Also keep its outputs float")))
+                keepFloat = b;
+        QVERIFY(keepFloat);
+        QVERIFY(keepFloat->isHidden());  // not excluded yet: nothing to explain
+        ws->toggleExclusion(QStringLiteral("relu1"));
+        QVERIFY(!keepFloat->isHidden());
+        keepFloat->click();
+        QCOMPARE(ws->exclusions(), (QSet<QString>{QStringLiteral("relu1"), QStringLiteral("conv2")}));
+        ws->undoStack()->undo();
+        QCOMPARE(ws->exclusions(), QSet<QString>{QStringLiteral("relu1")});
+    }
+
     void tickBoxesInTablesAndNodePanelExclude() {
         MainWindow w;
         QVERIFY(showBothModels(w));

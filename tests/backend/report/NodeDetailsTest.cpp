@@ -77,6 +77,23 @@ TEST(NodeDetails, PerChannelAndFloatTensors) {
     EXPECT_FALSE(alone.outputs[0].quantizationKnown);
 }
 
+// relu1's output r1 has a Q/DQ pair in the QDQ conv net because conv2, quantized, reads it: the
+// reason an excluded relu1 would still hand on a quantized tensor.
+TEST(NodeDetails, NamesTheNodesThatReadATensorQuantized) {
+    auto fp32 = OnnxModel::fromProto(test::makeConvNet(), "fp32");
+    auto quant = OnnxModel::fromProto(test::makeQdqConvNet(), "quant");
+    auto qdq = QdqStructure::analyze(quant->graph());
+    ASSERT_TRUE(qdq);
+    const Graph& g = fp32->graph();
+    const NodeDetails relu = describeNode(g, g.findNode("relu1"), &*qdq, nullptr, &quant->graph());
+    ASSERT_EQ(relu.outputs.size(), 1u);
+    EXPECT_EQ(relu.outputs[0].quantizedFor, std::vector<std::string>{"conv2"});
+    const NodeDetails conv2 = describeNode(g, g.findNode("conv2"), &*qdq, nullptr, &quant->graph());
+    EXPECT_TRUE(conv2.outputs[0].quantizedFor.empty());  // the graph output: nobody reads it
+    const NodeDetails unnamed = describeNode(g, g.findNode("relu1"), &*qdq, nullptr);
+    EXPECT_TRUE(unnamed.outputs[0].quantizedFor.empty());  // without the quantized graph, no names
+}
+
 TEST(NodeDetails, LongListsAreShortened) {
     onnx::AttributeProto a;
     a.set_name("values");
