@@ -613,6 +613,56 @@
         <source>Open &amp;Demo</source>
         <translation>打开演示(&amp;D)</translation>
     </message>
+    <message>
+        <source>Use the &amp;Loaded Model&apos;s Settings</source>
+        <translation>使用已加载模型的设置(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Read back from the quantized model and set for Re-quantize:</source>
+        <translation>从量化模型中读回并用于重新量化的设置：</translation>
+    </message>
+    <message>
+        <source>activations %1, weights %2, %3, %4 weights, biases %5</source>
+        <translation>激活 %1，权重 %2，%3，%4权重，偏置%5</translation>
+    </message>
+    <message>
+        <source>per channel</source>
+        <translation>逐通道</translation>
+    </message>
+    <message>
+        <source>per tensor</source>
+        <translation>逐张量</translation>
+    </message>
+    <message>
+        <source>symmetric</source>
+        <translation>对称</translation>
+    </message>
+    <message>
+        <source>asymmetric</source>
+        <translation>非对称</translation>
+    </message>
+    <message>
+        <source>quantized</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>float</source>
+        <translation>浮点</translation>
+    </message>
+    <message>
+        <source>op types: %1</source>
+        <translation>算子类型：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n node(s) it left float, now the exclusion list (Edit &gt; Undo restores the previous one)</source>
+        <translation>
+            <numerusform>其保留为浮点的 %n 个节点，现为排除列表（编辑 &gt; 撤销 可恢复之前的列表）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Settings of the Loaded Model</source>
+        <translation>已加载模型的设置</translation>
+    </message>
 </context>
 <context>
     <name>ql::ModelSummaryView</name>
@@ -1182,6 +1232,10 @@
     <message>
         <source>Preparing the demo (YOLOv8n is quantized once, then kept)...</source>
         <translation>正在准备演示（YOLOv8n 只量化一次，之后保留）...</translation>
+    </message>
+    <message>
+        <source>Open a QDQ quantized model first: its settings are read back from its Q/DQ pairs.</source>
+        <translation>请先打开 QDQ 量化模型：其设置从 Q/DQ 对中读回。</translation>
     </message>
 </context>
 </TS>

@@ -282,6 +282,7 @@ void MainWindow::createActions() {
     analysis->addAction(tr("Re-&quantize with Exclusions"), workspace_, &Workspace::requantize)
         ->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
     analysis->addAction(tr("Quantization Se&ttings..."), this, &MainWindow::editQuantizationSettings);
+    analysis->addAction(tr("Use the &Loaded Model's Settings"), this, &MainWindow::adoptQuantizedModelSettings);
     QAction* autoPreprocess = analysis->addAction(tr("Choose Image &Preprocessing Automatically"));
     autoPreprocess->setCheckable(true);
     autoPreprocess->setObjectName(QStringLiteral("autoPreprocessAction"));
@@ -510,6 +511,29 @@ void MainWindow::followTableRow(const QString& nodeName) {
     selectedNodeName_ = nodeName;
     graphPanel_->selectFp32Node(node);
     showNode(node);
+}
+
+void MainWindow::adoptQuantizedModelSettings() {
+    const auto inferred = workspace_->adoptQuantizedModelSettings();
+    if (!inferred)
+        return;
+    const QuantizerSettings& s = inferred->settings;
+    QString text = tr("Read back from the quantized model and set for Re-quantize:") + QStringLiteral("<ul><li>") +
+                   tr("activations %1, weights %2, %3, %4 weights, biases %5")
+                       .arg(QString::fromStdString(quantTypeName(s.activationType)),
+                            QString::fromStdString(quantTypeName(s.weightType)),
+                            s.perChannel ? tr("per channel") : tr("per tensor"),
+                            s.effectiveWeightSymmetric() ? tr("symmetric") : tr("asymmetric"),
+                            s.quantizeBias ? tr("quantized") : tr("float")) +
+                   QStringLiteral("</li><li>") +
+                   tr("op types: %1").arg(QString::fromStdString(toPythonList(s.opTypesToQuantize)).toHtmlEscaped()) +
+                   QStringLiteral("</li><li>") +
+                   tr("%n node(s) it left float, now the exclusion list (Edit > Undo restores the previous one)", nullptr,
+                      static_cast<int>(s.nodesToExclude.size())) +
+                   QStringLiteral("</li></ul>");
+    for (const auto& note : inferred->notes)
+        text += QStringLiteral("<p>") + QString::fromStdString(note).toHtmlEscaped() + QStringLiteral("</p>");
+    QMessageBox::information(this, tr("Settings of the Loaded Model"), text);
 }
 
 void MainWindow::suggestExclusions() {

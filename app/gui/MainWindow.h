@@ -56,6 +56,7 @@ private:
     void followTableRow(const QString& fp32NodeName);  // the graph and node panel follow the table
     void updateRowNodes();
     void exportExclusions();
+    void adoptQuantizedModelSettings();
     void exportQuantizedModel();
     void suggestExclusions();
     void showSuggestion();

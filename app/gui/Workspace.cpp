@@ -595,6 +595,21 @@ void Workspace::openProject(const Project& p) {
         openModel(QString::fromStdString(p.quantizedModel), Slot::Quantized);
 }
 
+std::optional<InferredSettings> Workspace::adoptQuantizedModelSettings() {
+    if (!quantized_ || !quantized_->summary.inferredSettings) {
+        emit errorOccurred(tr("Open a QDQ quantized model first: its settings are read back from its Q/DQ pairs."));
+        return std::nullopt;
+    }
+    InferredSettings inferred = *quantized_->summary.inferredSettings;
+    QSet<QString> excluded;
+    for (const auto& n : inferred.settings.nodesToExclude)
+        if (!fp32_ || fp32_->analyzed.model.graph().findNode(n) >= 0)  // names the FP32 model knows
+            excluded.insert(QString::fromStdString(n));
+    quantizerSettings_ = inferred.settings;
+    applyExclusions(excluded);
+    return inferred;
+}
+
 void Workspace::openDemo() {
     ++pendingJobs_;
     emit busyChanged(true, tr("Preparing the demo (YOLOv8n is quantized once, then kept)..."));

@@ -105,6 +105,11 @@ public:
     bool autoPreprocessing() const { return autoPreprocessing_; }
     const QString& preprocessingNote() const { return preprocessingNote_; }  // what auto chose, and from what
 
+    // Takes the quantize_static settings read back from the loaded quantized (QDQ) model as the
+    // re-quantize settings, and the nodes it left float as the exclusion list (one undo step).
+    // Nothing, after saying why, when there is no such model.
+    std::optional<InferredSettings> adoptQuantizedModelSettings();
+
     // The bundled demo (project/Demo.h): YOLOv8n FP32, its INT8 version made on first use in the
     // background, two photos and the exclusions it was made with, opened as a project.
     void openDemo();

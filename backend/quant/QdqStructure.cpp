@@ -105,11 +105,30 @@ int64_t QuantParams::qmax() const {
 bool isQdqOp(const std::string& op) { return op == "QuantizeLinear" || op == "DequantizeLinear"; }
 
 std::vector<std::string> nodesLeftFloat(const Graph& graph, const QdqStructure& qdq, const std::vector<std::string>& opTypes) {
+    // A node ONNX Runtime's quantizer was told to exclude can still read quantized inputs (its
+    // producer's Q/DQ pair serves other readers too), so a quantized input alone does not make it
+    // quantized: a float weight, or an output with no Q/DQ pair, says it was left float.
+    const auto floatWeight = [&](const Node& n) {
+        if (n.inputs.size() < 2)
+            return false;
+        const auto* init = graph.initializer(n.inputs[1]);
+        return init && init->data_type() == onnx::TensorProto::FLOAT;
+    };
+    const auto floatOutput = [&](const Node& n) {
+        return std::any_of(n.outputs.begin(), n.outputs.end(),
+                           [&](const std::string& t) { return !t.empty() && !qdq.findByFloatName(t); });
+    };
+    const auto hasWeight = [&](const Node& n) {
+        return n.opType == "Conv" || n.opType == "ConvTranspose" || n.opType == "Gemm" ||
+               (n.opType == "MatMul" && n.inputs.size() >= 2 && graph.isInitializer(n.inputs[1]));
+    };
     std::vector<std::string> names;
     for (const int i : graph.topologicalOrder()) {
         const Node& n = graph.node(i);
-        if (!n.name.empty() && !qdq.quantizedNodes.count(i) &&
-            std::find(opTypes.begin(), opTypes.end(), n.opType) != opTypes.end())
+        if (n.name.empty() || std::find(opTypes.begin(), opTypes.end(), n.opType) == opTypes.end())
+            continue;
+        const bool leftFloat = !qdq.quantizedNodes.count(i) || (hasWeight(n) ? floatWeight(n) : floatOutput(n));
+        if (leftFloat)
             names.push_back(n.name);
     }
     return names;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "model/TensorData.h"
+#include "quantize/NodeList.h"
 
 namespace ql {
 
@@ -69,6 +70,7 @@ nlohmann::json toJson(const ModelSummary& s) {
         {"op_counts", s.opCounts},
         {"format", formatName(s.format)},
         {"score_problems", scoreProblemsJson(s.scoreProblems)},
+        {"inferred_settings", s.inferredSettings ? s.inferredSettings->settings.toJson() : nlohmann::json()},
         {"quantize_linear_count", s.quantizeLinearCount},
         {"dequantize_linear_count", s.dequantizeLinearCount},
         {"quantized_activations", s.quantizedActivations},
@@ -146,6 +148,17 @@ void printSummary(std::ostream& out, const ModelSummary& s) {
         out << "Quantized nodes (" << s.quantizedNodes.size() << "):\n";
         for (const auto& n : s.quantizedNodes)
             out << "  " << n << "\n";
+    }
+    if (s.inferredSettings) {
+        const QuantizerSettings& q = s.inferredSettings->settings;
+        out << "Made with (read back from the model): activation_type " << quantTypeName(q.activationType)
+            << ", weight_type " << quantTypeName(q.weightType) << ", per_channel " << (q.perChannel ? "True" : "False")
+            << ", weights " << (q.effectiveWeightSymmetric() ? "symmetric" : "asymmetric") << ", activations "
+            << (q.activationSymmetric ? "symmetric" : "asymmetric") << ", biases "
+            << (q.quantizeBias ? "quantized" : "float") << "\n  op_types_to_quantize " << toPythonList(q.opTypesToQuantize)
+            << "\n  nodes_to_exclude (" << q.nodesToExclude.size() << ") " << toPythonList(q.nodesToExclude) << "\n";
+        for (const auto& n : s.inferredSettings->notes)
+            out << "  note: " << n << "\n";
     }
     for (const auto& w : s.warnings)
         out << "warning: " << w << "\n";

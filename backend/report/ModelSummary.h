@@ -3,11 +3,13 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "analysis/OutputComparison.h"
 #include "model/OnnxModel.h"
+#include "quantize/InferredSettings.h"
 #include "quant/QdqStructure.h"
 
 namespace ql {
@@ -42,6 +44,8 @@ struct ModelSummary {
     std::vector<std::string> warnings;
     // Detector outputs whose class scores the model's own scales collapse or coarsen.
     std::vector<ScoreStepProblem> scoreProblems;
+    // For a QDQ model: the quantize_static settings it was made with, read back from it.
+    std::optional<InferredSettings> inferredSettings;
 };
 
 ModelSummary summarize(const OnnxModel& model, const QdqStructure& qdq);

@@ -461,6 +461,28 @@ private slots:
         QCOMPARE(ws->exclusions(), QSet<QString>{QStringLiteral("relu1")});
     }
 
+    // Analysis > Use the Loaded Model's Settings: the file's settings and the nodes it left float
+    // become the re-quantize settings and the exclusion list, as one undo step.
+    void adoptsTheLoadedModelsSettings() {
+        const auto fp32 = test::sharedFile("models/yolov8n_fp32.onnx");
+        const auto quant = test::sharedFile("models/yolov8n_qdq_static.onnx");
+        if (!fp32 || !quant)
+            QSKIP("../shared models not found");
+        MainWindow w;
+        w.show();
+        w.openFiles({QString::fromStdString(*fp32), QString::fromStdString(*quant)});
+        QVERIFY(waitIdle(w));
+        Workspace* ws = w.workspace();
+        const auto inferred = ws->adoptQuantizedModelSettings();
+        QVERIFY(inferred);
+        QCOMPARE(ws->exclusions().size(), 12);
+        QVERIFY(ws->exclusions().contains(QStringLiteral("/model.22/Concat_5")));
+        QCOMPARE(ws->quantizerSettings().activationType, QuantType::QUInt8);
+        QVERIFY(!ws->quantizerSettings().opTypesToQuantize.empty());
+        ws->undoStack()->undo();
+        QVERIFY(ws->exclusions().isEmpty());
+    }
+
     void tickBoxesInTablesAndNodePanelExclude() {
         MainWindow w;
         QVERIFY(showBothModels(w));

@@ -5,9 +5,11 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "model/TensorData.h"
+#include "quant/AnalyzedModel.h"
 #include "quant/QdqStructure.h"
 #include "quantize/CalibrationCache.h"
 #include "quantize/NodeList.h"
+#include "quantize/InferredSettings.h"
 #include "quantize/QdqQuantizer.h"
 #include "runtime/InferenceSession.h"
 #include "support/TestModels.h"
@@ -213,6 +215,40 @@ TEST(Calibrator, PercentileAndEntropyRanges) {
     const auto tight = entropyRange(e, 8);   // a real search clips the outlier
     EXPECT_GT(tight.lo, -64.0);
     EXPECT_LE(tight.lo, -4.0);
+}
+
+// The settings a QDQ model was made with, read back from the model alone: the round trip through
+// QuantLens' quantizer with settings chosen here gives them back.
+TEST(InferredSettings, ReadsBackTheSettingsAModelWasMadeWith) {
+    QuantizerSettings made;
+    made.activationType = QuantType::QInt8;
+    made.perChannel = true;
+    made.nodesToExclude = {"conv2"};
+    auto q = quantizeQdq(convNet(), handRanges(), made);
+    ASSERT_TRUE(q) << q.errorMessage();
+    auto analyzed = AnalyzedModel::analyze(std::move(q->model));
+    ASSERT_TRUE(analyzed);
+    auto inferred = inferSettings(analyzed->model.graph(), analyzed->qdq);
+    ASSERT_TRUE(inferred) << inferred.errorMessage();
+    const QuantizerSettings& s = inferred->settings;
+    EXPECT_EQ(s.activationType, QuantType::QInt8);
+    EXPECT_EQ(s.weightType, QuantType::QInt8);
+    EXPECT_TRUE(s.perChannel);
+    EXPECT_TRUE(s.effectiveWeightSymmetric());
+    EXPECT_TRUE(s.quantizeBias);
+    EXPECT_EQ(s.nodesToExclude, std::vector<std::string>{"conv2"});
+    EXPECT_NE(std::find(s.opTypesToQuantize.begin(), s.opTypesToQuantize.end(), "Conv"), s.opTypesToQuantize.end());
+
+    auto plain = AnalyzedModel::analyze(std::move(OnnxModel::fromProto(test::makeQdqConvNet(), "qdq")).value());
+    ASSERT_TRUE(plain);
+    auto fromFile = inferSettings(plain->model.graph(), plain->qdq);  // made by hand as ONNX Runtime would
+    ASSERT_TRUE(fromFile);
+    EXPECT_EQ(fromFile->settings.activationType, QuantType::QUInt8);
+    EXPECT_FALSE(fromFile->settings.perChannel);
+    EXPECT_TRUE(fromFile->settings.nodesToExclude.empty());
+
+    auto fp32 = AnalyzedModel::analyze(convNet());
+    EXPECT_FALSE(inferSettings(fp32->model.graph(), fp32->qdq));  // a float model made with no settings
 }
 
 }  // namespace

@@ -2,11 +2,15 @@
 #include <algorithm>
 #include <cmath>
 
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "model/TensorData.h"
+#include "quant/AnalyzedModel.h"
 #include "quant/QdqStructure.h"
 #include "quantize/CalibrationCache.h"
+#include "quantize/InferredSettings.h"
 #include "quantize/QdqQuantizer.h"
 #include "support/TestModels.h"
 
@@ -87,6 +91,42 @@ TEST(SharedQuantizer, ReproducesYoloV8nQdqStatic) {
     EXPECT_LT(activationDiffs[activationDiffs.size() / 2], 0.03);
     EXPECT_LT(activationDiffs[activationDiffs.size() * 9 / 10], 0.06);
     EXPECT_LT(activationDiffs.back(), 0.25);
+}
+
+// The settings read back from a file ONNX Runtime made (types, per-channel, symmetry, op types,
+// the nodes it left float) re-make the same quantization structure: every tensor it quantized.
+TEST(SharedQuantizer, InferredSettingsRemakeYoloV8nQdqStatic) {
+    QL_REQUIRE_SHARED(fp32Path, "models/yolov8n_fp32.onnx");
+    QL_REQUIRE_SHARED(refPath, "models/yolov8n_qdq_static.onnx");
+    QL_REQUIRE_SHARED(calib, "calibration");
+    auto fp32 = OnnxModel::load(fp32Path);
+    auto ref = AnalyzedModel::load(refPath);
+    ASSERT_TRUE(fp32 && ref);
+    auto inferred = inferSettings(ref->model.graph(), ref->qdq);
+    ASSERT_TRUE(inferred) << inferred.errorMessage();
+    EXPECT_EQ(inferred->settings.activationType, QuantType::QUInt8);  // ../shared/README.md
+    EXPECT_EQ(inferred->settings.weightType, QuantType::QInt8);
+    EXPECT_FALSE(inferred->settings.perChannel);
+    auto images = collectImages({calib});
+    ASSERT_TRUE(images);
+    CalibrationOptions calibration;
+    calibration.preprocess = PreprocessOptions::forModel(*fp32);
+    calibration.preprocess.resize = ResizeMode::Stretch;
+    calibration.preprocess.rgb = false;
+    auto stats = CalibrationCache("").get(*fp32, *images, calibration);
+    ASSERT_TRUE(stats) << stats.errorMessage();
+    auto ours = quantizeQdq(*fp32, **stats, inferred->settings);
+    ASSERT_TRUE(ours) << ours.errorMessage();
+    auto ourQdq = QdqStructure::analyze(ours->model.graph());
+    ASSERT_TRUE(ourQdq);
+    EXPECT_EQ(ourQdq->quantizeLinearCount, ref->qdq.quantizeLinearCount);
+    EXPECT_EQ(ourQdq->dequantizeLinearCount, ref->qdq.dequantizeLinearCount);
+    std::set<std::string> mine, theirs;
+    for (const auto& t : ourQdq->tensors)
+        mine.insert(referenceName(t.floatName));
+    for (const auto& t : ref->qdq.tensors)
+        theirs.insert(t.floatName);
+    EXPECT_EQ(mine, theirs);
 }
 
 }  // namespace
