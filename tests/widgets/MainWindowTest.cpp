@@ -9,6 +9,7 @@
 #include <QListWidget>
 
 #include <QDir>
+#include <QGraphicsView>
 #include <QFile>
 #include <QLabel>
 #include <QPushButton>
@@ -251,6 +252,45 @@ private slots:
         QCOMPARE(args.at(1).value<QImage>().size(), args.at(2).value<QImage>().size());
         QVERIFY(args.at(3).toString().contains(QStringLiteral("matched")));
         QVERIFY(waitIdle(w));
+    }
+
+    // The app's normal start: models and images open while another tab is current. Switching to
+    // Detections shows both pictures fitted to their views, not a few pixels wide (issue 15).
+    void detectionsFitWhenTheirTabIsShownLater() {
+        const auto fp32 = test::sharedFile("models/yolov8n_fp32.onnx");
+        const auto quant = test::sharedFile("models/yolov8n_qdq_static.onnx");
+        const auto bus = test::sharedFile("images/bus.jpg");
+        if (!fp32 || !quant || !bus)
+            QSKIP("../shared models or images not found");
+        MainWindow w;
+        w.resize(1366, 768);
+        w.show();
+        QSignalSpy ready(w.workspace(), &Workspace::detectionReady);
+        w.workspace()->setImages({QString::fromStdString(*bus)});
+        w.openFiles({QString::fromStdString(*fp32), QString::fromStdString(*quant)});
+        QVERIFY(ready.wait(60000));
+        QVERIFY(waitIdle(w));
+        auto* view = w.findChild<DetectionCompareView*>();
+        QVERIFY(!view->isVisible());
+        w.showTab(QStringLiteral("detections"));
+        for (QGraphicsView* v : {view->fp32View(), view->quantizedView()}) {
+            // bus.jpg (810x1080) is taller than wide: it fills the viewport's height, or its width.
+            const auto fitted = [v] {
+                const QRect r = v->mapFromScene(v->sceneRect()).boundingRect();
+                const QSize port = v->viewport()->size();
+                return r.width() <= port.width() + 2 && r.height() <= port.height() + 2 &&
+                       (std::abs(r.width() - port.width()) <= 3 || std::abs(r.height() - port.height()) <= 3);
+            };
+            QTRY_VERIFY2(v->viewport()->width() > 100 && fitted(),
+                         qPrintable(QStringLiteral("image %1 px wide in a viewport of %2 px")
+                                        .arg(v->mapFromScene(v->sceneRect()).boundingRect().width())
+                                        .arg(v->viewport()->width())));
+        }
+        // The latency comes with its spread over repeated runs.
+        bool spread = false;
+        for (auto* label : view->findChildren<QLabel*>())
+            spread |= label->text().contains(QStringLiteral(" ± ")) && label->text().contains(QStringLiteral("5 timed runs"));
+        QVERIFY(spread);
     }
 
     // A detector's output summary shows its parts as deployed; the class scores' SQNR is the one
