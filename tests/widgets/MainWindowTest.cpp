@@ -166,6 +166,30 @@ private slots:
         QVERIFY(said);
     }
 
+    // A .png that is no image beside a good one: the comparison runs on the good one, and the
+    // summary above the Activations table names the bad one (issue 15).
+    void unreadableImageIsNamedInTheSummary() {
+        const QString dir = imageFolder("gui_bad_images");
+        QFile bad(dir + QStringLiteral("/b_broken.png"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("not an image");
+        bad.close();
+        MainWindow w;
+        w.show();
+        QSignalSpy done(w.workspace(), &Workspace::activationsChanged);
+        w.workspace()->setImages({dir});
+        w.openFiles({fp32Path_, quantPath_});
+        QVERIFY(done.wait(20000));
+        QVERIFY(waitIdle(w));
+        QCOMPARE(w.workspace()->activationModel()->report().imageCount, size_t{1});
+        QVERIFY(tab(w, QStringLiteral("Activations")));
+        auto* summary = w.findChild<OutputSummaryView*>();
+        QVERIFY(summary && summary->isVisible());
+        QVERIFY2(summary->text().contains(QStringLiteral("skipped: cannot read image")) &&
+                     summary->text().contains(QStringLiteral("b_broken.png")),
+                 qPrintable(summary->text()));
+    }
+
     void graphColoursByTheChosenMetric() {
         // Worst of a node's tensors, on a scale where higher is better.
         ModelBuilder b;
