@@ -131,15 +131,18 @@ void DetectionCompareView::showProblem(const QString& message) {
 }
 
 bool DetectionCompareView::eventFilter(QObject* watched, QEvent* event) {
+    const QEvent::Type type = event->type();
+    if (type != QEvent::Wheel && type != QEvent::Resize && type != QEvent::Show)
+        return QWidget::eventFilter(watched, event);  // nor look at the views, maybe being deleted
     const bool viewport = watched == left_->viewport() || watched == right_->viewport();
-    if (event->type() == QEvent::Wheel && viewport) {
+    if (type == QEvent::Wheel && viewport) {
         const double factor = std::pow(1.0015, static_cast<QWheelEvent*>(event)->angleDelta().y());
         for (QGraphicsView* v : {left_, right_})
             v->scale(factor, factor);  // both zoom together
         zoomed_ = true;
         return true;
     }
-    if ((event->type() == QEvent::Resize || event->type() == QEvent::Show) && viewport)
+    if (viewport)  // shown or resized
         fitUnlessZoomed();
     return QWidget::eventFilter(watched, event);
 }
