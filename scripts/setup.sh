@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
     build-essential cmake ninja-build pkg-config git
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    qt6-translations-l10n  # Qt's own strings (file dialogs, OK/Cancel) in zh_CN: qtbase_zh_CN.qm
     libqcustomplot-dev libopencv-dev libonnx-dev libprotobuf-dev protobuf-compiler
     libgraphviz-dev googletest libgtest-dev libcli11-dev nlohmann-json3-dev
     libyaml-cpp-dev

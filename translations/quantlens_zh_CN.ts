@@ -81,6 +81,18 @@
         <source>Open images (File &gt; Open Images) to compare the detections of both models.</source>
         <translation>打开图像（文件 &gt; 打开图像）以比较两个模型的检测结果。</translation>
     </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>Scale both images to fit their views (F)</source>
+        <translation>缩放两幅图像以适应各自视图（F）</translation>
+    </message>
+    <message>
+        <source>Boxes in class colours: matched. Magenta: missed by the quantized model (left) or extra (right). White edged with black: moved, matched with IoU under %1.</source>
+        <translation>类别颜色的框：已匹配。洋红色：量化模型漏检（左）或多检（右）。白色黑边：位置偏移，匹配但 IoU 低于 %1。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ExcludableRowsModel</name>
@@ -143,11 +155,11 @@
     </message>
     <message>
         <source>Map</source>
-        <translation>地图</translation>
+        <translation>概览</translation>
     </message>
     <message>
         <source>Show the overview map</source>
-        <translation>显示概览地图</translation>
+        <translation>显示概览图</translation>
     </message>
     <message numerus="yes">
         <source>Include %1 (%n nodes)</source>
@@ -1202,10 +1214,6 @@
         <translation>正在测量每组节点的敏感度...</translation>
     </message>
     <message>
-        <source>FP32: %1 boxes, %2 ms. Quantized: %3 boxes, %4 ms. %5 matched (%6 moved), %7 missed by the quantized model, %8 extra.</source>
-        <translation>FP32：%1 个框，%2 毫秒。量化：%3 个框，%4 毫秒。匹配 %5 个（其中 %6 个位置偏移），量化模型漏检 %7 个，多检 %8 个。</translation>
-    </message>
-    <message>
         <source>Warning: %1</source>
         <translation>警告：%1</translation>
     </message>
@@ -1236,6 +1244,18 @@
     <message>
         <source>Open a QDQ quantized model first: its settings are read back from its Q/DQ pairs.</source>
         <translation>请先打开 QDQ 量化模型：其设置从 Q/DQ 对中读回。</translation>
+    </message>
+    <message>
+        <source>%1 ± %2 ms</source>
+        <translation>%1 ± %2 毫秒</translation>
+    </message>
+    <message>
+        <source>FP32: %1 boxes, %2. Quantized: %3 boxes, %4. %5 matched (%6 moved), %7 missed by the quantized model, %8 extra.</source>
+        <translation>FP32：%1 个框，%2。量化：%3 个框，%4。匹配 %5 个（其中 %6 个位置偏移），量化模型漏检 %7 个，多检 %8 个。</translation>
+    </message>
+    <message>
+        <source>Latency: median ± half the range from the fastest run to the 95th percentile, of %1 timed runs per model after warm-up.</source>
+        <translation>延迟：预热后每个模型计时运行 %1 次，显示中位数 ± 最快一次到第 95 百分位之间范围的一半。</translation>
     </message>
 </context>
 </TS>

@@ -1,5 +1,6 @@
-// FP32 and quantized detections side by side: two views that zoom and pan together, the list of
-// images to step through, and what differs (missed, extra boxes) with each model's latency.
+// FP32 and quantized detections side by side: two views that zoom and pan together, fitted to the
+// image until the user zooms, the list of images to step through, and what differs (missed, extra,
+// moved boxes) with each model's latency.
 #pragma once
 
 #include <QWidget>
@@ -8,6 +9,7 @@ class QGraphicsPixmapItem;
 class QGraphicsView;
 class QLabel;
 class QListWidget;
+class QPushButton;
 
 namespace ql {
 
@@ -21,6 +23,12 @@ public:
     // of the pictures, not in a dialog, since it comes back with every image.
     void showProblem(const QString& message);
     QString currentImage() const;
+    // Both images scaled to fit their views again; zooming afterwards stops the refits on resize,
+    // show and a new image until the next fit.
+    void fitImages();
+    bool zoomedByUser() const { return zoomed_; }
+    QGraphicsView* fp32View() const { return left_; }
+    QGraphicsView* quantizedView() const { return right_; }
 
 signals:
     void imageActivated(const QString& path);
@@ -35,6 +43,11 @@ private:
     QGraphicsPixmapItem* leftPixmap_;
     QGraphicsPixmapItem* rightPixmap_;
     QLabel* summary_;
+    QLabel* legend_;
+    QPushButton* fitButton_;
+    bool zoomed_ = false;  // the user zoomed since the last fit
+
+    void fitUnlessZoomed();
 };
 
 }  // namespace ql

@@ -232,6 +232,10 @@ struct Workspace::DetectorPair {
     PreprocessOptions preprocess;    // as the workspace chose it when the pair was made
     bool warm = false;
 
+    // Runs timed per model and image after the detecting one: a latency with its spread, so the
+    // noise of one run is not read as a difference between the models.
+    static constexpr int kTimedRuns = 5;
+
     // One image and both models' detections on it, from which the tab and the report draw.
     struct Compared {
         cv::Mat bgr;
@@ -264,7 +268,7 @@ struct Workspace::DetectorPair {
             }
             warm = true;
         }
-        auto c = compareDetections(*fp32, *quantized, *bgr);
+        auto c = compareDetections(*fp32, *quantized, *bgr, kTimedRuns);
         if (!c)
             return c.error();
         return Compared{std::move(bgr).value(), std::move(c).value()};
@@ -283,11 +287,19 @@ struct Workspace::DetectorPair {
             drawComparisonPanels(compared->bgr, c.fp32, c.quantized, match, classNames, "FP32", "quantized");
         out.fp32 = toImage(fp32Picture);
         out.quantized = toImage(quantizedPicture);
-        out.summary = Workspace::tr("FP32: %1 boxes, %2 ms. Quantized: %3 boxes, %4 ms. %5 matched (%6 moved), %7 "
+        // Spread: half the range from the fastest run to the 95th percentile (of 5 runs, the slowest).
+        const auto latency = [](const LatencyStats& l) {
+            return Workspace::tr("%1 ± %2 ms").arg(l.medianMs, 0, 'f', 1).arg((l.p95Ms - l.minMs) / 2, 0, 'f', 1);
+        };
+        out.summary = Workspace::tr("FP32: %1 boxes, %2. Quantized: %3 boxes, %4. %5 matched (%6 moved), %7 "
                                     "missed by the quantized model, %8 extra.")
-                          .arg(c.fp32.size()).arg(c.fp32Ms, 0, 'f', 1).arg(c.quantized.size())
-                          .arg(c.quantizedMs, 0, 'f', 1).arg(match.pairs.size()).arg(movedPairs(match).size())
-                          .arg(match.missed.size()).arg(match.extra.size());
+                          .arg(c.fp32.size()).arg(latency(c.fp32Latency)).arg(c.quantized.size())
+                          .arg(latency(c.quantizedLatency)).arg(match.pairs.size()).arg(movedPairs(match).size())
+                          .arg(match.missed.size()).arg(match.extra.size()) +
+                      QStringLiteral("\n") +
+                      Workspace::tr("Latency: median ± half the range from the fastest run to the 95th "
+                                    "percentile, of %1 timed runs per model after warm-up.")
+                          .arg(c.fp32Latency.runs);
         {
             const std::lock_guard<std::mutex> lock(mutex);
             fp32Counts.push_back(countAbove(c.fp32, fp32->decodeOptions().confidence));

@@ -274,6 +274,9 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
     const size_t samplesPerImage =
         std::clamp(kHistogramSampleBudget / images.size(), kMinSamplesPerImage, kMaxSamplesPerImage);
     const ImagePreprocessor preprocessor(options.preprocess);
+    // An image that cannot be read (a truncated JPEG among them) is left out and named, so one bad
+    // file does not abort the comparison of the others, nor skews it unseen.
+    std::vector<std::string> skipped;
     auto done = forEachPreparedImage(preprocessor, images, control, [&](size_t, const PreparedImage& prepared) -> Status {
         const InputTensor in{inputName, prepared.shape, prepared.tensor.data(), prepared.tensor.size()};
         // The two models run at the same time, each on its own thread: ONNX Runtime spreads one
@@ -325,9 +328,10 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
             addAccumulated(acc, layer, post, fp32Tensor, samplesPerImage, options.bins);
         });
         return Ok{};
-    });
+    }, &skipped);
     if (!done)
         return done.error();
+    report.warnings.insert(report.warnings.end(), skipped.begin(), skipped.end());
     for (const auto& acc : accs)
         finish(acc, report.layers[acc.index]);
     std::stable_sort(report.layers.begin(), report.layers.end(),
@@ -372,7 +376,7 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
                                       formatDb(o.metrics.sqnrDb) + " dB (" + why + ")");
         }
     }
-    report.imageCount = images.size();
+    report.imageCount = images.size() - skipped.size();
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;
 }

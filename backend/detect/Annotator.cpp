@@ -19,14 +19,15 @@ cv::Scalar classColour(int classId) {
     return palette[static_cast<size_t>(std::abs(classId)) % (sizeof palette / sizeof palette[0])];
 }
 
-void label(cv::Mat& image, const std::string& text, cv::Point at, const cv::Scalar& background, double scale) {
+void label(cv::Mat& image, const std::string& text, cv::Point at, const cv::Scalar& background, double scale,
+           const cv::Scalar& textColour = {255, 255, 255}) {
     int baseline = 0;
     const int thickness = std::max(1, static_cast<int>(scale * 2));
     const cv::Size size = cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, scale, thickness, &baseline);
     at.y = std::max(at.y, size.height + 4);
     at.x = std::max(0, std::min(at.x, image.cols - size.width - 4));  // a label near the right edge stays readable
     cv::rectangle(image, {at.x, at.y - size.height - 4}, {at.x + size.width + 4, at.y + baseline - 2}, background, cv::FILLED);
-    cv::putText(image, text, {at.x + 2, at.y - 3}, cv::FONT_HERSHEY_SIMPLEX, scale, {255, 255, 255}, thickness, cv::LINE_AA);
+    cv::putText(image, text, {at.x + 2, at.y - 3}, cv::FONT_HERSHEY_SIMPLEX, scale, textColour, thickness, cv::LINE_AA);
 }
 
 }  // namespace
@@ -35,7 +36,9 @@ cv::Mat drawPanel(const cv::Mat& bgr, const PanelInfo& panel, const std::vector<
     cv::Mat image = bgr.clone();
     const double scale = std::max(0.4, std::min(image.cols, image.rows) / 1200.0);
     const int thickness = std::max(2, static_cast<int>(scale * 3));
-    const cv::Scalar flagColour(255, 0, 255), movedColour(0, 140, 255);
+    // Missed/extra in magenta; moved in white edged with black: no class colour is white or grey (the
+    // palette is all saturated), and the black edge keeps it visible on a light background.
+    const cv::Scalar flagColour(255, 0, 255), movedColour(255, 255, 255), movedEdge(0, 0, 0);
     for (size_t i = 0; i < panel.detections.size(); ++i) {
         const Detection& d = panel.detections[i];
         const bool flagged = std::find(panel.flagged.begin(), panel.flagged.end(), static_cast<int>(i)) != panel.flagged.end();
@@ -52,10 +55,13 @@ cv::Mat drawPanel(const cv::Mat& bgr, const PanelInfo& panel, const std::vector<
         const cv::Scalar colour = flagged ? flagColour : moved != panel.moved.end() ? movedColour : classColour(d.classId);
         const cv::Rect r(cv::Point(static_cast<int>(d.box.x1), static_cast<int>(d.box.y1)),
                          cv::Point(static_cast<int>(d.box.x2), static_cast<int>(d.box.y2)));
+        const bool isMoved = !flagged && moved != panel.moved.end();
+        if (isMoved)
+            cv::rectangle(image, r, movedEdge, thickness * 2 + 2, cv::LINE_AA);
         cv::rectangle(image, r, colour, prefix.empty() ? thickness : thickness * 2, cv::LINE_AA);
         char text[160];
         std::snprintf(text, sizeof text, "%s%s %.2f", prefix.c_str(), className(names, d.classId).c_str(), d.score);
-        label(image, text, r.tl(), colour, scale * 0.9);
+        label(image, text, r.tl(), colour, scale * 0.9, isMoved ? movedEdge : cv::Scalar(255, 255, 255));
     }
     label(image, panel.title, {0, 0}, {40, 40, 40}, scale * 1.4);
     return image;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <tuple>
 
 #include "model/TensorData.h"
 
@@ -108,7 +109,7 @@ Status Detector::warmUp(const PreparedImage& image, int runs) {
     return Ok{};
 }
 
-Result<DetectionComparison> compareDetections(Detector& fp32, Detector& quantized, const cv::Mat& bgr) {
+Result<DetectionComparison> compareDetections(Detector& fp32, Detector& quantized, const cv::Mat& bgr, int timedRuns) {
     auto image = fp32.preprocessor().prepare(bgr);
     if (!image)
         return image.error();
@@ -124,6 +125,19 @@ Result<DetectionComparison> compareDetections(Detector& fp32, Detector& quantize
     c.quantized = std::move(q).value();
     c.fp32Ms = fp32.lastInferenceMs();
     c.quantizedMs = quantized.lastInferenceMs();
+    c.fp32Latency = {1, c.fp32Ms, c.fp32Ms, c.fp32Ms, c.fp32Ms};
+    c.quantizedLatency = {1, c.quantizedMs, c.quantizedMs, c.quantizedMs, c.quantizedMs};
+    if (timedRuns > 1) {
+        for (auto [detector, stats, ms] : {std::tuple{&fp32, &c.fp32Latency, &c.fp32Ms},
+                                           std::tuple{&quantized, &c.quantizedLatency, &c.quantizedMs}}) {
+            const InputTensor input{detector->inputName(), image->shape, image->tensor.data(), image->tensor.size()};
+            auto measured = measureLatency(detector->session(), input, 0, timedRuns);
+            if (!measured)
+                return measured.error();
+            *stats = *measured;
+            *ms = measured->medianMs;
+        }
+    }
     return c;
 }
 

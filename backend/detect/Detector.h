@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "detect/DetectionMatcher.h"
+#include "detect/Latency.h"
 #include "detect/YoloDecoder.h"
 #include "model/OnnxModel.h"
 #include "preprocess/ImagePreprocessor.h"
@@ -58,10 +59,15 @@ struct DetectionComparison {
     std::vector<Detection> fp32;
     std::vector<Detection> quantized;
     DetectionMatch match;
-    double fp32Ms = 0.0;
+    double fp32Ms = 0.0;       // the run that detected, or the median of timedRuns; milliseconds
     double quantizedMs = 0.0;
+    LatencyStats fp32Latency;  // over timedRuns (1: the detecting run alone)
+    LatencyStats quantizedLatency;
 };
 
-Result<DetectionComparison> compareDetections(Detector& fp32, Detector& quantized, const cv::Mat& bgrImage);
+// With timedRuns > 1 each model then runs that many more times on the image, timed, so a latency
+// comes with its spread; warm the detectors up first (Detector::warmUp), or the first runs count.
+Result<DetectionComparison> compareDetections(Detector& fp32, Detector& quantized, const cv::Mat& bgrImage,
+                                              int timedRuns = 1);
 
 }  // namespace ql

@@ -72,14 +72,25 @@ Result<PreprocessChoice> choosePreprocessing(const OnnxModel& model, const std::
     auto fp32 = Detector::create(model, options);
     if (!fp32)
         return Error{"--preprocess auto: " + fp32.errorMessage()};
-    const size_t count = std::min(std::max<size_t>(1, search.images), images.size());
+    // The first images that can be read: an unreadable one is the comparison's to name, not a reason
+    // to stop here.
+    const size_t wanted = std::max<size_t>(1, search.images);
     std::vector<cv::Mat> bgr;
-    for (size_t i = 0; i < count; ++i) {
+    std::vector<std::string> used;
+    std::string firstProblem;
+    for (size_t i = 0; i < images.size() && bgr.size() < wanted; ++i) {
         auto image = readImageBgr(images[i]);
-        if (!image)
-            return image.error();
+        if (!image) {
+            if (firstProblem.empty())
+                firstProblem = image.errorMessage();
+            continue;
+        }
         bgr.push_back(std::move(image).value());
+        used.push_back(images[i]);
     }
+    if (bgr.empty())
+        return Error{"--preprocess auto: none of the images could be read; the first: " + firstProblem};
+    const size_t count = bgr.size();
     PreprocessChoice choice;
     choice.images = count;
     const auto tried = candidates(detector.preprocess, search);
@@ -93,10 +104,10 @@ Result<PreprocessChoice> choosePreprocessing(const OnnxModel& model, const std::
         for (size_t i = 0; i < count; ++i) {
             auto prepared = preprocessor.prepare(bgr[i]);
             if (!prepared)
-                return Error{images[i] + ": " + prepared.errorMessage()};
+                return Error{used[i] + ": " + prepared.errorMessage()};
             auto found = fp32->detect(*prepared);
             if (!found)
-                return Error{images[i] + ": " + found.errorMessage()};
+                return Error{used[i] + ": " + found.errorMessage()};
             std::vector<float> scores;
             for (const auto& d : *found)
                 scores.push_back(d.score);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include <opencv2/imgcodecs.hpp>
@@ -54,13 +56,65 @@ Result<ResizeMode> parseResizeMode(const std::string& text) {
     return Error{"unknown resize mode '" + text + "' (use letterbox, topleft or resize)"};
 }
 
+namespace {
+
+// Whether a JPEG's data runs to its end-of-image marker (FF D9): walks the segments by their
+// lengths (so an EXIF thumbnail's own FF D9 does not count) and the entropy-coded data after each
+// start-of-scan. A file cut short ends before it; libjpeg then only warns and fills the rest grey.
+// Bytes after the marker (a camera's appended video, padding) do not matter.
+bool jpegReachesEnd(const std::vector<uchar>& b) {
+    size_t i = 2;  // after SOI
+    while (i < b.size()) {
+        if (b[i] != 0xFF)
+            return false;  // not at a marker: the segment lengths do not add up
+        while (i < b.size() && b[i] == 0xFF)
+            ++i;  // fill bytes
+        if (i >= b.size())
+            return false;
+        const uchar marker = b[i++];
+        if (marker == 0xD9)
+            return true;
+        if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7))
+            continue;  // markers without a length
+        if (i + 2 > b.size())
+            return false;
+        const size_t length = (static_cast<size_t>(b[i]) << 8) | b[i + 1];
+        if (length < 2)
+            return false;
+        i += length;
+        if (marker == 0xDA) {  // scan data: runs to the next marker that is no stuffed 00 or restart
+            while (i + 1 < b.size() &&
+                   !(b[i] == 0xFF && b[i + 1] != 0x00 && b[i + 1] != 0xFF && !(b[i + 1] >= 0xD0 && b[i + 1] <= 0xD7)))
+                ++i;
+            if (i + 1 >= b.size())
+                return false;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
 Result<cv::Mat> readImageBgr(const std::string& path) {
     std::error_code ec;
     if (!fs::exists(path, ec))
         return Error{"image " + path + " does not exist"};
+    std::vector<uchar> bytes;
+    {
+        std::ifstream in(path, std::ios::binary);
+        if (!in)
+            return Error{"cannot open image " + path};
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        if (in.bad())
+            return Error{"cannot read image " + path};
+    }
+    // Told by the content, not the name: JPEG data starts with SOI (FF D8) and a marker.
+    if (bytes.size() >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF && !jpegReachesEnd(bytes))
+        return Error{"image " + path + " is a truncated or corrupt JPEG (its data ends before the end-of-image "
+                     "marker; decoded, part of it would be grey)"};
     cv::Mat image;
     try {
-        image = cv::imread(path, cv::IMREAD_UNCHANGED);
+        image = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
     } catch (const cv::Exception& e) {
         return Error{"cannot read image " + path + ": " + e.what()};
     }

@@ -80,20 +80,33 @@ Result<cv::Mat> readImageBgr(const std::string& path);
 
 // Hands each image, prepared in turn, to body(index, image), which returns a Status; reports
 // progress to `control` and stops with "cancelled" when asked, or at the first error (an
-// unreadable image, or the body's).
+// unreadable image, or the body's). Given `skipped`, an image that cannot be read (not an image,
+// a truncated JPEG) is passed over instead, with a line naming it and why added there; it is an
+// error then only when no image at all could be read.
 template <typename Body>
 Status forEachPreparedImage(const ImagePreprocessor& preprocessor, const std::vector<std::string>& images,
-                            const TaskControl& control, Body&& body) {
+                            const TaskControl& control, Body&& body, std::vector<std::string>* skipped = nullptr) {
+    size_t read = 0;
+    std::string firstProblem;
     for (size_t i = 0; i < images.size(); ++i) {
         if (control.cancelled())
             return Error{"cancelled"};
         control.report(i, images.size(), images[i]);
         auto image = preprocessor.prepare(images[i]);
+        if (!image && skipped) {
+            skipped->push_back("skipped: " + image.errorMessage());
+            if (firstProblem.empty())
+                firstProblem = image.errorMessage();
+            continue;
+        }
         if (!image)
             return image.error();
+        ++read;
         if (auto st = body(i, *image); !st)
             return st.error();
     }
+    if (read == 0 && !images.empty())
+        return Error{"none of the " + std::to_string(images.size()) + " images could be read; the first: " + firstProblem};
     control.report(images.size(), images.size());
     return Ok{};
 }

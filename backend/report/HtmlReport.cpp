@@ -235,9 +235,9 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
         }
     }
     if (!c.detections.empty()) {
-        h << "<h2>Detections: FP32 | quantized</h2>\n<p>Left: FP32, with boxes the quantized model missed marked. "
-             "Right: quantized, with boxes it added marked, and in orange those it found elsewhere (IoU with the "
-             "FP32 box under " << fixed(kMovedBelowIou, 1) << ").</p>\n";
+        h << "<h2>Detections: FP32 | quantized</h2>\n<p>Left: FP32, with boxes the quantized model missed marked "
+             "in magenta. Right: quantized, with boxes it added marked in magenta, and in white edged with black "
+             "those it found elsewhere (IoU with the FP32 box under " << fixed(kMovedBelowIou, 1) << ").</p>\n";
         for (const auto& d : c.detections)
             h << "<figure>" << image(d.image) << "<figcaption>" << escape(d.image) << ": " << d.matched << " matched ("
               << d.moved << " moved), " << d.missed << " missed, " << d.extra << " extra</figcaption></figure>\n";

@@ -10,6 +10,7 @@
 
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QGraphicsView>
 #include <QFile>
 #include <QLabel>
 #include <QPushButton>
@@ -166,6 +167,30 @@ private slots:
         QVERIFY(said);
     }
 
+    // A .png that is no image beside a good one: the comparison runs on the good one, and the
+    // summary above the Activations table names the bad one (issue 15).
+    void unreadableImageIsNamedInTheSummary() {
+        const QString dir = imageFolder("gui_bad_images");
+        QFile bad(dir + QStringLiteral("/b_broken.png"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("not an image");
+        bad.close();
+        MainWindow w;
+        w.show();
+        QSignalSpy done(w.workspace(), &Workspace::activationsChanged);
+        w.workspace()->setImages({dir});
+        w.openFiles({fp32Path_, quantPath_});
+        QVERIFY(done.wait(20000));
+        QVERIFY(waitIdle(w));
+        QCOMPARE(w.workspace()->activationModel()->report().imageCount, size_t{1});
+        QVERIFY(tab(w, QStringLiteral("Activations")));
+        auto* summary = w.findChild<OutputSummaryView*>();
+        QVERIFY(summary && summary->isVisible());
+        QVERIFY2(summary->text().contains(QStringLiteral("skipped: cannot read image")) &&
+                     summary->text().contains(QStringLiteral("b_broken.png")),
+                 qPrintable(summary->text()));
+    }
+
     void graphColoursByTheChosenMetric() {
         // Worst of a node's tensors, on a scale where higher is better.
         ModelBuilder b;
@@ -252,6 +277,45 @@ private slots:
         QCOMPARE(args.at(1).value<QImage>().size(), args.at(2).value<QImage>().size());
         QVERIFY(args.at(3).toString().contains(QStringLiteral("matched")));
         QVERIFY(waitIdle(w));
+    }
+
+    // The app's normal start: models and images open while another tab is current. Switching to
+    // Detections shows both pictures fitted to their views, not a few pixels wide (issue 15).
+    void detectionsFitWhenTheirTabIsShownLater() {
+        const auto fp32 = test::sharedFile("models/yolov8n_fp32.onnx");
+        const auto quant = test::sharedFile("models/yolov8n_qdq_static.onnx");
+        const auto bus = test::sharedFile("images/bus.jpg");
+        if (!fp32 || !quant || !bus)
+            QSKIP("../shared models or images not found");
+        MainWindow w;
+        w.resize(1366, 768);
+        w.show();
+        QSignalSpy ready(w.workspace(), &Workspace::detectionReady);
+        w.workspace()->setImages({QString::fromStdString(*bus)});
+        w.openFiles({QString::fromStdString(*fp32), QString::fromStdString(*quant)});
+        QVERIFY(ready.wait(60000));
+        QVERIFY(waitIdle(w));
+        auto* view = w.findChild<DetectionCompareView*>();
+        QVERIFY(!view->isVisible());
+        w.showTab(QStringLiteral("detections"));
+        for (QGraphicsView* v : {view->fp32View(), view->quantizedView()}) {
+            // bus.jpg (810x1080) is taller than wide: it fills the viewport's height, or its width.
+            const auto fitted = [v] {
+                const QRect r = v->mapFromScene(v->sceneRect()).boundingRect();
+                const QSize port = v->viewport()->size();
+                return r.width() <= port.width() + 2 && r.height() <= port.height() + 2 &&
+                       (std::abs(r.width() - port.width()) <= 3 || std::abs(r.height() - port.height()) <= 3);
+            };
+            QTRY_VERIFY2(v->viewport()->width() > 100 && fitted(),
+                         qPrintable(QStringLiteral("image %1 px wide in a viewport of %2 px")
+                                        .arg(v->mapFromScene(v->sceneRect()).boundingRect().width())
+                                        .arg(v->viewport()->width())));
+        }
+        // The latency comes with its spread over repeated runs.
+        bool spread = false;
+        for (auto* label : view->findChildren<QLabel*>())
+            spread |= label->text().contains(QStringLiteral(" ± ")) && label->text().contains(QStringLiteral("5 timed runs"));
+        QVERIFY(spread);
     }
 
     // A detector's output summary shows its parts as deployed; the class scores' SQNR is the one

@@ -1,4 +1,7 @@
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
@@ -7,6 +10,7 @@
 #include "analysis/FakeQuantModel.h"
 #include "model/ModelBuilder.h"
 #include "model/TensorData.h"
+#include "preprocess/ImagePreprocessor.h"
 #include "support/TestModels.h"
 
 namespace ql {
@@ -176,6 +180,52 @@ TEST(ActivationComparison, PairsByStructureWhenNamesDiffer) {
         EXPECT_TRUE(std::isfinite(l.accumulated.sqnrDb)) << l.name;
     }
     EXPECT_EQ(report->layers[2].fp32Name, "y");
+}
+
+// A folder with one good image, a JPEG cut short and a .png that is no image: the comparison runs
+// on the good one, as it would on that image alone, and names both others.
+TEST(ActivationComparison, UnreadableImagesAreSkippedAndNamed) {
+    const std::string dir = test::tempPath("bad_images");
+    std::filesystem::create_directories(dir);
+    cv::Mat good(2, 2, CV_8UC3);
+    good.at<cv::Vec3b>(0, 0) = {10, 200, 40};
+    good.at<cv::Vec3b>(0, 1) = {250, 0, 90};
+    good.at<cv::Vec3b>(1, 0) = {70, 130, 5};
+    good.at<cv::Vec3b>(1, 1) = {180, 60, 220};
+    ASSERT_TRUE(cv::imwrite(dir + "/b_good.png", good));
+    cv::Mat photo(64, 64, CV_8UC3);
+    cv::randu(photo, cv::Scalar::all(0), cv::Scalar::all(255));
+    std::vector<uchar> jpeg;
+    ASSERT_TRUE(cv::imencode(".jpg", photo, jpeg));
+    std::ofstream(dir + "/a_cut.jpg", std::ios::binary).write(reinterpret_cast<const char*>(jpeg.data()),
+                                                              static_cast<std::streamsize>(jpeg.size() / 2));
+    std::ofstream(dir + "/c_garbage.png") << "not an image at all";
+    ActivationOptions options;
+    options.preprocess.width = options.preprocess.height = 2;
+    auto images = collectImages({dir});
+    ASSERT_TRUE(images);
+    ASSERT_EQ(images->size(), 3u);
+    auto report = compareActivations(reluMul(false), reluMul(true), *images, options);
+    ASSERT_TRUE(report) << report.errorMessage();
+    EXPECT_EQ(report->imageCount, 1u);
+    auto named = [&](const std::string& file, const std::string& why) {
+        return std::any_of(report->warnings.begin(), report->warnings.end(), [&](const std::string& w) {
+            return w.find("skipped: ") == 0 && w.find(file) != std::string::npos && w.find(why) != std::string::npos;
+        });
+    };
+    EXPECT_TRUE(named("a_cut.jpg", "truncated"));
+    EXPECT_TRUE(named("c_garbage.png", "not an image"));
+    auto alone = compareActivations(reluMul(false), reluMul(true), {dir + "/b_good.png"}, options);
+    ASSERT_TRUE(alone) << alone.errorMessage();
+    ASSERT_EQ(report->layers.size(), alone->layers.size());
+    for (size_t i = 0; i < report->layers.size(); ++i)
+        EXPECT_DOUBLE_EQ(report->layers[i].accumulated.sqnrDb, alone->layers[i].accumulated.sqnrDb);
+    EXPECT_DOUBLE_EQ(report->outputs.at(0).metrics.sqnrDb, alone->outputs.at(0).metrics.sqnrDb);
+
+    // Nothing readable at all stays an error, naming the first file.
+    auto none = compareActivations(reluMul(false), reluMul(true), {dir + "/a_cut.jpg", dir + "/c_garbage.png"}, options);
+    ASSERT_FALSE(none);
+    EXPECT_NE(none.errorMessage().find("a_cut.jpg"), std::string::npos) << none.errorMessage();
 }
 
 TEST(ActivationComparison, CancelStopsTheRun) {

@@ -84,6 +84,68 @@ TEST(ImagePreprocessor, MissingAndCorruptImagesAreClearErrors) {
     EXPECT_NE(bad.errorMessage().find("corrupt.jpg"), std::string::npos) << bad.errorMessage();
 }
 
+// A photo-like image (noise, so the JPEG data is long enough to cut in its middle).
+cv::Mat noise(int rows, int cols) {
+    cv::Mat image(rows, cols, CV_8UC3);
+    cv::randu(image, cv::Scalar::all(0), cv::Scalar::all(255));
+    return image;
+}
+
+std::vector<uchar> encodeJpeg(const cv::Mat& image, std::vector<int> params = {}) {
+    std::vector<uchar> bytes;
+    EXPECT_TRUE(cv::imencode(".jpg", image, bytes, params));
+    return bytes;
+}
+
+std::string writeBytes(const std::string& name, const std::vector<uchar>& bytes) {
+    const std::string path = test::tempPath(name);
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                                static_cast<std::streamsize>(bytes.size()));
+    return path;
+}
+
+// libjpeg decodes a JPEG cut short with only a warning on stderr and the rest grey: QuantLens
+// tells it from the bytes instead, whatever the file is called.
+TEST(ImagePreprocessor, TruncatedJpegIsRefusedByName) {
+    for (const auto& params : {std::vector<int>{}, std::vector<int>{cv::IMWRITE_JPEG_PROGRESSIVE, 1},
+                               std::vector<int>{cv::IMWRITE_JPEG_RST_INTERVAL, 4}}) {
+        const std::vector<uchar> full = encodeJpeg(noise(96, 128), params);
+        ASSERT_EQ(full[full.size() - 2], 0xFF);
+        ASSERT_EQ(full.back(), 0xD9);
+        EXPECT_TRUE(readImageBgr(writeBytes("whole.jpg", full)));
+        std::vector<uchar> withTail = full;  // bytes after the end marker (a camera's extras) are fine
+        withTail.insert(withTail.end(), 300, 0x00);
+        EXPECT_TRUE(readImageBgr(writeBytes("tail.jpeg", withTail)));
+        const std::vector<uchar> cut(full.begin(), full.begin() + static_cast<long>(full.size() / 2));
+        if (params.empty())  // baseline JPEG: OpenCV still decodes it, partly grey
+            ASSERT_FALSE(cv::imdecode(cut, cv::IMREAD_COLOR).empty());
+        for (const char* name : {"cut.jpg", "cut.png"}) {
+            auto read = readImageBgr(writeBytes(name, cut));
+            ASSERT_FALSE(read) << name;
+            EXPECT_NE(read.errorMessage().find(name), std::string::npos) << read.errorMessage();
+            EXPECT_NE(read.errorMessage().find("truncated"), std::string::npos) << read.errorMessage();
+        }
+    }
+}
+
+// An EXIF thumbnail holds its own end marker (FF D9) early in the file: the check walks the
+// segments, so a main image cut short is still found.
+TEST(ImagePreprocessor, TruncatedJpegWithThumbnailIsRefused) {
+    const std::vector<uchar> full = encodeJpeg(noise(96, 128));
+    const std::vector<uchar> thumbnail = encodeJpeg(noise(8, 8));
+    std::vector<uchar> app1 = {0xFF, 0xE1, 0, 0, 'E', 'x', 'i', 'f', 0, 0};
+    app1.insert(app1.end(), thumbnail.begin(), thumbnail.end());
+    const size_t length = app1.size() - 2;
+    app1[2] = static_cast<uchar>(length >> 8);
+    app1[3] = static_cast<uchar>(length & 0xFF);
+    std::vector<uchar> withExif(full.begin(), full.begin() + 2);
+    withExif.insert(withExif.end(), app1.begin(), app1.end());
+    withExif.insert(withExif.end(), full.begin() + 2, full.end());
+    EXPECT_TRUE(readImageBgr(writeBytes("exif.jpg", withExif)));
+    const std::vector<uchar> cut(withExif.begin(), withExif.begin() + static_cast<long>(withExif.size() * 2 / 3));
+    EXPECT_FALSE(readImageBgr(writeBytes("exif_cut.jpg", cut)));
+}
+
 TEST(ImagePreprocessor, CollectImagesFromFolders) {
     const std::string dir = test::tempPath("images");
     std::filesystem::create_directories(dir);
