@@ -67,6 +67,21 @@ TaskControl backgroundControl(QPointer<Workspace> self, const std::atomic<bool>*
 
 }  // namespace
 
+template <typename Outcome, typename Work, typename Done>
+void Workspace::runInBackground(const QString& busyText, Work work, Done done) {
+    ++pendingJobs_;
+    emit busyChanged(true, busyText);
+    auto* watcher = new QFutureWatcher<Outcome>(this);
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, done = std::move(done)]() mutable {
+        Outcome outcome = watcher->result();
+        watcher->deleteLater();
+        --pendingJobs_;
+        emit busyChanged(isBusy(), QString());
+        done(std::move(outcome));
+    });
+    watcher->setFuture(QtConcurrent::run(std::move(work)));
+}
+
 Workspace::Workspace(QObject* parent)
     : QObject(parent), weights_(new WeightErrorModel(this)), activations_(new ActivationErrorModel(this)),
       undo_(new QUndoStack(this)) {}
@@ -148,29 +163,12 @@ void Workspace::suggestExclusions(const SuggestionRequest& request) {
         inputs->settings.nodesToExclude.clear();  // the search starts from a fully quantized model
     suggestionRequest_ = request;
     cancel_ = std::make_shared<std::atomic<bool>>(false);
-    ++pendingJobs_;
-    emit busyChanged(true, tr("Measuring the sensitivity of each group of nodes..."));
     struct Outcome {
         std::shared_ptr<Suggestion> suggestion;
         QString error;
     };
-    auto* watcher = new QFutureWatcher<Outcome>(this);
-    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher] {
-        const Outcome outcome = watcher->result();
-        watcher->deleteLater();
-        --pendingJobs_;
-        emit busyChanged(isBusy(), QString());
-        if (!outcome.suggestion) {
-            if (outcome.error != QStringLiteral("cancelled"))
-                emit errorOccurred(outcome.error);
-            return;
-        }
-        lastSuggestion_ = *outcome.suggestion;
-        emit suggestionReady();
-    });
     QPointer<Workspace> self(this);
-    watcher->setFuture(QtConcurrent::run([fp32 = fp32_, request, cancel = cancel_, self,
-                                          in = std::move(inputs).value()]() -> Outcome {
+    auto work = [fp32 = fp32_, request, cancel = cancel_, self, in = std::move(inputs).value()]() -> Outcome {
         const auto& [images, settings, calibration] = in;
         const TaskControl control = backgroundControl(self, cancel.get());
         auto stats = CalibrationCache().get(fp32->analyzed.model, images, calibration, control);
@@ -191,7 +189,17 @@ void Workspace::suggestExclusions(const SuggestionRequest& request) {
         if (!s)
             return {nullptr, QString::fromStdString(s.errorMessage())};
         return {std::make_shared<Suggestion>(std::move(s).value()), {}};
-    }));
+    };
+    auto done = [this](Outcome outcome) {
+        if (!outcome.suggestion) {
+            if (outcome.error != QStringLiteral("cancelled"))
+                emit errorOccurred(outcome.error);
+            return;
+        }
+        lastSuggestion_ = *outcome.suggestion;
+        emit suggestionReady();
+    };
+    runInBackground<Outcome>(tr("Measuring the sensitivity of each group of nodes..."), std::move(work), std::move(done));
 }
 
 bool Workspace::saveQuantizedModel(const QString& path, QString* error) const {
@@ -346,16 +354,21 @@ void Workspace::exportReport(const QString& path) {
     std::vector<std::string> pictures;
     if (auto images = imageFiles())
         pictures.assign(images->begin(), images->begin() + static_cast<long>(std::min<size_t>(2, images->size())));
-    ++pendingJobs_;
-    emit busyChanged(true, tr("Writing the report..."));
-    auto* watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path] {
-        const QString error = watcher->result();
-        watcher->deleteLater();
+    auto shared = std::make_shared<ReportContent>(std::move(content));
+    pendingReport_ = shared;
+    auto work = [detectors = detectorPair(), shared, pictures, path]() -> QString {
+        for (const auto& p : pictures)
+            if (auto picture = detectors->picture(p))  // a model that is no detector still gets its report
+                shared->detections.push_back(std::move(*picture));
+        if (path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive))
+            return {};
+        auto st = writeFileAtomically(path.toStdString(), renderHtml(*shared));
+        return st ? QString() : QString::fromStdString(st.errorMessage());
+    };
+    auto done = [this, path](QString error) {
         if (error.isEmpty() && path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive)) {
             // Qt's printing runs on the GUI thread; the HTML part was prepared in the background.
-            auto content = pendingReport_;
-            if (auto st = writeReportPdf(*content, path.toStdString()); !st)
+            if (auto st = writeReportPdf(*pendingReport_, path.toStdString()); !st)
                 emit errorOccurred(QString::fromStdString(st.errorMessage()));
             else
                 emit reportWritten(path);
@@ -364,20 +377,8 @@ void Workspace::exportReport(const QString& path) {
         } else {
             emit errorOccurred(error);
         }
-        --pendingJobs_;
-        emit busyChanged(isBusy(), QString());
-    });
-    auto shared = std::make_shared<ReportContent>(std::move(content));
-    pendingReport_ = shared;
-    watcher->setFuture(QtConcurrent::run([detectors = detectorPair(), shared, pictures, path]() -> QString {
-        for (const auto& p : pictures)
-            if (auto picture = detectors->picture(p))  // a model that is no detector still gets its report
-                shared->detections.push_back(std::move(*picture));
-        if (path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive))
-            return {};
-        auto st = writeFileAtomically(path.toStdString(), renderHtml(*shared));
-        return st ? QString() : QString::fromStdString(st.errorMessage());
-    }));
+    };
+    runInBackground<QString>(tr("Writing the report..."), std::move(work), std::move(done));
 }
 
 void Workspace::detect(const QString& imagePath) {
@@ -388,24 +389,17 @@ void Workspace::detect(const QString& imagePath) {
         return;
     }
     const quint64 generation = ++detectionGeneration_;
-    ++pendingJobs_;
-    emit busyChanged(true, tr("Detecting objects in %1...").arg(QFileInfo(imagePath).fileName()));
-    auto* watcher = new QFutureWatcher<DetectionOutcome>(this);
-    connect(watcher, &QFutureWatcher<DetectionOutcome>::finished, this, [this, watcher, generation, imagePath] {
-        const DetectionOutcome outcome = watcher->result();
-        watcher->deleteLater();
-        --pendingJobs_;
-        emit busyChanged(isBusy(), QString());
+    auto work = [detectors = detectorPair(), path = imagePath.toStdString()] { return detectors->detect(path); };
+    auto done = [this, generation, imagePath](DetectionOutcome outcome) {
         if (generation != detectionGeneration_)
             return;  // the user moved on to another image
         if (!outcome.error.isEmpty())
             emit detectionFailed(imagePath, outcome.error);
         else
             emit detectionReady(imagePath, outcome.fp32, outcome.quantized, outcome.summary);
-    });
-    watcher->setFuture(QtConcurrent::run([detectors = detectorPair(), path = imagePath.toStdString()] {
-        return detectors->detect(path);
-    }));
+    };
+    runInBackground<DetectionOutcome>(tr("Detecting objects in %1...").arg(QFileInfo(imagePath).fileName()),
+                                      std::move(work), std::move(done));
 }
 
 void Workspace::requantize() {
@@ -422,29 +416,9 @@ void Workspace::requantize() {
         return;
     const auto& report = activations_->report();
     const double before = report.outputs.empty() ? NAN : report.outputs.front().metrics.sqnrDb;
-    ++pendingJobs_;
-    emit busyChanged(true, tr("Quantizing with %n excluded nodes...", nullptr, static_cast<int>(inputs->settings.nodesToExclude.size())));
-    auto fp32 = fp32_;
-    auto cancel = cancel_;
+    const int excluded = static_cast<int>(inputs->settings.nodesToExclude.size());
     using Outcome = std::pair<std::shared_ptr<const LoadedModel>, QString>;
-    auto* watcher = new QFutureWatcher<Outcome>(this);
-    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, before] {
-        Outcome outcome = watcher->result();
-        watcher->deleteLater();
-        --pendingJobs_;
-        emit busyChanged(isBusy(), QString());
-        if (!outcome.first) {
-            emit errorOccurred(outcome.second);
-            return;
-        }
-        quantized_ = outcome.first;
-        detectors_.reset();  // their sessions were for the model just replaced
-        emit modelChanged(Slot::Quantized);
-        emit requantized(before);
-        recomputeWeights();
-        compareActivations();
-    });
-    watcher->setFuture(QtConcurrent::run([fp32, cancel, in = std::move(inputs).value()]() -> Outcome {
+    auto work = [fp32 = fp32_, cancel = cancel_, in = std::move(inputs).value()]() -> Outcome {
         const auto& [images, settings, calibration] = in;
         TaskControl control;
         control.cancel = cancel.get();
@@ -460,7 +434,20 @@ void Workspace::requantize() {
             return {nullptr, QString::fromStdString(analyzed.errorMessage())};
         ModelSummary summary = summarize(analyzed->model, analyzed->qdq);
         return {std::make_shared<const LoadedModel>(LoadedModel{std::move(analyzed).value(), std::move(summary)}), {}};
-    }));
+    };
+    auto done = [this, before](Outcome outcome) {
+        if (!outcome.first) {
+            emit errorOccurred(outcome.second);
+            return;
+        }
+        quantized_ = outcome.first;
+        detectors_.reset();  // their sessions were for the model just replaced
+        emit modelChanged(Slot::Quantized);
+        emit requantized(before);
+        recomputeWeights();
+        compareActivations();
+    };
+    runInBackground<Outcome>(tr("Quantizing with %n excluded nodes...", nullptr, excluded), std::move(work), std::move(done));
 }
 
 Result<std::vector<std::string>> Workspace::imageFiles() const {
@@ -531,15 +518,16 @@ bool Workspace::awaitingPreprocessing() {
         return false;  // nothing to try the conventions on: the model's default
     choosingPreprocessing_ = true;
     const quint64 generation = ++preprocessingGeneration_;
-    ++pendingJobs_;
-    emit busyChanged(true, tr("Choosing the image preprocessing..."));
     using Outcome = std::pair<std::optional<PreprocessChoice>, QString>;
-    auto* watcher = new QFutureWatcher<Outcome>(this);
-    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation] {
-        Outcome outcome = watcher->result();
-        watcher->deleteLater();
-        --pendingJobs_;
-        emit busyChanged(isBusy(), QString());
+    auto work = [fp32 = fp32_, images = std::move(images).value()]() -> Outcome {
+        DetectorOptions options;
+        options.preprocess = PreprocessOptions::forModel(fp32->analyzed.model);
+        auto choice = choosePreprocessing(fp32->analyzed.model, images, options);
+        if (!choice)
+            return {std::nullopt, QString::fromStdString(choice.errorMessage())};
+        return {std::move(choice).value(), QString()};
+    };
+    auto done = [this, generation](Outcome outcome) {
         if (generation != preprocessingGeneration_ || !fp32_)
             return;
         choosingPreprocessing_ = false;
@@ -556,15 +544,8 @@ bool Workspace::awaitingPreprocessing() {
         compareActivations();
         if (!pendingDetection_.isEmpty())
             detect(std::exchange(pendingDetection_, QString()));
-    });
-    watcher->setFuture(QtConcurrent::run([fp32 = fp32_, images = std::move(images).value()]() -> Outcome {
-        DetectorOptions options;
-        options.preprocess = PreprocessOptions::forModel(fp32->analyzed.model);
-        auto choice = choosePreprocessing(fp32->analyzed.model, images, options);
-        if (!choice)
-            return {std::nullopt, QString::fromStdString(choice.errorMessage())};
-        return {std::move(choice).value(), QString()};
-    }));
+    };
+    runInBackground<Outcome>(tr("Choosing the image preprocessing..."), std::move(work), std::move(done));
     return true;
 }
 
@@ -623,15 +604,14 @@ std::optional<InferredSettings> Workspace::adoptQuantizedModelSettings() {
 }
 
 void Workspace::openDemo() {
-    ++pendingJobs_;
-    emit busyChanged(true, tr("Preparing the demo (YOLOv8n is quantized once, then kept)..."));
     using Outcome = std::pair<std::optional<DemoFiles>, QString>;
-    auto* watcher = new QFutureWatcher<Outcome>(this);
-    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher] {
-        Outcome outcome = watcher->result();
-        watcher->deleteLater();
-        --pendingJobs_;
-        emit busyChanged(isBusy(), QString());
+    auto work = []() -> Outcome {
+        auto files = prepareDemo(demoDirectory());
+        if (!files)
+            return {std::nullopt, QString::fromStdString(files.errorMessage())};
+        return {std::move(files).value(), QString()};
+    };
+    auto done = [this](Outcome outcome) {
         if (!outcome.first) {
             emit errorOccurred(outcome.second);
             return;
@@ -642,13 +622,9 @@ void Workspace::openDemo() {
         p.images = outcome.first->images;
         p.quantizer.nodesToExclude = outcome.first->excluded;
         openProject(p);
-    });
-    watcher->setFuture(QtConcurrent::run([]() -> Outcome {
-        auto files = prepareDemo(demoDirectory());
-        if (!files)
-            return {std::nullopt, QString::fromStdString(files.errorMessage())};
-        return {std::move(files).value(), QString()};
-    }));
+    };
+    runInBackground<Outcome>(tr("Preparing the demo (YOLOv8n is quantized once, then kept)..."), std::move(work),
+                             std::move(done));
 }
 
 void Workspace::setImages(const QStringList& paths) {
@@ -670,32 +646,11 @@ void Workspace::compareActivations() {
     cancel_->store(true);  // a run still going is for older inputs
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     const quint64 generation = ++activationsGeneration_;
-    ++pendingJobs_;
-    emit busyChanged(true, tr("Comparing activations on %n images...", nullptr, static_cast<int>(images->size())));
-    auto fp32 = fp32_;
-    auto quant = quantized_;
-    auto cancel = cancel_;
-    QPointer<Workspace> self(this);
+    const int count = static_cast<int>(images->size());
     using Outcome = std::pair<std::shared_ptr<ActivationReport>, QString>;
-    auto* watcher = new QFutureWatcher<Outcome>(this);
-    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation] {
-        Outcome outcome = watcher->result();
-        watcher->deleteLater();
-        --pendingJobs_;
-        emit busyChanged(isBusy(), QString());
-        if (generation != activationsGeneration_)
-            return;
-        if (!outcome.first) {
-            if (outcome.second != QStringLiteral("cancelled"))
-                emit errorOccurred(outcome.second);
-            return;
-        }
-        activations_->setReport(std::move(*outcome.first));
-        emit activationsChanged();
-    });
-    const std::vector<std::string> excluded = settingsWithExclusions().nodesToExclude;
-    watcher->setFuture(QtConcurrent::run([fp32, quant, cancel, self, excluded, preprocess = preprocessing(),
-                                          images = std::move(images).value()]() -> Outcome {
+    auto work = [fp32 = fp32_, quant = quantized_, cancel = cancel_, self = QPointer<Workspace>(this),
+                 excluded = settingsWithExclusions().nodesToExclude, preprocess = preprocessing(),
+                 images = std::move(images).value()]() -> Outcome {
         ActivationOptions options;
         options.preprocess = preprocess;
         const TaskControl control = backgroundControl(self, cancel.get());
@@ -705,7 +660,19 @@ void Workspace::compareActivations() {
         for (const auto& r : undoneExclusions(report->loadRewrites, excluded))
             report->warnings.push_back(undoneExclusionWarning(r, report->optimization));
         return {std::make_shared<ActivationReport>(std::move(report).value()), {}};
-    }));
+    };
+    auto done = [this, generation](Outcome outcome) {
+        if (generation != activationsGeneration_)
+            return;
+        if (!outcome.first) {
+            if (outcome.second != QStringLiteral("cancelled"))
+                emit errorOccurred(outcome.second);
+            return;
+        }
+        activations_->setReport(std::move(*outcome.first));
+        emit activationsChanged();
+    };
+    runInBackground<Outcome>(tr("Comparing activations on %n images...", nullptr, count), std::move(work), std::move(done));
 }
 
 Workspace::~Workspace() = default;
@@ -723,14 +690,7 @@ const Workspace::LoadedModel* Workspace::model(Slot slot) const {
 }
 
 void Workspace::openModel(const QString& path, std::optional<Slot> slot) {
-    ++pendingJobs_;
-    emit busyChanged(true, tr("Loading %1...").arg(QFileInfo(path).fileName()));
-    auto* watcher = new QFutureWatcher<LoadOutcome>(this);
-    connect(watcher, &QFutureWatcher<LoadOutcome>::finished, this, [this, watcher, slot] {
-        const LoadOutcome outcome = watcher->result();
-        watcher->deleteLater();
-        --pendingJobs_;
-        emit busyChanged(isBusy(), QString());
+    auto done = [this, slot](LoadOutcome outcome) {
         if (!outcome.model) {
             emit errorOccurred(outcome.error);
             return;
@@ -754,8 +714,9 @@ void Workspace::openModel(const QString& path, std::optional<Slot> slot) {
             requantizeWhenFp32Loads_ = false;
             requantize();
         }
-    });
-    watcher->setFuture(QtConcurrent::run(loadInBackground, path));
+    };
+    runInBackground<LoadOutcome>(tr("Loading %1...").arg(QFileInfo(path).fileName()),
+                                 [path] { return loadInBackground(path); }, std::move(done));
 }
 
 void Workspace::closeModel(Slot slot) {
@@ -773,30 +734,12 @@ void Workspace::recomputeWeights() {
         emit weightsChanged();
         return;
     }
-    auto fp32 = fp32_;
-    auto quant = quantized_;
-    ++pendingJobs_;
-    emit busyChanged(true, tr("Comparing weights..."));
     struct Outcome {
         std::vector<WeightError> weights;
         std::shared_ptr<const ModelPairing> pairing;
         QString error;
     };
-    auto* watcher = new QFutureWatcher<Outcome>(this);
-    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation, fp32, quant] {
-        Outcome outcome = watcher->result();
-        watcher->deleteLater();
-        --pendingJobs_;
-        emit busyChanged(isBusy(), QString());
-        if (generation != weightsGeneration_)
-            return;
-        if (!outcome.error.isEmpty())
-            emit errorOccurred(outcome.error);
-        pairing_ = {outcome.pairing, fp32, quant};
-        weights_->setWeights(std::move(outcome.weights));
-        emit weightsChanged();
-    });
-    watcher->setFuture(QtConcurrent::run([fp32, quant]() -> Outcome {
+    auto work = [fp32 = fp32_, quant = quantized_]() -> Outcome {
         const Graph& f = fp32->analyzed.model.graph();
         const Graph& q = quant->analyzed.model.graph();
         auto pairing = ModelPairing::match(f, q, quant->analyzed.qdq);
@@ -804,7 +747,17 @@ void Workspace::recomputeWeights() {
             return {{}, nullptr, QString::fromStdString(pairing.errorMessage())};
         auto shared = std::make_shared<const ModelPairing>(std::move(pairing).value());
         return {compareWeights(f, q, quant->analyzed.qdq, *shared), shared, {}};
-    }));
+    };
+    auto done = [this, generation, fp32 = fp32_, quant = quantized_](Outcome outcome) {
+        if (generation != weightsGeneration_)
+            return;
+        if (!outcome.error.isEmpty())
+            emit errorOccurred(outcome.error);
+        pairing_ = {outcome.pairing, fp32, quant};
+        weights_->setWeights(std::move(outcome.weights));
+        emit weightsChanged();
+    };
+    runInBackground<Outcome>(tr("Comparing weights..."), std::move(work), std::move(done));
 }
 
 }  // namespace ql

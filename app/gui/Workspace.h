@@ -135,6 +135,10 @@ signals:
     void preprocessingChanged();
 
 private:
+    // The one way background work runs here: busy (status bar, screenshots wait) with
+    // `busyText` while `work` runs on a worker thread, then `done` gets its result on this thread.
+    template <typename Outcome, typename Work, typename Done>
+    void runInBackground(const QString& busyText, Work work, Done done);
     void recomputeWeights();
     QuantizerSettings settingsWithExclusions() const;
     CalibrationOptions calibrationFor(const OnnxModel& model) const;
