@@ -117,8 +117,9 @@ TEST(ImagePreprocessor, TruncatedJpegIsRefusedByName) {
         withTail.insert(withTail.end(), 300, 0x00);
         EXPECT_TRUE(readImageBgr(writeBytes("tail.jpeg", withTail)));
         const std::vector<uchar> cut(full.begin(), full.begin() + static_cast<long>(full.size() / 2));
-        if (params.empty())  // baseline JPEG: OpenCV still decodes it, partly grey
+        if (params.empty()) {  // baseline JPEG: OpenCV still decodes it, partly grey
             ASSERT_FALSE(cv::imdecode(cut, cv::IMREAD_COLOR).empty());
+        }
         for (const char* name : {"cut.jpg", "cut.png"}) {
             auto read = readImageBgr(writeBytes(name, cut));
             ASSERT_FALSE(read) << name;
