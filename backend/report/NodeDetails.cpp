@@ -98,7 +98,7 @@ NodeDetails describeNode(const Graph& g, int index, const QdqStructure* quantize
     d.domain = n.domain.empty() ? "ai.onnx" : n.domain;
     for (const auto& in : n.inputs)
         if (!in.empty())
-            d.inputs.push_back(tensorDetails(g, in, quantized, activations, quantizedGraph));
+            d.inputs.push_back(tensorDetails(g, in, quantized, activations, nullptr));  // its readers: this node
     for (const auto& out : n.outputs)
         if (!out.empty())
             d.outputs.push_back(tensorDetails(g, out, quantized, activations, quantizedGraph));

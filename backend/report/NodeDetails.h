@@ -48,7 +48,7 @@ std::string attributeText(const onnx::AttributeProto& attribute);
 
 // `quantized` (may be null) is the quantized model's structure; its tensors are found under
 // the FP32 names, as ONNX Runtime names them. `activations` (may be null) adds measured error.
-// `quantizedGraph` (may be null) names the nodes that read each tensor quantized.
+// `quantizedGraph` (may be null) names the nodes that read each output quantized.
 NodeDetails describeNode(const Graph& fp32, int node, const QdqStructure* quantized, const ActivationReport* activations,
                          const Graph* quantizedGraph = nullptr);
 
