@@ -65,6 +65,8 @@ MainWindow::MainWindow(QWidget* parent)
     layerTable_->setModel(workspace_->weightModel(), WeightErrorModel::SortRole, -1);
     activationTable_->setModel(workspace_->activationModel(), ActivationErrorModel::SortRole, -1);
     activationTable_->setHeader(outputSummary_);
+    activationTable_->setKeyColumns(ActivationErrorModel::Tensor, ActivationErrorModel::Accumulated);
+    layerTable_->setKeyColumns(WeightErrorModel::Name, WeightErrorModel::Sqnr);
     fp32View_->clearSummary(tr("Open an FP32 model (File > Open FP32 Model, or drop an .onnx file here), or try the "
                                "bundled YOLOv8n pair with Help > Open Demo"));
     quantView_->clearSummary(tr("Open a quantized model (File > Open Quantized Model)"));
@@ -103,7 +105,7 @@ MainWindow::MainWindow(QWidget* parent)
             outputSummary_->clear();
         else
             outputSummary_->showReport(report);
-        activationTable_->view()->resizeColumnsToContents();
+        activationTable_->fitColumns();
         activationTable_->view()->sortByColumn(ActivationErrorModel::Accumulated, Qt::AscendingOrder);
         QString text = tr("%n quantized activations compared on %1 images", nullptr, static_cast<int>(report.layers.size()))
                            .arg(report.imageCount);
@@ -179,7 +181,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(workspace_, &Workspace::weightsChanged, this, [this] {
         updateRowNodes();
         const int n = workspace_->weightModel()->rowCount();
-        layerTable_->view()->resizeColumnsToContents();
+        layerTable_->fitColumns();
         if (n)
             statusLabel_->setText(tr("%n quantized weights compared", nullptr, n));
         if (n > 0 && tabs_->currentWidget() == layerTable_)

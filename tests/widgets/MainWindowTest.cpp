@@ -6,6 +6,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QHeaderView>
 #include <QListWidget>
 
 #include <QDialogButtonBox>
@@ -545,6 +546,31 @@ private slots:
         QVERIFY(!ws->quantizerSettings().opTypesToQuantize.empty());
         ws->undoStack()->undo();
         QVERIFY(ws->exclusions().isEmpty());
+    }
+
+    // On a 1366x768 screen the window fits, and a table shows each name with its SQNR without
+    // scrolling sideways.
+    void smallScreenShowsNameAndSqnr() {
+        const auto fp32 = test::sharedFile("models/yolov8n_fp32.onnx");
+        const auto quant = test::sharedFile("models/yolov8n_qdq_static.onnx");
+        const auto bus = test::sharedFile("images/bus.jpg");
+        if (!fp32 || !quant || !bus)
+            QSKIP("../shared models or images not found");
+        MainWindow w;
+        w.resize(1366, 740);
+        w.show();
+        w.workspace()->setImages({QString::fromStdString(*bus)});
+        w.openFiles({QString::fromStdString(*fp32), QString::fromStdString(*quant)});
+        QVERIFY(waitIdle(w));
+        auto* table = tab(w, QStringLiteral("Activations"));
+        QVERIFY(table);
+        QApplication::processEvents();
+        QHeaderView* header = table->view()->horizontalHeader();
+        const int sqnrEnd = header->sectionViewportPosition(ActivationErrorModel::Accumulated) +
+                            header->sectionSize(ActivationErrorModel::Accumulated);
+        QVERIFY2(sqnrEnd <= table->view()->viewport()->width(),
+                 qPrintable(QStringLiteral("SQNR ends at %1 of %2").arg(sqnrEnd).arg(table->view()->viewport()->width())));
+        QVERIFY(header->sectionSize(ActivationErrorModel::Tensor) >= 160);
     }
 
     void tickBoxesInTablesAndNodePanelExclude() {
