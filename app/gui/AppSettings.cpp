@@ -37,6 +37,12 @@ void applyTheme(Theme theme) {
     p.setColor(QPalette::Highlight, highlight);
     p.setColor(QPalette::HighlightedText, Qt::white);
     p.setColor(QPalette::Mid, QColor(80, 80, 84));
+    // Placeholders ("Filter by name...") and links keep Qt's light-theme colours unless set:
+    // dark grey and dark blue, unreadable on this base.
+    p.setColor(QPalette::PlaceholderText, QColor(150, 150, 155));
+    p.setColor(QPalette::Link, QColor(110, 170, 255));
+    p.setColor(QPalette::Light, QColor(75, 75, 80));
+    p.setColor(QPalette::Dark, QColor(20, 20, 22));
     p.setColor(QPalette::Disabled, QPalette::Text, QColor(120, 120, 120));
     p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(120, 120, 120));
     QApplication::setPalette(p);

@@ -22,6 +22,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "ActivationErrorModel.h"
+#include "AppSettings.h"
 #include "DetectionCompareView.h"
 #include "GraphPanel.h"
 #include "GraphView.h"
@@ -571,6 +572,17 @@ private slots:
         QVERIFY2(sqnrEnd <= table->view()->viewport()->width(),
                  qPrintable(QStringLiteral("SQNR ends at %1 of %2").arg(sqnrEnd).arg(table->view()->viewport()->width())));
         QVERIFY(header->sectionSize(ActivationErrorModel::Tensor) >= 160);
+    }
+
+    // Dark mode: placeholders and links stand out from the base they are drawn on.
+    void darkPaletteKeepsPlaceholdersReadable() {
+        AppSettings::applyTheme(Theme::Dark);
+        const QPalette p = QApplication::palette();
+        const int base = p.color(QPalette::Base).lightness();
+        QVERIFY(p.color(QPalette::PlaceholderText).lightness() - base >= 80);
+        QVERIFY(p.color(QPalette::Link).lightness() - base >= 80);
+        QVERIFY(p.color(QPalette::Text).lightness() - base >= 150);
+        AppSettings::applyTheme(Theme::Light);
     }
 
     void tickBoxesInTablesAndNodePanelExclude() {
