@@ -316,24 +316,12 @@
         <translation>打开 FP32 模型(&amp;F)...</translation>
     </message>
     <message>
-        <source>Open &amp;Quantized Model...</source>
-        <translation>打开量化模型(&amp;Q)...</translation>
-    </message>
-    <message>
         <source>Ctrl+Shift+O</source>
         <translation>Ctrl+Shift+O</translation>
     </message>
     <message>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
-    </message>
-    <message>
-        <source>Close FP32 Model</source>
-        <translation>关闭 FP32 模型</translation>
-    </message>
-    <message>
-        <source>Close Quantized Model</source>
-        <translation>关闭量化模型</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -530,10 +518,6 @@
         <translation>已写入 %1</translation>
     </message>
     <message>
-        <source>Export &amp;Report...</source>
-        <translation>导出报告(&amp;R)...</translation>
-    </message>
-    <message>
         <source>Export Report</source>
         <translation>导出报告</translation>
     </message>
@@ -674,6 +658,22 @@
     <message>
         <source>Settings of the Loaded Model</source>
         <translation>已加载模型的设置</translation>
+    </message>
+    <message>
+        <source>Open Quantized &amp;Model...</source>
+        <translation>打开量化模型(&amp;M)...</translation>
+    </message>
+    <message>
+        <source>&amp;Close FP32 Model</source>
+        <translation>关闭 FP32 模型(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Close Qua&amp;ntized Model</source>
+        <translation>关闭量化模型(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Export Repor&amp;t...</source>
+        <translation>导出报告(&amp;T)...</translation>
     </message>
 </context>
 <context>

@@ -241,7 +241,7 @@ void MainWindow::createActions() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* openFp32 = file->addAction(tr("Open &FP32 Model..."), this, [this] { openModelDialog(Workspace::Slot::Fp32); });
     openFp32->setShortcut(QKeySequence::Open);
-    QAction* openQuant = file->addAction(tr("Open &Quantized Model..."), this, [this] { openModelDialog(Workspace::Slot::Quantized); });
+    QAction* openQuant = file->addAction(tr("Open Quantized &Model..."), this, [this] { openModelDialog(Workspace::Slot::Quantized); });
     openQuant->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
     QAction* openImages = file->addAction(tr("Open &Images..."), this, &MainWindow::openImagesDialog);
     openImages->setShortcut(QKeySequence(tr("Ctrl+I")));
@@ -265,15 +265,15 @@ void MainWindow::createActions() {
     file->addSeparator();
     file->addAction(tr("&Export Quantized Model..."), this, &MainWindow::exportQuantizedModel);
     file->addAction(tr("Export E&xclusion List..."), this, &MainWindow::exportExclusions);
-    file->addAction(tr("Export &Report..."), this, [this] {
+    file->addAction(tr("Export Repor&t..."), this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export Report"), QStringLiteral("quantlens-report.html"),
                                                           tr("Web page (*.html);;PDF (*.pdf)"));
         if (!path.isEmpty())
             workspace_->exportReport(path);
     });
     file->addSeparator();
-    file->addAction(tr("Close FP32 Model"), this, [this] { workspace_->closeModel(Workspace::Slot::Fp32); });
-    file->addAction(tr("Close Quantized Model"), this, [this] { workspace_->closeModel(Workspace::Slot::Quantized); });
+    file->addAction(tr("&Close FP32 Model"), this, [this] { workspace_->closeModel(Workspace::Slot::Fp32); });
+    file->addAction(tr("Close Qua&ntized Model"), this, [this] { workspace_->closeModel(Workspace::Slot::Quantized); });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

@@ -8,6 +8,8 @@
 #include <QDoubleSpinBox>
 #include <QHeaderView>
 #include <QListWidget>
+#include <QMenu>
+#include <QMenuBar>
 
 #include <QDialogButtonBox>
 #include <QDir>
@@ -583,6 +585,27 @@ private slots:
         QVERIFY(p.color(QPalette::Link).lightness() - base >= 80);
         QVERIFY(p.color(QPalette::Text).lightness() - base >= 150);
         AppSettings::applyTheme(Theme::Light);
+    }
+
+    // Within each menu, every Alt+letter reaches one action.
+    void menuMnemonicsAreUnique() {
+        MainWindow w;
+        for (QAction* top : w.menuBar()->actions()) {
+            QMenu* menu = top->menu();
+            if (!menu)
+                continue;
+            QMap<QChar, QString> seen;
+            for (QAction* a : menu->actions()) {
+                const QString text = a->text();
+                const int at = text.indexOf(QLatin1Char('&'));
+                if (at < 0 || at + 1 >= text.size() || text[at + 1] == QLatin1Char('&'))
+                    continue;
+                const QChar key = text[at + 1].toLower();
+                QVERIFY2(!seen.contains(key), qPrintable(QStringLiteral("%1: '%2' and '%3' share Alt+%4")
+                                                             .arg(top->text(), seen.value(key), text, key)));
+                seen[key] = text;
+            }
+        }
     }
 
     void tickBoxesInTablesAndNodePanelExclude() {
