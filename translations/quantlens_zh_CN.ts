@@ -675,6 +675,14 @@
         <source>Export Repor&amp;t...</source>
         <translation>导出报告(&amp;T)...</translation>
     </message>
+    <message>
+        <source>Unsaved Changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <source>The exclusions or the re-quantized model changed since the project was last saved. Save the project?</source>
+        <translation>自上次保存工程以来，排除列表或重新量化的模型已更改。是否保存工程？</translation>
+    </message>
 </context>
 <context>
     <name>ql::ModelSummaryView</name>

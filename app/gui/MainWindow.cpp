@@ -392,6 +392,8 @@ void MainWindow::openModelDialog(Workspace::Slot slot) {
     if (path.isEmpty())
         return;
     settings.setValue(QStringLiteral("paths/lastModelDir"), QFileInfo(path).absolutePath());
+    if (slot == Workspace::Slot::Quantized && workspace_->hasUnsavedModel() && !mayDiscardChanges())
+        return;  // the re-quantized model would be replaced unsaved
     addRecentFile(path);
     workspace_->openModel(path, slot);
 }
@@ -408,6 +410,8 @@ void MainWindow::openFiles(const QStringList& paths) {
 }
 
 void MainWindow::openProject(const QString& path) {
+    if (!mayDiscardChanges())
+        return;
     auto project = loadProject(path.toStdString());
     if (!project) {
         QMessageBox::warning(this, tr("QuantLens"), QString::fromStdString(project.errorMessage()));
@@ -429,23 +433,38 @@ bool MainWindow::saveProject(const QString& path) {
         return false;
     }
     projectPath_ = QFileInfo(path).absoluteFilePath();
+    workspace_->markSaved();
     addRecentFile(projectPath_);
     statusLabel_->setText(tr("Saved project %1").arg(projectPath_));
     updateTitle();
     return true;
 }
 
-void MainWindow::saveProjectAs() {
+bool MainWindow::mayDiscardChanges() {
+    if (!workspace_->hasUnsavedChanges())
+        return true;
+    const auto answer = QMessageBox::question(
+        this, tr("Unsaved Changes"),
+        tr("The exclusions or the re-quantized model changed since the project was last saved. Save the project?"),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Cancel)
+        return false;
+    if (answer == QMessageBox::Discard)
+        return true;
+    return projectPath_.isEmpty() ? saveProjectAs() : saveProject(projectPath_);
+}
+
+bool MainWindow::saveProjectAs() {
     QString suggested = projectPath_;
     if (suggested.isEmpty())
         if (const auto* m = workspace_->model(Workspace::Slot::Fp32); m && !m->analyzed.model.path().empty())
             suggested = QFileInfo(QString::fromStdString(m->analyzed.model.path())).dir().filePath(QStringLiteral("quantlens.qlproj"));
     QString path = QFileDialog::getSaveFileName(this, tr("Save Project"), suggested, tr("QuantLens projects (*.qlproj)"));
     if (path.isEmpty())
-        return;
+        return false;
     if (!path.endsWith(QStringLiteral(".qlproj"), Qt::CaseInsensitive))
         path += QStringLiteral(".qlproj");
-    saveProject(path);
+    return saveProject(path);
 }
 
 void MainWindow::editQuantizationSettings() {
@@ -676,6 +695,10 @@ void MainWindow::updateTitle() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!mayDiscardChanges()) {
+        event->ignore();
+        return;
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());

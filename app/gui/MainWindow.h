@@ -61,7 +61,8 @@ private:
     void suggestExclusions();
     void showSuggestion();
     void updateTitle();
-    void saveProjectAs();
+    bool saveProjectAs();  // false when cancelled or failed
+    bool mayDiscardChanges();  // asks to save unsaved changes; false: the user cancelled
     void editQuantizationSettings();
 
     Workspace* workspace_;

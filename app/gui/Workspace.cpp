@@ -441,6 +441,7 @@ void Workspace::requantize() {
             return;
         }
         quantized_ = outcome.first;
+        unsavedModel_ = true;
         detectors_.reset();  // their sessions were for the model just replaced
         emit modelChanged(Slot::Quantized);
         emit requantized(before);
@@ -577,6 +578,7 @@ void Workspace::openProject(const Project& p) {
     for (const auto& i : p.images)
         images_ << QString::fromStdString(i);
     undo_->clear();
+    unsavedModel_ = false;
     QSet<QString> excluded;
     for (const auto& n : p.quantizer.nodesToExclude)
         excluded.insert(QString::fromStdString(n));
@@ -601,6 +603,11 @@ std::optional<InferredSettings> Workspace::adoptQuantizedModelSettings() {
     quantizerSettings_ = inferred.settings;
     applyExclusions(excluded);
     return inferred;
+}
+
+void Workspace::markSaved() {
+    undo_->setClean();
+    unsavedModel_ = false;
 }
 
 void Workspace::openDemo() {

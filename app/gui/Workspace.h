@@ -118,6 +118,10 @@ public:
     // made again from the saved settings, and the exclusions start a fresh undo history.
     Project project() const;
     void openProject(const Project& project);
+    // Exclusions edited, or a model re-quantized, since the project was opened or saved.
+    bool hasUnsavedChanges() const { return !undo_->isClean() || unsavedModel_; }
+    bool hasUnsavedModel() const { return unsavedModel_; }  // the quantized model was made here and not saved
+    void markSaved();
 
 signals:
     void modelChanged(ql::Workspace::Slot slot);
@@ -176,6 +180,7 @@ private:
     SuggestionRequest suggestionRequest_;
     std::optional<Suggestion> lastSuggestion_;
     bool requantizeWhenFp32Loads_ = false;  // set by openProject
+    bool unsavedModel_ = false;
     bool suggestionAsked_ = false;  // the user has chosen Suggest's objective at least once
     bool autoPreprocessing_ = false;
     std::optional<PreprocessOptions> chosenPreprocessing_;  // auto's choice for fp32_ and images_

@@ -8,6 +8,7 @@
 #include <QDoubleSpinBox>
 #include <QHeaderView>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QMenu>
 #include <QMenuBar>
 
@@ -606,6 +607,32 @@ private slots:
                 seen[key] = text;
             }
         }
+    }
+
+    // Closing with exclusions edited since the project was saved asks first; Cancel keeps the window.
+    void closingWithUnsavedChangesAsks() {
+        MainWindow w;
+        QVERIFY(showBothModels(w));
+        QVERIFY(!w.workspace()->hasUnsavedChanges());
+        w.workspace()->toggleExclusion(QStringLiteral("conv1"));
+        QVERIFY(w.workspace()->hasUnsavedChanges());
+        auto answer = [](QMessageBox::StandardButton button) {
+            QTimer::singleShot(0, [button] {
+                auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+                QVERIFY(box);
+                QVERIFY(box->text().contains(QStringLiteral("Save the project")));
+                box->button(button)->click();
+            });
+        };
+        answer(QMessageBox::Cancel);
+        QVERIFY(!w.close());
+        QVERIFY(w.isVisible());
+        answer(QMessageBox::Discard);
+        QVERIFY(w.close());
+        w.workspace()->undoStack()->undo();  // back to the saved state: nothing to ask
+        w.show();
+        QVERIFY(!w.workspace()->hasUnsavedChanges());
+        QVERIFY(w.close());
     }
 
     void tickBoxesInTablesAndNodePanelExclude() {
