@@ -10,10 +10,10 @@ export XDG_CONFIG_HOME
 XDG_CONFIG_HOME=$(mktemp -d)
 trap 'rm -rf "$XDG_CONFIG_HOME"' EXIT
 
-shoot() {  # shoot LANGUAGE OUTPUT.png MODEL...
+shoot() {  # shoot LANGUAGE OUTPUT.png MODEL...   (SCREEN=WxH to change the 1600x1000 screen)
     local lang=$1 png=$2
     shift 2
-    LANG=$lang LC_ALL=$lang xvfb-run -a -s "-screen 0 1600x1000x24" build/app/quantlens --screenshot "$png" "$@" 2>/dev/null
+    LANG=$lang LC_ALL=$lang xvfb-run -a -s "-screen 0 ${SCREEN:-1600x1000}x24" build/app/quantlens --screenshot "$png" "$@" 2>/dev/null
     echo "wrote $png"
 }
 shoot en_US.UTF-8 "$out/main-window.png" "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" --images "$shared/images"
@@ -24,6 +24,13 @@ printf '[graph]\nsideBySide=true\n' > "$XDG_CONFIG_HOME/QuantLens/QuantLens.conf
 shoot en_US.UTF-8 "$out/graphs-side-by-side.png" "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" --images "$shared/images"
 rm "$XDG_CONFIG_HOME/QuantLens/QuantLens.conf"
 shoot en_US.UTF-8 "$out/detections.png" "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" --images "$shared/images" --tab detections
+# The final outputs as deployed above the per-layer table.
+shoot en_US.UTF-8 "$out/activations-outputs.png" "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" --images "$shared/images" --tab activations
+# The demo from the repository alone, on a 1366x768 screen in the dark palette.
+mkdir -p "$XDG_CONFIG_HOME/QuantLens"
+printf '[ui]\ntheme=2\n' > "$XDG_CONFIG_HOME/QuantLens/QuantLens.conf"
+SCREEN=1366x768 shoot en_US.UTF-8 "$out/demo-1366x768-dark.png" --demo --tab detections
+rm "$XDG_CONFIG_HOME/QuantLens/QuantLens.conf"
 build/app/quantlens-cli detect "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" \
     "$shared/images/street.jpg" --out "$out/detect-street.jpg" >/dev/null
 echo "wrote $out/detect-street.jpg"
