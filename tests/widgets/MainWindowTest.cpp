@@ -1,8 +1,11 @@
 // The main flows of the window, offscreen: open models, see the comparison, pick a weight.
+#include <optional>
+
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
 #include <QTreeWidget>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -69,6 +72,20 @@ private:
         QDir().mkpath(dir);
         cv::imwrite((dir + QStringLiteral("/a.png")).toStdString(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(20, 120, 220)));
         return dir;
+    }
+
+    // ../shared's yolov8n FP32 and QDQ pair and images (a file or folder under ../shared), as the
+    // window opens them; nothing when ../shared is absent.
+    struct SharedPair {
+        QString fp32, quantized, images;
+    };
+    static std::optional<SharedPair> sharedYolov8n(const char* images = "images/bus.jpg") {
+        const auto fp32 = test::sharedFile("models/yolov8n_fp32.onnx");
+        const auto quant = test::sharedFile("models/yolov8n_qdq_static.onnx");
+        const auto found = test::sharedFile(images);
+        if (!fp32 || !quant || !found)
+            return std::nullopt;
+        return SharedPair{QString::fromStdString(*fp32), QString::fromStdString(*quant), QString::fromStdString(*found)};
     }
 
     static bool waitIdle(MainWindow& w) {
@@ -265,17 +282,15 @@ private slots:
     }
 
     void detectionsSideBySideOnRealModels() {
-        const auto fp32 = test::sharedFile("models/yolov8n_fp32.onnx");
-        const auto quant = test::sharedFile("models/yolov8n_qdq_static.onnx");
-        const auto bus = test::sharedFile("images/bus.jpg");
-        if (!fp32 || !quant || !bus)
+        const auto shared = sharedYolov8n();
+        if (!shared)
             QSKIP("../shared models or images not found");
         MainWindow w;
         w.show();
         w.showTab(QStringLiteral("detections"));
         QSignalSpy ready(w.workspace(), &Workspace::detectionReady);
-        w.workspace()->setImages({QString::fromStdString(*bus)});
-        w.openFiles({QString::fromStdString(*fp32), QString::fromStdString(*quant)});
+        w.workspace()->setImages({shared->images});
+        w.openFiles({shared->fp32, shared->quantized});
         QVERIFY(ready.wait(60000));
         const auto args = ready.takeFirst();
         QVERIFY(!args.at(1).value<QImage>().isNull());
@@ -287,17 +302,15 @@ private slots:
     // The app's normal start: models and images open while another tab is current. Switching to
     // Detections shows both pictures fitted to their views, not a few pixels wide (issue 15).
     void detectionsFitWhenTheirTabIsShownLater() {
-        const auto fp32 = test::sharedFile("models/yolov8n_fp32.onnx");
-        const auto quant = test::sharedFile("models/yolov8n_qdq_static.onnx");
-        const auto bus = test::sharedFile("images/bus.jpg");
-        if (!fp32 || !quant || !bus)
+        const auto shared = sharedYolov8n();
+        if (!shared)
             QSKIP("../shared models or images not found");
         MainWindow w;
         w.resize(1366, 768);
         w.show();
         QSignalSpy ready(w.workspace(), &Workspace::detectionReady);
-        w.workspace()->setImages({QString::fromStdString(*bus)});
-        w.openFiles({QString::fromStdString(*fp32), QString::fromStdString(*quant)});
+        w.workspace()->setImages({shared->images});
+        w.openFiles({shared->fp32, shared->quantized});
         QVERIFY(ready.wait(60000));
         QVERIFY(waitIdle(w));
         auto* view = w.findChild<DetectionCompareView*>();
@@ -326,16 +339,14 @@ private slots:
     // A detector's output summary shows its parts as deployed; the class scores' SQNR is the one
     // the CLI prints for the same pair and images (tests/cli: cli.compare_output_parts).
     void outputSummaryShowsPartsOfARealDetector() {
-        const auto fp32 = test::sharedFile("models/yolov8n_fp32.onnx");
-        const auto quant = test::sharedFile("models/yolov8n_qdq_static.onnx");
-        const auto images = test::sharedFile("images");
-        if (!fp32 || !quant || !images)
+        const auto shared = sharedYolov8n("images");
+        if (!shared)
             QSKIP("../shared models or images not found");
         MainWindow w;
         w.show();
         QSignalSpy done(w.workspace(), &Workspace::activationsChanged);
-        w.workspace()->setImages({QString::fromStdString(*images)});
-        w.openFiles({QString::fromStdString(*fp32), QString::fromStdString(*quant)});
+        w.workspace()->setImages({shared->images});
+        w.openFiles({shared->fp32, shared->quantized});
         QVERIFY(done.wait(60000));
         QVERIFY(waitIdle(w));
         auto* summary = w.findChild<OutputSummaryView*>();
@@ -349,15 +360,13 @@ private slots:
     // Analysis > Choose Image Preprocessing Automatically: the convention is chosen in the
     // background, the comparison reruns with it, and the summary says how the images were fed.
     void autoPreprocessingChoosesAndSays() {
-        const auto fp32 = test::sharedFile("models/yolov8n_fp32.onnx");
-        const auto quant = test::sharedFile("models/yolov8n_qdq_static.onnx");
-        const auto bus = test::sharedFile("images/bus.jpg");
-        if (!fp32 || !quant || !bus)
+        const auto shared = sharedYolov8n();
+        if (!shared)
             QSKIP("../shared models or images not found");
         MainWindow w;
         w.show();
-        w.workspace()->setImages({QString::fromStdString(*bus)});
-        w.openFiles({QString::fromStdString(*fp32), QString::fromStdString(*quant)});
+        w.workspace()->setImages({shared->images});
+        w.openFiles({shared->fp32, shared->quantized});
         QVERIFY(waitIdle(w));
         QSignalSpy chosen(w.workspace(), &Workspace::preprocessingChanged);
         QSignalSpy compared(w.workspace(), &Workspace::activationsChanged);
@@ -533,13 +542,12 @@ private slots:
     // Analysis > Use the Loaded Model's Settings: the file's settings and the nodes it left float
     // become the re-quantize settings and the exclusion list, as one undo step.
     void adoptsTheLoadedModelsSettings() {
-        const auto fp32 = test::sharedFile("models/yolov8n_fp32.onnx");
-        const auto quant = test::sharedFile("models/yolov8n_qdq_static.onnx");
-        if (!fp32 || !quant)
+        const auto shared = sharedYolov8n();
+        if (!shared)
             QSKIP("../shared models not found");
         MainWindow w;
         w.show();
-        w.openFiles({QString::fromStdString(*fp32), QString::fromStdString(*quant)});
+        w.openFiles({shared->fp32, shared->quantized});
         QVERIFY(waitIdle(w));
         Workspace* ws = w.workspace();
         const auto inferred = ws->adoptQuantizedModelSettings();
@@ -555,16 +563,14 @@ private slots:
     // On a 1366x768 screen the window fits, and a table shows each name with its SQNR without
     // scrolling sideways.
     void smallScreenShowsNameAndSqnr() {
-        const auto fp32 = test::sharedFile("models/yolov8n_fp32.onnx");
-        const auto quant = test::sharedFile("models/yolov8n_qdq_static.onnx");
-        const auto bus = test::sharedFile("images/bus.jpg");
-        if (!fp32 || !quant || !bus)
+        const auto shared = sharedYolov8n();
+        if (!shared)
             QSKIP("../shared models or images not found");
         MainWindow w;
         w.resize(1366, 740);
         w.show();
-        w.workspace()->setImages({QString::fromStdString(*bus)});
-        w.openFiles({QString::fromStdString(*fp32), QString::fromStdString(*quant)});
+        w.workspace()->setImages({shared->images});
+        w.openFiles({shared->fp32, shared->quantized});
         QVERIFY(waitIdle(w));
         auto* table = tab(w, QStringLiteral("Activations"));
         QVERIFY(table);
