@@ -26,6 +26,17 @@ std::string referenceName(const std::string& name) {
                : name;
 }
 
+// yolov8n_qdq_static.onnx's calibration, as ../shared/README.md gives it: plain resize to
+// 640x640, BGR, /255, MinMax (QUInt8 activations, QInt8 per-tensor weights come with the settings).
+Result<std::shared_ptr<const CalibrationData>> calibrateAsQdqStatic(const OnnxModel& fp32,
+                                                                    const std::vector<std::string>& images) {
+    CalibrationOptions calibration;
+    calibration.preprocess = PreprocessOptions::forModel(fp32);
+    calibration.preprocess.resize = ResizeMode::Stretch;
+    calibration.preprocess.rgb = false;
+    return CalibrationCache("").get(fp32, images, calibration);
+}
+
 TEST(SharedQuantizer, ReproducesYoloV8nQdqStatic) {
     QL_REQUIRE_SHARED(fp32Path, "models/yolov8n_fp32.onnx");
     QL_REQUIRE_SHARED(refPath, "models/yolov8n_qdq_static.onnx");
@@ -36,15 +47,7 @@ TEST(SharedQuantizer, ReproducesYoloV8nQdqStatic) {
     auto images = collectImages({calib});
     ASSERT_TRUE(images);
     ASSERT_EQ(images->size(), 11u);
-
-    // ../shared/README.md: plain resize to 640x640, BGR, /255; MinMax; QUInt8 activations,
-    // QInt8 per-tensor weights.
-    CalibrationOptions calibration;
-    calibration.preprocess = PreprocessOptions::forModel(*fp32);
-    calibration.preprocess.resize = ResizeMode::Stretch;
-    calibration.preprocess.rgb = false;
-    CalibrationCache cache("");
-    auto stats = cache.get(*fp32, *images, calibration);
+    auto stats = calibrateAsQdqStatic(*fp32, *images);
     ASSERT_TRUE(stats) << stats.errorMessage();
 
     // The list minus its merged name, plus the head nodes the reference file leaves
@@ -109,11 +112,7 @@ TEST(SharedQuantizer, InferredSettingsRemakeYoloV8nQdqStatic) {
     EXPECT_FALSE(inferred->settings.perChannel);
     auto images = collectImages({calib});
     ASSERT_TRUE(images);
-    CalibrationOptions calibration;
-    calibration.preprocess = PreprocessOptions::forModel(*fp32);
-    calibration.preprocess.resize = ResizeMode::Stretch;
-    calibration.preprocess.rgb = false;
-    auto stats = CalibrationCache("").get(*fp32, *images, calibration);
+    auto stats = calibrateAsQdqStatic(*fp32, *images);
     ASSERT_TRUE(stats) << stats.errorMessage();
     auto ours = quantizeQdq(*fp32, **stats, inferred->settings);
     ASSERT_TRUE(ours) << ours.errorMessage();
