@@ -53,11 +53,13 @@ void OutputSummaryView::render() {
     const bool dark = palette().color(QPalette::Window).lightness() < 128;
     const QString bad = dark ? QStringLiteral("#ff7b72") : QStringLiteral("#b00020");
     QString html;
-    for (const auto& w : r.warnings) {
-        const bool failure = w.rfind("class scores collapse", 0) == 0;
-        html += QStringLiteral("<p style=\"color:%1\"><b>%2</b> %3</p>")
-                    .arg(bad, failure ? tr("Failure:") : tr("Warning:"), QString::fromStdString(w).toHtmlEscaped());
-    }
+    const auto lines = [&](const std::vector<std::string>& texts, const QString& label) {
+        for (const auto& t : texts)
+            html += QStringLiteral("<p style=\"color:%1\"><b>%2</b> %3</p>")
+                        .arg(bad, label, QString::fromStdString(t).toHtmlEscaped());
+    };
+    lines(r.failures, tr("Failure:"));
+    lines(r.warnings, tr("Warning:"));
     if (r.fidelity) {
         const DetectionFidelity& f = *r.fidelity;
         html += QStringLiteral("<p>") +

@@ -359,7 +359,7 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
         if (o.metrics.count == 0)
             report.notes.push_back("output '" + o.name + "' differs in shape or type between the models");
         for (const auto& failure : o.failures)
-            report.warnings.push_back(failure);
+            report.failures.push_back(failure);
         // The per-layer figures come from a graph ONNX Runtime runs differently when deployed
         // (QDQ fusions, weights it quantizes at load): say so where that shows in the outputs.
         const ErrorMetrics instrumented = instrumentedAccs[k].result();

@@ -64,7 +64,8 @@ struct ActivationReport {
     std::optional<DetectionFidelity> fidelity;  // when the output reads as detections
     GraphOptimization optimization = GraphOptimization::All;
     std::vector<LoadRewrite> loadRewrites;  // precision ONNX Runtime changes at load, not in the per-layer figures
-    std::vector<std::string> warnings;      // failures and disagreements a user must see first
+    std::vector<std::string> failures;      // what makes the quantized model unusable (collapsed class scores)
+    std::vector<std::string> warnings;      // disagreements and coarse steps a user must see next
     std::vector<std::string> notes;         // what could not be compared, and why
     double seconds = 0.0;
 };

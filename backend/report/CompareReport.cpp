@@ -62,6 +62,7 @@ nlohmann::json toJson(const ActivationReport& report, LayerOrder order, bool wit
             {"images", report.imageCount},
             {"ort_optimization", optimizationName(report.optimization)},
             {"preprocessing", report.preprocessing},
+            {"failures", report.failures},
             {"warnings", report.warnings},
             {"detection_fidelity", report.fidelity ? toJson(*report.fidelity) : nlohmann::json()},
             {"load_rewrites", rewrites},
@@ -101,8 +102,10 @@ nlohmann::json toJson(const DetectionFidelity& f) {
 }
 
 void printOutputSummary(std::ostream& out, const ActivationReport& report) {
+    for (const auto& f : report.failures)
+        out << "FAILURE: " << f << "\n";
     for (const auto& w : report.warnings)
-        out << (w.rfind("class scores collapse", 0) == 0 ? "FAILURE: " : "warning: ") << w << "\n";
+        out << "warning: " << w << "\n";
     if (report.fidelity) {
         const DetectionFidelity& f = *report.fidelity;
         out << "\nDetection fidelity (quantized boxes scored against the FP32 boxes):\n"

@@ -186,9 +186,10 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
         h << "<h2>Where quantization hurts</h2>\n<p>Both models ran on " << a.imageCount
           << " images; the quantized model's outputs are those of ONNX Runtime at optimisation level "
           << optimizationName(a.optimization) << ", as it is deployed.</p>\n";
+        for (const auto& f : a.failures)
+            h << "<p class=\"bad\"><strong>Failure: </strong>" << escape(f) << "</p>\n";
         for (const auto& w : a.warnings)
-            h << "<p class=\"bad\"><strong>" << (w.rfind("class scores collapse", 0) == 0 ? "Failure: " : "Warning: ")
-              << "</strong>" << escape(w) << "</p>\n";
+            h << "<p class=\"bad\"><strong>Warning: </strong>" << escape(w) << "</p>\n";
         if (a.fidelity) {
             const DetectionFidelity& f = *a.fidelity;
             h << "<p>Detections of the quantized model against the FP32 model's: mAP@0.5 " << fixed(f.map.map50, 3)
