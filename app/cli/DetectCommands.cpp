@@ -14,6 +14,7 @@
 #include "detect/Annotator.h"
 #include "detect/DetectionEvaluation.h"
 #include "detect/DetectionSanity.h"
+#include "detect/DetectorPair.h"
 #include "report/DetectionReport.h"
 #include "util/AtomicFile.h"
 
@@ -53,27 +54,40 @@ struct ImageDetections {
     std::optional<DetectionMatch> match;
 };
 
-Result<ImageDetections> detectImage(std::vector<Detector>& detectors, const cv::Mat& bgr) {
-    ImageDetections r;
-    if (detectors.size() == 2) {
-        auto c = compareDetections(detectors[0], detectors[1], bgr);
-        if (!c)
-            return c.error();
-        r.perModel = {std::move(c->fp32), std::move(c->quantized)};
-        r.inferenceMs = {c->fp32Ms, c->quantizedMs};
-        r.match = std::move(c->match);
+// One model alone, or two compared through the pair the app and `report` use.
+struct Detectors {
+    std::optional<Detector> single;
+    std::optional<DetectorPair> pair;
+    bool singleWarm = false;
+
+    Detector& first() { return pair ? pair->fp32() : *single; }
+
+    Result<ImageDetections> detect(const cv::Mat& bgr) {
+        ImageDetections r;
+        if (pair) {
+            auto c = pair->compare(bgr);
+            if (!c)
+                return c.error();
+            r.perModel = {std::move(c->fp32), std::move(c->quantized)};
+            r.inferenceMs = {c->fp32Ms, c->quantizedMs};
+            r.match = std::move(c->match);
+            return r;
+        }
+        auto prepared = single->preprocessor().prepare(bgr);
+        if (!prepared)
+            return prepared.error();
+        if (!singleWarm) {  // the latencies printed are those of a warm model
+            (void)single->warmUp(*prepared);
+            singleWarm = true;
+        }
+        auto detections = single->detect(*prepared);
+        if (!detections)
+            return detections.error();
+        r.perModel = {std::move(detections).value()};
+        r.inferenceMs = {single->lastInferenceMs()};
         return r;
     }
-    auto prepared = detectors.front().preprocessor().prepare(bgr);
-    if (!prepared)
-        return prepared.error();
-    auto detections = detectors.front().detect(*prepared);
-    if (!detections)
-        return detections.error();
-    r.perModel = {std::move(detections).value()};
-    r.inferenceMs = {detectors.front().lastInferenceMs()};
-    return r;
-}
+};
 
 cv::Mat annotate(const cv::Mat& bgr, const ImageDetections& d, const std::vector<AnalyzedModel>& models,
                  const std::vector<std::string>& names) {
@@ -145,33 +159,34 @@ int runDetect(const DetectOptions& o) {
     auto pre = o.preprocess.resolve(models.front().model, *images, *decode, o.session.threads);
     if (!pre)
         return kExitError;
-    std::vector<Detector> detectors;
-    for (const auto& m : models) {
-        auto d = Detector::create(m.model, {o.session.options(), *pre, *decode});
+    Detectors detectors;
+    const DetectorOptions options{o.session.options(), *pre, *decode};
+    if (models.size() == 2) {
+        auto pair = DetectorPair::create(models[0].model, models[1].model, options, *names);
+        if (!pair) {
+            printError(pair.errorMessage());
+            return kExitError;
+        }
+        detectors.pair.emplace(std::move(pair).value());
+    } else {
+        auto d = Detector::create(models[0].model, options);
         if (!d) {
             printError(d.errorMessage());
             return kExitError;
         }
-        detectors.push_back(std::move(d).value());
+        detectors.single.emplace(std::move(d).value());
     }
     std::vector<std::string> protectedFiles = modelPaths;
     protectedFiles.insert(protectedFiles.end(), images->begin(), images->end());
     nlohmann::json json = nlohmann::json::array();
     std::vector<size_t> fp32Counts;  // for the run's warnings
-    bool warm = false;
     for (const auto& imagePath : *images) {
         auto bgr = readImageBgr(imagePath);
         if (!bgr) {
             printError(bgr.errorMessage());
             return kExitError;
         }
-        if (!warm) {  // the latencies printed are those of warm models
-            if (auto prepared = detectors.front().preprocessor().prepare(*bgr))
-                for (auto& d : detectors)
-                    (void)d.warmUp(*prepared);
-            warm = true;
-        }
-        auto detections = detectImage(detectors, *bgr);
+        auto detections = detectors.detect(*bgr);
         if (!detections) {
             printError(imagePath + ": " + detections.errorMessage());
             return kExitError;
@@ -199,7 +214,7 @@ int runDetect(const DetectOptions& o) {
     if (o.json)
         printJson(json);
     for (const auto& w : detectionWarnings({fp32Counts, decode->confidence, decode->maxDetections,
-                                            detectors.front().layout(), o.preprocess.automatic()}))
+                                            detectors.first().layout(), o.preprocess.automatic()}))
         printWarning(w);
     return 0;
 }

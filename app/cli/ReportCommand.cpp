@@ -4,18 +4,14 @@
 #include <fstream>
 #include <sstream>
 
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 
 #include "CliCommon.h"
 #include "DetectionFlags.h"
 #include "PreprocessFlags.h"
 #include "ProgressBar.h"
 #include "SessionFlags.h"
-#include "detect/Annotator.h"
 #include "detect/DetectionEvaluation.h"
-#include "detect/DetectionSanity.h"
-#include "report/HtmlReport.h"
+#include "report/ReportAssembly.h"
 #include "util/AtomicFile.h"
 
 #ifdef QUANTLENS_HAVE_PDF
@@ -46,22 +42,6 @@ struct ReportOptions {
     SessionFlags session;
 };
 
-std::optional<DetectionPicture> detectionPicture(Detector& fp32, Detector& quant, const std::string& path,
-                                                 const std::vector<std::string>& names, std::vector<size_t>& fp32Counts) {
-    auto bgr = readImageBgr(path);
-    if (!bgr) {
-        printError(bgr.errorMessage());
-        return std::nullopt;
-    }
-    auto c = compareDetections(fp32, quant, *bgr);
-    if (!c) {
-        printError(path + ": " + c.errorMessage());
-        return std::nullopt;
-    }
-    fp32Counts.push_back(countAbove(c->fp32, fp32.decodeOptions().confidence));
-    return ql::detectionPicture(fs::path(path).filename().string(), *bgr, *c, names);
-}
-
 int runReport(const ReportOptions& o) {
     if (o.html.empty() && o.pdf.empty()) {
         printError("give --html FILE and/or --pdf FILE");
@@ -89,12 +69,9 @@ int runReport(const ReportOptions& o) {
     if (!pre)
         return kExitError;
 
-    ReportContent content;
+    ReportContent content = startReport(models->fp32, models->quantized);
     content.title = o.title;
     content.worstLayers = o.worst;
-    content.fp32 = summarize(models->fp32.model, models->fp32.qdq);
-    content.quantized = summarize(models->quantized.model, models->quantized.qdq);
-    content.nodesLeftFloat = nodesLeftFloat(models->quantized.model.graph(), models->quantized.qdq, defaultOpTypesToQuantize());
     if (!o.settings.empty()) {
         std::ifstream in(o.settings);
         const auto json = nlohmann::json::parse(in, nullptr, false);
@@ -117,21 +94,17 @@ int runReport(const ReportOptions& o) {
     content.activations = std::move(activations).value();
 
     DetectorOptions detectorOptions{o.session.options(), *pre, *decode};
-    auto fp32Detector = Detector::create(models->fp32.model, detectorOptions);
-    auto quantDetector = Detector::create(models->quantized.model, detectorOptions);
-    if (!fp32Detector || !quantDetector) {
-        printError(fp32Detector ? quantDetector.errorMessage() : fp32Detector.errorMessage());
+    auto detectors = DetectorPair::create(models->fp32.model, models->quantized.model, detectorOptions, *names);
+    if (!detectors) {
+        printError(detectors.errorMessage());
         return kExitError;
     }
     std::vector<std::string> pictures = o.detectImages;
     if (pictures.empty())
         pictures.assign(images->begin(), images->begin() + static_cast<long>(std::min<size_t>(2, images->size())));
-    std::vector<size_t> fp32Counts;  // FP32 detections per picture, for the run's warnings
-    for (const auto& path : pictures) {
-        auto picture = detectionPicture(*fp32Detector, *quantDetector, path, *names, fp32Counts);
-        if (!picture)
-            return kExitError;
-        content.detections.push_back(std::move(*picture));
+    if (auto st = addDetectionPictures(content, *detectors, pictures); !st) {
+        printError(st.errorMessage());
+        return kExitError;
     }
     if (!o.data.empty()) {
         auto data = YoloDataset::load(o.data);
@@ -156,8 +129,7 @@ int runReport(const ReportOptions& o) {
     }
     // The data set's images say more than the pictures' few, when there are any.
     for (const auto& w : content.evaluation ? content.evaluation->warnings
-                                            : detectionWarnings({fp32Counts, decode->confidence, decode->maxDetections,
-                                                                 fp32Detector->layout(), o.preprocess.automatic()}))
+                                            : detectors->warnings(o.preprocess.automatic()))
         printWarning(w);
 
     std::vector<std::string> inputs = {o.fp32, o.quantized};

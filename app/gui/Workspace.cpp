@@ -11,15 +11,14 @@
 #include "analysis/ActivationComparison.h"
 #include "detect/Annotator.h"
 #include "detect/ClassNames.h"
-#include "detect/DetectionSanity.h"
-#include "detect/Detector.h"
+#include "detect/DetectorPair.h"
 #include "detect/PreprocessSearch.h"
 #include "model/ModelMetadata.h"
 #include "project/Demo.h"
 #include "ReportPdf.h"
 #include "analysis/Sensitivity.h"
 #include "quantize/CalibrationCache.h"
-#include "report/HtmlReport.h"
+#include "report/ReportAssembly.h"
 #include "util/AtomicFile.h"
 #include "quantize/QdqQuantizer.h"
 #include "quant/ModelPairing.h"
@@ -225,66 +224,48 @@ QImage toImage(const cv::Mat& bgr) {
 struct DetectionOutcome {
     QImage fp32, quantized;
     QString summary, error;
+    LatencyStats fp32Latency, quantizedLatency;
 };
 
 }  // namespace
 
-// Made in the background on the first image and kept while the same two models are loaded:
-// stepping through images then costs two inferences, not two new ONNX Runtime sessions.
-struct Workspace::DetectorPair {
+// The pair of detectors (detect/DetectorPair.h), made in the background on the first image and
+// kept while the same two models are loaded: stepping through images then costs two inferences,
+// not two new ONNX Runtime sessions.
+struct Workspace::Detectors {
     std::shared_ptr<const LoadedModel> fp32Model, quantizedModel;
-    std::mutex mutex;  // one image at a time: a Detector keeps its last latency
-    std::optional<Detector> fp32, quantized;
-    std::vector<std::string> classNames;
-    std::vector<size_t> fp32Counts;  // FP32 detections of each image shown so far, for the warnings
-    PreprocessOptions preprocess;    // as the workspace chose it when the pair was made
-    bool warm = false;
+    PreprocessOptions preprocess;  // as the workspace chose it when these were made
+    std::mutex mutex;              // one image at a time: a Detector keeps its last latency
+    std::optional<DetectorPair> pair;
 
     // Runs timed per model and image after the detecting one: a latency with its spread, so the
     // noise of one run is not read as a difference between the models.
     static constexpr int kTimedRuns = 5;
 
-    // One image and both models' detections on it, from which the tab and the report draw.
-    struct Compared {
-        cv::Mat bgr;
-        DetectionComparison comparison;
-    };
-    Result<Compared> compare(const std::string& path) {
-        const std::lock_guard<std::mutex> lock(mutex);
-        if (!fp32 || !quantized) {
-            DetectorOptions options;
-            options.preprocess = preprocess;
-            auto f = Detector::create(fp32Model->analyzed.model, options);
-            if (!f)
-                return f.error();
-            auto q = Detector::create(quantizedModel->analyzed.model, options);
-            if (!q)
-                return q.error();
-            fp32.emplace(std::move(f).value());
-            quantized.emplace(std::move(q).value());
-            classNames = ModelMetadata::fromProps(fp32Model->analyzed.model.metadataProps()).classNames;
-            if (classNames.empty())
-                classNames = cocoClassNames();
-        }
-        auto bgr = readImageBgr(path);
-        if (!bgr)
-            return bgr.error();
-        if (!warm) {  // or the first image's latencies would be twice the others'
-            if (auto image = fp32->preprocessor().prepare(*bgr)) {
-                (void)fp32->warmUp(*image);
-                (void)quantized->warmUp(*image);
-            }
-            warm = true;
-        }
-        auto c = compareDetections(*fp32, *quantized, *bgr, kTimedRuns);
-        if (!c)
-            return c.error();
-        return Compared{std::move(bgr).value(), std::move(c).value()};
+    // With the mutex held.
+    Status make() {
+        if (pair)
+            return Ok{};
+        std::vector<std::string> names = ModelMetadata::fromProps(fp32Model->analyzed.model.metadataProps()).classNames;
+        if (names.empty())
+            names = cocoClassNames();
+        DetectorOptions options;
+        options.preprocess = preprocess;
+        auto made = DetectorPair::create(fp32Model->analyzed.model, quantizedModel->analyzed.model, options, std::move(names));
+        if (!made)
+            return made.error();
+        pair.emplace(std::move(made).value());
+        return Ok{};
     }
 
     DetectionOutcome detect(const std::string& path) {
         DetectionOutcome out;
-        auto compared = compare(path);
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (auto made = make(); !made) {
+            out.error = QString::fromStdString(made.errorMessage());
+            return out;
+        }
+        auto compared = pair->compare(path, kTimedRuns);
         if (!compared) {
             out.error = QString::fromStdString(compared.errorMessage());
             return out;
@@ -292,9 +273,11 @@ struct Workspace::DetectorPair {
         const DetectionComparison& c = compared->comparison;
         const DetectionMatch& match = c.match;
         const auto [fp32Picture, quantizedPicture] =
-            drawComparisonPanels(compared->bgr, c.fp32, c.quantized, match, classNames, "FP32", "quantized");
+            drawComparisonPanels(compared->bgr, c.fp32, c.quantized, match, pair->classNames(), "FP32", "quantized");
         out.fp32 = toImage(fp32Picture);
         out.quantized = toImage(quantizedPicture);
+        out.fp32Latency = c.fp32Latency;
+        out.quantizedLatency = c.quantizedLatency;
         // Spread: half the range from the fastest run to the 95th percentile (of 5 runs, the slowest).
         const auto latency = [](const LatencyStats& l) {
             return Workspace::tr("%1 ± %2 ms").arg(l.medianMs, 0, 'f', 1).arg((l.p95Ms - l.minMs) / 2, 0, 'f', 1);
@@ -308,31 +291,24 @@ struct Workspace::DetectorPair {
                       Workspace::tr("Latency: median ± half the range from the fastest run to the 95th "
                                     "percentile, of %1 timed runs per model after warm-up.")
                           .arg(c.fp32Latency.runs);
-        {
-            const std::lock_guard<std::mutex> lock(mutex);
-            fp32Counts.push_back(countAbove(c.fp32, fp32->decodeOptions().confidence));
-            for (const auto& w : detectionWarnings({fp32Counts, fp32->decodeOptions().confidence,
-                                                    fp32->decodeOptions().maxDetections, fp32->layout()}))
-                out.summary += QStringLiteral("\n") + Workspace::tr("Warning: %1").arg(QString::fromStdString(w));
-        }
+        for (const auto& w : pair->warnings())
+            out.summary += QStringLiteral("\n") + Workspace::tr("Warning: %1").arg(QString::fromStdString(w));
         return out;
     }
 
-    // For the report; none when the models are no detectors, say.
-    std::optional<DetectionPicture> picture(const std::string& path) {
-        auto compared = compare(path);
-        if (!compared)
-            return std::nullopt;
-        return detectionPicture(QFileInfo(QString::fromStdString(path)).fileName().toStdString(), compared->bgr,
-                                compared->comparison, classNames);
+    // For the report: pictures of the images; none when the models are no detectors, say.
+    void addPictures(ReportContent& content, const std::vector<std::string>& paths) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (make())
+            (void)addDetectionPictures(content, *pair, paths);
     }
 };
 
-std::shared_ptr<Workspace::DetectorPair> Workspace::detectorPair() {
+std::shared_ptr<Workspace::Detectors> Workspace::detectors() {
     const PreprocessOptions preprocess = preprocessing();
     if (!detectors_ || detectors_->fp32Model != fp32_ || detectors_->quantizedModel != quantized_ ||
         detectors_->preprocess.describe() != preprocess.describe()) {
-        detectors_ = std::make_shared<DetectorPair>();
+        detectors_ = std::make_shared<Detectors>();
         detectors_->fp32Model = fp32_;
         detectors_->quantizedModel = quantized_;
         detectors_->preprocess = preprocess;
@@ -345,10 +321,7 @@ void Workspace::exportReport(const QString& path) {
         emit errorOccurred(tr("Open both models first."));
         return;
     }
-    ReportContent content;
-    content.fp32 = fp32_->summary;
-    content.quantized = quantized_->summary;
-    content.nodesLeftFloat = nodesLeftFloat(quantized_->analyzed.model.graph(), quantized_->analyzed.qdq, defaultOpTypesToQuantize());
+    ReportContent content = startReport(fp32_->analyzed, quantized_->analyzed);
     if (!activations_->report().layers.empty() || !activations_->report().outputs.empty())
         content.activations = activations_->report();
     std::vector<std::string> pictures;
@@ -356,10 +329,8 @@ void Workspace::exportReport(const QString& path) {
         pictures.assign(images->begin(), images->begin() + static_cast<long>(std::min<size_t>(2, images->size())));
     auto shared = std::make_shared<ReportContent>(std::move(content));
     pendingReport_ = shared;
-    auto work = [detectors = detectorPair(), shared, pictures, path]() -> QString {
-        for (const auto& p : pictures)
-            if (auto picture = detectors->picture(p))  // a model that is no detector still gets its report
-                shared->detections.push_back(std::move(*picture));
+    auto work = [detectors = detectors(), shared, pictures, path]() -> QString {
+        detectors->addPictures(*shared, pictures);  // a model that is no detector still gets its report
         if (path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive))
             return {};
         auto st = writeFileAtomically(path.toStdString(), renderHtml(*shared));
@@ -389,7 +360,7 @@ void Workspace::detect(const QString& imagePath) {
         return;
     }
     const quint64 generation = ++detectionGeneration_;
-    auto work = [detectors = detectorPair(), path = imagePath.toStdString()] { return detectors->detect(path); };
+    auto work = [detectors = detectors(), path = imagePath.toStdString()] { return detectors->detect(path); };
     auto done = [this, generation, imagePath](DetectionOutcome outcome) {
         if (generation != detectionGeneration_)
             return;  // the user moved on to another image

@@ -167,10 +167,10 @@ private:
         std::shared_ptr<const ModelPairing> pairing;
         std::shared_ptr<const LoadedModel> fp32, quantized;  // the models it pairs
     } pairing_;
-    struct DetectorPair;
+    struct Detectors;
     // The detectors of the two loaded models, made once for them and reused image after image.
-    std::shared_ptr<DetectorPair> detectorPair();
-    std::shared_ptr<DetectorPair> detectors_;
+    std::shared_ptr<Detectors> detectors();
+    std::shared_ptr<Detectors> detectors_;
     WeightErrorModel* weights_;
     ActivationErrorModel* activations_;
     QStringList images_;

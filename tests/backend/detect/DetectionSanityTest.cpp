@@ -1,11 +1,14 @@
 // What the detector refuses and what a run warns about: several outputs, class names against
-// the output, per-run warnings from detection counts.
+// the output, per-run warnings from detection counts, and the detector pair that gathers them.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 
 #include "detect/DetectionSanity.h"
-#include "detect/Detector.h"
+#include "detect/DetectorPair.h"
 #include "model/ModelBuilder.h"
 #include "model/OnnxModel.h"
 #include "model/TensorData.h"
@@ -114,6 +117,32 @@ TEST(DetectionSanity, CountsAtTheShownConfidence) {
     const std::vector<Detection> d = {{{}, 0, 0.9f}, {{}, 0, 0.25f}, {{}, 0, 0.1f}};
     EXPECT_EQ(countAbove(d, 0.25f), 2u);
     EXPECT_EQ(countAbove(d, 0.95f), 0u);
+}
+
+
+// The pair the app, `detect` and `report` compare through: images read by path (errors name
+// them), and the run's warnings from every image it compared.
+TEST(DetectorPair, ComparesImagesAndWarnsAboutTheRun) {
+    const OnnxModel model = zeroModel({{"output0", {1, 84, 21}}});
+    auto pair = DetectorPair::create(model, model, options32(), {"person"});
+    ASSERT_TRUE(pair) << pair.errorMessage();
+    const std::string image = (std::filesystem::temp_directory_path() / "detector_pair_grey.png").string();
+    ASSERT_TRUE(cv::imwrite(image, cv::Mat(40, 50, CV_8UC3, cv::Scalar(90, 90, 90))));
+    for (int i = 0; i < 2; ++i) {
+        auto c = pair->compare(image, 3);
+        ASSERT_TRUE(c) << c.errorMessage();
+        EXPECT_EQ(c->bgr.cols, 50);
+        EXPECT_TRUE(c->comparison.fp32.empty());
+        EXPECT_EQ(c->comparison.fp32Latency.runs, 3);
+    }
+    auto w = pair->warnings();
+    ASSERT_EQ(w.size(), 1u);
+    EXPECT_NE(w[0].find("found nothing on any of the 2 images"), std::string::npos) << w[0];
+
+    auto missing = pair->compare("/nonexistent/bus.jpg");
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.errorMessage().find("/nonexistent/bus.jpg"), std::string::npos) << missing.errorMessage();
+    std::filesystem::remove(image);
 }
 
 }  // namespace
