@@ -117,11 +117,11 @@ void GraphPanel::refreshColours() {
     const auto& report = workspace_->activationModel()->report();
     if (const auto* fp32 = workspace_->model(Workspace::Slot::Fp32)) {
         fp32_->setHeatMap(nodeHeat(report, fp32->analyzed.model.graph(), true, heatMetric_), heatScale(heatMetric_));
-        fp32_->setExcluded(workspace_->exclusions());
+        fp32_->setExcluded(workspace_->exclusionSet());
     }
     if (const auto* q = workspace_->model(Workspace::Slot::Quantized); q && quantized_->isVisible()) {
         quantized_->setHeatMap(nodeHeat(report, q->analyzed.model.graph(), false, heatMetric_), heatScale(heatMetric_));
-        quantized_->setExcluded(quantizedNamesOf(workspace_->exclusions()));
+        quantized_->setExcluded(quantizedNamesOf(workspace_->exclusionSet()));
     }
 }
 

@@ -162,13 +162,13 @@ MainWindow::MainWindow(QWidget* parent)
     connect(workspace_->weightModel(), &ExcludableRowsModel::exclusionToggleRequested, workspace_, &Workspace::toggleExclusion);
     connect(workspace_->activationModel(), &ExcludableRowsModel::exclusionToggleRequested, workspace_, &Workspace::toggleExclusion);
     connect(workspace_, &Workspace::exclusionsChanged, this, [this] {
-        QStringList names(workspace_->exclusions().begin(), workspace_->exclusions().end());
-        names.sort();
         exclusionList_->clear();
-        exclusionList_->addItems(names);
-        workspace_->weightModel()->setExcluded(workspace_->exclusions());
-        workspace_->activationModel()->setExcluded(workspace_->exclusions());
-        nodeView_->setExcluded(workspace_->exclusions().contains(nodeView_->nodeName()));
+        for (const auto& n : workspace_->exclusions())
+            exclusionList_->addItem(QString::fromStdString(n));
+        const QSet<QString> excluded = workspace_->exclusionSet();
+        workspace_->weightModel()->setExcluded(excluded);
+        workspace_->activationModel()->setExcluded(excluded);
+        nodeView_->setExcluded(workspace_->isExcluded(nodeView_->nodeName()));
     });
     connect(workspace_, &Workspace::requantized, this, [this](double before) { outputSqnrBeforeRequantize_ = before; });
     connect(workspace_, &Workspace::suggestionReady, this, &MainWindow::showSuggestion);
@@ -582,10 +582,7 @@ void MainWindow::showSuggestion() {
     const int choice = dialog.exec();
     if (choice == QDialog::Rejected)
         return;
-    QSet<QString> names;
-    for (const auto& n : suggestion->nodesToExclude)
-        names.insert(QString::fromStdString(n));
-    workspace_->applyExclusions(names);
+    workspace_->applyExclusions(suggestion->nodesToExclude);
     if (choice == SuggestionDialog::ApplyAndRequantize)
         workspace_->requantize();
 }
@@ -628,7 +625,7 @@ void MainWindow::showNode(int node) {
     const auto& report = workspace_->activationModel()->report();
     const NodeDetails details = describeNode(fp32->analyzed.model.graph(), node, qdq, report.layers.empty() ? nullptr : &report,
                                              qdq ? &quant->analyzed.model.graph() : nullptr);
-    nodeView_->setNode(details, workspace_->exclusions().contains(QString::fromStdString(details.name)));
+    nodeView_->setNode(details, workspace_->isExcluded(QString::fromStdString(details.name)));
 }
 
 // Each table row's FP32 node, for the tick boxes: an activation's producer, a weight's consumer.
@@ -655,10 +652,7 @@ void MainWindow::exportExclusions() {
                                                       tr("Python list (*.txt *.py);;JSON (*.json)"));
     if (path.isEmpty())
         return;
-    std::vector<std::string> names;
-    for (const QString& n : workspace_->exclusions())
-        names.push_back(n.toStdString());
-    std::sort(names.begin(), names.end());
+    const std::vector<std::string>& names = workspace_->exclusions();
     const std::string text = path.endsWith(QStringLiteral(".json")) ? nlohmann::json(names).dump(2) + "\n" : toPythonList(names) + "\n";
     if (auto st = writeFileAtomically(path.toStdString(), text); !st)
         QMessageBox::warning(this, tr("QuantLens"), QString::fromStdString(st.errorMessage()));

@@ -96,10 +96,13 @@ public:
 
 private:
     void flip() {
-        QSet<QString> names = workspace_->exclusions();
-        if (!names.remove(node_))
-            names.insert(node_);
-        workspace_->setExclusions(names);
+        std::vector<std::string> names = workspace_->exclusions();
+        const std::string node = node_.toStdString();
+        if (auto it = std::find(names.begin(), names.end(), node); it != names.end())
+            names.erase(it);
+        else
+            names.push_back(node);
+        workspace_->setExclusions(std::move(names));
     }
     Workspace* workspace_;
     QString node_;
@@ -107,9 +110,28 @@ private:
 
 }  // namespace
 
-void Workspace::setExclusions(const QSet<QString>& names) {
-    exclusions_ = names;
+void Workspace::setExclusions(std::vector<std::string> names) {
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    quantizerSettings_.nodesToExclude = std::move(names);
     emit exclusionsChanged();
+}
+
+bool Workspace::isExcluded(const QString& node) const {
+    return std::binary_search(exclusions().begin(), exclusions().end(), node.toStdString());
+}
+
+QSet<QString> Workspace::exclusionSet() const {
+    QSet<QString> names;
+    for (const auto& n : exclusions())
+        names.insert(QString::fromStdString(n));
+    return names;
+}
+
+void Workspace::setQuantizerSettings(const QuantizerSettings& settings) {
+    std::vector<std::string> excluded = std::move(quantizerSettings_.nodesToExclude);
+    quantizerSettings_ = settings;
+    quantizerSettings_.nodesToExclude = std::move(excluded);
 }
 
 void Workspace::toggleExclusion(const QString& node) { undo_->push(new ToggleExclusion(this, node)); }
@@ -118,35 +140,38 @@ namespace {
 
 class ReplaceExclusions : public QUndoCommand {
 public:
-    ReplaceExclusions(Workspace* w, QSet<QString> names, const QString& text)
-        : QUndoCommand(text), workspace_(w), after_(std::move(names)),
-          before_(w->exclusions()) {}
+    ReplaceExclusions(Workspace* w, std::vector<std::string> names, const QString& text)
+        : QUndoCommand(text), workspace_(w), after_(std::move(names)), before_(w->exclusions()) {}
     void redo() override { workspace_->setExclusions(after_); }
     void undo() override { workspace_->setExclusions(before_); }
 
 private:
     Workspace* workspace_;
-    QSet<QString> after_, before_;
+    std::vector<std::string> after_, before_;
 };
 
 }  // namespace
 
-void Workspace::applyExclusions(const QSet<QString>& names) {
+void Workspace::applyExclusions(const std::vector<std::string>& names) {
     undo_->push(new ReplaceExclusions(this, names, tr("Apply suggested exclusions")));
 }
 
 void Workspace::excludeNodes(const QStringList& names, bool exclude) {
-    QSet<QString> after = exclusions_;
+    QSet<QString> after = exclusionSet();
     for (const QString& n : names) {
         if (exclude)
             after.insert(n);
         else
             after.remove(n);
     }
-    if (after == exclusions_)
+    if (after == exclusionSet())
         return;
     const int count = static_cast<int>(names.size());
-    undo_->push(new ReplaceExclusions(this, after, exclude ? tr("Exclude %n nodes", nullptr, count) : tr("Include %n nodes", nullptr, count)));
+    std::vector<std::string> list;
+    for (const QString& n : after)
+        list.push_back(n.toStdString());
+    std::sort(list.begin(), list.end());
+    undo_->push(new ReplaceExclusions(this, std::move(list), exclude ? tr("Exclude %n nodes", nullptr, count) : tr("Include %n nodes", nullptr, count)));
 }
 
 void Workspace::suggestExclusions(const SuggestionRequest& request) {
@@ -429,15 +454,6 @@ Result<std::vector<std::string>> Workspace::imageFiles() const {
     return collectImages(paths);
 }
 
-QuantizerSettings Workspace::settingsWithExclusions() const {
-    QuantizerSettings settings = quantizerSettings_;
-    settings.nodesToExclude.clear();
-    for (const QString& n : exclusions_)
-        settings.nodesToExclude.push_back(n.toStdString());
-    std::sort(settings.nodesToExclude.begin(), settings.nodesToExclude.end());  // stable exports
-    return settings;
-}
-
 std::optional<Workspace::QuantizationInputs> Workspace::quantizationInputs() {
     auto images = imageFiles();
     if (!images) {
@@ -448,7 +464,7 @@ std::optional<Workspace::QuantizationInputs> Workspace::quantizationInputs() {
         emit errorOccurred(tr("The image preprocessing is still being chosen; try again when it is done."));
         return std::nullopt;
     }
-    return QuantizationInputs{std::move(images).value(), settingsWithExclusions(), calibrationFor(fp32_->analyzed.model)};
+    return QuantizationInputs{std::move(images).value(), quantizerSettings_, calibrationFor(fp32_->analyzed.model)};
 }
 
 CalibrationOptions Workspace::calibrationFor(const OnnxModel& model) const {
@@ -531,7 +547,7 @@ Project Workspace::project() const {
     }
     for (const QString& i : images_)
         p.images.push_back(i.toStdString());
-    p.quantizer = settingsWithExclusions();
+    p.quantizer = quantizerSettings_;
     p.calibration = calibration_;
     return p;
 }
@@ -550,10 +566,7 @@ void Workspace::openProject(const Project& p) {
         images_ << QString::fromStdString(i);
     undo_->clear();
     unsavedModel_ = false;
-    QSet<QString> excluded;
-    for (const auto& n : p.quantizer.nodesToExclude)
-        excluded.insert(QString::fromStdString(n));
-    setExclusions(excluded);
+    setExclusions(p.quantizer.nodesToExclude);
     requantizeWhenFp32Loads_ = p.requantizeOnOpen && p.quantizedModel.empty();
     if (!p.fp32Model.empty())
         openModel(QString::fromStdString(p.fp32Model), Slot::Fp32);
@@ -567,11 +580,11 @@ std::optional<InferredSettings> Workspace::adoptQuantizedModelSettings() {
         return std::nullopt;
     }
     InferredSettings inferred = *quantized_->summary.inferredSettings;
-    QSet<QString> excluded;
+    std::vector<std::string> excluded;
     for (const auto& n : inferred.settings.nodesToExclude)
         if (!fp32_ || fp32_->analyzed.model.graph().findNode(n) >= 0)  // names the FP32 model knows
-            excluded.insert(QString::fromStdString(n));
-    quantizerSettings_ = inferred.settings;
+            excluded.push_back(n);
+    setQuantizerSettings(inferred.settings);
     applyExclusions(excluded);
     return inferred;
 }
@@ -627,7 +640,7 @@ void Workspace::compareActivations() {
     const int count = static_cast<int>(images->size());
     using Outcome = std::pair<std::shared_ptr<ActivationReport>, QString>;
     auto work = [fp32 = fp32_, quant = quantized_, cancel = cancel_, self = QPointer<Workspace>(this),
-                 excluded = settingsWithExclusions().nodesToExclude, preprocess = preprocessing(),
+                 excluded = exclusions(), preprocess = preprocessing(),
                  images = std::move(images).value()]() -> Outcome {
         ActivationOptions options;
         options.preprocess = preprocess;

@@ -68,9 +68,13 @@ public:
     void compareActivations();
     void cancel();
 
-    // Nodes to leave float when re-quantizing (FP32 node names); edits go through undoStack().
-    const QSet<QString>& exclusions() const { return exclusions_; }
-    void setExclusions(const QSet<QString>& names);
+    // Nodes to leave float when re-quantizing (FP32 node names, sorted, no repeats): the
+    // quantizer settings' nodesToExclude, the one place the list is kept. Edits go through
+    // undoStack().
+    const std::vector<std::string>& exclusions() const { return quantizerSettings_.nodesToExclude; }
+    bool isExcluded(const QString& node) const;
+    QSet<QString> exclusionSet() const;  // for the views that mark excluded rows and nodes
+    void setExclusions(std::vector<std::string> names);  // sorted here; not undoable
     QUndoStack* undoStack() const { return undo_; }
     void toggleExclusion(const QString& node);  // undoable
     // Quantizes the FP32 model with the exclusions, calibrating on the images (statistics cached),
@@ -87,13 +91,14 @@ public:
     void suggestExclusions(const SuggestionRequest& request);
     const SuggestionRequest& suggestionRequest() const { return suggestionRequest_; }  // the last one asked
     const std::optional<Suggestion>& lastSuggestion() const { return lastSuggestion_; }
-    void applyExclusions(const QSet<QString>& names);  // undoable
+    void applyExclusions(const std::vector<std::string>& names);  // undoable
     void excludeNodes(const QStringList& names, bool exclude);  // undoable, one step for all
 
-    // Quantization options (their nodesToExclude is ignored: exclusions() are the list) and the
-    // calibration method, both used by requantize() and suggestExclusions().
+    // Quantization options with the exclusion list, and the calibration method, both used by
+    // requantize() and suggestExclusions(). Setting them keeps the exclusion list: it changes
+    // only through the undoable edits above.
     const QuantizerSettings& quantizerSettings() const { return quantizerSettings_; }
-    void setQuantizerSettings(const QuantizerSettings& settings) { quantizerSettings_ = settings; }
+    void setQuantizerSettings(const QuantizerSettings& settings);
     const CalibrationOptions& calibrationOptions() const { return calibration_; }
     void setCalibrationOptions(const CalibrationOptions& options) { calibration_ = options; }
 
@@ -144,7 +149,6 @@ private:
     template <typename Outcome, typename Work, typename Done>
     void runInBackground(const QString& busyText, Work work, Done done);
     void recomputeWeights();
-    QuantizerSettings settingsWithExclusions() const;
     CalibrationOptions calibrationFor(const OnnxModel& model) const;
     PreprocessOptions preprocessing() const;  // for the loaded FP32 model
     // With auto on and no convention chosen yet for these inputs, starts choosing (once) and says
@@ -174,7 +178,6 @@ private:
     WeightErrorModel* weights_;
     ActivationErrorModel* activations_;
     QStringList images_;
-    QSet<QString> exclusions_;
     QuantizerSettings quantizerSettings_;
     CalibrationOptions calibration_;
     SuggestionRequest suggestionRequest_;
