@@ -28,4 +28,23 @@ Result<LatencyStats> measureLatency(InferenceSession& session, const InputTensor
     return s;
 }
 
+Result<LatencyStats> measureModelLatency(const OnnxModel& model, const PreparedImage& image, const SessionOptions& options,
+                                         int warmupRuns, int timedRuns) {
+    if (model.graph().inputs().size() != 1)
+        return Error{model.displayName() + " has " + std::to_string(model.graph().inputs().size()) +
+                     " inputs; its latency is measured on one image input"};
+    auto session = [&]() -> Result<InferenceSession> {
+        if (!model.path().empty())
+            return InferenceSession::fromFile(model.path(), options);
+        auto bytes = model.serialize();
+        if (!bytes)
+            return bytes.error();
+        return InferenceSession::fromBytes(*bytes, model.displayName(), options);
+    }();
+    if (!session)
+        return session.error();
+    const InputTensor input{model.graph().inputs().front(), image.shape, image.tensor.data(), image.tensor.size()};
+    return measureLatency(*session, input, warmupRuns, timedRuns);
+}
+
 }  // namespace ql

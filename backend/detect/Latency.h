@@ -3,6 +3,8 @@
 
 #include <vector>
 
+#include "model/OnnxModel.h"
+#include "preprocess/ImagePreprocessor.h"
 #include "runtime/InferenceSession.h"
 
 namespace ql {
@@ -13,5 +15,10 @@ struct LatencyStats {
 };
 
 Result<LatencyStats> measureLatency(InferenceSession& session, const InputTensor& input, int warmupRuns, int timedRuns);
+
+// A model with one image input, on one prepared image, in a plain session at `session`'s
+// settings (ONNX Runtime's defaults unless changed).
+Result<LatencyStats> measureModelLatency(const OnnxModel& model, const PreparedImage& image, const SessionOptions& session,
+                                         int warmupRuns, int timedRuns);
 
 }  // namespace ql
