@@ -27,6 +27,10 @@
         <source>Open the bundled demo: YOLOv8n FP32, its INT8 version and two photos.</source>
         <translation>打开自带的演示：YOLOv8n FP32、其 INT8 版本和两张照片。</translation>
     </message>
+    <message>
+        <source>With --screenshot: re-quantize once with the exclusions first.</source>
+        <translation>与 --screenshot 一起使用：先按排除列表重新量化一次。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ActivationErrorModel</name>
@@ -683,6 +687,22 @@
         <source>The exclusions or the re-quantized model changed since the project was last saved. Save the project?</source>
         <translation>自上次保存工程以来，排除列表或重新量化的模型已更改。是否保存工程？</translation>
     </message>
+    <message>
+        <source>Runs</source>
+        <translation>运行记录</translation>
+    </message>
+    <message>
+        <source>The exclusion list changed since the model shown was made or loaded (%1 added, %2 removed). Its figures are not yet those of the list: re-quantize to see the effect.</source>
+        <translation>自当前显示的模型生成或加载以来，排除列表已更改（新增 %1 个，移除 %2 个）。其数值尚未反映该列表：请重新量化以查看效果。</translation>
+    </message>
+    <message>
+        <source>Export Runs</source>
+        <translation>导出运行记录</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
 </context>
 <context>
     <name>ql::ModelSummaryView</name>
@@ -960,6 +980,180 @@
     <message>
         <source>Op types to quantize:</source>
         <translation>要量化的算子类型：</translation>
+    </message>
+</context>
+<context>
+    <name>ql::RunsModel</name>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Excluded</source>
+        <translation>排除数</translation>
+    </message>
+    <message>
+        <source>Output dB</source>
+        <translation>输出 dB</translation>
+    </message>
+    <message>
+        <source>Boxes dB</source>
+        <translation>框 dB</translation>
+    </message>
+    <message>
+        <source>Scores dB</source>
+        <translation>分数 dB</translation>
+    </message>
+    <message>
+        <source>Fidelity 50</source>
+        <translation>保真度 50</translation>
+    </message>
+    <message>
+        <source>Fidelity 50-95</source>
+        <translation>保真度 50-95</translation>
+    </message>
+    <message>
+        <source>mAP 50-95</source>
+        <translation>mAP 50-95</translation>
+    </message>
+    <message>
+        <source>Latency ms</source>
+        <translation>延迟 ms</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>measuring...</source>
+        <translation>测量中...</translation>
+    </message>
+    <message>
+        <source>%1 ± %2</source>
+        <translation>%1 ± %2</translation>
+    </message>
+    <message>
+        <source>Run %1: %2</source>
+        <translation>运行 %1：%2</translation>
+    </message>
+    <message>
+        <source>Calibrated on %1</source>
+        <translation>校准数据：%1</translation>
+    </message>
+    <message>
+        <source>Failure: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>Latency: median of %1 runs after warm-up, ± half the range from the fastest to the 95th percentile</source>
+        <translation>延迟：预热后 %1 次运行的中位数，± 最快一次到第 95 百分位之间范围的一半</translation>
+    </message>
+    <message>
+        <source>Restored from the project: figures only, no model to show</source>
+        <translation>从工程恢复：只有数值，没有可显示的模型</translation>
+    </message>
+    <message>
+        <source>SQNR of the whole output, FP32 against the quantized model as deployed (plain ONNX Runtime session)</source>
+        <translation>整个输出的 SQNR：FP32 对比按部署方式运行的量化模型（普通 ONNX Runtime 会话）</translation>
+    </message>
+    <message>
+        <source>SQNR of the output&apos;s box coordinates</source>
+        <translation>输出中框坐标的 SQNR</translation>
+    </message>
+    <message>
+        <source>SQNR of the output&apos;s class scores; a collapse shows as ⚠ on the output</source>
+        <translation>输出中类别分数的 SQNR；分数塌缩时在输出列显示 ⚠</translation>
+    </message>
+    <message>
+        <source>Detection fidelity: mAP@0.5 of the quantized detections with the FP32 detections as ground truth</source>
+        <translation>检测保真度：以 FP32 检测结果为真值时量化检测结果的 mAP@0.5</translation>
+    </message>
+    <message>
+        <source>Detection fidelity at IoU 0.5:0.95: how precisely the boxes stay in place</source>
+        <translation>IoU 0.5:0.95 下的检测保真度：框的位置保持得有多精确</translation>
+    </message>
+    <message>
+        <source>mAP@0.5:0.95 against the labels of a data set</source>
+        <translation>对照数据集标注的 mAP@0.5:0.95</translation>
+    </message>
+    <message>
+        <source>Median latency of the quantized model alone after warm-up, ± half the range from the fastest run to the 95th percentile</source>
+        <translation>量化模型单独运行、预热后的延迟中位数，± 最快一次到第 95 百分位之间范围的一半</translation>
+    </message>
+    <message>
+        <source>Nodes left float, and the change from the run above</source>
+        <translation>保留为浮点的节点数，以及相对上一次运行的变化</translation>
+    </message>
+</context>
+<context>
+    <name>ql::RunsView</name>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Export CSV...</source>
+        <translation>导出 CSV...</translation>
+    </message>
+    <message>
+        <source>Show the selected run&apos;s model in every view</source>
+        <translation>在所有视图中显示所选运行的模型</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Plot</source>
+        <translation>曲线</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>Each re-quantize adds a run. Select two runs to compare them.</source>
+        <translation>每次重新量化都会新增一条运行记录。选择两条记录即可对比。</translation>
+    </message>
+    <message>
+        <source>Select two runs (Ctrl+click) to compare them.</source>
+        <translation>选择两条运行记录（Ctrl+单击）进行对比。</translation>
+    </message>
+    <message>
+        <source>Run %1 against run %2</source>
+        <translation>运行 %1 对比运行 %2</translation>
+    </message>
+    <message>
+        <source>change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>Same exclusions.</source>
+        <translation>排除列表相同。</translation>
+    </message>
+    <message>
+        <source>Exclusions of run %1 that run %2 does not have, and the reverse:</source>
+        <translation>运行 %1 有而运行 %2 没有的排除节点，以及相反的情况：</translation>
+    </message>
+    <message>
+        <source>Layers whose SQNR changed most:</source>
+        <translation>SQNR 变化最大的层：</translation>
+    </message>
+    <message>
+        <source>Select two runs to compare them; double-click a run to show it in every view.</source>
+        <translation>选择两条运行记录进行对比；双击某条记录可在所有视图中显示它。</translation>
+    </message>
+    <message>
+        <source>Measuring the baseline (the loaded model&apos;s settings made here, with no exclusions)...</source>
+        <translation>正在测量基线（在此按相同设置生成、不排除任何节点）...</translation>
+    </message>
+    <message>
+        <source>Baseline (run %1, no exclusions) against the loaded model (run %2): output %3 dB against %4 dB (%5 dB) from the calibration and settings alone, before any exclusion.</source>
+        <translation>基线（运行 %1，无排除）对比已加载模型（运行 %2）：输出 %3 dB 对 %4 dB（%5 dB），这仅来自校准和设置，与排除无关。</translation>
     </message>
 </context>
 <context>
@@ -1264,6 +1458,40 @@
     <message>
         <source>Latency: median ± half the range from the fastest run to the 95th percentile, of %1 timed runs per model after warm-up.</source>
         <translation>延迟：预热后每个模型计时运行 %1 次，显示中位数 ± 最快一次到第 95 百分位之间范围的一半。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n images (the comparison images)</source>
+        <translation>
+            <numerusform>%n 张图像（用于比较的图像）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>baseline: same settings, no exclusions</source>
+        <translation>基线：相同设置，无排除</translation>
+    </message>
+    <message>
+        <source>baseline: no exclusions</source>
+        <translation>基线：无排除</translation>
+    </message>
+    <message numerus="yes">
+        <source>suggestion applied, %n excluded</source>
+        <translation>
+            <numerusform>已应用建议，排除 %n 个</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>re-quantized, %n excluded</source>
+        <translation>
+            <numerusform>重新量化，排除 %n 个</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Measuring run %1...</source>
+        <translation>正在测量运行 %1...</translation>
+    </message>
+    <message>
+        <source>Timing run %1...</source>
+        <translation>正在为运行 %1 计时...</translation>
     </message>
 </context>
 </TS>

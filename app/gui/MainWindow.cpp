@@ -4,6 +4,9 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QPointer>
 #include <QFileDialog>
 #include <QDir>
 #include <QFileInfo>
@@ -39,6 +42,7 @@
 #include "ModelSummaryView.h"
 #include "NodeDetailsView.h"
 #include "OutputSummaryView.h"
+#include "RunsView.h"
 #include "WeightErrorModel.h"
 #include "report/InspectReport.h"
 #include "preprocess/ImagePreprocessor.h"
@@ -53,7 +57,8 @@ MainWindow::MainWindow(QWidget* parent)
       exclusionList_(new QListWidget(this)), layerTable_(new LayerTable(this)),
       activationTable_(new LayerTable(this)), outputSummary_(new OutputSummaryView(this)),
       fp32View_(new ModelSummaryView(this)), quantView_(new ModelSummaryView(this)),
-      histograms_(new HistogramPlot(this)), nodeView_(new NodeDetailsView(this)), statusLabel_(new QLabel(this)), busyBar_(new QProgressBar(this)),
+      histograms_(new HistogramPlot(this)), nodeView_(new NodeDetailsView(this)), runsView_(new RunsView(this)),
+      banner_(new QFrame(this)), bannerText_(new QLabel(this)), statusLabel_(new QLabel(this)), busyBar_(new QProgressBar(this)),
       cancelButton_(new QToolButton(this)) {
     setWindowIcon(QIcon(QStringLiteral(":/icons/quantlens.png")));
     setAcceptDrops(true);
@@ -61,7 +66,30 @@ MainWindow::MainWindow(QWidget* parent)
     tabs_->addTab(activationTable_, tr("Activations"));
     tabs_->addTab(layerTable_, tr("Weights"));
     tabs_->addTab(detectionView_, tr("Detections"));
-    setCentralWidget(tabs_);
+    {
+        // Above the tabs: a banner while the exclusion list differs from the shown model's.
+        auto* frame = static_cast<QFrame*>(banner_);
+        frame->setFrameShape(QFrame::StyledPanel);
+        frame->setObjectName(QStringLiteral("exclusionBanner"));
+        frame->setStyleSheet(QStringLiteral("#exclusionBanner { background: #fff4ce; border: 1px solid #e0c060; } "
+                                            "#exclusionBanner QLabel { color: #3a2e00; }"));
+        auto* requantizeNow = new QPushButton(tr("Re-quantize"), frame);
+        auto* bannerLayout = new QHBoxLayout(frame);
+        bannerLayout->setContentsMargins(8, 4, 8, 4);
+        bannerText_->setParent(frame);
+        bannerText_->setWordWrap(true);
+        bannerLayout->addWidget(bannerText_, 1);
+        bannerLayout->addWidget(requantizeNow);
+        connect(requantizeNow, &QPushButton::clicked, workspace_, [this] { workspace_->requantize(); });
+        banner_->hide();
+        auto* central = new QWidget(this);
+        auto* centralLayout = new QVBoxLayout(central);
+        centralLayout->setContentsMargins(0, 0, 0, 0);
+        centralLayout->setSpacing(2);
+        centralLayout->addWidget(banner_);
+        centralLayout->addWidget(tabs_, 1);
+        setCentralWidget(central);
+    }
     layerTable_->setModel(workspace_->weightModel(), WeightErrorModel::SortRole, -1);
     activationTable_->setModel(workspace_->activationModel(), ActivationErrorModel::SortRole, -1);
     activationTable_->setHeader(outputSummary_);
@@ -171,6 +199,10 @@ MainWindow::MainWindow(QWidget* parent)
         nodeView_->setExcluded(workspace_->isExcluded(nodeView_->nodeName()));
     });
     connect(workspace_, &Workspace::requantized, this, [this](double before) { outputSqnrBeforeRequantize_ = before; });
+    connect(workspace_, &Workspace::runsChanged, this, &MainWindow::showRuns);
+    connect(workspace_, &Workspace::exclusionsChanged, this, &MainWindow::updateBanner);
+    connect(runsView_, &RunsView::showRunRequested, workspace_, &Workspace::showRun);
+    connect(runsView_, &RunsView::exportCsvRequested, this, &MainWindow::exportRunsCsv);
     connect(workspace_, &Workspace::suggestionReady, this, &MainWindow::showSuggestion);
     connect(workspace_, &Workspace::reportWritten, this, [this](const QString& path) {
         statusLabel_->setText(tr("Wrote %1").arg(path));
@@ -228,11 +260,13 @@ void MainWindow::createDocks() {
     panelLayout->addWidget(exclusionList_, 1);
     panelLayout->addWidget(requantize);
     panelLayout->addWidget(exportList);
-    connect(requantize, &QPushButton::clicked, workspace_, &Workspace::requantize);
+    connect(requantize, &QPushButton::clicked, workspace_, [this] { workspace_->requantize(); });
     connect(exportList, &QPushButton::clicked, this, &MainWindow::exportExclusions);
     auto* exclusions = addDock(exclusionPanel, tr("Excluded Nodes"), QStringLiteral("exclusionDock"), Qt::RightDockWidgetArea);
     tabifyDockWidget(histograms, exclusions);
     histograms->raise();
+    auto* runs = addDock(runsView_, tr("Runs"), QStringLiteral("runsDock"), Qt::BottomDockWidgetArea);
+    resizeDocks({runs}, {230}, Qt::Vertical);
     resizeDocks({fp32, histograms}, {400, 480}, Qt::Horizontal);
     resizeDocks({node, histograms}, {320, 420}, Qt::Vertical);
 }
@@ -289,7 +323,7 @@ void MainWindow::createActions() {
     QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
     QAction* compare = analysis->addAction(tr("&Compare Activations"), workspace_, &Workspace::compareActivations);
     compare->setShortcut(QKeySequence(tr("Ctrl+R")));
-    analysis->addAction(tr("Re-&quantize with Exclusions"), workspace_, &Workspace::requantize)
+    analysis->addAction(tr("Re-&quantize with Exclusions"), workspace_, [this] { workspace_->requantize(); })
         ->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
     analysis->addAction(tr("Quantization Se&ttings..."), this, &MainWindow::editQuantizationSettings);
     analysis->addAction(tr("Use the &Loaded Model's Settings"), this, &MainWindow::adoptQuantizedModelSettings);
@@ -584,7 +618,56 @@ void MainWindow::showSuggestion() {
         return;
     workspace_->applyExclusions(suggestion->nodesToExclude);
     if (choice == SuggestionDialog::ApplyAndRequantize)
-        workspace_->requantize();
+        workspace_->requantize(RunOrigin::Suggestion);
+}
+
+void MainWindow::showRuns() {
+    QSet<int> withModel;
+    for (const Run& r : workspace_->runs().runs())
+        if (workspace_->hasRunModel(r.number))
+            withModel.insert(r.number);
+    runsView_->setRuns(workspace_->runs().runs(), workspace_->currentRun(), withModel,
+                       [ws = QPointer<Workspace>(workspace_)](int number) {
+                           return ws ? ws->runReport(number) : nullptr;
+                       });
+    // The first baseline goes beside the loaded model, so that drift from the calibration or the
+    // settings is seen before an exclusion gets credit for a change.
+    const auto& runs = workspace_->runs().runs();
+    auto loaded = std::find_if(runs.begin(), runs.end(), [](const Run& r) { return r.origin == RunOrigin::Loaded; });
+    auto baseline = std::find_if(runs.begin(), runs.end(), [](const Run& r) { return r.origin == RunOrigin::Baseline; });
+    if (!baselineShown_ && loaded != runs.end() && baseline != runs.end() && workspace_->hasRunModel(baseline->number)) {
+        baselineShown_ = true;
+        runsView_->selectRuns({loaded->number, baseline->number});
+        if (auto* dock = qobject_cast<QDockWidget*>(runsView_->parentWidget())) {
+            dock->show();
+            dock->raise();
+        }
+    }
+    updateBanner();
+}
+
+bool MainWindow::bannerShown() const { return !banner_->isHidden(); }
+QString MainWindow::bannerText() const { return bannerText_->text(); }
+
+void MainWindow::updateBanner() {
+    const ExclusionDiff diff = workspace_->exclusionsSinceCurrentRun();
+    banner_->setVisible(!diff.empty());
+    if (diff.empty())
+        return;
+    bannerText_->setText(tr("The exclusion list changed since the model shown was made or loaded (%1 added, %2 removed). "
+                            "Its figures are not yet those of the list: re-quantize to see the effect.")
+                             .arg(diff.added.size())
+                             .arg(diff.removed.size()));
+}
+
+void MainWindow::exportRunsCsv() {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Runs"), QStringLiteral("quantlens-runs.csv"),
+                                                      tr("CSV (*.csv)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!workspace_->exportRunsCsv(path, &error))
+        QMessageBox::warning(this, tr("QuantLens"), error);
 }
 
 void MainWindow::showTab(const QString& name) {

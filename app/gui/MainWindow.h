@@ -7,6 +7,7 @@
 
 #include "Workspace.h"
 
+class QFrame;
 class QLabel;
 class QMenu;
 class QListWidget;
@@ -23,6 +24,7 @@ class LayerTable;
 class ModelSummaryView;
 class NodeDetailsView;
 class OutputSummaryView;
+class RunsView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -34,6 +36,9 @@ public:
     bool saveProject(const QString& path);
     const QString& projectPath() const { return projectPath_; }
     void showTab(const QString& name);  // graph, activations, weights or detections
+    RunsView* runsView() const { return runsView_; }
+    bool bannerShown() const;
+    QString bannerText() const;
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -64,6 +69,9 @@ private:
     bool saveProjectAs();  // false when cancelled or failed
     bool mayDiscardChanges();  // asks to save unsaved changes; false: the user cancelled
     void editQuantizationSettings();
+    void showRuns();
+    void updateBanner();
+    void exportRunsCsv();
 
     Workspace* workspace_;
     QTabWidget* tabs_;
@@ -78,6 +86,10 @@ private:
     ModelSummaryView* quantView_;
     HistogramPlot* histograms_;
     NodeDetailsView* nodeView_;
+    RunsView* runsView_;
+    QWidget* banner_;        // the exclusion list changed since the shown model was made
+    QLabel* bannerText_;
+    bool baselineShown_ = false;  // the first baseline was put beside the loaded model
     QMenu* recentMenu_ = nullptr;
     QMenu* viewMenu_ = nullptr;
     QLabel* statusLabel_;

@@ -8,6 +8,8 @@ namespace ql {
 
 class MainWindow;
 
-void saveScreenshotWhenIdle(MainWindow& window, const QString& path);
+// With `requantizeFirst`, re-quantizes once with the exclusions as they are when first idle (the
+// Runs dock then shows the loaded model, the baseline and the re-quantized model).
+void saveScreenshotWhenIdle(MainWindow& window, const QString& path, bool requantizeFirst = false);
 
 }  // namespace ql

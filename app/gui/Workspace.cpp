@@ -75,8 +75,10 @@ void Workspace::runInBackground(const QString& busyText, Work work, Done done) {
         Outcome outcome = watcher->result();
         watcher->deleteLater();
         --pendingJobs_;
-        emit busyChanged(isBusy(), QString());
         done(std::move(outcome));
+        if (!isBusy())
+            measureNextRun();
+        emit busyChanged(isBusy(), QString());
     });
     watcher->setFuture(QtConcurrent::run(std::move(work)));
 }
@@ -347,6 +349,7 @@ void Workspace::exportReport(const QString& path) {
         return;
     }
     ReportContent content = startReport(fp32_->analyzed, quantized_->analyzed);
+    content.runs = runs_.runs();
     if (!activations_->report().layers.empty() || !activations_->report().outputs.empty())
         content.activations = activations_->report();
     std::vector<std::string> pictures;
@@ -398,7 +401,33 @@ void Workspace::detect(const QString& imagePath) {
                                       std::move(work), std::move(done));
 }
 
-void Workspace::requantize() {
+namespace {
+
+Result<std::shared_ptr<const Workspace::LoadedModel>> quantizeForRun(const OnnxModel& fp32, const CalibrationData& stats,
+                                                                     const QuantizerSettings& settings) {
+    auto q = quantizeQdq(fp32, stats, settings);
+    if (!q)
+        return q.error();
+    auto analyzed = AnalyzedModel::analyze(std::move(q->model));
+    if (!analyzed)
+        return analyzed.error();
+    ModelSummary summary = summarize(analyzed->model, analyzed->qdq);
+    return std::make_shared<const Workspace::LoadedModel>(Workspace::LoadedModel{std::move(analyzed).value(), std::move(summary)});
+}
+
+// Timed runs of a run's latency, after 3 warm-up runs: enough for a median and a spread.
+constexpr int kRunLatencyRuns = 20;
+
+uint64_t serializedSize(const OnnxModel& model) {
+    if (!model.path().empty() && model.fileSize() > 0)
+        return model.fileSize();
+    auto bytes = model.serialize();
+    return bytes ? bytes->size() : 0;
+}
+
+}  // namespace
+
+void Workspace::requantize(RunOrigin origin) {
     if (!fp32_) {
         emit errorOccurred(tr("Open the FP32 model first."));
         return;
@@ -412,39 +441,204 @@ void Workspace::requantize() {
         return;
     const auto& report = activations_->report();
     const double before = report.outputs.empty() ? NAN : report.outputs.front().metrics.sqnrDb;
-    const int excluded = static_cast<int>(inputs->settings.nodesToExclude.size());
-    using Outcome = std::pair<std::shared_ptr<const LoadedModel>, QString>;
-    auto work = [fp32 = fp32_, cancel = cancel_, in = std::move(inputs).value()]() -> Outcome {
+    const std::vector<std::string> excluded = inputs->settings.nodesToExclude;
+    const bool withBaseline =
+        !excluded.empty() && std::none_of(runs_.runs().begin(), runs_.runs().end(),
+                                          [](const Run& r) { return r.origin == RunOrigin::Baseline; });
+    const QString calibration = tr("%n images (the comparison images)", nullptr, static_cast<int>(inputs->images.size()));
+    struct Outcome {
+        std::shared_ptr<const LoadedModel> model, baseline;
+        uint64_t size = 0, baselineSize = 0;
+        QString error;
+    };
+    auto work = [fp32 = fp32_, cancel = cancel_, withBaseline, in = std::move(inputs).value()]() -> Outcome {
         const auto& [images, settings, calibration] = in;
         TaskControl control;
         control.cancel = cancel.get();
         CalibrationCache cache;
         auto stats = cache.get(fp32->analyzed.model, images, calibration, control);
         if (!stats)
-            return {nullptr, QString::fromStdString(stats.errorMessage())};
-        auto q = quantizeQdq(fp32->analyzed.model, **stats, settings);
-        if (!q)
-            return {nullptr, QString::fromStdString(q.errorMessage())};
-        auto analyzed = AnalyzedModel::analyze(std::move(q->model));
-        if (!analyzed)
-            return {nullptr, QString::fromStdString(analyzed.errorMessage())};
-        ModelSummary summary = summarize(analyzed->model, analyzed->qdq);
-        return {std::make_shared<const LoadedModel>(LoadedModel{std::move(analyzed).value(), std::move(summary)}), {}};
+            return {nullptr, nullptr, 0, 0, QString::fromStdString(stats.errorMessage())};
+        Outcome out;
+        auto made = quantizeForRun(fp32->analyzed.model, **stats, settings);
+        if (!made)
+            return {nullptr, nullptr, 0, 0, QString::fromStdString(made.errorMessage())};
+        out.model = *made;
+        out.size = serializedSize(out.model->analyzed.model);
+        if (withBaseline) {  // same calibration statistics, no exclusions
+            QuantizerSettings none = settings;
+            none.nodesToExclude.clear();
+            if (auto baseline = quantizeForRun(fp32->analyzed.model, **stats, none)) {
+                out.baseline = *baseline;
+                out.baselineSize = serializedSize(out.baseline->analyzed.model);
+            }
+        }
+        return out;
     };
-    auto done = [this, before](Outcome outcome) {
-        if (!outcome.first) {
-            emit errorOccurred(outcome.second);
+    auto done = [this, before, origin, excluded, calibration](Outcome outcome) {
+        if (!outcome.model) {
+            emit errorOccurred(outcome.error);
             return;
         }
-        quantized_ = outcome.first;
+        if (outcome.baseline) {
+            Run baseline;
+            baseline.origin = RunOrigin::Baseline;
+            baseline.name = tr("baseline: same settings, no exclusions").toStdString();
+            baseline.calibration = calibration.toStdString();
+            baseline.metrics.sizeBytes = outcome.baselineSize;
+            addRun(std::move(baseline), outcome.baseline, false);
+        }
+        quantized_ = outcome.model;
         unsavedModel_ = true;
         detectors_.reset();  // their sessions were for the model just replaced
+        Run run;
+        run.origin = excluded.empty() ? RunOrigin::Baseline : origin;
+        run.name = (excluded.empty() ? tr("baseline: no exclusions")
+                    : origin == RunOrigin::Suggestion
+                        ? tr("suggestion applied, %n excluded", nullptr, static_cast<int>(excluded.size()))
+                        : tr("re-quantized, %n excluded", nullptr, static_cast<int>(excluded.size())))
+                       .toStdString();
+        run.exclusions = excluded;
+        run.calibration = calibration.toStdString();
+        run.metrics.sizeBytes = outcome.size;
+        addRun(std::move(run), quantized_, true);
         emit modelChanged(Slot::Quantized);
         emit requantized(before);
         recomputeWeights();
         compareActivations();
     };
-    runInBackground<Outcome>(tr("Quantizing with %n excluded nodes...", nullptr, excluded), std::move(work), std::move(done));
+    runInBackground<Outcome>(tr("Quantizing with %n excluded nodes...", nullptr, static_cast<int>(excluded.size())),
+                             std::move(work), std::move(done));
+}
+
+void Workspace::addRun(Run run, std::shared_ptr<const LoadedModel> model, bool makeCurrent) {
+    int number = 0;
+    if (attachToRestoredRun_) {
+        // The project's model, loaded or made again: the restored run of the same file, or of the
+        // same exclusions, gets it back instead of a new run.
+        for (auto it = runs_.runs().rbegin(); it != runs_.runs().rend() && number == 0; ++it) {
+            const bool loaded = run.origin == RunOrigin::Loaded;
+            if (!hasRunModel(it->number) && (it->origin == RunOrigin::Loaded) == loaded &&
+                (loaded ? it->name == run.name : it->exclusions == run.exclusions))
+                number = it->number;
+        }
+        attachToRestoredRun_ = false;
+    }
+    if (number == 0)
+        number = runs_.add(std::move(run)).number;
+    runModels_[number] = RunModel{std::move(model), nullptr};
+    if (makeCurrent)
+        makeCurrentRun(number);
+    emit runsChanged();
+}
+
+void Workspace::makeCurrentRun(int number) {
+    currentRun_ = number;
+    exclusionsWhenShown_ = exclusions();
+}
+
+int Workspace::runOf(const std::shared_ptr<const LoadedModel>& model) const {
+    for (const auto& [number, r] : runModels_)
+        if (r.model == model)
+            return number;
+    return 0;
+}
+
+bool Workspace::hasRunModel(int number) const {
+    auto it = runModels_.find(number);
+    return it != runModels_.end() && it->second.model;
+}
+
+std::shared_ptr<const ActivationReport> Workspace::runReport(int number) const {
+    auto it = runModels_.find(number);
+    return it == runModels_.end() ? nullptr : it->second.report;
+}
+
+void Workspace::showRun(int number) {
+    if (!hasRunModel(number) || number == currentRun_)
+        return;
+    const RunModel& r = runModels_.at(number);
+    quantized_ = r.model;
+    unsavedModel_ = runs_.find(number)->origin != RunOrigin::Loaded;
+    makeCurrentRun(number);
+    detectors_.reset();  // their sessions were for the model just replaced
+    ++activationsGeneration_;  // a comparison still running is for the model before
+    emit modelChanged(Slot::Quantized);
+    recomputeWeights();
+    if (r.report) {
+        activations_->setReport(*r.report);
+        emit activationsChanged();
+    } else {
+        compareActivations();
+    }
+    emit runsChanged();
+}
+
+ExclusionDiff Workspace::exclusionsSinceCurrentRun() const {
+    if (currentRun_ == 0)
+        return {};
+    return diffExclusions(exclusionsWhenShown_, exclusions());
+}
+
+bool Workspace::exportRunsCsv(const QString& path, QString* error) const {
+    auto st = writeFileAtomically(path.toStdString(), runs_.toCsv());
+    if (!st)
+        *error = QString::fromStdString(st.errorMessage());
+    return st.ok();
+}
+
+void Workspace::measureNextRun() {
+    if (!fp32_ || images_.isEmpty() || choosingPreprocessing_ || (autoPreprocessing_ && !chosenPreprocessing_))
+        return;
+    auto images = imageFiles();
+    if (!images || images->empty())
+        return;
+    for (const Run& run : runs_.runs()) {
+        auto it = runModels_.find(run.number);
+        if (it == runModels_.end() || !it->second.model)
+            continue;
+        RunModel& r = it->second;
+        const int number = run.number;
+        if (!r.report && !r.outputsTried && run.number != currentRun_) {
+            r.outputsTried = true;
+            using Outcome = std::shared_ptr<const ActivationReport>;
+            auto work = [fp32 = fp32_, model = r.model, preprocess = preprocessing(), images = *images]() -> Outcome {
+                ActivationOptions options;
+                options.preprocess = preprocess;
+                auto report = ql::compareActivations(fp32->analyzed, model->analyzed, images, options);
+                return report ? std::make_shared<const ActivationReport>(std::move(report).value()) : nullptr;
+            };
+            auto done = [this, number](Outcome report) {
+                Run* run = runs_.find(number);
+                if (!report || !run || !runModels_.count(number))
+                    return;
+                runModels_[number].report = report;
+                fillFromComparison(run->metrics, *report);
+                emit runsChanged();
+            };
+            runInBackground<Outcome>(tr("Measuring run %1...").arg(number), std::move(work), std::move(done));
+            return;
+        }
+        if (!run.metrics.latency && !r.latencyTried) {
+            r.latencyTried = true;
+            using Outcome = std::optional<LatencyStats>;
+            auto work = [model = r.model, preprocess = preprocessing(), image = images->front()]() -> Outcome {
+                auto prepared = ImagePreprocessor(preprocess).prepare(image);
+                if (!prepared)
+                    return std::nullopt;
+                auto latency = measureModelLatency(model->analyzed.model, *prepared, {}, 3, kRunLatencyRuns);
+                return latency ? std::optional<LatencyStats>(*latency) : std::nullopt;
+            };
+            auto done = [this, number](Outcome latency) {
+                if (Run* run = runs_.find(number); run && latency) {
+                    run->metrics.latency = *latency;
+                    emit runsChanged();
+                }
+            };
+            runInBackground<Outcome>(tr("Timing run %1...").arg(number), std::move(work), std::move(done));
+            return;
+        }
+    }
 }
 
 Result<std::vector<std::string>> Workspace::imageFiles() const {
@@ -549,6 +743,7 @@ Project Workspace::project() const {
         p.images.push_back(i.toStdString());
     p.quantizer = quantizerSettings_;
     p.calibration = calibration_;
+    p.runs = runs_;
     return p;
 }
 
@@ -567,6 +762,11 @@ void Workspace::openProject(const Project& p) {
     undo_->clear();
     unsavedModel_ = false;
     setExclusions(p.quantizer.nodesToExclude);
+    runs_ = p.runs;
+    runModels_.clear();
+    currentRun_ = 0;
+    attachToRestoredRun_ = !runs_.empty();
+    emit runsChanged();
     requantizeWhenFp32Loads_ = p.requantizeOnOpen && p.quantizedModel.empty();
     if (!p.fp32Model.empty())
         openModel(QString::fromStdString(p.fp32Model), Slot::Fp32);
@@ -652,7 +852,7 @@ void Workspace::compareActivations() {
             report->warnings.push_back(undoneExclusionWarning(r, report->optimization));
         return {std::make_shared<ActivationReport>(std::move(report).value()), {}};
     };
-    auto done = [this, generation](Outcome outcome) {
+    auto done = [this, generation, quant = quantized_](Outcome outcome) {
         if (generation != activationsGeneration_)
             return;
         if (!outcome.first) {
@@ -660,7 +860,12 @@ void Workspace::compareActivations() {
                 emit errorOccurred(outcome.second);
             return;
         }
-        activations_->setReport(std::move(*outcome.first));
+        if (const int number = runOf(quant)) {  // the figures of the run shown
+            runModels_[number].report = outcome.first;
+            fillFromComparison(runs_.find(number)->metrics, *outcome.first);
+            emit runsChanged();
+        }
+        activations_->setReport(*outcome.first);
         emit activationsChanged();
     };
     runInBackground<Outcome>(tr("Comparing activations on %n images...", nullptr, count), std::move(work), std::move(done));
@@ -689,6 +894,16 @@ void Workspace::openModel(const QString& path, std::optional<Slot> slot) {
         const Slot target = slot.value_or(outcome.model->analyzed.qdq.format == QuantFormat::Float ? Slot::Fp32 : Slot::Quantized);
         (target == Slot::Fp32 ? fp32_ : quantized_) = outcome.model;
         detectors_.reset();  // their sessions were for the model just replaced
+        if (target == Slot::Quantized) {
+            unsavedModel_ = false;
+            Run run;
+            run.origin = RunOrigin::Loaded;
+            run.name = QFileInfo(QString::fromStdString(outcome.model->analyzed.model.path())).fileName().toStdString();
+            if (const auto& inferred = outcome.model->summary.inferredSettings)
+                run.exclusions = inferred->settings.nodesToExclude;  // the nodes it leaves float
+            run.metrics.sizeBytes = outcome.model->analyzed.model.fileSize();
+            addRun(std::move(run), outcome.model, true);
+        }
         if (target == Slot::Fp32) {
             forgetPreprocessing();
             // For a detector, what matters is its boxes: Suggest aims at detection fidelity
@@ -712,6 +927,10 @@ void Workspace::openModel(const QString& path, std::optional<Slot> slot) {
 
 void Workspace::closeModel(Slot slot) {
     (slot == Slot::Fp32 ? fp32_ : quantized_).reset();
+    if (slot == Slot::Quantized && currentRun_ != 0) {
+        currentRun_ = 0;
+        emit runsChanged();
+    }
     detectors_.reset();  // their sessions were for the model just replaced
     emit modelChanged(slot);
     recomputeWeights();

@@ -8,12 +8,14 @@
 #include <QSet>
 #include <QUndoStack>
 #include <atomic>
+#include <map>
 #include <memory>
 
 #include "analysis/Sensitivity.h"
 #include "quant/AnalyzedModel.h"
 #include "quant/ModelPairing.h"
 #include "project/Project.h"
+#include "project/RunHistory.h"
 #include "quantize/QuantizerSettings.h"
 #include "report/ModelSummary.h"
 
@@ -78,8 +80,23 @@ public:
     QUndoStack* undoStack() const { return undo_; }
     void toggleExclusion(const QString& node);  // undoable
     // Quantizes the FP32 model with the exclusions, calibrating on the images (statistics cached),
-    // and makes the result the quantized model.
-    void requantize();
+    // and makes the result the quantized model and a new run. The first re-quantize with
+    // exclusions also makes the baseline, the same settings with none, so that drift from the
+    // calibration or the settings shows before an exclusion gets credit for a change.
+    void requantize(RunOrigin origin = RunOrigin::Requantized);
+
+    // The session's runs: every quantized model shown, loaded or made here, with its figures,
+    // measured in the background when nothing else runs (outputs as deployed on the comparison
+    // images, then latency). Runs restored from a project have figures but no model.
+    const RunHistory& runs() const { return runs_; }
+    int currentRun() const { return currentRun_; }  // the run shown as the quantized model; 0: none
+    bool hasRunModel(int number) const;
+    void showRun(int number);  // makes that run's model the quantized model of every view
+    std::shared_ptr<const ActivationReport> runReport(int number) const;  // when measured in this session
+    // The exclusion list against the one the shown model was made or shown with: what a
+    // re-quantize would change.
+    ExclusionDiff exclusionsSinceCurrentRun() const;
+    bool exportRunsCsv(const QString& path, QString* error) const;
     bool saveQuantizedModel(const QString& path, QString* error) const;
     // Both models on one image in the background; detectionReady brings the annotated pictures.
     void detect(const QString& imagePath);
@@ -142,6 +159,7 @@ signals:
     void detectionReady(const QString& imagePath, const QImage& fp32, const QImage& quantized, const QString& summary);
     void detectionFailed(const QString& imagePath, const QString& message);
     void preprocessingChanged();
+    void runsChanged();  // a run added or measured, or another one shown
 
 private:
     // The one way background work runs here: busy (status bar, screenshots wait) with
@@ -164,6 +182,15 @@ private:
         CalibrationOptions calibration;
     };
     std::optional<QuantizationInputs> quantizationInputs();
+
+    // Adds a run for `model`, or gives the model to the last run restored from a project when one
+    // waits for it; makes it current when asked.
+    void addRun(Run run, std::shared_ptr<const LoadedModel> model, bool makeCurrent);
+    int runOf(const std::shared_ptr<const LoadedModel>& model) const;  // 0: no run has it
+    void makeCurrentRun(int number);
+    // Starts the next missing measurement of a run (its outputs, then its latency); called when
+    // no other job runs, so latencies are not taken while the cores are busy.
+    void measureNextRun();
 
     std::shared_ptr<const LoadedModel> fp32_;
     std::shared_ptr<const LoadedModel> quantized_;
@@ -191,6 +218,16 @@ private:
     quint64 preprocessingGeneration_ = 0;
     QString preprocessingNote_;
     QString pendingDetection_;  // an image asked for while the preprocessing was being chosen
+    RunHistory runs_;
+    struct RunModel {
+        std::shared_ptr<const LoadedModel> model;
+        std::shared_ptr<const ActivationReport> report;
+        bool outputsTried = false, latencyTried = false;
+    };
+    std::map<int, RunModel> runModels_;
+    int currentRun_ = 0;
+    std::vector<std::string> exclusionsWhenShown_;  // the list when the current run was made or shown
+    bool attachToRestoredRun_ = false;  // a project's last run waits for its model
     QUndoStack* undo_;
     std::shared_ptr<std::atomic<bool>> cancel_ = std::make_shared<std::atomic<bool>>(false);
     int pendingJobs_ = 0;

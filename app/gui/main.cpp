@@ -35,6 +35,9 @@ int main(int argc, char** argv) {
     QCommandLineOption demo(QStringLiteral("demo"),
                             QApplication::translate("main", "Open the bundled demo: YOLOv8n FP32, its INT8 version and two photos."));
     parser.addOption(demo);
+    QCommandLineOption requantize(QStringLiteral("requantize"),
+                                  QApplication::translate("main", "With --screenshot: re-quantize once with the exclusions first."));
+    parser.addOption(requantize);
     parser.process(app);
 
     ql::MainWindow window;
@@ -47,6 +50,6 @@ int main(int argc, char** argv) {
     if (parser.isSet(demo))
         window.workspace()->openDemo();
     if (parser.isSet(screenshot))
-        ql::saveScreenshotWhenIdle(window, parser.value(screenshot));
+        ql::saveScreenshotWhenIdle(window, parser.value(screenshot), parser.isSet(requantize));
     return QApplication::exec();
 }

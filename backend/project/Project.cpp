@@ -55,7 +55,8 @@ std::string projectToJson(const Project& project, const std::string& projectPath
                          {"averaging_constant", c.averagingConstant},
                          {"percentile", c.percentile},
                          {"symmetric", c.symmetric}}},
-        {"selected_node", project.selectedNode}};
+        {"selected_node", project.selectedNode},
+        {"runs", project.runs.toJson()}};
     return j.dump(2) + "\n";
 }
 
@@ -92,6 +93,12 @@ Result<Project> projectFromJson(const std::string& text, const std::string& proj
             p.calibration.symmetric = c.value("symmetric", false);
         }
         p.selectedNode = j.value("selected_node", "");
+        if (j.contains("runs")) {  // projects before runs have none
+            auto runs = RunHistory::fromJson(j.at("runs"));
+            if (!runs)
+                return Error{projectPath + ": " + runs.errorMessage()};
+            p.runs = std::move(runs).value();
+        }
         return p;
     });
 }

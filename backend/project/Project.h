@@ -1,11 +1,12 @@
 // A QuantLens session saved to a file (.qlproj, JSON): the two models, the images, the
-// quantization and calibration settings, the exclusions and what was selected. Paths are stored
+// quantization and calibration settings, the exclusions, what was selected and the runs. Paths are stored
 // relative to the project file so a project folder can be moved or shared whole.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "project/RunHistory.h"
 #include "quantize/Calibrator.h"
 #include "quantize/QuantizerSettings.h"
 #include "util/Result.h"
@@ -20,6 +21,7 @@ struct Project {
     QuantizerSettings quantizer;     // nodesToExclude holds the exclusions
     CalibrationOptions calibration;  // method and its parameters; preprocessing follows the model
     std::string selectedNode;        // FP32 node name
+    RunHistory runs;                 // the quantized models of the session and their figures
 };
 
 std::string projectToJson(const Project& project, const std::string& projectPath);

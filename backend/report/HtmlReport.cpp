@@ -263,6 +263,25 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
               << " boxes matched (mean IoU " << fixed(e.fidelity->meanIou, 3) << ", " << e.fidelity->moved << " moved), "
               << e.fidelity->missed << " missed, " << e.fidelity->extra << " extra.</p>\n";
     }
+    if (!c.runs.empty()) {
+        h << "<h2>Runs</h2>\n<p>Every quantized model of the session, in the order made, measured on the "
+             "comparison images (outputs as deployed) and timed alone after warm-up (median \u00b1 half the range "
+             "from the fastest run to the 95th percentile).</p>\n"
+          << "<table><tr><th>Run</th><th>How</th><th>Excluded</th><th>Output SQNR dB</th><th>Fidelity mAP@0.5</th>"
+             "<th>Latency ms</th><th>Size</th></tr>\n";
+        for (size_t i = 0; i < c.runs.size(); ++i) {
+            const Run& r = c.runs[i];
+            const std::string diff = i == 0 ? std::string() : " (" + diffExclusions(c.runs[i - 1].exclusions, r.exclusions).describe() + ")";
+            const RunMetrics& m = r.metrics;
+            h << "<tr><td class=\"num\">" << r.number << "</td><td>" << escape(r.name) << "</td><td>"
+              << r.exclusions.size() << escape(diff) << "</td><td class=\"num\">"
+              << (m.parts.empty() ? std::string("-") : fixed(m.parts.front().sqnrDb, 2)) << "</td><td class=\"num\">"
+              << (m.fidelity50 ? fixed(*m.fidelity50, 3) : std::string("-")) << "</td><td class=\"num\">"
+              << (m.latency ? fixed(m.latency->medianMs, 1) + " \u00b1 " + fixed(latencySpreadMs(*m.latency), 1) : std::string("-"))
+              << "</td><td class=\"num\">" << (m.sizeBytes ? formatBytes(m.sizeBytes) : std::string("-")) << "</td></tr>\n";
+        }
+        h << "</table>\n";
+    }
     h << "</body></html>\n";
     return h.str();
 }

@@ -10,6 +10,7 @@
 #include "analysis/ActivationComparison.h"
 #include "detect/DetectionEvaluation.h"
 #include "detect/Detector.h"
+#include "project/RunHistory.h"
 #include "quantize/QuantizerSettings.h"
 #include "report/ModelSummary.h"
 
@@ -35,6 +36,7 @@ struct ReportContent {
     size_t worstLayers = 10;
     std::vector<DetectionPicture> detections;
     std::optional<EvaluationReport> evaluation;
+    std::vector<Run> runs;  // the app's session: every quantized model made or loaded, with its figures
 };
 
 // A histogram picture (FP32 and quantized overlaid, error below) as PNG bytes.

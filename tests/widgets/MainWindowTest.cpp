@@ -28,6 +28,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "ActivationErrorModel.h"
+#include "RunsView.h"
 #include "AppSettings.h"
 #include "DetectionCompareView.h"
 #include "GraphPanel.h"
@@ -731,6 +732,88 @@ private slots:
         QCOMPARE(edited.nodesToExclude, std::vector<std::string>{"kept"});  // untouched by the dialog
         QCOMPARE(dialog.calibration().method, CalibrationMethod::Percentile);
         QCOMPARE(dialog.calibration().percentile, 99.9);
+    }
+
+    // The loop as the Runs dock shows it: the loaded model is run 1; editing the exclusions raises
+    // the banner; the first re-quantize with exclusions makes the baseline (no exclusions) and
+    // the re-quantized model, the baseline is put beside the loaded model; every run is measured
+    // in the background; runs are exported, shown and saved in the project.
+    void runsRecordTheLoopAgainstABaseline() {
+        const QString dir = imageFolder("gui_runs");
+        MainWindow w;
+        w.show();
+        Workspace* ws = w.workspace();
+        ws->setImages({dir});
+        w.openFiles({fp32Path_, quantPath_});
+        QVERIFY(waitIdle(w));
+        QCOMPARE(ws->runs().runs().size(), size_t(1));
+        const Run& loaded = ws->runs().runs().front();
+        QCOMPARE(loaded.origin, RunOrigin::Loaded);
+        QCOMPARE(QString::fromStdString(loaded.name), QStringLiteral("gui_quant.onnx"));
+        QCOMPARE(ws->currentRun(), 1);
+        QVERIFY(!w.bannerShown());
+
+        ws->toggleExclusion(QStringLiteral("conv2"));
+        QVERIFY(w.bannerShown());
+        QVERIFY2(w.bannerText().contains(QStringLiteral("1 added")), qPrintable(w.bannerText()));
+
+        ws->requantize();
+        QVERIFY(QTest::qWaitFor([&] {
+            const auto& runs = ws->runs().runs();
+            return !ws->isBusy() && runs.size() == 3 &&
+                   std::all_of(runs.begin(), runs.end(), [](const Run& r) { return r.metrics.images > 0 && r.metrics.latency; });
+        }, 30000));
+        const auto& runs = ws->runs().runs();
+        QCOMPARE(runs[1].origin, RunOrigin::Baseline);
+        QVERIFY(runs[1].exclusions.empty());
+        QCOMPARE(runs[2].origin, RunOrigin::Requantized);
+        QCOMPARE(runs[2].exclusions, std::vector<std::string>{"conv2"});
+        QCOMPARE(ws->currentRun(), 3);
+        QVERIFY(!w.bannerShown());
+        QVERIFY(runs[2].metrics.sizeBytes > 0);
+        // The current run's figures are those the Activations tab shows.
+        const auto& report = ws->activationModel()->report();
+        QVERIFY(!report.outputs.empty());
+        QCOMPARE(runs[2].metrics.parts.front().sqnrDb, report.outputs.front().metrics.sqnrDb);
+        QVERIFY(runs[2].metrics.latency->runs >= 10);
+        QVERIFY(runs[2].metrics.latency->minMs <= runs[2].metrics.latency->medianMs);
+
+        RunsView* view = w.runsView();
+        QCOMPARE(view->model()->rowCount(), 3);
+        QCOMPARE(view->selectedRuns(), (QList<int>{1, 2}));  // the baseline beside the loaded model
+        QVERIFY2(view->comparisonText().contains(QStringLiteral("Run 2 against run 1")), qPrintable(view->comparisonText()));
+        QVERIFY2(view->driftNote().contains(QStringLiteral("Baseline (run 2")), qPrintable(view->driftNote()));
+        QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {},
+                          view->table()->visualRect(view->model()->index(2, 0)).center());
+        QCOMPARE(view->selectedRuns(), QList<int>{3});
+
+        const QString csv = dir + QStringLiteral("/runs.csv");
+        QString error;
+        QVERIFY2(ws->exportRunsCsv(csv, &error), qPrintable(error));
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 4);
+        QVERIFY(lines[2].startsWith(QStringLiteral("2,baseline,")));
+        QVERIFY(lines[3].startsWith(QStringLiteral("3,re-quantized,")));
+
+        ws->showRun(1);  // the loaded file again, in every view
+        QVERIFY(waitIdle(w));
+        QCOMPARE(QString::fromStdString(ws->model(Workspace::Slot::Quantized)->analyzed.model.path()), quantPath_);
+        QCOMPARE(ws->currentRun(), 1);
+        QVERIFY(view->model()->data(view->model()->index(0, RunsModel::Number), Qt::DisplayRole).toString().startsWith(QStringLiteral("\u25B6")));
+
+        const QString projectFile = dir + QStringLiteral("/runs.qlproj");
+        QVERIFY(w.saveProject(projectFile));
+        MainWindow reopened;
+        reopened.show();
+        reopened.openFiles({projectFile});
+        QVERIFY(QTest::qWaitFor([&] { return reopened.workspace()->model(Workspace::Slot::Quantized) != nullptr; }, 20000));
+        QVERIFY(waitIdle(reopened));
+        QCOMPARE(reopened.workspace()->runs().runs().size(), size_t(3));  // the file went back to run 1
+        QVERIFY(reopened.workspace()->hasRunModel(1));
+        QVERIFY(!reopened.workspace()->hasRunModel(3));  // figures only
+        QCOMPARE(reopened.workspace()->runs().runs()[2].metrics.parts.front().sqnrDb, runs[2].metrics.parts.front().sqnrDb);
     }
 
     void projectSavesAndRestoresTheSession() {

@@ -22,6 +22,15 @@ Project sampleProject(const fs::path& folder) {
     p.calibration.method = CalibrationMethod::Percentile;
     p.calibration.percentile = 99.99;
     p.selectedNode = "/model.0/conv/Conv";
+    Run loaded;
+    loaded.name = "net_int8.onnx";
+    loaded.metrics.parts = {{"output0", 21.5}};
+    loaded.metrics.latency = LatencyStats{20, 9.0, 10.0, 12.0, 10.2};
+    p.runs.add(loaded);
+    Run requantized;
+    requantized.origin = RunOrigin::Requantized;
+    requantized.exclusions = {"/model.22/Split"};
+    p.runs.add(requantized);
     return p;
 }
 
@@ -42,6 +51,8 @@ TEST(Project, RoundTripsEverySetting) {
     EXPECT_EQ(loaded->calibration.method, CalibrationMethod::Percentile);
     EXPECT_DOUBLE_EQ(loaded->calibration.percentile, 99.99);
     EXPECT_EQ(loaded->selectedNode, saved.selectedNode);
+    ASSERT_EQ(loaded->runs.runs().size(), 2u);
+    EXPECT_EQ(loaded->runs.toCsv(), saved.runs.toCsv());
 }
 
 TEST(Project, PathsInsideTheFolderMoveWithIt) {

@@ -64,6 +64,27 @@ TEST(HtmlReport, SelfContainedWithEverySection) {
     EXPECT_EQ(html.find("src=\"http"), std::string::npos);
 }
 
+TEST(HtmlReport, RunsTableWithDiffsAndLatencySpread) {
+    ReportContent c = sampleContent();
+    ql::Run loaded;
+    loaded.number = 1;
+    loaded.name = "int8.onnx";
+    loaded.exclusions = {"a"};
+    loaded.metrics.parts = {{"output0", 19.254}};
+    loaded.metrics.latency = LatencyStats{20, 28.0, 30.0, 34.0, 30.5};  // spread (34 - 28) / 2 = 3
+    ql::Run requantized;
+    requantized.number = 2;
+    requantized.name = "re-quantized, 2 excluded";
+    requantized.exclusions = {"b", "c"};
+    c.runs = {loaded, requantized};
+    const std::string html = renderHtml(c);
+    EXPECT_NE(html.find("<h2>Runs</h2>"), std::string::npos);
+    EXPECT_NE(html.find("<td>int8.onnx</td><td>1</td><td class=\"num\">19.25</td>"), std::string::npos) << html;
+    EXPECT_NE(html.find("30.0 \u00b1 3.0"), std::string::npos);
+    EXPECT_NE(html.find("<td>2 (+2 \u22121)</td>"), std::string::npos);
+    EXPECT_EQ(renderHtml(sampleContent()).find("<h2>Runs</h2>"), std::string::npos);  // none in the CLI's
+}
+
 TEST(HtmlReport, PdfVariantReferencesImages) {
     const auto content = sampleContent();
     const std::string html = renderHtml(content, "img-");
