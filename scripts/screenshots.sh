@@ -26,6 +26,9 @@ rm "$XDG_CONFIG_HOME/QuantLens/QuantLens.conf"
 shoot en_US.UTF-8 "$out/detections.png" "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" --images "$shared/images" --tab detections
 # The final outputs as deployed above the per-layer table.
 shoot en_US.UTF-8 "$out/activations-outputs.png" "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" --images "$shared/images" --tab activations
+# The exclusion loop: the demo re-quantized once with its exclusions, so the Runs dock holds the
+# loaded model, the baseline with no exclusions beside it, and the re-quantized model.
+shoot en_US.UTF-8 "$out/runs.png" --demo --requantize
 # The demo from the repository alone, on a 1366x768 screen in the dark palette.
 mkdir -p "$XDG_CONFIG_HOME/QuantLens"
 printf '[ui]\ntheme=2\n' > "$XDG_CONFIG_HOME/QuantLens/QuantLens.conf"

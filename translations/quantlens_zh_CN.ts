@@ -703,6 +703,26 @@
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
+    <message>
+        <source>Open &amp;Labelled Data Set...</source>
+        <translation>打开带标注的数据集(&amp;L)...</translation>
+    </message>
+    <message>
+        <source>Open Labelled Data Set</source>
+        <translation>打开带标注的数据集</translation>
+    </message>
+    <message>
+        <source>YOLO data set (*.yaml *.yml);;All files (*)</source>
+        <translation>YOLO 数据集 (*.yaml *.yml);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>FP32 on the data set: mAP@0.5 %1, mAP@.5:.95 %2 (%3 images).</source>
+        <translation>FP32 在数据集上：mAP@0.5 %1，mAP@.5:.95 %2（%3 张图像）。</translation>
+    </message>
+    <message>
+        <source>Scoring on %1...</source>
+        <translation>正在 %1 上评分...</translation>
+    </message>
 </context>
 <context>
     <name>ql::ModelSummaryView</name>
@@ -1492,6 +1512,14 @@
     <message>
         <source>Timing run %1...</source>
         <translation>正在为运行 %1 计时...</translation>
+    </message>
+    <message>
+        <source>Scoring run %1 on the data set...</source>
+        <translation>正在数据集上为运行 %1 评分...</translation>
+    </message>
+    <message>
+        <source>Scoring the FP32 model on the data set...</source>
+        <translation>正在数据集上为 FP32 模型评分...</translation>
     </message>
 </context>
 </TS>

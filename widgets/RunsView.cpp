@@ -123,7 +123,7 @@ void RunsView::setRuns(std::vector<Run> runs, int current, QSet<int> withModel,
     model_->setRuns(std::move(runs), current, std::move(withModel));
     table_->resizeColumnsToContents();
     selectRuns(selected);
-    hint_->setText(driftNote());
+    hint_->setText(reference_.isEmpty() ? driftNote() : driftNote() + QLatin1Char(' ') + reference_);
     updatePlot();
     updateComparison();
     updateButtons();
@@ -265,6 +265,11 @@ void RunsView::updateComparison() {
         }
     }
     comparison_->setHtml(html);
+}
+
+void RunsView::setReference(const QString& text) {
+    reference_ = text;
+    hint_->setText(reference_.isEmpty() ? driftNote() : driftNote() + QLatin1Char(' ') + reference_);
 }
 
 QString RunsView::driftNote() const {

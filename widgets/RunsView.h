@@ -39,6 +39,8 @@ public:
     // loaded model, once both are measured; else how to compare.
     QString driftNote() const;
     void setPlotMetric(RunsModel::Column column);
+    // A line under the table for figures that are no run's: the FP32 model's mAP on the data set.
+    void setReference(const QString& text);
 
 signals:
     void showRunRequested(int number);
@@ -61,6 +63,7 @@ private:
     QPushButton* export_;
     QLabel* hint_;
     QTabWidget* side_;  // the plot and the comparison
+    QString reference_;
     std::function<std::shared_ptr<const ActivationReport>(int)> reportOf_;
 };
 

@@ -279,6 +279,13 @@ void MainWindow::createActions() {
     openQuant->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
     QAction* openImages = file->addAction(tr("Open &Images..."), this, &MainWindow::openImagesDialog);
     openImages->setShortcut(QKeySequence(tr("Ctrl+I")));
+    file->addAction(tr("Open &Labelled Data Set..."), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open Labelled Data Set"), QString(),
+            tr("YOLO data set (*.yaml *.yml);;All files (*)"));
+        if (!path.isEmpty())
+            workspace_->setDataSet(path);
+    });
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
     file->addSeparator();
@@ -626,6 +633,11 @@ void MainWindow::showRuns() {
     for (const Run& r : workspace_->runs().runs())
         if (workspace_->hasRunModel(r.number))
             withModel.insert(r.number);
+    if (const auto& fp32 = workspace_->fp32Accuracy())
+        runsView_->setReference(tr("FP32 on the data set: mAP@0.5 %1, mAP@.5:.95 %2 (%3 images).")
+                                    .arg(fp32->map50, 0, 'f', 4).arg(fp32->map50to95, 0, 'f', 4).arg(fp32->images));
+    else
+        runsView_->setReference(workspace_->dataSet().isEmpty() ? QString() : tr("Scoring on %1...").arg(QFileInfo(workspace_->dataSet()).fileName()));
     runsView_->setRuns(workspace_->runs().runs(), workspace_->currentRun(), withModel,
                        [ws = QPointer<Workspace>(workspace_)](int number) {
                            return ws ? ws->runReport(number) : nullptr;

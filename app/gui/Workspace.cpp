@@ -12,6 +12,7 @@
 #include "detect/Annotator.h"
 #include "detect/ClassNames.h"
 #include "detect/DetectorPair.h"
+#include "detect/DetectionEvaluation.h"
 #include "detect/PreprocessSearch.h"
 #include "model/ModelMetadata.h"
 #include "project/Demo.h"
@@ -587,6 +588,41 @@ bool Workspace::exportRunsCsv(const QString& path, QString* error) const {
     return st.ok();
 }
 
+void Workspace::setDataSet(const QString& path) {
+    auto data = YoloDataset::load(path.toStdString());
+    if (!data) {
+        emit errorOccurred(QString::fromStdString(data.errorMessage()));
+        return;
+    }
+    dataSet_ = path;
+    loadedDataSet_ = std::make_shared<const YoloDataset>(std::move(data).value());
+    fp32Accuracy_.reset();
+    fp32AccuracyTried_ = false;
+    for (auto& [number, r] : runModels_)
+        r.accuracyTried = false;
+    for (const Run& run : runs_.runs()) {  // figures of another data set no longer apply
+        runs_.find(run.number)->metrics.map50.reset();
+        runs_.find(run.number)->metrics.map50to95.reset();
+    }
+    emit runsChanged();
+    if (!isBusy())
+        measureNextRun();
+}
+
+namespace {
+
+// A model's accuracy on the data set, as `eval` measures it (all predictions kept for mAP).
+std::optional<MapResult> accuracyOn(const OnnxModel& model, const YoloDataset& data, const PreprocessOptions& preprocess) {
+    EvaluationOptions options;
+    options.detector.preprocess = preprocess;
+    options.warmupRuns = 0;
+    options.timedRuns = 1;  // latency is measured apart, when nothing else runs
+    auto report = evaluateDetection(model, nullptr, data, options);
+    return report ? std::optional<MapResult>(report->fp32.accuracy) : std::nullopt;
+}
+
+}  // namespace
+
 void Workspace::measureNextRun() {
     if (!fp32_ || images_.isEmpty() || choosingPreprocessing_ || (autoPreprocessing_ && !chosenPreprocessing_))
         return;
@@ -638,6 +674,34 @@ void Workspace::measureNextRun() {
             runInBackground<Outcome>(tr("Timing run %1...").arg(number), std::move(work), std::move(done));
             return;
         }
+        if (loadedDataSet_ && !run.metrics.map50 && !r.accuracyTried) {
+            r.accuracyTried = true;
+            using Outcome = std::optional<MapResult>;
+            auto work = [model = r.model, data = loadedDataSet_, preprocess = preprocessing()]() -> Outcome {
+                return accuracyOn(model->analyzed.model, *data, preprocess);
+            };
+            auto done = [this, number](Outcome accuracy) {
+                if (Run* run = runs_.find(number); run && accuracy) {
+                    run->metrics.map50 = accuracy->map50;
+                    run->metrics.map50to95 = accuracy->map50to95;
+                    emit runsChanged();
+                }
+            };
+            runInBackground<Outcome>(tr("Scoring run %1 on the data set...").arg(number), std::move(work), std::move(done));
+            return;
+        }
+    }
+    if (loadedDataSet_ && !fp32Accuracy_ && !fp32AccuracyTried_) {
+        fp32AccuracyTried_ = true;
+        using Outcome = std::optional<MapResult>;
+        auto work = [fp32 = fp32_, data = loadedDataSet_, preprocess = preprocessing()]() -> Outcome {
+            return accuracyOn(fp32->analyzed.model, *data, preprocess);
+        };
+        auto done = [this](Outcome accuracy) {
+            fp32Accuracy_ = accuracy;
+            emit runsChanged();
+        };
+        runInBackground<Outcome>(tr("Scoring the FP32 model on the data set..."), std::move(work), std::move(done));
     }
 }
 
@@ -744,6 +808,7 @@ Project Workspace::project() const {
     p.quantizer = quantizerSettings_;
     p.calibration = calibration_;
     p.runs = runs_;
+    p.dataSet = dataSet_.toStdString();
     return p;
 }
 
@@ -764,6 +829,12 @@ void Workspace::openProject(const Project& p) {
     setExclusions(p.quantizer.nodesToExclude);
     runs_ = p.runs;
     runModels_.clear();
+    dataSet_.clear();
+    loadedDataSet_.reset();
+    fp32Accuracy_.reset();
+    fp32AccuracyTried_ = false;
+    if (!p.dataSet.empty())
+        setDataSet(QString::fromStdString(p.dataSet));
     currentRun_ = 0;
     attachToRestoredRun_ = !runs_.empty();
     emit runsChanged();

@@ -12,6 +12,8 @@
 #include <memory>
 
 #include "analysis/Sensitivity.h"
+#include "detect/YoloDataset.h"
+#include "detect/MapEvaluator.h"
 #include "quant/AnalyzedModel.h"
 #include "quant/ModelPairing.h"
 #include "project/Project.h"
@@ -97,6 +99,11 @@ public:
     // re-quantize would change.
     ExclusionDiff exclusionsSinceCurrentRun() const;
     bool exportRunsCsv(const QString& path, QString* error) const;
+    // A labelled data set (a folder with images/ and labels/, or a YOLO data YAML): each run's
+    // mAP is measured on it in the background, and the FP32 model's once for reference.
+    void setDataSet(const QString& path);
+    const QString& dataSet() const { return dataSet_; }
+    const std::optional<MapResult>& fp32Accuracy() const { return fp32Accuracy_; }
     bool saveQuantizedModel(const QString& path, QString* error) const;
     // Both models on one image in the background; detectionReady brings the annotated pictures.
     void detect(const QString& imagePath);
@@ -222,9 +229,13 @@ private:
     struct RunModel {
         std::shared_ptr<const LoadedModel> model;
         std::shared_ptr<const ActivationReport> report;
-        bool outputsTried = false, latencyTried = false;
+        bool outputsTried = false, latencyTried = false, accuracyTried = false;
     };
     std::map<int, RunModel> runModels_;
+    QString dataSet_;
+    std::shared_ptr<const YoloDataset> loadedDataSet_;  // loaded on first use
+    std::optional<MapResult> fp32Accuracy_;
+    bool fp32AccuracyTried_ = false;
     int currentRun_ = 0;
     std::vector<std::string> exclusionsWhenShown_;  // the list when the current run was made or shown
     bool attachToRestoredRun_ = false;  // a project's last run waits for its model

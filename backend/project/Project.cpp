@@ -56,7 +56,8 @@ std::string projectToJson(const Project& project, const std::string& projectPath
                          {"percentile", c.percentile},
                          {"symmetric", c.symmetric}}},
         {"selected_node", project.selectedNode},
-        {"runs", project.runs.toJson()}};
+        {"runs", project.runs.toJson()},
+        {"data_set", toStored(project.dataSet, folder)}};
     return j.dump(2) + "\n";
 }
 
@@ -93,6 +94,7 @@ Result<Project> projectFromJson(const std::string& text, const std::string& proj
             p.calibration.symmetric = c.value("symmetric", false);
         }
         p.selectedNode = j.value("selected_node", "");
+        p.dataSet = fromStored(j.value("data_set", ""), folder);
         if (j.contains("runs")) {  // projects before runs have none
             auto runs = RunHistory::fromJson(j.at("runs"));
             if (!runs)

@@ -22,6 +22,7 @@ struct Project {
     CalibrationOptions calibration;  // method and its parameters; preprocessing follows the model
     std::string selectedNode;        // FP32 node name
     RunHistory runs;                 // the quantized models of the session and their figures
+    std::string dataSet;             // labelled images (folder or YOLO YAML) each run is scored on; may be empty
 };
 
 std::string projectToJson(const Project& project, const std::string& projectPath);

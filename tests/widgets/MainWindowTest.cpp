@@ -28,6 +28,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "ActivationErrorModel.h"
+#include "detect/DetectionEvaluation.h"
 #include "RunsView.h"
 #include "AppSettings.h"
 #include "DetectionCompareView.h"
@@ -814,6 +815,47 @@ private slots:
         QVERIFY(reopened.workspace()->hasRunModel(1));
         QVERIFY(!reopened.workspace()->hasRunModel(3));  // figures only
         QCOMPARE(reopened.workspace()->runs().runs()[2].metrics.parts.front().sqnrDb, runs[2].metrics.parts.front().sqnrDb);
+    }
+
+    // With a labelled data set, each run is scored on it as `eval` scores a model (the same
+    // preprocessing and every prediction kept), and the FP32 model once for reference.
+    void runsAreScoredOnALabelledDataSet() {
+        const auto shared = sharedYolov8n("datasets/coco128/images/train2017");
+        if (!shared)
+            QSKIP("../shared models or coco128 not found");
+        // Four labelled images of coco128, as a data set of their own.
+        const QString root = QString::fromStdString(test::tempPath("gui_dataset"));
+        QDir(root).removeRecursively();
+        QDir().mkpath(root + QStringLiteral("/images"));
+        QDir().mkpath(root + QStringLiteral("/labels"));
+        const QStringList names = QDir(shared->images).entryList({QStringLiteral("*.jpg")}, QDir::Files, QDir::Name).mid(0, 4);
+        QCOMPARE(names.size(), 4);
+        const QString labels = QFileInfo(shared->images).dir().absolutePath() + QStringLiteral("/../labels/train2017/");
+        for (const QString& n : names) {
+            QVERIFY(QFile::copy(shared->images + QLatin1Char('/') + n, root + QStringLiteral("/images/") + n));
+            const QString label = QFileInfo(n).completeBaseName() + QStringLiteral(".txt");
+            QFile::copy(labels + label, root + QStringLiteral("/labels/") + label);
+        }
+        MainWindow w;
+        w.show();
+        Workspace* ws = w.workspace();
+        ws->setImages({root + QStringLiteral("/images/") + names.front()});
+        w.openFiles({shared->fp32, shared->quantized});
+        ws->setDataSet(root);
+        QVERIFY(QTest::qWaitFor([&] {
+            return !ws->isBusy() && ws->fp32Accuracy() && !ws->runs().empty() && ws->runs().runs().front().metrics.map50;
+        }, 120000));
+        auto data = YoloDataset::load(root.toStdString());
+        QVERIFY(data);
+        EvaluationOptions options;
+        options.detector.preprocess = PreprocessOptions::forModel(ws->model(Workspace::Slot::Fp32)->analyzed.model);
+        auto expected = evaluateDetection(ws->model(Workspace::Slot::Fp32)->analyzed.model,
+                                          &ws->model(Workspace::Slot::Quantized)->analyzed.model, *data, options);
+        QVERIFY(expected);
+        QCOMPARE(ws->fp32Accuracy()->map50to95, expected->fp32.accuracy.map50to95);
+        QCOMPARE(*ws->runs().runs().front().metrics.map50to95, expected->quantized->accuracy.map50to95);
+        QVERIFY(w.runsView()->findChild<QLabel*>() != nullptr);
+        QVERIFY(ws->project().dataSet == root.toStdString());
     }
 
     void projectSavesAndRestoresTheSession() {

@@ -31,6 +31,7 @@ Project sampleProject(const fs::path& folder) {
     requantized.origin = RunOrigin::Requantized;
     requantized.exclusions = {"/model.22/Split"};
     p.runs.add(requantized);
+    p.dataSet = (folder / "coco128" / "coco128.yaml").string();
     return p;
 }
 
@@ -53,6 +54,7 @@ TEST(Project, RoundTripsEverySetting) {
     EXPECT_EQ(loaded->selectedNode, saved.selectedNode);
     ASSERT_EQ(loaded->runs.runs().size(), 2u);
     EXPECT_EQ(loaded->runs.toCsv(), saved.runs.toCsv());
+    EXPECT_EQ(loaded->dataSet, saved.dataSet);
 }
 
 TEST(Project, PathsInsideTheFolderMoveWithIt) {
