@@ -704,6 +704,8 @@ void Workspace::openModel(const QString& path, std::optional<Slot> slot) {
         }
         const Slot target = slot.value_or(outcome.model->analyzed.qdq.format == QuantFormat::Float ? Slot::Fp32 : Slot::Quantized);
         (target == Slot::Fp32 ? fp32_ : quantized_) = outcome.model;
+        if (target == Slot::Quantized)
+            unsavedModel_ = false;  // a model from a file replaced the one made here
         detectors_.reset();  // their sessions were for the model just replaced
         if (target == Slot::Fp32) {
             forgetPreprocessing();
@@ -728,6 +730,8 @@ void Workspace::openModel(const QString& path, std::optional<Slot> slot) {
 
 void Workspace::closeModel(Slot slot) {
     (slot == Slot::Fp32 ? fp32_ : quantized_).reset();
+    if (slot == Slot::Quantized)
+        unsavedModel_ = false;  // nothing left to save
     detectors_.reset();  // their sessions were for the model just replaced
     emit modelChanged(slot);
     recomputeWeights();
