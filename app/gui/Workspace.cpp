@@ -417,6 +417,9 @@ void Workspace::requantize() {
     const auto& report = activations_->report();
     const double before = report.outputs.empty() ? NAN : report.outputs.front().metrics.sqnrDb;
     const int excluded = static_cast<int>(inputs->settings.nodesToExclude.size());
+    // A fresh flag: one raised earlier (Cancel, or openProject dropping the previous session)
+    // would stop this calibration at once, so a project's in-app model was never made again.
+    cancel_ = std::make_shared<std::atomic<bool>>(false);
     using Outcome = std::pair<std::shared_ptr<const LoadedModel>, QString>;
     auto work = [fp32 = fp32_, cancel = cancel_, in = std::move(inputs).value()]() -> Outcome {
         const auto& [images, settings, calibration] = in;

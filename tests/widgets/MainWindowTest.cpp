@@ -952,6 +952,30 @@ private slots:
                  qPrintable(w.windowTitle()));
     }
 
+    // A project whose quantized model was made in the app makes it again on opening, calibrating
+    // on images never seen before in this process (no cached statistics to hide a cancelled
+    // calibration), and after the user pressed Cancel on something else.
+    void projectRemakesItsInAppModel() {
+        const QString dir = imageFolder("gui_project_remake");
+        cv::imwrite((dir + QStringLiteral("/b.png")).toStdString(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(200, 10, 90)));
+        const QString projectFile = dir + QStringLiteral("/remake.qlproj");
+        QFile file(projectFile);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QStringLiteral(R"({"format": "quantlens-project", "version": 1, "fp32_model": "%1", "quantized_model": "",
+                                      "requantize_on_open": true, "images": ["%2"], "selected_node": "conv2"})")
+                       .arg(fp32Path_, dir).toUtf8());
+        file.close();
+        MainWindow w;
+        w.show();
+        QSignalSpy errors(w.workspace(), &Workspace::errorOccurred);
+        w.workspace()->disconnect(&w);  // no dialog: the errors are counted
+        w.workspace()->cancel();
+        w.openProject(projectFile);
+        QVERIFY(QTest::qWaitFor([&] { return w.workspace()->model(Workspace::Slot::Quantized) != nullptr || !errors.isEmpty(); }, 20000));
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.isEmpty() ? QString() : errors.front().front().toString()));
+        QVERIFY(w.workspace()->model(Workspace::Slot::Quantized)->analyzed.model.path().empty());
+    }
+
     // Opening another model (dropped, from Open Recent or the command line) while the re-quantized
     // one is unsaved asks first; Cancel keeps it, Discard opens the file.
     void openingAModelOverAnUnsavedOneAsks() {
