@@ -700,14 +700,6 @@
         <translation>查找节点(&amp;F)...</translation>
     </message>
     <message>
-        <source>No histograms for %1: %2</source>
-        <translation>%1 没有直方图：%2</translation>
-    </message>
-    <message>
-        <source>No histograms for %1: none of its tensors was compared</source>
-        <translation>%1 没有直方图：它的张量均未参与比较</translation>
-    </message>
-    <message>
         <source>re-quantized in QuantLens (exported as %1, %2)</source>
         <translation>在 QuantLens 中重新量化（已导出为 %1，%2）</translation>
     </message>
@@ -722,6 +714,18 @@
     <message>
         <source>re-quantized in QuantLens (not saved)</source>
         <translation>在 QuantLens 中重新量化（未保存）</translation>
+    </message>
+    <message>
+        <source>%1
+no histograms: %2</source>
+        <translation>%1
+没有直方图：%2</translation>
+    </message>
+    <message>
+        <source>%1
+no histograms: none of its tensors was compared</source>
+        <translation>%1
+没有直方图：它的张量均未参与比较</translation>
     </message>
 </context>
 <context>

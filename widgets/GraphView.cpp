@@ -140,6 +140,7 @@ GraphView::GraphView(QWidget* parent)
     title_->setFont(titleFont);
     searchBox_->setPlaceholderText(tr("Find node or tensor..."));
     searchBox_->setClearButtonEnabled(true);
+    searchBox_->setMinimumWidth(120);
     searchBox_->setToolTip(tr("Find a node by its name or the name of a tensor it writes (Ctrl+F)"));
     searchProblem_->setObjectName(QStringLiteral("searchProblem"));
     searchProblem_->setStyleSheet(QStringLiteral("QLabel { color: #e0443e; font-weight: bold; }"));
@@ -151,13 +152,15 @@ GraphView::GraphView(QWidget* parent)
     mapButton_->setChecked(true);
     mapButton_->setToolTip(tr("Show the overview map"));
     auto* bar = new QHBoxLayout;
-    bar->addWidget(title_);
     bar->addWidget(searchBox_, 1);
     bar->addWidget(searchProblem_);
     bar->addWidget(fitButton);
     bar->addWidget(mapButton_);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    // The title ("FP32", "Quantized (Q/DQ folded)") has a line of its own: beside the search field
+    // it squeezed the field to nothing in a half-width view on a 1366-pixel screen.
+    layout->addWidget(title_);
     layout->addLayout(bar);
     layout->addWidget(view_, 1);
     layout->addWidget(legend_);

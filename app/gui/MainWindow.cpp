@@ -549,7 +549,7 @@ void MainWindow::showActivationHistograms(int row) {
     if (!l)
         histograms_->clearHistograms();
     else if (!l->problem.empty())
-        histograms_->clearHistograms(tr("No histograms for %1: %2").arg(QString::fromStdString(l->name), QString::fromStdString(l->problem)));
+        histograms_->clearHistograms(tr("%1\nno histograms: %2").arg(QString::fromStdString(l->name), QString::fromStdString(l->problem)));
     else
         histograms_->setHistograms(l->histograms, QString::fromStdString(l->name));
 }
@@ -559,7 +559,7 @@ void MainWindow::showWeightHistograms(int row) {
     if (!w)
         histograms_->clearHistograms();
     else if (!w->problem.empty())
-        histograms_->clearHistograms(tr("No histograms for %1: %2").arg(QString::fromStdString(w->name), QString::fromStdString(w->problem)));
+        histograms_->clearHistograms(tr("%1\nno histograms: %2").arg(QString::fromStdString(w->name), QString::fromStdString(w->problem)));
     else
         histograms_->setHistograms(w->histograms, QString::fromStdString(w->name));
 }
@@ -667,7 +667,7 @@ void MainWindow::selectGraphNode(int node) {
             return;
         }
     }
-    histograms_->clearHistograms(tr("No histograms for %1: none of its tensors was compared").arg(selectedNodeName_));
+    histograms_->clearHistograms(tr("%1\nno histograms: none of its tensors was compared").arg(selectedNodeName_));
     statusLabel_->setText(QString::fromStdString(g.label(node)));
 }
 
