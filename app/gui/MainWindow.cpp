@@ -285,7 +285,9 @@ void MainWindow::createActions() {
     // Ctrl+F from anywhere in the window (a table, a dock, the detections): the graph's search.
     QAction* find = edit->addAction(tr("&Find Node..."), this, [this] {
         showTab(QStringLiteral("graph"));
-        graphPanel_->fp32View()->focusSearch();
+        GraphView* quantized = graphPanel_->quantizedView();  // its own field when it has the focus
+        const bool inQuantized = quantized->isVisible() && quantized->isAncestorOf(QApplication::focusWidget());
+        (inQuantized ? quantized : graphPanel_->fp32View())->focusSearch();
     });
     find->setObjectName(QStringLiteral("findAction"));
     find->setShortcut(QKeySequence::Find);
@@ -667,8 +669,8 @@ void MainWindow::selectGraphNode(int node) {
             return;
         }
     }
+    // Said in the plot, not the status bar: that keeps the last result (re-quantized: a -> b dB).
     histograms_->clearHistograms(tr("%1\nno histograms: none of its tensors was compared").arg(selectedNodeName_));
-    statusLabel_->setText(QString::fromStdString(g.label(node)));
 }
 
 void MainWindow::showNode(int node) {
