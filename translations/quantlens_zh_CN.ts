@@ -201,6 +201,18 @@
         <source>dashed: excluded</source>
         <translation>虚线：已排除</translation>
     </message>
+    <message>
+        <source>Find a node by its name or the name of a tensor it writes (Ctrl+F)</source>
+        <translation>按节点名称或其输出张量名称查找节点 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>No graph to search yet</source>
+        <translation>尚无可搜索的图</translation>
+    </message>
+    <message>
+        <source>No node or tensor named &quot;%1&quot;</source>
+        <translation>没有名为“%1”的节点或张量</translation>
+    </message>
 </context>
 <context>
     <name>ql::HeatMetricText</name>
@@ -718,6 +730,38 @@
     <message>
         <source>FP32 on the data set: mAP@0.5 %1, mAP@.5:.95 %2 (%3 images).</source>
         <translation>FP32 在数据集上：mAP@0.5 %1，mAP@.5:.95 %2（%3 张图像）。</translation>
+    </message>
+    <message>
+        <source>&amp;Find Node...</source>
+        <translation>查找节点(&amp;F)...</translation>
+    </message>
+    <message>
+        <source>re-quantized in QuantLens (exported as %1, %2)</source>
+        <translation>在 QuantLens 中重新量化（已导出为 %1，%2）</translation>
+    </message>
+    <message>
+        <source>re-quantized in QuantLens (exported as %1)</source>
+        <translation>在 QuantLens 中重新量化（已导出为 %1）</translation>
+    </message>
+    <message>
+        <source>re-quantized in QuantLens (not saved, %1)</source>
+        <translation>在 QuantLens 中重新量化（未保存，%1）</translation>
+    </message>
+    <message>
+        <source>re-quantized in QuantLens (not saved)</source>
+        <translation>在 QuantLens 中重新量化（未保存）</translation>
+    </message>
+    <message>
+        <source>%1
+no histograms: %2</source>
+        <translation>%1
+没有直方图：%2</translation>
+    </message>
+    <message>
+        <source>%1
+no histograms: none of its tensors was compared</source>
+        <translation>%1
+没有直方图：它的张量均未参与比较</translation>
     </message>
     <message>
         <source>Scoring on %1...</source>

@@ -1,5 +1,6 @@
 #include "GraphView.h"
 
+#include <QApplication>
 #include <QContextMenuEvent>
 #include <QKeyEvent>
 #include <QGraphicsItem>
@@ -119,7 +120,7 @@ public:
 GraphView::GraphView(QWidget* parent)
     : QWidget(parent), view_(new QGraphicsView(this)), scene_(new GraphScene(this)), minimap_(nullptr),
       title_(new QLabel(this)), searchBox_(new QLineEdit(this)), mapButton_(new QToolButton(this)),
-      legend_(new QLabel(this)) {
+      legend_(new QLabel(this)), searchProblem_(new QLabel(this)) {
     view_->setScene(scene_);
     view_->setObjectName(QStringLiteral("graphCanvas"));
     view_->setDragMode(QGraphicsView::ScrollHandDrag);
@@ -139,6 +140,11 @@ GraphView::GraphView(QWidget* parent)
     title_->setFont(titleFont);
     searchBox_->setPlaceholderText(tr("Find node or tensor..."));
     searchBox_->setClearButtonEnabled(true);
+    searchBox_->setMinimumWidth(120);
+    searchBox_->setToolTip(tr("Find a node by its name or the name of a tensor it writes (Ctrl+F)"));
+    searchProblem_->setObjectName(QStringLiteral("searchProblem"));
+    searchProblem_->setStyleSheet(QStringLiteral("QLabel { color: #e0443e; font-weight: bold; }"));
+    searchProblem_->hide();
     auto* fitButton = new QToolButton(this);
     fitButton->setText(tr("Fit"));
     mapButton_->setText(tr("Map"));
@@ -146,18 +152,22 @@ GraphView::GraphView(QWidget* parent)
     mapButton_->setChecked(true);
     mapButton_->setToolTip(tr("Show the overview map"));
     auto* bar = new QHBoxLayout;
-    bar->addWidget(title_);
     bar->addWidget(searchBox_, 1);
+    bar->addWidget(searchProblem_);
     bar->addWidget(fitButton);
     bar->addWidget(mapButton_);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    // The title ("FP32", "Quantized (Q/DQ folded)") has a line of its own: beside the search field
+    // it squeezed the field to nothing in a half-width view on a 1366-pixel screen.
+    layout->addWidget(title_);
     layout->addLayout(bar);
     layout->addWidget(view_, 1);
     layout->addWidget(legend_);
     connect(fitButton, &QToolButton::clicked, this, &GraphView::fit);
     connect(mapButton_, &QToolButton::toggled, this, &GraphView::placeMinimap);
     connect(searchBox_, &QLineEdit::returnPressed, this, [this] { search(searchBox_->text()); });
+    connect(searchBox_, &QLineEdit::textEdited, this, [this] { setSearchProblem(QString()); });
     connect(scene_, &QGraphicsScene::selectionChanged, this, [this] {
         const int node = selectedNode();
         if (node >= 0)
@@ -183,20 +193,29 @@ void GraphView::placeMinimap() {
         minimap_->hide();
         return;
     }
-    // A tall graph gets a narrow, tall map; never more than a third of the view.
-    const int maxW = std::max(60, view_->viewport()->width() / 4);
-    const int maxH = std::max(80, view_->viewport()->height() / 3);
+    // A tall graph gets a narrow, tall map; never more than a third of the view. It sits in the
+    // viewport's bottom-right corner (the map is the view's child, beside the scroll bars, so the
+    // corner is the viewport's, wherever the frame and scroll bars put it).
+    const QRect viewport = view_->viewport()->geometry();
+    const int maxW = std::max(60, viewport.width() / 4);
+    const int maxH = std::max(80, viewport.height() / 3);
     const double aspect = r.width() / r.height();
     int w = maxW, h = static_cast<int>(maxW / aspect);
     if (h > maxH) {
         h = maxH;
         w = std::max(30, static_cast<int>(maxH * aspect));
     }
-    minimap_->setGeometry(view_->viewport()->width() - w - 8, view_->viewport()->height() - h - 8, w, h);
+    minimap_->setGeometry(viewport.right() + 1 - w - 8, viewport.bottom() + 1 - h - 8, w, h);
     minimap_->show();
     minimap_->raise();
     minimap_->refit();
 }
+
+QRect GraphView::minimapGeometry() const {
+    return minimap_->isVisible() ? minimap_->geometry().translated(-view_->viewport()->pos()) : QRect();
+}
+
+QRect GraphView::canvasGeometry() const { return view_->viewport()->rect(); }
 
 GraphView::~GraphView() {
     // The scene, a child, clears its items (and reports the selection changing) only after this
@@ -296,7 +315,14 @@ void GraphView::fit() {
     view_->resetTransform();
     const double scale = std::clamp(view_->viewport()->width() / r.width(), 0.5, 1.0);
     view_->scale(scale, scale);
-    view_->centerOn(r.center().x(), r.top() + view_->viewport()->height() / (2 * scale));
+    // The selected node stays selected and in sight (its rank at the middle); with none, the top.
+    auto selected = scene_->nodes.find(selectedNode());
+    if (selected == scene_->nodes.end()) {
+        view_->centerOn(r.center().x(), r.top() + view_->viewport()->height() / (2 * scale));
+        return;
+    }
+    view_->centerOn(r.center().x(), selected->second->sceneBoundingRect().center().y());
+    view_->ensureVisible(selected->second, 40, 40);
 }
 
 void GraphView::setHeatMap(const std::map<int, NodeHeat>& values, const HeatScale& scale) {
@@ -312,8 +338,9 @@ void GraphView::setHeatMap(const std::map<int, NodeHeat>& values, const HeatScal
 
 void GraphView::setLegend(const HeatScale& scale) {
     const double middle = (scale.bad + scale.good) / 2;
+    // The swatches are light in any theme: their text is black, not the palette's (light in dark mode).
     const auto swatch = [](const QColor& colour, const QString& label) {
-        return QStringLiteral("<span style='background:%1'>&nbsp;%2&nbsp;</span>").arg(colour.name(), label.toHtmlEscaped());
+        return QStringLiteral("<span style='background:%1; color:#000000'>&nbsp;%2&nbsp;</span>").arg(colour.name(), label.toHtmlEscaped());
     };
     legend_->setText(QStringLiteral("%1: %2 %3 %4 &nbsp;%5")
                          .arg(scale.title.toHtmlEscaped(), swatch(heat(scale.bad, scale), scale.badLabel),
@@ -337,29 +364,64 @@ void GraphView::selectNode(int node) {
     view_->ensureVisible(it->second, 80, 80);
 }
 
-void GraphView::search(const QString& text) {
-    if (!graph_ || text.isEmpty())
+void GraphView::focusSearch() {
+    searchBox_->setFocus(Qt::ShortcutFocusReason);
+    searchBox_->selectAll();
+}
+
+QString GraphView::searchProblem() const { return searchProblem_->isVisible() ? searchProblem_->text() : QString(); }
+
+void GraphView::setSearchProblem(const QString& problem) {
+    searchProblem_->setText(problem);
+    searchProblem_->setVisible(!problem.isEmpty());
+    if (problem.isEmpty()) {
+        searchBox_->setPalette(QPalette());  // the application's again
+        searchBox_->setToolTip(tr("Find a node by its name or the name of a tensor it writes (Ctrl+F)"));
         return;
+    }
+    // The field turns red, in the light and the dark palette alike: its base blended a third of
+    // the way towards red.
+    QPalette p = searchBox_->palette();
+    const QColor base = QApplication::palette().color(QPalette::Base), red(220, 40, 40);
+    p.setColor(QPalette::Base, QColor((2 * base.red() + red.red()) / 3, (2 * base.green() + red.green()) / 3,
+                                      (2 * base.blue() + red.blue()) / 3));
+    searchBox_->setPalette(p);
+    searchBox_->setToolTip(problem);
+}
+
+bool GraphView::search(const QString& text) {
+    if (text.isEmpty()) {
+        setSearchProblem(QString());
+        return false;
+    }
+    if (!graph_ || scene_->nodes.empty()) {
+        setSearchProblem(tr("No graph to search yet"));
+        return false;
+    }
     for (auto& [node, item] : scene_->nodes) {
         const Node& n = graph_->node(node);
         bool match = item->name().contains(text, Qt::CaseInsensitive);
         for (const auto& t : n.outputs)
             match = match || QString::fromStdString(t).contains(text, Qt::CaseInsensitive);
         if (match) {
+            setSearchProblem(QString());
             goTo(item);
             view_->setFocus();
-            return;
+            return true;
         }
     }
+    setSearchProblem(tr("No node or tensor named \"%1\"").arg(text));
+    return false;
 }
 
 bool GraphView::eventFilter(QObject* watched, QEvent* event) {
     if (watched == view_ && event->type() == QEvent::KeyPress)
         return handleKey(static_cast<QKeyEvent*>(event));
-    if (watched == view_ && event->type() == QEvent::Resize)
-        placeMinimap();
     if (watched == view_->viewport()) {
         switch (event->type()) {
+        case QEvent::Resize:  // the window, a dock, the splitter beside the quantized graph, a scroll bar
+            placeMinimap();
+            break;
         case QEvent::Wheel: {
             auto* wheel = static_cast<QWheelEvent*>(event);
             const double factor = std::pow(1.0015, wheel->angleDelta().y());
@@ -387,8 +449,7 @@ bool GraphView::eventFilter(QObject* watched, QEvent* event) {
 bool GraphView::handleKey(QKeyEvent* event) {
     const int key = event->key();
     if (event->matches(QKeySequence::Find)) {
-        searchBox_->setFocus();
-        searchBox_->selectAll();
+        focusSearch();
         return true;
     }
     switch (key) {

@@ -56,6 +56,18 @@ public:
     const Graph* graph() const { return graph_; }
     // A title above the view ("FP32", "Quantized") when two graphs are shown side by side.
     void setTitle(const QString& title);
+    // Puts the cursor in the search field, its text selected (Ctrl+F anywhere in the window).
+    void focusSearch();
+    // Selects and shows the first node whose name or output tensor contains `text`; false, and
+    // the field says so (red, with the reason beside it), when none does.
+    bool search(const QString& text);
+    QLineEdit* searchField() const { return searchBox_; }
+    QString searchProblem() const;  // "" after a search that found its node
+    // Zooms to fit (the graph's width, at a readable scale), keeping the selected node selected
+    // and on screen.
+    void fit();
+    QRect minimapGeometry() const;   // in viewport coordinates; empty when hidden
+    QRect canvasGeometry() const;    // the viewport's own rectangle
 
 signals:
     void nodeSelected(int node);
@@ -70,9 +82,8 @@ protected:
 private:
     void buildScene(const GraphLayout& layout);
     void setLegend(const HeatScale& scale);
-    void search(const QString& text);
-    void fit();
     void placeMinimap();
+    void setSearchProblem(const QString& problem);
     bool handleKey(QKeyEvent* event);
     void moveSelection(int key);
     void goTo(NodeItem* item);
@@ -87,6 +98,7 @@ private:
     QLineEdit* searchBox_;
     QToolButton* mapButton_;
     QLabel* legend_;
+    QLabel* searchProblem_;
     QSet<QString> excluded_;
     std::shared_ptr<const void> owner_;  // keeps the graph alive while shown
     const Graph* graph_ = nullptr;

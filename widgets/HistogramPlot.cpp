@@ -6,8 +6,7 @@
 namespace ql {
 namespace {
 
-void styleAxes(QCustomPlot* plot) {
-    const QPalette pal = plot->palette();
+void styleAxes(QCustomPlot* plot, const QPalette& pal) {
     plot->setBackground(pal.base());
     for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
         axis->setBasePen(QPen(pal.text().color()));
@@ -18,8 +17,14 @@ void styleAxes(QCustomPlot* plot) {
         axis->grid()->setPen(QPen(pal.mid().color(), 0, Qt::DotLine));
     }
     plot->legend->setBrush(pal.base());
+    plot->legend->setBorderPen(QPen(pal.mid().color()));
     plot->legend->setTextColor(pal.text().color());
+    for (int i = 0; i < plot->plotLayout()->elementCount(); ++i)
+        if (auto* text = qobject_cast<QCPTextElement*>(plot->plotLayout()->elementAt(i)))
+            text->setTextColor(pal.text().color());
 }
+
+QCPTextElement* titleOf(QCustomPlot* plot) { return qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0)); }
 
 void setSteps(QCPGraph* graph, const Histogram& h) {
     QVector<double> x, y;
@@ -40,7 +45,6 @@ HistogramPlot::HistogramPlot(QWidget* parent) : QWidget(parent), values_(new QCu
     for (QCustomPlot* p : {values_, error_}) {
         p->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
         p->setMinimumHeight(120);
-        styleAxes(p);
     }
     values_->plotLayout()->insertRow(0);
     values_->plotLayout()->addElement(0, 0, new QCPTextElement(values_, QString(), QFont(font().family(), -1, QFont::Bold)));
@@ -63,10 +67,26 @@ HistogramPlot::HistogramPlot(QWidget* parent) : QWidget(parent), values_(new QCu
     err->setLineStyle(QCPGraph::lsStepCenter);
     error_->xAxis->setLabel(tr("quantized - FP32"));
     error_->yAxis->setLabel(tr("count"));
+    applyPalette();
+}
+
+void HistogramPlot::applyPalette() {
+    for (QCustomPlot* p : {values_, error_}) {
+        styleAxes(p, palette());
+        p->replot();
+    }
+}
+
+void HistogramPlot::changeEvent(QEvent* event) {
+    // A theme chosen at run time reaches every widget as a palette change; QCustomPlot keeps the
+    // colours it was given, so they are given again.
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        applyPalette();
 }
 
 void HistogramPlot::setHistograms(const HistogramSet& h, const QString& title) {
-    if (auto* text = qobject_cast<QCPTextElement*>(values_->plotLayout()->element(0, 0)))
+    if (auto* text = titleOf(values_))
         text->setText(title);
     setSteps(values_->graph(0), h.reference);
     setSteps(values_->graph(1), h.quantized);
@@ -78,12 +98,31 @@ void HistogramPlot::setHistograms(const HistogramSet& h, const QString& title) {
     }
 }
 
-void HistogramPlot::clearHistograms() {
+void HistogramPlot::clearHistograms(const QString& why) {
+    if (auto* text = titleOf(values_))
+        text->setText(why);
     for (QCustomPlot* p : {values_, error_}) {
         for (int i = 0; i < p->graphCount(); ++i)
             p->graph(i)->data()->clear();
         p->replot();
     }
+}
+
+}  // namespace ql
+
+namespace ql {
+
+bool HistogramPlot::isEmpty() const {
+    for (QCustomPlot* p : {values_, error_})
+        for (int i = 0; i < p->graphCount(); ++i)
+            if (!p->graph(i)->data()->isEmpty())
+                return false;
+    return true;
+}
+
+QString HistogramPlot::title() const {
+    const auto* text = titleOf(values_);
+    return text ? text->text() : QString();
 }
 
 }  // namespace ql

@@ -21,10 +21,10 @@ void ModelSummaryView::clearSummary(const QString& placeholder) {
     addTopLevelItem(new QTreeWidgetItem({placeholder}));
 }
 
-void ModelSummaryView::setSummary(const ModelSummary& s) {
+void ModelSummaryView::setSummary(const ModelSummary& s, const QString& origin) {
     clear();
     auto* root = invisibleRootItem();
-    addTreeRow(root, tr("File"), toQString(s.path.empty() ? s.name : s.path));
+    addTreeRow(root, tr("File"), !origin.isEmpty() ? origin : toQString(s.path.empty() ? s.name : s.path));
     addTreeRow(root, tr("Size"), toQString(formatBytes(s.fileSize)));
     QString format = toQString(formatName(s.format));
     if (s.format != QuantFormat::Float)

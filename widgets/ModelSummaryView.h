@@ -11,7 +11,9 @@ class ModelSummaryView : public QTreeWidget {
     Q_OBJECT
 public:
     explicit ModelSummaryView(QWidget* parent = nullptr);
-    void setSummary(const ModelSummary& summary);
+    // `origin` replaces the File row's path: for a model made in the app, which has none
+    // ("re-quantized in QuantLens (not saved)").
+    void setSummary(const ModelSummary& summary, const QString& origin = QString());
     void clearSummary(const QString& placeholder);
 };
 

@@ -37,7 +37,11 @@ GraphPanel::GraphPanel(Workspace* workspace, QWidget* parent)
         refreshColours();
         emit layoutFinished();
     });
-    connect(quantized_, &GraphView::layoutFinished, this, &GraphPanel::refreshColours);
+    connect(quantized_, &GraphView::layoutFinished, this, [this] {
+        refreshColours();
+        if (const int selected = fp32_->selectedNode(); selected >= 0 && fp32Shown())  // laid out after the FP32 graph
+            quantized_->selectNode(workspace_->quantizedNodeFor(selected));
+    });
     // Exclusions always name FP32 nodes.
     connect(fp32_, &GraphView::exclusionToggled, this, [this](const QString& name) {
         if (fp32Shown())

@@ -62,6 +62,7 @@ MainWindow::MainWindow(QWidget* parent)
       cancelButton_(new QToolButton(this)) {
     setWindowIcon(QIcon(QStringLiteral(":/icons/quantlens.png")));
     setAcceptDrops(true);
+    tabs_->setObjectName(QStringLiteral("mainTabs"));
     tabs_->addTab(graphPanel_, tr("Graph"));
     tabs_->addTab(activationTable_, tr("Activations"));
     tabs_->addTab(layerTable_, tr("Weights"));
@@ -148,7 +149,11 @@ MainWindow::MainWindow(QWidget* parent)
         statusLabel_->setText(text);
         if (tabs_->currentWidget() == layerTable_)
             tabs_->setCurrentWidget(activationTable_);
-        activationTable_->view()->selectRow(0);
+        // The node the user was looking at stays selected, with its new figures; else the worst row.
+        if (!restoreSelection()) {
+            histograms_->clearHistograms();
+            activationTable_->view()->selectRow(0);
+        }
     });
     connect(activationTable_, &LayerTable::currentSourceRowChanged, this, &MainWindow::showSelectedActivation);
     connect(graphPanel_, &GraphPanel::nodeSelected, this, &MainWindow::selectGraphNode);
@@ -175,17 +180,9 @@ MainWindow::MainWindow(QWidget* parent)
         if (!files.isEmpty())
             workspace_->detect(current.isEmpty() ? files.front() : current);
     });
-    connect(graphPanel_, &GraphPanel::layoutFinished, this, [this] {
-        const auto* fp32 = workspace_->model(Workspace::Slot::Fp32);
-        if (pendingSelection_.isEmpty() || !fp32)
-            return;
-        const int node = fp32->analyzed.model.graph().findNode(pendingSelection_.toStdString());
-        pendingSelection_.clear();
-        if (node >= 0) {
-            graphPanel_->selectFp32Node(node);
-            selectGraphNode(node);
-        }
-    });
+    // A new layout starts with nothing selected: the selection (the user's, or an opened
+    // project's) is made again.
+    connect(graphPanel_, &GraphPanel::layoutFinished, this, &MainWindow::restoreSelection);
     connect(nodeView_, &NodeDetailsView::exclusionToggled, workspace_, &Workspace::toggleExclusion);
     connect(workspace_->weightModel(), &ExcludableRowsModel::exclusionToggleRequested, workspace_, &Workspace::toggleExclusion);
     connect(workspace_->activationModel(), &ExcludableRowsModel::exclusionToggleRequested, workspace_, &Workspace::toggleExclusion);
@@ -326,6 +323,16 @@ void MainWindow::createActions() {
     redo->setShortcut(QKeySequence::Redo);
     edit->addAction(undo);
     edit->addAction(redo);
+    edit->addSeparator();
+    // Ctrl+F from anywhere in the window (a table, a dock, the detections): the graph's search.
+    QAction* find = edit->addAction(tr("&Find Node..."), this, [this] {
+        showTab(QStringLiteral("graph"));
+        GraphView* quantized = graphPanel_->quantizedView();  // its own field when it has the focus
+        const bool inQuantized = quantized->isVisible() && quantized->isAncestorOf(QApplication::focusWidget());
+        (inQuantized ? quantized : graphPanel_->fp32View())->focusSearch();
+    });
+    find->setObjectName(QStringLiteral("findAction"));
+    find->setShortcut(QKeySequence::Find);
 
     QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
     QAction* compare = analysis->addAction(tr("&Compare Activations"), workspace_, &Workspace::compareActivations);
@@ -416,7 +423,10 @@ void MainWindow::createActions() {
     }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("Open &Demo"), workspace_, &Workspace::openDemo);
+    help->addAction(tr("Open &Demo"), this, [this] {
+        if (mayDiscardChanges())  // the demo replaces the models and the exclusions
+            workspace_->openDemo();
+    });
     help->addAction(tr("&About QuantLens"), this, [this] {
         QMessageBox::about(this, tr("About QuantLens"),
                            tr("<h3>QuantLens %1</h3><p>Where does INT8 quantization hurt your ONNX detector, "
@@ -433,13 +443,20 @@ void MainWindow::openModelDialog(Workspace::Slot slot) {
     if (path.isEmpty())
         return;
     settings.setValue(QStringLiteral("paths/lastModelDir"), QFileInfo(path).absolutePath());
-    if (slot == Workspace::Slot::Quantized && workspace_->hasUnsavedModel() && !mayDiscardChanges())
-        return;  // the re-quantized model would be replaced unsaved
+    if (workspace_->hasUnsavedModel() && !mayDiscardChanges())
+        return;  // the re-quantized model would be replaced, or no longer match its FP32 model, unsaved
     addRecentFile(path);
     workspace_->openModel(path, slot);
 }
 
 void MainWindow::openFiles(const QStringList& paths) {
+    // A model dropped or picked from Open Recent may replace a re-quantized model never saved:
+    // asked once for them all (a project asks for itself).
+    const bool opensModels = std::any_of(paths.begin(), paths.end(), [](const QString& p) {
+        return !p.endsWith(QStringLiteral(".qlproj"), Qt::CaseInsensitive);
+    });
+    if (opensModels && workspace_->hasUnsavedModel() && !mayDiscardChanges())
+        return;
     for (const QString& path : paths) {
         if (path.endsWith(QStringLiteral(".qlproj"), Qt::CaseInsensitive)) {
             openProject(path);
@@ -461,7 +478,7 @@ void MainWindow::openProject(const QString& path) {
     QSettings().setValue(QStringLiteral("paths/lastProjectDir"), QFileInfo(path).absolutePath());
     addRecentFile(path);
     projectPath_ = QFileInfo(path).absoluteFilePath();
-    pendingSelection_ = QString::fromStdString(project->selectedNode);
+    selectedNodeName_ = QString::fromStdString(project->selectedNode);  // selected once the graph is laid out
     workspace_->openProject(*project);
     updateTitle();
 }
@@ -538,8 +555,15 @@ void MainWindow::updateRecentMenu() {
 
 void MainWindow::showModel(Workspace::Slot slot) {
     ModelSummaryView* view = slot == Workspace::Slot::Fp32 ? fp32View_ : quantView_;
+    if (slot == Workspace::Slot::Quantized)
+        exportedQuantizedPath_.clear();
+    // The histograms were of the previous model: they come back with the new comparison.
+    histograms_->clearHistograms();
+    if (const auto* fp32 = workspace_->model(Workspace::Slot::Fp32);
+        !fp32 || fp32->analyzed.model.graph().findNode(selectedNodeName_.toStdString()) < 0)
+        nodeView_->clearNode();  // a node of a model no longer open
     if (const auto* m = workspace_->model(slot)) {
-        view->setSummary(m->summary);
+        view->setSummary(m->summary, m->analyzed.model.path().empty() ? modelLabel(slot, false) : QString());
         if (auto* dock = qobject_cast<QDockWidget*>(view->parentWidget()))
             dock->raise();
     } else {
@@ -566,11 +590,32 @@ void MainWindow::showSelectedActivation(int row) {
 
 void MainWindow::showActivationHistograms(int row) {
     const ActivationError* l = workspace_->activationModel()->layerAt(row);
-    if (!l || !l->problem.empty()) {
+    if (!l)
         histograms_->clearHistograms();
-    } else {
+    else if (!l->problem.empty())
+        histograms_->clearHistograms(tr("%1\nno histograms: %2").arg(QString::fromStdString(l->name), QString::fromStdString(l->problem)));
+    else
         histograms_->setHistograms(l->histograms, QString::fromStdString(l->name));
-    }
+}
+
+void MainWindow::showWeightHistograms(int row) {
+    const WeightError* w = workspace_->weightModel()->weightAt(row);
+    if (!w)
+        histograms_->clearHistograms();
+    else if (!w->problem.empty())
+        histograms_->clearHistograms(tr("%1\nno histograms: %2").arg(QString::fromStdString(w->name), QString::fromStdString(w->problem)));
+    else
+        histograms_->setHistograms(w->histograms, QString::fromStdString(w->name));
+}
+
+bool MainWindow::restoreSelection() {
+    const auto* fp32 = workspace_->model(Workspace::Slot::Fp32);
+    const int node = fp32 && !selectedNodeName_.isEmpty() ? fp32->analyzed.model.graph().findNode(selectedNodeName_.toStdString()) : -1;
+    if (node < 0)
+        return false;
+    graphPanel_->selectFp32Node(node);
+    selectGraphNode(node);
+    return true;
 }
 
 void MainWindow::followTableRow(const QString& nodeName) {
@@ -697,16 +742,28 @@ void MainWindow::selectGraphNode(int node) {
         return;
     selectedNodeName_ = QString::fromStdString(fp32->analyzed.model.graph().node(node).name);
     showNode(node);
+    const Graph& g = fp32->analyzed.model.graph();
     const auto& layers = workspace_->activationModel()->report().layers;
     for (size_t i = 0; i < layers.size(); ++i)
-        if (fp32->analyzed.model.graph().producer(layers[i].fp32Name) == node) {
+        if (g.producer(layers[i].fp32Name) == node) {
             // The table follows the graph without leading it back: the node is already shown.
             const QSignalBlocker quiet(activationTable_);
             activationTable_->selectSourceRow(static_cast<int>(i));
             showActivationHistograms(static_cast<int>(i));
             return;
         }
-    statusLabel_->setText(QString::fromStdString(fp32->analyzed.model.graph().label(node)));
+    // No output of this node was compared: the histograms of a quantized weight it reads, or
+    // none (never the previous node's).
+    const auto& weights = workspace_->weightModel()->weights();
+    for (size_t i = 0; i < weights.size(); ++i) {
+        const auto& readers = g.consumers(weights[i].fp32Name);
+        if (std::find(readers.begin(), readers.end(), node) != readers.end()) {
+            showWeightHistograms(static_cast<int>(i));
+            return;
+        }
+    }
+    // Said in the plot, not the status bar: that keeps the last result (re-quantized: a -> b dB).
+    histograms_->clearHistograms(tr("%1\nno histograms: none of its tensors was compared").arg(selectedNodeName_));
 }
 
 void MainWindow::showNode(int node) {
@@ -757,26 +814,44 @@ void MainWindow::exportQuantizedModel() {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export Quantized Model"), QStringLiteral("model_int8.onnx"),
                                                       tr("ONNX models (*.onnx)"));
     QString error;
-    if (!path.isEmpty() && !workspace_->saveQuantizedModel(path, &error))
+    if (path.isEmpty())
+        return;
+    if (!workspace_->saveQuantizedModel(path, &error)) {
         QMessageBox::warning(this, tr("QuantLens"), error);
+        return;
+    }
+    if (const auto* q = workspace_->model(Workspace::Slot::Quantized); q && q->analyzed.model.path().empty()) {
+        exportedQuantizedPath_ = QFileInfo(path).absoluteFilePath();
+        quantView_->setSummary(q->summary, modelLabel(Workspace::Slot::Quantized, false));
+        updateTitle();
+    }
+    statusLabel_->setText(tr("Wrote %1").arg(path));
 }
 
 void MainWindow::showSelectedWeight(int row) {
-    const WeightError* w = workspace_->weightModel()->weightAt(row);
-    if (!w || !w->problem.empty()) {
-        histograms_->clearHistograms();
-    } else {
-        histograms_->setHistograms(w->histograms, QString::fromStdString(w->name));
-    }
+    showWeightHistograms(row);
     followTableRow(workspace_->weightModel()->rowNode(row));
+}
+
+QString MainWindow::modelLabel(Workspace::Slot slot, bool withSize) const {
+    const auto* m = workspace_->model(slot);
+    if (!m)
+        return {};
+    if (!m->analyzed.model.path().empty())
+        return QFileInfo(QString::fromStdString(m->analyzed.model.path())).fileName();
+    // Made here (Re-quantize, Suggest): no file of its own, its size is what saving it writes.
+    const QString size = QString::fromStdString(formatBytes(m->analyzed.model.fileSize()));
+    if (slot == Workspace::Slot::Quantized && !exportedQuantizedPath_.isEmpty())
+        return withSize ? tr("re-quantized in QuantLens (exported as %1, %2)").arg(QFileInfo(exportedQuantizedPath_).fileName(), size)
+                        : tr("re-quantized in QuantLens (exported as %1)").arg(exportedQuantizedPath_);
+    return withSize ? tr("re-quantized in QuantLens (not saved, %1)").arg(size) : tr("re-quantized in QuantLens (not saved)");
 }
 
 void MainWindow::updateTitle() {
     QStringList parts;
     for (auto slot : {Workspace::Slot::Fp32, Workspace::Slot::Quantized})
-        if (const auto* m = workspace_->model(slot))
-            parts << (m->analyzed.model.path().empty() ? QString::fromStdString(m->analyzed.model.displayName())
-                                                        : QFileInfo(QString::fromStdString(m->analyzed.model.path())).fileName());
+        if (workspace_->model(slot))
+            parts << modelLabel(slot, true);
     QString title = parts.join(QStringLiteral(" vs "));
     if (!projectPath_.isEmpty())
         title = QFileInfo(projectPath_).completeBaseName() + (title.isEmpty() ? QString() : QStringLiteral(": ") + title);

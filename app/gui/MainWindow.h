@@ -55,6 +55,13 @@ private:
     void showSelectedWeight(int row);
     void showSelectedActivation(int row);
     void showActivationHistograms(int row);
+    void showWeightHistograms(int row);
+    // Selects selectedNodeName_ again (graph, table row, node panel, histograms) after a new
+    // layout or comparison; false when the FP32 model has no such node.
+    bool restoreSelection();
+    // How the window names a model: its file name, or for one made here "re-quantized in
+    // QuantLens (not saved)" with its size.
+    QString modelLabel(Workspace::Slot slot, bool withSize) const;
     void openImagesDialog();
     void selectGraphNode(int node);
     void showNode(int fp32Node);
@@ -96,8 +103,8 @@ private:
     QProgressBar* busyBar_;
     QToolButton* cancelButton_;
     QString projectPath_;
-    QString selectedNodeName_;   // FP32 node name, saved in the project
-    QString pendingSelection_;   // from an opened project, selected once the graph is laid out
+    QString selectedNodeName_;   // FP32 node name, saved in the project and kept across layouts and comparisons
+    QString exportedQuantizedPath_;  // where File > Export Quantized Model last wrote the model made here
 };
 
 }  // namespace ql

@@ -452,6 +452,9 @@ void Workspace::requantize(RunOrigin origin) {
         uint64_t size = 0, baselineSize = 0;
         QString error;
     };
+    // A fresh flag: one raised earlier (Cancel, or openProject dropping the previous session)
+    // would stop this calibration at once, so a project's in-app model was never made again.
+    cancel_ = std::make_shared<std::atomic<bool>>(false);
     auto work = [fp32 = fp32_, cancel = cancel_, withBaseline, in = std::move(inputs).value()]() -> Outcome {
         const auto& [images, settings, calibration] = in;
         TaskControl control;
@@ -966,7 +969,7 @@ void Workspace::openModel(const QString& path, std::optional<Slot> slot) {
         (target == Slot::Fp32 ? fp32_ : quantized_) = outcome.model;
         detectors_.reset();  // their sessions were for the model just replaced
         if (target == Slot::Quantized) {
-            unsavedModel_ = false;
+            unsavedModel_ = false;  // a model from a file replaced the one made here
             Run run;
             run.origin = RunOrigin::Loaded;
             run.name = QFileInfo(QString::fromStdString(outcome.model->analyzed.model.path())).fileName().toStdString();
@@ -998,9 +1001,12 @@ void Workspace::openModel(const QString& path, std::optional<Slot> slot) {
 
 void Workspace::closeModel(Slot slot) {
     (slot == Slot::Fp32 ? fp32_ : quantized_).reset();
-    if (slot == Slot::Quantized && currentRun_ != 0) {
-        currentRun_ = 0;
-        emit runsChanged();
+    if (slot == Slot::Quantized) {
+        unsavedModel_ = false;  // nothing left to save
+        if (currentRun_ != 0) {
+            currentRun_ = 0;
+            emit runsChanged();
+        }
     }
     detectors_.reset();  // their sessions were for the model just replaced
     emit modelChanged(slot);

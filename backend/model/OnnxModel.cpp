@@ -147,7 +147,10 @@ Result<OnnxModel> OnnxModel::fromBytes(std::string_view bytes, const std::string
 }
 
 Result<OnnxModel> OnnxModel::fromProto(onnx::ModelProto proto, const std::string& displayName) {
-    return finish(std::make_unique<onnx::ModelProto>(std::move(proto)), {}, displayName, 0);
+    // No file: the size is what saving it would write, so a model made in the app (re-quantized,
+    // say) reports its real size rather than 0 bytes.
+    const uint64_t serializedSize = proto.ByteSizeLong();
+    return finish(std::make_unique<onnx::ModelProto>(std::move(proto)), {}, displayName, serializedSize);
 }
 
 OnnxModel OnnxModel::clone() const {

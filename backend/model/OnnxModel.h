@@ -36,6 +36,7 @@ public:
 
     const std::string& path() const { return path_; }  // empty for a model made in memory
     const std::string& displayName() const { return displayName_; }
+    // Bytes of its .onnx file; for a model made in memory (fromProto, fromBytes), of its serialization.
     uint64_t fileSize() const { return fileSize_; }
 
     int64_t opsetVersion(const std::string& domain = "") const;  // 0 when the domain is not imported

@@ -19,7 +19,10 @@
 #include <QDir>
 #include <QGraphicsView>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTimer>
@@ -59,7 +62,7 @@ private:
     QString fp32Path_, quantPath_;
 
     static LayerTable* tab(MainWindow& w, const QString& title) {
-        auto* tabs = w.findChild<QTabWidget*>();
+        auto* tabs = w.findChild<QTabWidget*>(QStringLiteral("mainTabs"));
         for (int i = 0; tabs && i < tabs->count(); ++i)
             if (tabs->tabText(i) == title) {
                 tabs->setCurrentIndex(i);
@@ -889,6 +892,235 @@ private slots:
         QVERIFY(q->analyzed.model.graph().isInitializer("W2"));  // re-made with conv2 excluded
         QVERIFY(!ws->undoStack()->canUndo());                      // a fresh history
         QCOMPARE(w.projectPath(), projectFile);
+    }
+
+    // The quantized model's panel (its File and Size rows) and the window title.
+    static ModelSummaryView* quantizedPanel(MainWindow& w) {
+        for (auto* v : w.findChildren<ModelSummaryView*>())
+            if (v->parentWidget() && v->parentWidget()->objectName() == QStringLiteral("quantDock"))
+                return v;
+        return nullptr;
+    }
+    static QString row(QTreeWidget* tree, const QString& property) {
+        const auto items = tree->findItems(property, Qt::MatchExactly, 0);
+        return items.isEmpty() ? QString() : items.front()->text(1);
+    }
+    // Answers the next question box with `button`, checking it asks to save the project.
+    static void answerNextQuestion(QMessageBox::StandardButton button, bool* asked) {
+        QTimer::singleShot(0, [button, asked] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            QVERIFY(box);
+            QVERIFY(box->text().contains(QStringLiteral("Save the project")));
+            *asked = true;
+            box->button(button)->click();
+        });
+    }
+
+    // Ctrl+F from a table, a dock or the detections tab goes to the graph's search field.
+    void findWorksFromAnywhere() {
+        MainWindow w;
+        QVERIFY(showBothModels(w));
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        auto* panel = w.findChild<GraphPanel*>();
+        QVERIFY(QTest::qWaitFor([&] { return panel->fp32View()->nodeCount() == 3; }, 20000));
+        auto* tabs = w.findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+        QLineEdit* field = panel->fp32View()->searchField();
+        QList<QWidget*> starts;
+        starts << tab(w, QStringLiteral("Activations"))->view() << w.findChild<NodeDetailsView*>()->findChild<QTreeWidget*>();
+        starts << w.findChild<DetectionCompareView*>();
+        for (QWidget* start : starts) {
+            tabs->setCurrentWidget(tabs->widget(start == starts[2] ? 3 : 1));
+            start->setFocus();
+            QApplication::processEvents();
+            QVERIFY(tabs->currentWidget() != panel);
+            QTest::keyClick(start, Qt::Key_F, Qt::ControlModifier);
+            QCOMPARE(tabs->currentWidget(), static_cast<QWidget*>(panel));
+            QVERIFY2(QTest::qWaitFor([&] { return QApplication::focusWidget() == field; }, 2000),
+                     qPrintable(start->metaObject()->className()));
+        }
+        // A search that finds nothing says so beside the field; one that does selects the node.
+        QTest::keyClicks(field, QStringLiteral("nothing_here"));
+        QTest::keyClick(field, Qt::Key_Return);
+        QVERIFY(panel->fp32View()->searchProblem().contains(QStringLiteral("nothing_here")));
+        field->clear();
+        QTest::keyClicks(field, QStringLiteral("relu1"));
+        QTest::keyClick(field, Qt::Key_Return);
+        QCOMPARE(panel->fp32View()->selectedNode(), w.workspace()->model(Workspace::Slot::Fp32)->analyzed.model.graph().findNode("relu1"));
+        QCOMPARE(w.findChild<NodeDetailsView*>()->nodeName(), QStringLiteral("relu1"));
+    }
+
+    // The overview map keeps to the canvas's bottom-right corner as the window shrinks and when the
+    // quantized graph opens beside the FP32 one.
+    void minimapKeepsItsCorner() {
+        MainWindow w;
+        w.resize(1400, 860);
+        QVERIFY(showBothModels(w));
+        auto* panel = w.findChild<GraphPanel*>();
+        panel->setSideBySide(false);
+        QVERIFY(QTest::qWaitFor([&] { return panel->fp32View()->nodeCount() == 3; }, 20000));
+        auto inCorner = [](GraphView* v) {
+            const QRect map = v->minimapGeometry(), canvas = v->canvasGeometry();
+            return !map.isEmpty() && canvas.contains(map) && std::abs(canvas.right() - map.right() - 8) <= 1 &&
+                   std::abs(canvas.bottom() - map.bottom() - 8) <= 1;
+        };
+        QApplication::processEvents();
+        QVERIFY(inCorner(panel->fp32View()));
+        const int wideCanvas = panel->fp32View()->canvasGeometry().width();
+        w.resize(1000, 640);
+        QApplication::processEvents();
+        QVERIFY(inCorner(panel->fp32View()));
+        panel->setSideBySide(true);
+        QVERIFY(QTest::qWaitFor([&] { return panel->quantizedView()->nodeCount() == 3; }, 20000));
+        QApplication::processEvents();
+        QVERIFY(panel->fp32View()->canvasGeometry().width() < wideCanvas / 2 + 40);  // it did get narrower
+        QVERIFY(inCorner(panel->fp32View()));
+        QVERIFY(inCorner(panel->quantizedView()));
+        panel->setSideBySide(false);
+    }
+
+    // The selected node is saved in the project (checked in the file itself) and selected again in
+    // the graph, the node panel, the table and the histograms after opening it, also once the
+    // comparison it starts has come in.
+    void projectRestoresTheSelectedNode() {
+        const QString dir = imageFolder("gui_project_selection");
+        const QString projectFile = dir + QStringLiteral("/selection.qlproj");
+        {
+            MainWindow w;
+            w.show();
+            w.workspace()->setImages({dir});
+            w.openFiles({fp32Path_, quantPath_});
+            QVERIFY(waitIdle(w));
+            auto* panel = w.findChild<GraphPanel*>();
+            QVERIFY(QTest::qWaitFor([&] { return panel->fp32View()->nodeCount() == 3; }, 20000));
+            emit panel->nodeSelected(w.workspace()->model(Workspace::Slot::Fp32)->analyzed.model.graph().findNode("relu1"));
+            QVERIFY(w.saveProject(projectFile));
+        }
+        QFile file(projectFile);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("selected_node")).toString(), QStringLiteral("relu1"));
+
+        MainWindow w;
+        w.show();
+        w.openFiles({projectFile});
+        QVERIFY(QTest::qWaitFor([&] { return w.workspace()->model(Workspace::Slot::Quantized) != nullptr; }, 20000));
+        QVERIFY(waitIdle(w));
+        auto* panel = w.findChild<GraphPanel*>();
+        const int relu = w.workspace()->model(Workspace::Slot::Fp32)->analyzed.model.graph().findNode("relu1");
+        QVERIFY(QTest::qWaitFor([&] { return panel->fp32View()->selectedNode() == relu; }, 20000));
+        QVERIFY(QTest::qWaitFor([&] { return !w.workspace()->activationModel()->report().layers.empty(); }, 20000));
+        QVERIFY(waitIdle(w));
+        QApplication::processEvents();
+        QCOMPARE(panel->fp32View()->selectedNode(), relu);  // still, after the comparison came in
+        QCOMPARE(w.findChild<NodeDetailsView*>()->nodeName(), QStringLiteral("relu1"));
+        auto* plot = w.findChild<HistogramPlot*>();
+        QCOMPARE(plot->title(), QStringLiteral("r1"));  // relu1 writes r1
+        QVERIFY(!plot->isEmpty());
+        const QModelIndexList rows = tab(w, QStringLiteral("Activations"))->view()->selectionModel()->selectedRows(ActivationErrorModel::Tensor);
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows.front().data().toString(), QStringLiteral("r1"));
+    }
+
+    // Selecting another node shows its histograms, a weight's when its output was not compared,
+    // and none (said in the plot's title) when it has neither: never the previous node's.
+    void histogramsFollowTheSelectedNodeOrClear() {
+        MainWindow w;
+        QVERIFY(showBothModels(w));  // no images: weights compared, activations not
+        auto* panel = w.findChild<GraphPanel*>();
+        const Graph& g = w.workspace()->model(Workspace::Slot::Fp32)->analyzed.model.graph();
+        auto* plot = w.findChild<HistogramPlot*>();
+        emit panel->nodeSelected(g.findNode("conv1"));
+        QVERIFY(!plot->isEmpty());
+        QVERIFY2(plot->title().startsWith(QStringLiteral("W1")), qPrintable(plot->title()));  // the weight conv1 reads
+        emit panel->nodeSelected(g.findNode("relu1"));
+        QVERIFY(plot->isEmpty());
+        QVERIFY2(plot->title().contains(QStringLiteral("relu1")), qPrintable(plot->title()));
+        emit panel->nodeSelected(g.findNode("conv2"));
+        QVERIFY2(plot->title().startsWith(QStringLiteral("W2")), qPrintable(plot->title()));
+        // With a comparison, a node's own output comes first.
+        const QString dir = imageFolder("gui_histograms_follow");
+        w.workspace()->setImages({dir});
+        w.workspace()->compareActivations();
+        QVERIFY(QTest::qWaitFor([&] { return !w.workspace()->activationModel()->report().layers.empty(); }, 20000));
+        QVERIFY(waitIdle(w));
+        emit panel->nodeSelected(g.findNode("relu1"));
+        QCOMPARE(plot->title(), QStringLiteral("r1"));
+        QVERIFY(!plot->isEmpty());
+        // Closing the quantized model leaves nothing to show.
+        w.workspace()->closeModel(Workspace::Slot::Quantized);
+        QVERIFY(plot->isEmpty());
+    }
+
+    // A model re-quantized in the app has no file: the panel and the title say where it came from
+    // and its real size (that of the file it saves to), not an empty path or 0 bytes.
+    void inAppModelIsNamedWithItsSize() {
+        const QString dir = imageFolder("gui_in_app_model");
+        MainWindow w;
+        QVERIFY(showFp32WithImages(w, dir));
+        w.workspace()->requantize();
+        QVERIFY(waitIdle(w));
+        const auto* q = w.workspace()->model(Workspace::Slot::Quantized);
+        QVERIFY(q && q->analyzed.model.path().empty());
+        const QString saved = QString::fromStdString(test::tempPath("gui_in_app_size.onnx"));
+        QString error;
+        QVERIFY2(w.workspace()->saveQuantizedModel(saved, &error), qPrintable(error));
+        const qint64 bytes = QFileInfo(saved).size();
+        QVERIFY(bytes > 1000);
+        ModelSummaryView* view = quantizedPanel(w);
+        QVERIFY(view);
+        QCOMPARE(row(view, QStringLiteral("File")), QStringLiteral("re-quantized in QuantLens (not saved)"));
+        const QString size = QString::fromStdString(formatBytes(static_cast<uint64_t>(bytes)));
+        QCOMPARE(row(view, QStringLiteral("Size")), size);
+        QVERIFY2(w.windowTitle().contains(QStringLiteral("gui_fp32.onnx vs re-quantized in QuantLens (not saved, %1)").arg(size)),
+                 qPrintable(w.windowTitle()));
+    }
+
+    // A project whose quantized model was made in the app makes it again on opening, calibrating
+    // on images never seen before in this process (no cached statistics to hide a cancelled
+    // calibration), and after the user pressed Cancel on something else.
+    void projectRemakesItsInAppModel() {
+        const QString dir = imageFolder("gui_project_remake");
+        cv::imwrite((dir + QStringLiteral("/b.png")).toStdString(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(200, 10, 90)));
+        const QString projectFile = dir + QStringLiteral("/remake.qlproj");
+        QFile file(projectFile);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QStringLiteral(R"({"format": "quantlens-project", "version": 1, "fp32_model": "%1", "quantized_model": "",
+                                      "requantize_on_open": true, "images": ["%2"], "selected_node": "conv2"})")
+                       .arg(fp32Path_, dir).toUtf8());
+        file.close();
+        MainWindow w;
+        w.show();
+        QSignalSpy errors(w.workspace(), &Workspace::errorOccurred);
+        w.workspace()->disconnect(&w);  // no dialog: the errors are counted
+        w.workspace()->cancel();
+        w.openProject(projectFile);
+        QVERIFY(QTest::qWaitFor([&] { return w.workspace()->model(Workspace::Slot::Quantized) != nullptr || !errors.isEmpty(); }, 20000));
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.isEmpty() ? QString() : errors.front().front().toString()));
+        QVERIFY(w.workspace()->model(Workspace::Slot::Quantized)->analyzed.model.path().empty());
+    }
+
+    // Opening another model (dropped, from Open Recent or the command line) while the re-quantized
+    // one is unsaved asks first; Cancel keeps it, Discard opens the file.
+    void openingAModelOverAnUnsavedOneAsks() {
+        const QString dir = imageFolder("gui_open_over_unsaved");
+        MainWindow w;
+        QVERIFY(showFp32WithImages(w, dir));
+        w.workspace()->requantize();
+        QVERIFY(waitIdle(w));
+        QVERIFY(w.workspace()->hasUnsavedModel());
+        bool asked = false;
+        answerNextQuestion(QMessageBox::Cancel, &asked);
+        w.openFiles({quantPath_});
+        QVERIFY(asked);
+        QVERIFY(waitIdle(w));
+        QVERIFY(w.workspace()->model(Workspace::Slot::Quantized)->analyzed.model.path().empty());  // still the one made here
+        asked = false;
+        answerNextQuestion(QMessageBox::Discard, &asked);
+        w.openFiles({quantPath_});
+        QVERIFY(asked);
+        QVERIFY(waitIdle(w));
+        QCOMPARE(QString::fromStdString(w.workspace()->model(Workspace::Slot::Quantized)->analyzed.model.path()), quantPath_);
+        QVERIFY(!w.workspace()->hasUnsavedModel());
+        QVERIFY(!quantizedPanel(w)->findItems(quantPath_, Qt::MatchExactly, 1).isEmpty());
     }
 
     void badProjectShowsAnError() {

@@ -31,6 +31,20 @@ TEST(OnnxModel, LoadsAModelWrittenBySave) {
     EXPECT_TRUE(loaded->check()) << loaded->check().errorMessage();
 }
 
+// A model made in memory (the quantizer's, re-quantized in the app) has no file, but its size is
+// what saving it writes: the bytes on disk afterwards, not 0.
+TEST(OnnxModel, AModelMadeInMemoryKnowsTheSizeItSavesTo) {
+    for (auto [name, proto] : {std::pair{"convnet_mem.onnx", test::makeConvNet()}, {"qdq_mem.onnx", test::makeQdqConvNet()}}) {
+        auto model = OnnxModel::fromProto(proto, name);
+        ASSERT_TRUE(model) << model.errorMessage();
+        EXPECT_TRUE(model->path().empty());
+        const std::string path = test::tempPath(name);
+        ASSERT_TRUE(model->save(path));
+        EXPECT_GT(model->fileSize(), 100u) << name;
+        EXPECT_EQ(model->fileSize(), std::filesystem::file_size(path)) << name;
+    }
+}
+
 TEST(OnnxModel, MissingFileIsAClearError) {
     auto model = OnnxModel::load("/nonexistent/model.onnx");
     ASSERT_FALSE(model);

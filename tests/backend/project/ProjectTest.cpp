@@ -2,6 +2,7 @@
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "project/Project.h"
 #include "support/TestModels.h"
@@ -88,6 +89,20 @@ TEST(Project, BadFilesAreClearErrors) {
     ASSERT_FALSE(badMethod);
     EXPECT_NE(badMethod.errorMessage().find("magic"), std::string::npos);
     EXPECT_FALSE(loadProject("/nonexistent/x.qlproj"));
+}
+
+// The selected node is optional: a project written without it (an older QuantLens, or by hand)
+// opens with its models and nothing selected.
+TEST(Project, WithoutASelectedNodeStillOpens) {
+    auto p = projectFromJson(R"({"format": "quantlens-project", "version": 1, "fp32_model": "net.onnx",
+                                 "images": ["images"]})",
+                             "/data/session.qlproj");
+    ASSERT_TRUE(p) << p.errorMessage();
+    EXPECT_EQ(p->fp32Model, "/data/net.onnx");
+    EXPECT_EQ(p->images, std::vector<std::string>{"/data/images"});
+    EXPECT_TRUE(p->selectedNode.empty());
+    auto written = nlohmann::json::parse(projectToJson(*p, "/data/session.qlproj"));
+    EXPECT_EQ(written.at("selected_node"), "");
 }
 
 TEST(Project, NeverSavedOverAModel) {
