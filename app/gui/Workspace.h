@@ -71,7 +71,8 @@ public:
     const QStringList& calibrationImages() const { return calibrationImages_; }
     Result<std::vector<std::string>> calibrationFiles() const;  // the set, folders expanded, or the comparison images
     // Which images calibrate, as a short sentence: "11 images of /path/calibration", "the 3
-    // comparison images (no calibration set chosen)".
+    // comparison images (no calibration set chosen)". Lists the folders each time: ask on
+    // calibrationChanged(), not on every repaint.
     QString calibrationDescription() const;
     QString describeCalibration(const QStringList& calibrationSet) const;  // the same for a set not yet chosen
     // Runs both models on the images in the background; progress and cancel as any long task.
