@@ -1045,6 +1045,124 @@ no histograms: none of its tensors was compared</source>
         <source>Op types to quantize:</source>
         <translation>要量化的算子类型：</translation>
     </message>
+    <message>
+        <source>Use Comparison Images</source>
+        <translation>使用对比图像</translation>
+    </message>
+    <message>
+        <source>Folder...</source>
+        <translation>文件夹...</translation>
+    </message>
+    <message>
+        <source>Files...</source>
+        <translation>文件...</translation>
+    </message>
+    <message>
+        <source>Images:</source>
+        <translation>图像：</translation>
+    </message>
+    <message>
+        <source>Model default (letterbox, RGB, 0-1)</source>
+        <translation>模型默认（letterbox、RGB、0-1）</translation>
+    </message>
+    <message>
+        <source>Automatic (most confident FP32 detections)</source>
+        <translation>自动（FP32 检测置信度最高者）</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <source>Letterbox, centred</source>
+        <translation>Letterbox，居中</translation>
+    </message>
+    <message>
+        <source>Letterbox, top-left</source>
+        <translation>Letterbox，左上对齐</translation>
+    </message>
+    <message>
+        <source>Stretch</source>
+        <translation>拉伸</translation>
+    </message>
+    <message>
+        <source>1/255 (values 0-1)</source>
+        <translation>1/255（取值 0-1）</translation>
+    </message>
+    <message>
+        <source>1 (values 0-255)</source>
+        <translation>1（取值 0-255）</translation>
+    </message>
+    <message>
+        <source>Image preprocessing</source>
+        <translation>图像预处理</translation>
+    </message>
+    <message>
+        <source>Convention:</source>
+        <translation>约定：</translation>
+    </message>
+    <message>
+        <source>Resize:</source>
+        <translation>缩放方式：</translation>
+    </message>
+    <message>
+        <source>Channel order:</source>
+        <translation>通道顺序：</translation>
+    </message>
+    <message>
+        <source>Scale:</source>
+        <translation>缩放系数：</translation>
+    </message>
+    <message>
+        <source>Mean:</source>
+        <translation>均值：</translation>
+    </message>
+    <message>
+        <source>Std:</source>
+        <translation>标准差：</translation>
+    </message>
+    <message>
+        <source>Import Recipe...</source>
+        <translation>导入配方...</translation>
+    </message>
+    <message>
+        <source>Read the settings, calibration images, preprocessing and exclusions from the JSON that quantlens-cli quantize --export-json writes</source>
+        <translation>从 quantlens-cli quantize --export-json 写出的 JSON 读取设置、校准图像、预处理和排除列表</translation>
+    </message>
+    <message>
+        <source>Calibration Images Folder</source>
+        <translation>校准图像文件夹</translation>
+    </message>
+    <message>
+        <source>Calibration Images</source>
+        <translation>校准图像</translation>
+    </message>
+    <message>
+        <source>Images (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp)</source>
+        <translation>图像 (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp)</translation>
+    </message>
+    <message>
+        <source>Chosen on the first comparison images once the FP32 model and images are open.</source>
+        <translation>打开 FP32 模型和图像后，在前几张对比图像上选定。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %1. On OK its %n excluded nodes replace the exclusion list (Edit &gt; Undo restores it).</source>
+        <translation>
+            <numerusform>已导入 %1。点击“确定”后，其中的 %n 个排除节点将替换排除列表（编辑 &gt; 撤销可恢复）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import Recipe</source>
+        <translation>导入配方</translation>
+    </message>
+    <message>
+        <source>Quantization recipes (*.json);;All files (*)</source>
+        <translation>量化配方 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Import recipe %1</source>
+        <translation>导入配方 %1</translation>
+    </message>
 </context>
 <context>
     <name>ql::RunsModel</name>
@@ -1438,16 +1556,6 @@ no histograms: none of its tensors was compared</source>
         <translation>请先打开 FP32 模型。</translation>
     </message>
     <message>
-        <source>Choose images first (File &gt; Open Images): they calibrate the quantization.</source>
-        <translation>请先选择图像（文件 &gt; 打开图像）：它们用于量化校准。</translation>
-    </message>
-    <message numerus="yes">
-        <source>Quantizing with %n excluded nodes...</source>
-        <translation>
-            <numerusform>正在量化（排除 %n 个节点）...</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>Open both models first.</source>
         <translation>请先打开两个模型。</translation>
     </message>
@@ -1458,10 +1566,6 @@ no histograms: none of its tensors was compared</source>
     <message>
         <source>Apply suggested exclusions</source>
         <translation>应用建议的排除节点</translation>
-    </message>
-    <message>
-        <source>Open the FP32 model and images first: the images calibrate and score each candidate.</source>
-        <translation>请先打开 FP32 模型和图像：图像用于校准并评估每个候选方案。</translation>
     </message>
     <message numerus="yes">
         <source>Exclude %n nodes</source>
@@ -1523,12 +1627,6 @@ no histograms: none of its tensors was compared</source>
         <source>Latency: median ± half the range from the fastest run to the 95th percentile, of %1 timed runs per model after warm-up.</source>
         <translation>延迟：预热后每个模型计时运行 %1 次，显示中位数 ± 最快一次到第 95 百分位之间范围的一半。</translation>
     </message>
-    <message numerus="yes">
-        <source>%n images (the comparison images)</source>
-        <translation>
-            <numerusform>%n 张图像（用于比较的图像）</numerusform>
-        </translation>
-    </message>
     <message>
         <source>baseline: same settings, no exclusions</source>
         <translation>基线：相同设置，无排除</translation>
@@ -1564,6 +1662,56 @@ no histograms: none of its tensors was compared</source>
     <message>
         <source>Scoring the FP32 model on the data set...</source>
         <translation>正在数据集上为 FP32 模型评分...</translation>
+    </message>
+    <message>
+        <source>Open the FP32 model and images first: the images score each candidate (and calibrate when no calibration set is chosen).</source>
+        <translation>请先打开 FP32 模型和图像：图像用于评估每个候选方案（未选择校准集时也用于校准）。</translation>
+    </message>
+    <message>
+        <source>Choose a calibration set (Analysis &gt; Quantization Settings) or images (File &gt; Open Images) first: they calibrate the quantization.</source>
+        <translation>请先选择校准集（分析 &gt; 量化设置）或图像（文件 &gt; 打开图像）：它们用于量化校准。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Quantizing with %n excluded nodes, calibrating on %1...</source>
+        <translation>
+            <numerusform>正在量化（排除 %n 个节点），校准图像：%1...</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no images yet (choose a calibration set, or comparison images)</source>
+        <translation>尚无图像（请选择校准集或对比图像）</translation>
+    </message>
+    <message>
+        <source>the comparison images (no calibration set chosen), which cannot be read: %1</source>
+        <translation>对比图像（未选择校准集），但无法读取：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>the %n comparison images (no calibration set chosen)</source>
+        <translation>
+            <numerusform>%n 张对比图像（未选择校准集）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>a calibration set that cannot be read: %1</source>
+        <translation>无法读取的校准集：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n images of %1</source>
+        <translation>
+            <numerusform>%1 中的 %n 张图像</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>set in Quantization Settings: %1</source>
+        <translation>在量化设置中指定：%1</translation>
+    </message>
+    <message>
+        <source>the comparison image %1 (no calibration set chosen)</source>
+        <translation>对比图像 %1（未选择校准集）</translation>
+    </message>
+    <message>
+        <source>1 image, %1</source>
+        <translation>1 张图像：%1</translation>
     </message>
 </context>
 </TS>

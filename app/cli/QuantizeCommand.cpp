@@ -12,6 +12,7 @@
 #include "quantize/CalibrationCache.h"
 #include "quantize/NodeList.h"
 #include "quantize/QdqQuantizer.h"
+#include "quantize/QuantizationRecipe.h"
 #include "util/AtomicFile.h"
 
 namespace fs = std::filesystem;
@@ -94,11 +95,12 @@ int runQuantize(const QuantizeOptions& o) {
         std::cout << "Wrote " << o.exportPython << "\n";
     }
     if (!o.exportJson.empty()) {
-        nlohmann::json j = settings.toJson();
-        j["calibrate_method"] = methodName(calibration.method);
-        j["calibration_images"] = *images;
-        j["preprocessing"] = calibration.preprocess.describe();
-        if (auto st = writeFileAtomically(o.exportJson, j.dump(2) + "\n", {o.fp32, o.output}); !st) {
+        // The recipe the app imports (Quantization Settings > Import Recipe); absolute image paths,
+        // so it reads the same from any folder.
+        QuantizationRecipe recipe{settings, calibration, {}};
+        for (const auto& image : *images)
+            recipe.calibrationImages.push_back(fs::absolute(image).lexically_normal().string());
+        if (auto st = writeFileAtomically(o.exportJson, recipe.toJson().dump(2) + "\n", {o.fp32, o.output}); !st) {
             printError(st.errorMessage());
             return kExitError;
         }
@@ -116,7 +118,8 @@ void addQuantizeCommand(CLI::App& app, int& exitCode) {
     cmd->add_option("fp32", o->fp32, "FP32 model")->required()->check(CLI::ExistingFile);
     cmd->add_option("output", o->output, "Quantized model to write")->required();
     cmd->add_option("--export-python", o->exportPython, "Write the equivalent quantize_static(...) script");
-    cmd->add_option("--export-json", o->exportJson, "Write the settings as JSON");
+    cmd->add_option("--export-json", o->exportJson, "Write the settings, calibration images and preprocessing as JSON "
+                                                     "(a recipe the app imports in Quantization Settings)");
     o->flags.addTo(*cmd);
     cmd->callback([o, &exitCode] { exitCode = runQuantize(*o); });
 }

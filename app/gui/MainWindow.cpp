@@ -349,8 +349,10 @@ void MainWindow::createActions() {
     connect(autoPreprocess, &QAction::toggled, workspace_, &Workspace::setAutoPreprocessing);
     connect(nodeView_, &NodeDetailsView::excludeNodesRequested, this,
             [this](const QStringList& names) { workspace_->excludeNodes(names, true); });
-    connect(workspace_, &Workspace::preprocessingChanged, this,
-            [this] { outputSummary_->setPreprocessingNote(workspace_->preprocessingNote()); });
+    connect(workspace_, &Workspace::preprocessingChanged, this, [this, autoPreprocess] {
+        outputSummary_->setPreprocessingNote(workspace_->preprocessingNote());
+        autoPreprocess->setChecked(workspace_->autoPreprocessing());  // Quantization Settings may change it
+    });
     analysis->addAction(tr("&Suggest Exclusions..."), this, &MainWindow::suggestExclusions);
     analysis->addAction(tr("C&ancel"), workspace_, &Workspace::cancel)->setShortcut(QKeySequence(Qt::Key_Escape));
 
@@ -526,11 +528,9 @@ bool MainWindow::saveProjectAs() {
 }
 
 void MainWindow::editQuantizationSettings() {
-    QuantizationSettingsDialog dialog(workspace_->quantizerSettings(), workspace_->calibrationOptions(), this);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    workspace_->setQuantizerSettings(dialog.settings());
-    workspace_->setCalibrationOptions(dialog.calibration());
+    QuantizationSettingsDialog dialog(*workspace_, this);
+    if (dialog.exec() == QDialog::Accepted)
+        dialog.applyTo(*workspace_);
 }
 
 void MainWindow::addRecentFile(const QString& path) {

@@ -1,5 +1,6 @@
 #include "Workspace.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QPointer>
 #include <QtConcurrent>
@@ -155,8 +156,8 @@ private:
 
 }  // namespace
 
-void Workspace::applyExclusions(const std::vector<std::string>& names) {
-    undo_->push(new ReplaceExclusions(this, names, tr("Apply suggested exclusions")));
+void Workspace::applyExclusions(const std::vector<std::string>& names, const QString& undoText) {
+    undo_->push(new ReplaceExclusions(this, names, undoText.isEmpty() ? tr("Apply suggested exclusions") : undoText));
 }
 
 void Workspace::excludeNodes(const QStringList& names, bool exclude) {
@@ -179,7 +180,13 @@ void Workspace::excludeNodes(const QStringList& names, bool exclude) {
 
 void Workspace::suggestExclusions(const SuggestionRequest& request) {
     if (!fp32_ || images_.isEmpty()) {
-        emit errorOccurred(tr("Open the FP32 model and images first: the images calibrate and score each candidate."));
+        emit errorOccurred(tr("Open the FP32 model and images first: the images score each candidate (and calibrate "
+                              "when no calibration set is chosen)."));
+        return;
+    }
+    auto scoring = imageFiles();  // candidates are scored on the comparison images, calibrated on the calibration set
+    if (!scoring) {
+        emit errorOccurred(QString::fromStdString(scoring.errorMessage()));
         return;
     }
     auto inputs = quantizationInputs();
@@ -195,7 +202,8 @@ void Workspace::suggestExclusions(const SuggestionRequest& request) {
         QString error;
     };
     QPointer<Workspace> self(this);
-    auto work = [fp32 = fp32_, request, cancel = cancel_, self, in = std::move(inputs).value()]() -> Outcome {
+    auto work = [fp32 = fp32_, request, cancel = cancel_, self, in = std::move(inputs).value(),
+                 scoring = std::move(scoring).value()]() -> Outcome {
         const auto& [images, settings, calibration] = in;
         const TaskControl control = backgroundControl(self, cancel.get());
         auto stats = CalibrationCache().get(fp32->analyzed.model, images, calibration, control);
@@ -206,8 +214,8 @@ void Workspace::suggestExclusions(const SuggestionRequest& request) {
         options.prefixDepth = request.prefixDepth;
         options.quantizedOnly = false;
         options.preprocess = calibration.preprocess;
-        const size_t scoredCount = std::min(static_cast<size_t>(std::max(1, request.scoredImages)), images.size());
-        const std::vector<std::string> scored(images.begin(), images.begin() + static_cast<long>(scoredCount));
+        const size_t scoredCount = std::min(static_cast<size_t>(std::max(1, request.scoredImages)), scoring.size());
+        const std::vector<std::string> scored(scoring.begin(), scoring.begin() + static_cast<long>(scoredCount));
         auto ranking = analyzeSensitivity(fp32->analyzed.model, **stats, settings, scored, options, control);
         if (!ranking)
             return {nullptr, QString::fromStdString(ranking.errorMessage())};
@@ -433,8 +441,9 @@ void Workspace::requantize(RunOrigin origin) {
         emit errorOccurred(tr("Open the FP32 model first."));
         return;
     }
-    if (images_.isEmpty()) {
-        emit errorOccurred(tr("Choose images first (File > Open Images): they calibrate the quantization."));
+    if (images_.isEmpty() && calibrationImages_.isEmpty()) {
+        emit errorOccurred(tr("Choose a calibration set (Analysis > Quantization Settings) or images (File > Open "
+                              "Images) first: they calibrate the quantization."));
         return;
     }
     auto inputs = quantizationInputs();
@@ -446,7 +455,7 @@ void Workspace::requantize(RunOrigin origin) {
     const bool withBaseline =
         !excluded.empty() && std::none_of(runs_.runs().begin(), runs_.runs().end(),
                                           [](const Run& r) { return r.origin == RunOrigin::Baseline; });
-    const QString calibration = tr("%n images (the comparison images)", nullptr, static_cast<int>(inputs->images.size()));
+    const QString calibration = calibrationDescription();
     struct Outcome {
         std::shared_ptr<const LoadedModel> model, baseline;
         uint64_t size = 0, baselineSize = 0;
@@ -511,7 +520,8 @@ void Workspace::requantize(RunOrigin origin) {
         recomputeWeights();
         compareActivations();
     };
-    runInBackground<Outcome>(tr("Quantizing with %n excluded nodes...", nullptr, static_cast<int>(excluded.size())),
+    runInBackground<Outcome>(tr("Quantizing with %n excluded nodes, calibrating on %1...", nullptr,
+                                static_cast<int>(excluded.size())).arg(calibrationDescription()),
                              std::move(work), std::move(done));
 }
 
@@ -627,7 +637,7 @@ std::optional<MapResult> accuracyOn(const OnnxModel& model, const YoloDataset& d
 }  // namespace
 
 void Workspace::measureNextRun() {
-    if (!fp32_ || images_.isEmpty() || choosingPreprocessing_ || (autoPreprocessing_ && !chosenPreprocessing_))
+    if (!fp32_ || images_.isEmpty() || choosingPreprocessing_ || (autoPreprocessing() && !chosenPreprocessing_))
         return;
     auto images = imageFiles();
     if (!images || images->empty())
@@ -715,8 +725,61 @@ Result<std::vector<std::string>> Workspace::imageFiles() const {
     return collectImages(paths);
 }
 
+Result<std::vector<std::string>> Workspace::calibrationFiles() const {
+    if (calibrationImages_.isEmpty())
+        return imageFiles();
+    std::vector<std::string> paths;
+    for (const QString& p : calibrationImages_)
+        paths.push_back(p.toStdString());
+    return collectImages(paths);
+}
+
+void Workspace::setCalibrationImages(const QStringList& paths) {
+    if (paths == calibrationImages_)
+        return;
+    calibrationImages_ = paths;
+    emit calibrationChanged();
+}
+
+QString Workspace::calibrationDescription() const { return describeCalibration(calibrationImages_); }
+
+QString Workspace::describeCalibration(const QStringList& set) const {
+    if (set.isEmpty()) {
+        if (images_.isEmpty())
+            return tr("no images yet (choose a calibration set, or comparison images)");
+        auto files = imageFiles();
+        if (!files)
+            return tr("the comparison images (no calibration set chosen), which cannot be read: %1")
+                .arg(QString::fromStdString(files.errorMessage()));
+        const int n = static_cast<int>(files->size());
+        if (n == 1)
+            return tr("the comparison image %1 (no calibration set chosen)")
+                .arg(QDir::toNativeSeparators(QString::fromStdString(files->front())));
+        return tr("the %n comparison images (no calibration set chosen)", nullptr, n);
+    }
+    std::vector<std::string> paths;
+    for (const QString& p : set)
+        paths.push_back(p.toStdString());
+    auto files = collectImages(paths);
+    if (!files)
+        return tr("a calibration set that cannot be read: %1").arg(QString::fromStdString(files.errorMessage()));
+    if (files->size() == 1)
+        return tr("1 image, %1").arg(QDir::toNativeSeparators(QString::fromStdString(files->front())));
+    // Where they are: the one folder chosen, else the folder the files share.
+    QString where = set.size() == 1 ? QDir::cleanPath(set.front()) : QString();
+    if (where.isEmpty()) {
+        QString common = QFileInfo(set.front()).absolutePath();
+        for (const QString& p : set)
+            while (!common.isEmpty() && !QFileInfo(p).absoluteFilePath().startsWith(common + QLatin1Char('/')) &&
+                   common != QStringLiteral("/"))
+                common = QFileInfo(common).absolutePath();
+        where = common;
+    }
+    return tr("%n images of %1", nullptr, static_cast<int>(files->size())).arg(QDir::toNativeSeparators(where));
+}
+
 std::optional<Workspace::QuantizationInputs> Workspace::quantizationInputs() {
-    auto images = imageFiles();
+    auto images = calibrationFiles();
     if (!images) {
         emit errorOccurred(QString::fromStdString(images.errorMessage()));
         return std::nullopt;
@@ -737,16 +800,32 @@ CalibrationOptions Workspace::calibrationFor(const OnnxModel& model) const {
 PreprocessOptions Workspace::preprocessing() const {
     if (chosenPreprocessing_)
         return *chosenPreprocessing_;
-    return fp32_ ? PreprocessOptions::forModel(fp32_->analyzed.model) : PreprocessOptions{};
+    return fp32_ ? preprocessingChoice_.optionsFor(fp32_->analyzed.model) : PreprocessOptions{};
 }
 
-void Workspace::setAutoPreprocessing(bool on) {
-    if (on == autoPreprocessing_)
+void Workspace::setPreprocessingChoice(const PreprocessingChoice& choice) {
+    if (choice == preprocessingChoice_)
         return;
-    autoPreprocessing_ = on;
+    preprocessingChoice_ = choice;
     forgetPreprocessing();
     emit preprocessingChanged();
     compareActivations();
+}
+
+void Workspace::setAutoPreprocessing(bool on) {
+    if (on == autoPreprocessing())
+        return;
+    if (!on && preprocessingChoice_.mode != PreprocessingMode::Automatic)
+        return;  // a custom convention stays
+    PreprocessingChoice choice = preprocessingChoice_;
+    choice.mode = on ? PreprocessingMode::Automatic : PreprocessingMode::ModelDefault;
+    setPreprocessingChoice(choice);
+}
+
+QString Workspace::preprocessingNote() const {
+    if (preprocessingChoice_.mode == PreprocessingMode::Custom)
+        return tr("set in Quantization Settings: %1").arg(QString::fromStdString(conventionName(preprocessingChoice_.custom)));
+    return preprocessingNote_;
 }
 
 void Workspace::forgetPreprocessing() {
@@ -758,7 +837,7 @@ void Workspace::forgetPreprocessing() {
 }
 
 bool Workspace::awaitingPreprocessing() {
-    if (!autoPreprocessing_ || !fp32_ || chosenPreprocessing_)
+    if (!autoPreprocessing() || !fp32_ || chosenPreprocessing_)
         return false;
     if (choosingPreprocessing_)
         return true;
@@ -808,8 +887,11 @@ Project Workspace::project() const {
     }
     for (const QString& i : images_)
         p.images.push_back(i.toStdString());
+    for (const QString& i : calibrationImages_)
+        p.calibrationImages.push_back(i.toStdString());
     p.quantizer = quantizerSettings_;
     p.calibration = calibration_;
+    p.preprocessing = preprocessingChoice_;
     p.runs = runs_;
     p.dataSet = dataSet_.toStdString();
     return p;
@@ -827,6 +909,13 @@ void Workspace::openProject(const Project& p) {
     images_.clear();
     for (const auto& i : p.images)
         images_ << QString::fromStdString(i);
+    calibrationImages_.clear();
+    for (const auto& i : p.calibrationImages)
+        calibrationImages_ << QString::fromStdString(i);
+    preprocessingChoice_ = p.preprocessing;
+    forgetPreprocessing();
+    emit calibrationChanged();
+    emit preprocessingChanged();
     undo_->clear();
     unsavedModel_ = false;
     setExclusions(p.quantizer.nodesToExclude);
@@ -895,6 +984,8 @@ void Workspace::openDemo() {
 void Workspace::setImages(const QStringList& paths) {
     images_ = paths;
     forgetPreprocessing();
+    if (calibrationImages_.isEmpty())
+        emit calibrationChanged();  // they calibrate
     compareActivations();
 }
 

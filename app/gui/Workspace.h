@@ -68,6 +68,17 @@ public:
     void setImages(const QStringList& paths);
     const QStringList& images() const { return images_; }
     Result<std::vector<std::string>> imageFiles() const;  // the chosen images, folders expanded
+
+    // The calibration set (files and/or folders) that re-quantize and Suggest calibrate on; empty:
+    // the comparison images calibrate. Suggest scores its candidates on the comparison images.
+    void setCalibrationImages(const QStringList& paths);
+    const QStringList& calibrationImages() const { return calibrationImages_; }
+    Result<std::vector<std::string>> calibrationFiles() const;  // the set, folders expanded, or the comparison images
+    // Which images calibrate, as a short sentence: "11 images of /path/calibration", "the 3
+    // comparison images (no calibration set chosen)". Lists the folders each time: ask on
+    // calibrationChanged(), not on every repaint.
+    QString calibrationDescription() const;
+    QString describeCalibration(const QStringList& calibrationSet) const;  // the same for a set not yet chosen
     // Runs both models on the images in the background; progress and cancel as any long task.
     void compareActivations();
     void cancel();
@@ -115,7 +126,7 @@ public:
     void suggestExclusions(const SuggestionRequest& request);
     const SuggestionRequest& suggestionRequest() const { return suggestionRequest_; }  // the last one asked
     const std::optional<Suggestion>& lastSuggestion() const { return lastSuggestion_; }
-    void applyExclusions(const std::vector<std::string>& names);  // undoable
+    void applyExclusions(const std::vector<std::string>& names, const QString& undoText = QString());  // undoable
     void excludeNodes(const QStringList& names, bool exclude);  // undoable, one step for all
 
     // Quantization options with the exclusion list, and the calibration method, both used by
@@ -126,13 +137,16 @@ public:
     const CalibrationOptions& calibrationOptions() const { return calibration_; }
     void setCalibrationOptions(const CalibrationOptions& options) { calibration_ = options; }
 
-    // Image preprocessing: the FP32 model's default (letterbox, RGB, 0-1, its input size) or,
-    // with auto on, the convention under which the FP32 model's detections on the first images
-    // are most confident (detect/PreprocessSearch.h), chosen in the background once per FP32
-    // model and images; comparison, detections, calibration and suggestions all use it.
-    void setAutoPreprocessing(bool on);
-    bool autoPreprocessing() const { return autoPreprocessing_; }
-    const QString& preprocessingNote() const { return preprocessingNote_; }  // what auto chose, and from what
+    // Image preprocessing: the FP32 model's default (letterbox, RGB, 0-1, its input size); with
+    // Automatic, the convention under which the FP32 model's detections on the first comparison
+    // images are most confident (detect/PreprocessSearch.h), chosen in the background once per
+    // FP32 model and images; or a custom convention at the model's input size. Comparison,
+    // detections, calibration and suggestions all use it.
+    void setPreprocessingChoice(const PreprocessingChoice& choice);
+    const PreprocessingChoice& preprocessingChoice() const { return preprocessingChoice_; }
+    void setAutoPreprocessing(bool on);  // Automatic, or from Automatic back to the model's default
+    bool autoPreprocessing() const { return preprocessingChoice_.mode == PreprocessingMode::Automatic; }
+    QString preprocessingNote() const;  // what auto chose and from what, or the custom convention
 
     // Takes the quantize_static settings read back from the loaded quantized (QDQ) model as the
     // re-quantize settings, and the nodes it left float as the exclusion list (one undo step).
@@ -167,6 +181,7 @@ signals:
     void detectionFailed(const QString& imagePath, const QString& message);
     void preprocessingChanged();
     void runsChanged();  // a run added or measured, or another one shown
+    void calibrationChanged();  // the calibration set, or the comparison images it falls back to
 
 private:
     // The one way background work runs here: busy (status bar, screenshots wait) with
@@ -175,14 +190,14 @@ private:
     void runInBackground(const QString& busyText, Work work, Done done);
     void recomputeWeights();
     CalibrationOptions calibrationFor(const OnnxModel& model) const;
-    PreprocessOptions preprocessing() const;  // for the loaded FP32 model
+    PreprocessOptions preprocessing() const;  // for the loaded FP32 model, under preprocessingChoice_
     // With auto on and no convention chosen yet for these inputs, starts choosing (once) and says
     // true: the caller waits, and runs again when the choice is made.
     bool awaitingPreprocessing();
     void forgetPreprocessing();  // the FP32 model or the images changed
-    // What quantizing the FP32 model needs: the image files (folders expanded), the settings with
-    // the exclusions, the calibration options; after reporting why, nothing when the images
-    // cannot be listed. The FP32 model must be loaded.
+    // What quantizing the FP32 model needs: the calibration image files (folders expanded), the
+    // settings with the exclusions, the calibration options; after reporting why, nothing when
+    // the images cannot be listed. The FP32 model must be loaded.
     struct QuantizationInputs {
         std::vector<std::string> images;
         QuantizerSettings settings;
@@ -212,6 +227,7 @@ private:
     WeightErrorModel* weights_;
     ActivationErrorModel* activations_;
     QStringList images_;
+    QStringList calibrationImages_;
     QuantizerSettings quantizerSettings_;
     CalibrationOptions calibration_;
     SuggestionRequest suggestionRequest_;
@@ -219,7 +235,7 @@ private:
     bool requantizeWhenFp32Loads_ = false;  // set by openProject
     bool unsavedModel_ = false;
     bool suggestionAsked_ = false;  // the user has chosen Suggest's objective at least once
-    bool autoPreprocessing_ = false;
+    PreprocessingChoice preprocessingChoice_;
     std::optional<PreprocessOptions> chosenPreprocessing_;  // auto's choice for fp32_ and images_
     bool choosingPreprocessing_ = false;
     quint64 preprocessingGeneration_ = 0;

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -39,11 +41,115 @@ PreprocessOptions PreprocessOptions::forModel(const OnnxModel& model) {
 
 std::string PreprocessOptions::describe() const {
     std::ostringstream s;
-    s << width << "x" << height << " "
-      << (resize == ResizeMode::Letterbox ? "letterbox" : resize == ResizeMode::LetterboxTopLeft ? "topleft" : "resize")
-      << " " << (rgb ? "RGB" : "BGR") << " scale=" << scale << " mean=" << mean[0] << "," << mean[1] << "," << mean[2]
+    s << width << "x" << height << " " << resizeModeName(resize) << " " << (rgb ? "RGB" : "BGR") << " scale=" << scale << " mean=" << mean[0] << "," << mean[1] << "," << mean[2]
       << " std=" << stddev[0] << "," << stddev[1] << "," << stddev[2] << " pad=" << padValue;
     return s.str();
+}
+
+namespace {
+
+// 1/255 written with six digits (describe()) or as a float in JSON comes back as exactly 1/255.
+float snapScale(double scale) {
+    return std::abs(scale - 1.0 / 255.0) < 1e-6 ? 1.0f / 255.0f : static_cast<float>(scale);
+}
+
+Status checkValues(const PreprocessOptions& o) {
+    if (o.width <= 0 || o.height <= 0)
+        return Error{"input size " + std::to_string(o.width) + "x" + std::to_string(o.height) + " is not positive"};
+    if (!(o.scale > 0.0f))
+        return Error{"scale must be positive"};
+    for (float s : o.stddev)
+        if (s == 0.0f)
+            return Error{"std values must not be 0"};
+    if (o.padValue < 0 || o.padValue > 255)
+        return Error{"pad value " + std::to_string(o.padValue) + " is not in 0..255"};
+    return Ok{};
+}
+
+}  // namespace
+
+Result<PreprocessOptions> PreprocessOptions::fromDescription(const std::string& text) {
+    // "640x640 letterbox RGB scale=0.00392157 mean=0,0,0 std=1,1,1 pad=114"
+    PreprocessOptions o;
+    char resize[32] = {0}, order[8] = {0};
+    double scale = 0.0, m[3] = {0, 0, 0}, sd[3] = {1, 1, 1};
+    int consumed = 0;
+    const int n = std::sscanf(text.c_str(), "%dx%d %31s %7s scale=%lf mean=%lf,%lf,%lf std=%lf,%lf,%lf pad=%d%n", &o.width,
+                              &o.height, resize, order, &scale, &m[0], &m[1], &m[2], &sd[0], &sd[1], &sd[2], &o.padValue,
+                              &consumed);
+    const std::string orderText = order;
+    if (n != 12 || (orderText != "RGB" && orderText != "BGR"))
+        return Error{"cannot read the preprocessing '" + text + "' (expected e.g. '640x640 letterbox RGB scale=0.00392157 "
+                     "mean=0,0,0 std=1,1,1 pad=114')"};
+    auto mode = parseResizeMode(resize);
+    if (!mode)
+        return mode.error();
+    o.resize = *mode;
+    o.rgb = orderText == "RGB";
+    o.scale = snapScale(scale);
+    for (int c = 0; c < 3; ++c) {
+        o.mean[c] = static_cast<float>(m[c]);
+        o.stddev[c] = static_cast<float>(sd[c]);
+    }
+    if (auto st = checkValues(o); !st)
+        return Error{"preprocessing '" + text + "': " + st.errorMessage()};
+    return o;
+}
+
+nlohmann::json PreprocessOptions::toJson() const {
+    return {{"width", width},   {"height", height},           {"resize", resizeModeName(resize)},
+            {"rgb", rgb},       {"scale", scale},             {"mean", {mean[0], mean[1], mean[2]}},
+            {"std", {stddev[0], stddev[1], stddev[2]}},       {"pad", padValue}};
+}
+
+Result<PreprocessOptions> PreprocessOptions::fromJson(const nlohmann::json& j) {
+    return catchErrors("preprocessing", [&]() -> Result<PreprocessOptions> {
+        if (!j.is_object())
+            return Error{"an object expected, found " + std::string(j.type_name())};
+        PreprocessOptions o;
+        o.width = j.value("width", o.width);
+        o.height = j.value("height", o.height);
+        auto mode = parseResizeMode(j.value("resize", resizeModeName(o.resize)));
+        if (!mode)
+            return mode.error();
+        o.resize = *mode;
+        o.rgb = j.value("rgb", o.rgb);
+        o.scale = snapScale(j.value("scale", static_cast<double>(o.scale)));
+        const auto triple = [&](const char* key, std::array<float, 3>& out) -> Status {
+            if (!j.contains(key))
+                return Ok{};
+            const auto v = j.at(key).get<std::vector<float>>();
+            if (v.size() != 3)
+                return Error{std::string(key) + " needs 3 values, one per channel; found " + std::to_string(v.size())};
+            out = {v[0], v[1], v[2]};
+            return Ok{};
+        };
+        if (auto st = triple("mean", o.mean); !st)
+            return st.error();
+        if (auto st = triple("std", o.stddev); !st)
+            return st.error();
+        o.padValue = j.value("pad", o.padValue);
+        if (auto st = checkValues(o); !st)
+            return st.error();
+        return o;
+    });
+}
+
+bool PreprocessOptions::operator==(const PreprocessOptions& o) const {
+    return width == o.width && height == o.height && resize == o.resize && rgb == o.rgb && scale == o.scale &&
+           mean == o.mean && stddev == o.stddev && padValue == o.padValue;
+}
+
+std::string resizeModeName(ResizeMode mode) {
+    switch (mode) {
+    case ResizeMode::Letterbox:
+        return "letterbox";
+    case ResizeMode::LetterboxTopLeft:
+        return "topleft";
+    case ResizeMode::Stretch:
+        return "resize";
+    }
+    return "letterbox";
 }
 
 Result<ResizeMode> parseResizeMode(const std::string& text) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "util/Result.h"
 #include "util/TaskControl.h"
 
@@ -36,9 +38,19 @@ struct PreprocessOptions {
     // Input size from the model's input shape or Ultralytics metadata; the rest as above.
     static PreprocessOptions forModel(const OnnxModel& model);
     std::string describe() const;  // one line, for reports and cache keys
+    // The same, read back (recipes written before the structured form); a scale within 1e-6 of
+    // 1/255 is taken as 1/255, since describe() keeps six digits.
+    static Result<PreprocessOptions> fromDescription(const std::string& text);
+
+    // {"width", "height", "resize", "rgb", "scale", "mean", "std", "pad"}, for recipes and projects.
+    nlohmann::json toJson() const;
+    static Result<PreprocessOptions> fromJson(const nlohmann::json& j);  // missing keys keep the defaults above
+    bool operator==(const PreprocessOptions& o) const;
+    bool operator!=(const PreprocessOptions& o) const { return !(*this == o); }
 };
 
 Result<ResizeMode> parseResizeMode(const std::string& text);  // "letterbox", "topleft", "resize"
+std::string resizeModeName(ResizeMode mode);                  // as parseResizeMode reads it
 
 // Maps boxes from the model input back to the original image.
 struct LetterboxTransform {

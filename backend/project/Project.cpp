@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "model/OnnxModel.h"
+#include "quantize/QuantizationRecipe.h"
 #include "util/AtomicFile.h"
 
 namespace ql {
@@ -12,7 +14,9 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kFormat = "quantlens-project";
-constexpr int kVersion = 1;
+// 2: calibration_images and preprocessing. Version 1 files open as they were: no calibration set,
+// the model's default preprocessing.
+constexpr int kVersion = 2;
 
 fs::path projectFolder(const std::string& projectPath) {
     return fs::absolute(fs::path(projectPath)).parent_path();
@@ -34,27 +38,58 @@ std::string fromStored(const std::string& stored, const fs::path& folder) {
     return resolved.string();
 }
 
+std::vector<std::string> storedList(const std::vector<std::string>& paths, const fs::path& folder) {
+    std::vector<std::string> stored;
+    for (const auto& p : paths)
+        stored.push_back(toStored(p, folder));
+    return stored;
+}
+
 }  // namespace
+
+std::string preprocessingModeName(PreprocessingMode mode) {
+    switch (mode) {
+    case PreprocessingMode::ModelDefault:
+        return "default";
+    case PreprocessingMode::Automatic:
+        return "auto";
+    case PreprocessingMode::Custom:
+        return "custom";
+    }
+    return "default";
+}
+
+Result<PreprocessingMode> parsePreprocessingMode(const std::string& text) {
+    for (auto mode : {PreprocessingMode::ModelDefault, PreprocessingMode::Automatic, PreprocessingMode::Custom})
+        if (text == preprocessingModeName(mode))
+            return mode;
+    return Error{"unknown preprocessing mode '" + text + "' (use default, auto or custom)"};
+}
+
+PreprocessOptions PreprocessingChoice::optionsFor(const OnnxModel& model) const {
+    PreprocessOptions o = PreprocessOptions::forModel(model);
+    if (mode != PreprocessingMode::Custom)
+        return o;
+    PreprocessOptions c = custom;
+    c.width = o.width;
+    c.height = o.height;
+    return c;
+}
 
 std::string projectToJson(const Project& project, const std::string& projectPath) {
     const fs::path folder = projectFolder(projectPath);
-    nlohmann::json images = nlohmann::json::array();
-    for (const auto& i : project.images)
-        images.push_back(toStored(i, folder));
-    const CalibrationOptions& c = project.calibration;
     const nlohmann::json j = {
         {"format", kFormat},
         {"version", kVersion},
         {"fp32_model", toStored(project.fp32Model, folder)},
         {"quantized_model", toStored(project.quantizedModel, folder)},
         {"requantize_on_open", project.requantizeOnOpen},
-        {"images", images},
+        {"images", storedList(project.images, folder)},
+        {"calibration_images", storedList(project.calibrationImages, folder)},
         {"quantization", project.quantizer.toJson()},
-        {"calibration", {{"method", methodName(c.method)},
-                         {"moving_average", c.movingAverage},
-                         {"averaging_constant", c.averagingConstant},
-                         {"percentile", c.percentile},
-                         {"symmetric", c.symmetric}}},
+        {"calibration", calibrationToJson(project.calibration)},
+        {"preprocessing", {{"mode", preprocessingModeName(project.preprocessing.mode)},
+                           {"custom", project.preprocessing.custom.toJson()}}},
         {"selected_node", project.selectedNode},
         {"runs", project.runs.toJson()},
         {"data_set", toStored(project.dataSet, folder)}};
@@ -62,7 +97,7 @@ std::string projectToJson(const Project& project, const std::string& projectPath
 }
 
 Result<Project> projectFromJson(const std::string& text, const std::string& projectPath) {
-    return catchErrors("project " + projectPath, [&]() -> Result<Project> {
+    auto project = catchErrors("project " + projectPath, [&]() -> Result<Project> {
         const auto j = nlohmann::json::parse(text);
         if (!j.is_object() || j.value("format", "") != kFormat)
             return Error{projectPath + " is not a QuantLens project"};
@@ -82,16 +117,26 @@ Result<Project> projectFromJson(const std::string& text, const std::string& proj
                 return settings.error();
             p.quantizer = std::move(settings).value();
         }
+        for (const auto& i : j.value("calibration_images", std::vector<std::string>{}))
+            p.calibrationImages.push_back(fromStored(i, folder));
         if (j.contains("calibration")) {
-            const auto& c = j.at("calibration");
-            auto method = parseMethod(c.value("method", "minmax"));
-            if (!method)
-                return method.error();
-            p.calibration.method = *method;
-            p.calibration.movingAverage = c.value("moving_average", false);
-            p.calibration.averagingConstant = c.value("averaging_constant", 0.01);
-            p.calibration.percentile = c.value("percentile", 99.999);
-            p.calibration.symmetric = c.value("symmetric", false);
+            auto c = calibrationFromJson(j.at("calibration"));
+            if (!c)
+                return c.error();
+            p.calibration = std::move(c).value();
+        }
+        if (j.contains("preprocessing")) {
+            const auto& pre = j.at("preprocessing");
+            auto mode = parsePreprocessingMode(pre.value("mode", "default"));
+            if (!mode)
+                return mode.error();
+            p.preprocessing.mode = *mode;
+            if (pre.contains("custom")) {
+                auto custom = PreprocessOptions::fromJson(pre.at("custom"));
+                if (!custom)
+                    return custom.error();
+                p.preprocessing.custom = *custom;
+            }
         }
         p.selectedNode = j.value("selected_node", "");
         p.dataSet = fromStored(j.value("data_set", ""), folder);
@@ -103,6 +148,9 @@ Result<Project> projectFromJson(const std::string& text, const std::string& proj
         }
         return p;
     });
+    if (!project && project.errorMessage().find(projectPath) == std::string::npos)
+        return Error{"project " + projectPath + ": " + project.errorMessage()};  // every message names the file
+    return project;
 }
 
 Status saveProject(const Project& project, const std::string& path) {

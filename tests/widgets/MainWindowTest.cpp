@@ -708,10 +708,9 @@ private slots:
     }
 
     void quantizationSettingsDialogEditsWhatRequantizeUses() {
-        QuantizerSettings settings;
-        settings.nodesToExclude = {"kept"};
-        CalibrationOptions calibration;
-        QuantizationSettingsDialog dialog(settings, calibration);
+        Workspace workspace;
+        workspace.setExclusions({"kept"});
+        QuantizationSettingsDialog dialog(workspace);
         auto boxes = dialog.findChildren<QCheckBox*>();
         auto checkbox = [&](const QString& text) {
             for (auto* b : boxes)
@@ -721,7 +720,7 @@ private slots:
         };
         QVERIFY(checkbox(QStringLiteral("Per-channel weights")));
         checkbox(QStringLiteral("Per-channel weights"))->setChecked(true);
-        QVERIFY(!dialog.findChild<QDoubleSpinBox*>()->isEnabled());  // percentile: only for Percentile
+        QVERIFY(!dialog.findChild<QDoubleSpinBox*>(QStringLiteral("percentile"))->isEnabled());  // percentile: only for Percentile
         auto combos = dialog.findChildren<QComboBox*>();
         QComboBox* method = nullptr;
         for (auto* c : combos)
@@ -729,8 +728,8 @@ private slots:
                 method = c;
         QVERIFY(method);
         method->setCurrentIndex(method->findText(QStringLiteral("Percentile")));
-        QVERIFY(dialog.findChild<QDoubleSpinBox*>()->isEnabled());
-        dialog.findChild<QDoubleSpinBox*>()->setValue(99.9);
+        QVERIFY(dialog.findChild<QDoubleSpinBox*>(QStringLiteral("percentile"))->isEnabled());
+        dialog.findChild<QDoubleSpinBox*>(QStringLiteral("percentile"))->setValue(99.9);
         const QuantizerSettings edited = dialog.settings();
         QVERIFY(edited.perChannel);
         QCOMPARE(edited.nodesToExclude, std::vector<std::string>{"kept"});  // untouched by the dialog

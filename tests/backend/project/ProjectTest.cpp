@@ -105,6 +105,76 @@ TEST(Project, WithoutASelectedNodeStillOpens) {
     EXPECT_EQ(written.at("selected_node"), "");
 }
 
+// Issue 15: the calibration set and the preprocessing choice are part of the session.
+TEST(Project, RoundTripsCalibrationSetAndPreprocessing) {
+    const fs::path folder = test::tempPath("project-calibration");
+    fs::create_directories(folder);
+    const std::string file = (folder / "session.qlproj").string();
+    Project saved = sampleProject(folder);
+    saved.calibrationImages = {(folder / "calibration").string(), "/data/calib/extra.png"};
+    saved.preprocessing.mode = PreprocessingMode::Custom;
+    saved.preprocessing.custom.resize = ResizeMode::LetterboxTopLeft;
+    saved.preprocessing.custom.rgb = false;
+    saved.preprocessing.custom.scale = 1.0f;
+    saved.preprocessing.custom.mean = {123.675f, 116.28f, 103.53f};
+    saved.preprocessing.custom.stddev = {58.395f, 57.12f, 57.375f};
+    ASSERT_TRUE(saveProject(saved, file));
+    auto loaded = loadProject(file);
+    ASSERT_TRUE(loaded) << loaded.errorMessage();
+    EXPECT_EQ(loaded->calibrationImages, saved.calibrationImages);
+    EXPECT_EQ(loaded->preprocessing.mode, PreprocessingMode::Custom);
+    EXPECT_EQ(loaded->preprocessing.custom.resize, ResizeMode::LetterboxTopLeft);
+    EXPECT_FALSE(loaded->preprocessing.custom.rgb);
+    EXPECT_EQ(loaded->preprocessing.custom.scale, 1.0f);
+    EXPECT_EQ(loaded->preprocessing.custom.mean, saved.preprocessing.custom.mean);
+    EXPECT_EQ(loaded->preprocessing.custom.stddev, saved.preprocessing.custom.stddev);
+    EXPECT_TRUE(loaded->preprocessing == saved.preprocessing);
+
+    saved.preprocessing.mode = PreprocessingMode::Automatic;
+    auto automatic = projectFromJson(projectToJson(saved, file), file);
+    ASSERT_TRUE(automatic) << automatic.errorMessage();
+    EXPECT_EQ(automatic->preprocessing.mode, PreprocessingMode::Automatic);
+    EXPECT_EQ(automatic->preprocessing.custom.mean, saved.preprocessing.custom.mean);  // kept to come back to
+}
+
+// A project written before the calibration set and preprocessing existed (version 1, as
+// QuantLens wrote it) opens with no calibration set and the model's default preprocessing.
+TEST(Project, VersionOneFilesStillOpen) {
+    const std::string v1 = R"({
+  "calibration": {"averaging_constant": 0.01, "method": "entropy", "moving_average": false, "percentile": 99.999,
+                  "symmetric": true},
+  "format": "quantlens-project",
+  "fp32_model": "models/net_fp32.onnx",
+  "images": ["images"],
+  "quantization": {"activation_type": "QUInt8", "extra_options": {"ActivationSymmetric": false, "QuantizeBias": true,
+                   "WeightSymmetric": true}, "nodes_to_exclude": ["/model.22/Split"], "per_channel": true,
+                   "quant_format": "QDQ", "weight_type": "QInt8"},
+  "quantized_model": "",
+  "requantize_on_open": true,
+  "selected_node": "",
+  "version": 1
+})";
+    auto p = projectFromJson(v1, "/projects/old/p.qlproj");
+    ASSERT_TRUE(p) << p.errorMessage();
+    EXPECT_TRUE(p->calibrationImages.empty());
+    EXPECT_EQ(p->preprocessing.mode, PreprocessingMode::ModelDefault);
+    EXPECT_EQ(p->calibration.method, CalibrationMethod::Entropy);
+    EXPECT_TRUE(p->calibration.symmetric);
+    EXPECT_EQ(p->images, std::vector<std::string>{"/projects/old/images"});
+    EXPECT_EQ(p->quantizer.nodesToExclude, std::vector<std::string>{"/model.22/Split"});
+
+    auto badMode = projectFromJson(R"({"format": "quantlens-project", "version": 2, "preprocessing": {"mode": "magic"}})",
+                                   "/tmp/e.qlproj");
+    ASSERT_FALSE(badMode);
+    EXPECT_NE(badMode.errorMessage().find("/tmp/e.qlproj"), std::string::npos) << badMode.errorMessage();
+    EXPECT_NE(badMode.errorMessage().find("magic"), std::string::npos) << badMode.errorMessage();
+    auto zeroStd = projectFromJson(
+        R"({"format": "quantlens-project", "version": 2, "preprocessing": {"mode": "custom", "custom": {"std": [1, 0, 1]}}})",
+        "/tmp/f.qlproj");
+    ASSERT_FALSE(zeroStd);
+    EXPECT_NE(zeroStd.errorMessage().find("std"), std::string::npos) << zeroStd.errorMessage();
+}
+
 TEST(Project, NeverSavedOverAModel) {
     const fs::path folder = test::tempPath("project-overwrite");
     fs::create_directories(folder / "models");
