@@ -311,7 +311,10 @@ void MainWindow::createActions() {
     });
     file->addSeparator();
     file->addAction(tr("&Close FP32 Model"), this, [this] { workspace_->closeModel(Workspace::Slot::Fp32); });
-    file->addAction(tr("Close Qua&ntized Model"), this, [this] { workspace_->closeModel(Workspace::Slot::Quantized); });
+    file->addAction(tr("Close Qua&ntized Model"), this, [this] {
+        if (!workspace_->hasUnsavedModel() || mayDiscardChanges())  // a model made here would be lost
+            workspace_->closeModel(Workspace::Slot::Quantized);
+    });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

@@ -94,7 +94,7 @@ private:
     }
 
     static bool waitIdle(MainWindow& w) {
-        return QTest::qWaitFor([&] { return !w.workspace()->isBusy(); }, 20000);
+        return QTest::qWaitFor([&] { return !w.workspace()->isBusy(); }, 60000);  // a limit: a loaded machine is slow
     }
 
     // The window shown with the two test models open and loaded.
