@@ -37,6 +37,7 @@ struct SensitivityCommandOptions {
     size_t expand = 3;
     size_t maxSteps = 10;
     size_t perStep = 6;
+    double sizeExponent = 0.5;
     size_t patience = 2;
     double minGain = -1.0;
     bool noBackward = false;
@@ -293,6 +294,7 @@ int runSuggest(const SensitivityCommandOptions& given) {
     search.maxLatencyMs = o.maxLatencyMs;
     search.maxSteps = o.maxSteps;
     search.candidatesPerStep = o.perStep;
+    search.sizeExponent = o.sizeExponent;
     search.patience = o.patience;
     search.minGain = o.minGain;
     search.backward = !o.noBackward;
@@ -419,6 +421,9 @@ void addSuggestCommand(CLI::App& app, int& exitCode) {
     cmd->add_option("--expand", o->expand, "Modules (then sub-modules) whose insides are ranked too");
     cmd->add_option("--max-steps", o->maxSteps, "Most forward steps");
     cmd->add_option("--candidates", o->perStep, "Candidates scored per step, from the ranking");
+    cmd->add_option("--size-exponent", o->sizeExponent, "A step's gain is divided by (nodes it adds)^E: 0 takes the "
+                                                         "best candidate whatever its size (default 0.5)")
+        ->check(CLI::Range(0.0, 2.0));
     cmd->add_option("--patience", o->patience, "Steps without a validation gain before stopping")->check(CLI::PositiveNumber);
     cmd->add_option("--min-gain", o->minGain, "Smallest gain that counts (default 0.05 dB, 0.001 mAP)");
     cmd->add_flag("--no-backward", o->noBackward, "Skip the backward pass that drops exclusions that no longer help");

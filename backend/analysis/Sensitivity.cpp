@@ -551,19 +551,11 @@ Result<Suggestion> searchExclusions(ExclusionEvaluator& evaluator, Objective obj
                 return m.error();
             tried.push_back({&entry, std::move(trialList), *m, added});
         }
-        // Best first; within minGain of each other, the one that adds fewer nodes.
-        std::stable_sort(tried.begin(), tried.end(), [&](const Tried& a, const Tried& b) {
-            return a.score.value(objective) > b.score.value(objective);
-        });
-        if (!tried.empty()) {
-            const double top = tried.front().score.value(objective);
-            std::stable_partition(tried.begin(), tried.end(),
-                                  [&](const Tried& t) { return t.score.value(objective) >= top - minGain; });
-            const auto near = std::count_if(tried.begin(), tried.end(),
-                                            [&](const Tried& t) { return t.score.value(objective) >= top - minGain; });
-            std::stable_sort(tried.begin(), tried.begin() + near,
-                             [](const Tried& a, const Tried& b) { return a.added < b.added; });
-        }
+        // Most gain for the nodes added first: a big group must gain much more than a small one.
+        const auto merit = [&](const Tried& t) {
+            return (t.score.value(objective) - current) / std::pow(static_cast<double>(t.added), o.sizeExponent);
+        };
+        std::stable_sort(tried.begin(), tried.end(), [&](const Tried& a, const Tried& b) { return merit(a) > merit(b); });
         std::optional<SuggestionStep> accepted;
         const Tried* chosen = nullptr;
         bool overBudget = false;

@@ -115,6 +115,9 @@ struct SearchOptions {
     double maxLatencyMs = 0.0;     // > 0: a step whose model is slower (median) is not taken
     size_t maxSteps = 10;
     size_t candidatesPerStep = 6;  // the best-ranked candidates scored at each forward step
+    double sizeExponent = 0.5;     // a step's gain is divided by (nodes it adds)^this: 0 takes the best
+                                   // candidate whatever its size; 0.5 a whole module only when it gains
+                                   // far more than one of its nodes (float nodes cost latency)
     double minGain = -1.0;         // a step must gain more (scoring); < 0: 0.05 dB or 0.001 mAP
     size_t patience = 2;           // forward steps without a validation gain before stopping
     bool backward = true;          // then drop exclusions that no longer help
@@ -134,8 +137,8 @@ public:
 };
 
 // Greedy forward steps over `ranked` (best first; at each step the best `candidatesPerStep` that
-// still add nodes are scored and the best taken, the one with fewer new nodes when two are within
-// minGain), stopping at the target, at maxSteps, when nothing gains minGain, or when validation
+// still add nodes are scored, and the one with the best gain / (new nodes)^sizeExponent that gains
+// more than minGain is taken), stopping at the target, at maxSteps, when nothing gains minGain, or when validation
 // has not improved for `patience` steps (the list then goes back to the best validation step);
 // then a backward pass drops every group whose removal costs no more than minGain.
 Result<Suggestion> searchExclusions(ExclusionEvaluator& evaluator, Objective objective,

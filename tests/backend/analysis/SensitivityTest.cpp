@@ -283,11 +283,31 @@ TEST(SuggestSearch, KeepsWithinTheLatencyBudget) {
     t.scoring = {{"", 0.0}, {"M1,M2,M3", 0.9}, {"N", 0.6}, {"M1,M2,M3,N", 0.95}};
     const std::vector<SensitivityEntry> ranked = {entry("/m/", {"M1", "M2", "M3"}), entry("N")};
     SearchOptions o;
+    o.sizeExponent = 0.0;   // the biggest gain first, whatever its size
     o.maxLatencyMs = 12.5;  // 10 ms + 1 ms a float node: 2 float nodes at most
     auto s = searchExclusions(t, Objective::Map50to95, {}, ranked, o);
     ASSERT_TRUE(s) << s.errorMessage();
     EXPECT_EQ(s->nodesToExclude, (std::vector<std::string>{"N"}));
     EXPECT_EQ(s->stopReason, "no candidate is left");
+}
+
+// A module gains most, but one of its nodes gains nearly as much for a third of the nodes: with
+// the default size exponent (0.5) the node is taken; with 0, the module.
+TEST(SuggestSearch, PrefersASmallGroupThatGainsNearlyAsMuch) {
+    TableEvaluator t;
+    t.withValidation = false;
+    t.scoring = {{"", 0.0}, {"M1,M2,M3", 0.9}, {"M1", 0.7}, {"M1,M2,M3", 0.9}};
+    const std::vector<SensitivityEntry> ranked = {entry("/m/", {"M1", "M2", "M3"}), entry("M1")};
+    SearchOptions o;
+    o.maxSteps = 1;
+    o.backward = false;
+    auto small = searchExclusions(t, Objective::Map50to95, {}, ranked, o);  // 0.9 / sqrt(3) = 0.52 < 0.7 / 1
+    ASSERT_TRUE(small) << small.errorMessage();
+    EXPECT_EQ(small->nodesToExclude, (std::vector<std::string>{"M1"}));
+    o.sizeExponent = 0.0;
+    auto big = searchExclusions(t, Objective::Map50to95, {}, ranked, o);
+    ASSERT_TRUE(big) << big.errorMessage();
+    EXPECT_EQ(big->nodesToExclude.size(), 3u);
 }
 
 TEST(SuggestSearch, ObjectivesByName) {
