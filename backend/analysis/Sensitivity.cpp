@@ -255,6 +255,9 @@ private:
     std::deque<std::pair<std::vector<std::string>, Candidate>> recent_;
 };
 
+// Tails longer than this are not candidates: a float tail of the whole backbone is no suggestion.
+constexpr size_t kMaxTailNodes = 24;
+
 // Ranks entries: objective gain first, output SQNR gain when the objective does not tell them
 // apart (a collapsed detector scores 0 mAP whatever is left float, but its outputs still move).
 void rankEntries(std::vector<SensitivityEntry>& entries, double minGain) {
@@ -443,6 +446,7 @@ Result<SensitivityReport> screenCandidates(const OnnxModel& fp32, const Calibrat
     if (finestDepth == 0)
         depths.push_back(0);
     std::vector<std::string> parents;  // the prefixes the next level stays inside; empty: everywhere
+    std::vector<std::string> topModules;
     std::set<std::vector<std::string>> seen;  // a group with the same nodes as one scored already
     size_t done = 0;
     for (size_t level = 0; level < depths.size(); ++level) {
@@ -466,8 +470,36 @@ Result<SensitivityReport> screenCandidates(const OnnxModel& fp32, const Calibrat
         for (size_t k = 0; k < levelEntries.size() && parents.size() < expand; ++k)
             if (levelEntries[k].nodes.size() > 1)  // a single node has nothing finer inside
                 parents.push_back(levelEntries[k].group);
+        if (level == 0)
+            topModules = parents;
         if (parents.empty())
             break;
+    }
+    // Tails: a node and everything after it, inside the best modules. A detector's decode chain
+    // quantizes box coordinates at every node with a range of hundreds of pixels, so leaving one
+    // of them float gains nothing while the next still rounds; leaving the chain float does.
+    if (finestDepth == 0 && kMaxTailNodes > 0) {
+        const Graph& g = fp32.graph();
+        std::set<std::string> quantizable;
+        for (const auto& grp : candidateGroups(fp32, settings, 0))
+            quantizable.insert(grp.first);
+        std::vector<std::pair<std::string, std::vector<std::string>>> tails;
+        for (const auto& module : topModules)
+            for (const int i : g.topologicalOrder()) {
+                const std::string& name = g.node(i).name;
+                if (name.compare(0, module.size(), module) != 0 || !quantizable.count(name))
+                    continue;
+                std::vector<std::string> tail;
+                for (const int d : downstreamNodes(g, i))
+                    if (quantizable.count(g.node(d).name))
+                        tail.push_back(g.node(d).name);
+                if (tail.size() < 2 || tail.size() > kMaxTailNodes || !seen.insert(tail).second)
+                    continue;
+                tails.push_back({name + " and after", std::move(tail)});
+            }
+        const size_t total = done + tails.size();
+        if (auto st = scoreGroups(fp32, calibration, settings, *evaluator, o, tails, -1, report, control, done, total); !st)
+            return st.error();
     }
     control.report(done, done);
     rankEntries(report.entries, minGain);

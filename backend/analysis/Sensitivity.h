@@ -74,7 +74,7 @@ struct SensitivityEntry {
     Score onlyQuantized;                // nothing quantized but this group
     double gain = 0.0;                  // objective gained by leaving it float (dB, or mAP)
     double sqnrGain = 0.0;              // output SQNR gained (dB): breaks ties when the objective is flat
-    int depth = 0;                      // the grouping depth it was found at (0: a node)
+    int depth = 0;                      // the grouping depth it was found at (0: a node, -1: a tail)
 };
 
 struct SensitivityReport {
@@ -157,7 +157,8 @@ Result<SensitivityReport> analyzeSensitivity(const OnnxModel& fp32, const Calibr
 
 // The ranking Suggest starts from, at several depths at once: every module (depth 1), then the
 // sub-modules (depth 2) of the `expand` best modules, then the nodes of the `expand` best
-// sub-modules; `finestDepth` 1 or 2 stops there. Each is scored "left float" on `images`.
+// sub-modules, and tails (a node of the best modules and every node after it, up to 24 nodes:
+// depth -1); `finestDepth` 1 or 2 stops at that depth. Each is scored "left float" on `images`.
 Result<SensitivityReport> screenCandidates(const OnnxModel& fp32, const CalibrationData& calibration,
                                            const QuantizerSettings& settings, const ImageSet& images,
                                            const SensitivityOptions& options, int finestDepth, size_t expand,
