@@ -567,16 +567,26 @@ Result<Suggestion> searchExclusions(ExclusionEvaluator& evaluator, Objective obj
             Score score;
             size_t added;
         };
-        std::vector<Tried> tried;
+        // The candidates to score: by their ranking gain for the nodes they would add now, the
+        // ranking's own order where that gain is flat (a gain of 0 breaks no ties).
+        std::vector<std::pair<const SensitivityEntry*, size_t>> order;
         for (const auto& entry : ranked) {
-            if (tried.size() >= o.candidatesPerStep)
-                break;
             if (used.count(&entry))
                 continue;
             const size_t added = static_cast<size_t>(std::count_if(entry.nodes.begin(), entry.nodes.end(),
                                                                    [&](const std::string& n) { return !have.count(n); }));
-            if (added == 0)
-                continue;
+            if (added > 0)
+                order.emplace_back(&entry, added);
+        }
+        std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+            return std::max(0.0, a.first->gain) / std::pow(static_cast<double>(a.second), o.sizeExponent) >
+                   std::max(0.0, b.first->gain) / std::pow(static_cast<double>(b.second), o.sizeExponent);
+        });
+        std::vector<Tried> tried;
+        for (const auto& [entryPointer, added] : order) {
+            if (tried.size() >= o.candidatesPerStep)
+                break;
+            const SensitivityEntry& entry = *entryPointer;
             auto trialList = withNodes(list, entry.nodes);
             auto m = evaluator.score(trialList);
             if (!m)
