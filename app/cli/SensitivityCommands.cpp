@@ -43,6 +43,7 @@ struct SensitivityCommandOptions {
     bool noBackward = false;
     std::string compareWith;
     std::string exportList;
+    std::string exportCurve;      // CSV: both curves, one row a step
     QuantizeFlags flags;
     DetectionFlags detection;
 };
@@ -326,6 +327,34 @@ int runSuggest(const SensitivityCommandOptions& given) {
             printError(st.errorMessage());
             return kExitError;
         }
+    if (!o.exportCurve.empty()) {
+        std::string csv = "step,kind,group,excluded_nodes,scoring,validation,map50,map50_95,latency_median_ms,latency_min_ms,"
+                          "latency_p95_ms,model_bytes,kept\n";
+        std::vector<const SuggestionStep*> rows;
+        for (const auto& step : s->curve)
+            rows.push_back(&step);
+        if (s->compared)
+            rows.push_back(&*s->compared);
+        static const char* kinds[] = {"start", "added", "dropped", "compared"};
+        for (size_t k = 0; k < rows.size(); ++k) {
+            const SuggestionStep& step = *rows[k];
+            const Score& shown = step.validation ? *step.validation : step.score;
+            char line[512];
+            std::snprintf(line, sizeof line, "%zu,%s,\"%s\",%zu,%.6f,%s,%s,%s,%.3f,%.3f,%.3f,%llu,%d\n", k,
+                          kinds[static_cast<int>(step.kind)], step.group.c_str(), step.excludedNodes,
+                          step.score.value(objective),
+                          step.validation ? std::to_string(step.validation->value(objective)).c_str() : "",
+                          labelled ? std::to_string(shown.map50).c_str() : "",
+                          labelled ? std::to_string(shown.map50to95).c_str() : "", step.latency.medianMs,
+                          step.latency.minMs, step.latency.p95Ms, static_cast<unsigned long long>(step.modelBytes),
+                          step.kept ? 1 : 0);
+            csv += line;
+        }
+        if (auto st = writeFileAtomically(o.exportCurve, csv, {o.fp32}); !st) {
+            printError(st.errorMessage());
+            return kExitError;
+        }
+    }
     if (o.json) {
         nlohmann::json curve = nlohmann::json::array();
         for (const auto& step : s->curve)
@@ -430,6 +459,8 @@ void addSuggestCommand(CLI::App& app, int& exitCode) {
     cmd->add_option("--compare-with", o->compareWith, "A list of yours (file: one node name per line, Python list or "
                                                       "JSON) measured in the same table");
     cmd->add_option("--export", o->exportList, "Write the suggested list as a Python list");
+    cmd->add_option("--export-curve", o->exportCurve, "Write every step (scoring and validation objective, mAP, "
+                                                      "latency, size) as CSV");
     cmd->callback([o, &exitCode] { exitCode = runSuggest(*o); });
 }
 
