@@ -661,6 +661,21 @@ Result<Suggestion> searchExclusions(ExclusionEvaluator& evaluator, Objective obj
             std::vector<const SensitivityEntry*> without = taken;
             without.erase(without.begin() + static_cast<long>(k));
             const auto list = listOf(without);
+            if (list.size() == listOf(taken).size()) {
+                // Every node of the group is in later groups too: the same model, nothing to measure.
+                const SuggestionStep* previous = nullptr;
+                for (const auto& step : s.curve)
+                    if (step.kept)
+                        previous = &step;
+                SuggestionStep same = *previous;
+                same.kind = SuggestionStep::Kind::Dropped;
+                same.group = taken[k]->group;
+                same.nodes = list;
+                s.curve.push_back(std::move(same));
+                taken = std::move(without);
+                dropped = true;
+                break;
+            }
             auto m = evaluator.score(list);
             if (!m)
                 return m.error();

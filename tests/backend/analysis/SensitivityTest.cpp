@@ -310,6 +310,23 @@ TEST(SuggestSearch, PrefersASmallGroupThatGainsNearlyAsMuch) {
     EXPECT_EQ(big->nodesToExclude.size(), 3u);
 }
 
+// A group all of whose nodes a later group holds is dropped without being measured again.
+TEST(SuggestSearch, DropsAGroupALaterOneCovers) {
+    TableEvaluator t;
+    t.withValidation = false;
+    t.scoring = {{"", 0.0}, {"M1", 0.5}, {"M1,M2", 0.7}, {"M2", 0.1}};  // /m/: 0.7 / sqrt(2) < 0.5: M1 first
+    const std::vector<SensitivityEntry> ranked = {entry("M1"), entry("/m/", {"M1", "M2"})};
+    SearchOptions o;
+    o.minGain = 0.01;
+    auto s = searchExclusions(t, Objective::Map50to95, {}, ranked, o);
+    ASSERT_TRUE(s) << s.errorMessage();
+    ASSERT_EQ(s->curve.size(), 4u);  // start, +M1, +/m/, -M1
+    EXPECT_EQ(s->curve[3].kind, SuggestionStep::Kind::Dropped);
+    EXPECT_EQ(s->curve[3].group, "M1");
+    EXPECT_DOUBLE_EQ(s->curve[3].score.map50to95, 0.7);
+    EXPECT_EQ(s->nodesToExclude.size(), 2u);
+}
+
 TEST(SuggestSearch, ObjectivesByName) {
     for (const auto* name : {"sqnr", "fidelity50", "fidelity50-95", "map50", "map50-95"}) {
         auto o = parseObjective(name);
