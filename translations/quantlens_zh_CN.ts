@@ -1389,10 +1389,6 @@ no histograms: none of its tensors was compared</source>
         <translation>用于评分的图像数：</translation>
     </message>
     <message>
-        <source>Each group is first left in float alone to rank them; then the most harmful are excluded one at a time, the best of the next few each step, until the target is reached. Calibration statistics are cached, so each candidate costs one quantization and a few inferences.</source>
-        <translation>先将每组单独保留为浮点以进行排序；然后每一步从最有害的几组中选出效果最好的一组排除，直到达到目标。校准统计已缓存，因此每个候选方案只需一次量化和几次推理。</translation>
-    </message>
-    <message>
         <source> dB</source>
         <translation> dB</translation>
     </message>
@@ -1401,6 +1397,34 @@ no histograms: none of its tensors was compared</source>
         <translation>
             <numerusform>从当前的排除列表开始（%n 个节点）</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Box precision (mAP@0.5:0.95 against FP32 detections)</source>
+        <translation>框精度（以 FP32 检测结果为基准的 mAP@0.5:0.95）</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> 毫秒</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>A step whose quantized model runs slower than this (median) is not taken: the objective is made as high as this budget allows.</source>
+        <translation>量化模型（中位数）比此更慢的步骤不会被采用：在此预算内使目标尽可能高。</translation>
+    </message>
+    <message>
+        <source>Check each step on the images not scored on, and stop when they stop improving</source>
+        <translation>在未用于评分的图像上检查每一步，并在其不再改善时停止</translation>
+    </message>
+    <message>
+        <source>Latency budget:</source>
+        <translation>延迟预算：</translation>
+    </message>
+    <message>
+        <source>Modules, then the sub-modules and nodes inside the most harmful ones, are each left in float alone to rank them; then the best of the next few is excluded at each step (a big group only when it gains far more than a small one) until the target is reached, and exclusions that no longer help are dropped at the end. Calibration statistics are cached, so each candidate costs one quantization and a few inferences.</source>
+        <translation>先将各模块、再将最有害模块中的子模块和节点分别单独保留为浮点以进行排序；然后每一步从排名靠前的几个中排除效果最好的一个（只有当大组的收益远超小组时才选大组），直到达到目标，最后去掉不再有帮助的排除项。校准统计已缓存，因此每个候选方案只需一次量化和几次推理。</translation>
     </message>
 </context>
 <context>

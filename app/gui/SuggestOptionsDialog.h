@@ -1,5 +1,6 @@
-// Asks what Suggest Exclusions should aim for (output SQNR or detection fidelity, and the target),
-// how it groups nodes, how far it may go and on how many images it scores each candidate.
+// Asks what Suggest Exclusions should aim for (output SQNR, detection fidelity at IoU 0.5 or
+// 0.5:0.95, and the target), how it groups nodes, how far it may go, on how many images it scores
+// each candidate, whether the other images validate each step, and any latency budget.
 #pragma once
 
 #include <QDialog>
@@ -31,6 +32,8 @@ private:
     QSpinBox* maxSteps_;
     QSpinBox* scoredImages_;
     QCheckBox* fromCurrent_;
+    QDoubleSpinBox* maxLatency_ = nullptr;
+    QCheckBox* validate_ = nullptr;
     double sqnrTarget_;
     double fidelityTarget_;
     bool shownFidelity_ = false;

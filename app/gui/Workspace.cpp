@@ -214,13 +214,21 @@ void Workspace::suggestExclusions(const SuggestionRequest& request) {
         options.prefixDepth = request.prefixDepth;
         options.quantizedOnly = false;
         options.preprocess = calibration.preprocess;
+        // The comparison images score: the first N the candidates, the rest (when asked) each step.
         const size_t scoredCount = std::min(static_cast<size_t>(std::max(1, request.scoredImages)), scoring.size());
-        const std::vector<std::string> scored(scoring.begin(), scoring.begin() + static_cast<long>(scoredCount));
-        auto ranking = analyzeSensitivity(fp32->analyzed.model, **stats, settings, scored, options, control);
+        const ImageSet all{scoring, {}};
+        const ImageSet scored = all.slice(0, scoredCount);
+        const ImageSet validation = request.validateOnRest ? all.slice(scoredCount, scoring.size()) : ImageSet{};
+        auto ranking = screenCandidates(fp32->analyzed.model, **stats, settings, scored.slice(0, 8), options,
+                                        request.prefixDepth, 3, control);
         if (!ranking)
             return {nullptr, QString::fromStdString(ranking.errorMessage())};
-        auto s = ql::suggestExclusions(fp32->analyzed.model, **stats, settings, scored, options, *ranking, request.target,
-                                       static_cast<size_t>(request.maxSteps), 6, control);
+        SearchOptions search;
+        search.target = request.target;
+        search.maxSteps = static_cast<size_t>(request.maxSteps);
+        search.maxLatencyMs = request.maxLatencyMs;
+        auto s = ql::suggestExclusions(fp32->analyzed.model, **stats, settings, scored, validation, options, *ranking, search,
+                                       nullptr, control);
         if (!s)
             return {nullptr, QString::fromStdString(s.errorMessage())};
         return {std::make_shared<Suggestion>(std::move(s).value()), {}};

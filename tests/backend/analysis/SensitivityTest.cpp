@@ -2,6 +2,7 @@
 // the suggestion must exclude it.
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
@@ -168,6 +169,211 @@ TEST(Sensitivity, GroupsByModulePrefix) {
     EXPECT_EQ(groups[0].first, "/model.1/");
     EXPECT_EQ(groups[0].second.size(), 2u);
     EXPECT_EQ(groups[1].first, "/model.2/");
+}
+
+
+// The search on hand-made figures: a table from the set of excluded nodes to the objective on the
+// scoring and on the validation images, so every step can be worked out on paper.
+class TableEvaluator : public ExclusionEvaluator {
+public:
+    std::map<std::string, double> scoring, validation;  // key: sorted node names joined by ','
+    bool withValidation = true;
+    int scored = 0;
+
+    static std::string key(std::vector<std::string> nodes) {
+        std::sort(nodes.begin(), nodes.end());
+        std::string k;
+        for (const auto& n : nodes)
+            k += (k.empty() ? "" : ",") + n;
+        return k;
+    }
+    Result<Score> score(const std::vector<std::string>& excluded) override {
+        ++scored;
+        const auto it = scoring.find(key(excluded));
+        if (it == scoring.end())
+            return Error{"no figure for {" + key(excluded) + "}"};
+        Score s;
+        s.map50to95 = it->second;
+        return s;
+    }
+    Status measure(const std::vector<std::string>& excluded, SuggestionStep& step) override {
+        step.latency.medianMs = step.latencyMs = 10.0 + static_cast<double>(excluded.size());  // 1 ms a float node
+        if (withValidation) {
+            const auto it = validation.find(key(excluded));
+            if (it == validation.end())
+                return Error{"no validation figure for {" + key(excluded) + "}"};
+            Score v;
+            v.map50to95 = it->second;
+            step.validation = v;
+        }
+        return Ok{};
+    }
+};
+
+SensitivityEntry entry(const std::string& name, std::vector<std::string> nodes = {}) {
+    SensitivityEntry e;
+    e.group = name;
+    e.nodes = nodes.empty() ? std::vector<std::string>{name} : std::move(nodes);
+    return e;
+}
+
+// A helps most alone, then B, then C; but once B and C are float, A adds nothing: the forward
+// pass takes A, B, C and the backward pass must drop A.
+TEST(SuggestSearch, BackwardPassDropsAnExclusionThatNoLongerHelps) {
+    TableEvaluator t;
+    t.scoring = {{"", 0.0},      {"A", 0.50},     {"B", 0.40},     {"C", 0.10},    {"A,B", 0.80},
+                 {"A,C", 0.55},  {"B,C", 0.90},   {"A,B,C", 0.90}};
+    t.validation = t.scoring;
+    const std::vector<SensitivityEntry> ranked = {entry("A"), entry("B"), entry("C")};
+    SearchOptions o;
+    o.minGain = 0.01;
+    auto s = searchExclusions(t, Objective::Map50to95, {}, ranked, o);
+    ASSERT_TRUE(s) << s.errorMessage();
+    std::vector<std::string> list = s->nodesToExclude;
+    std::sort(list.begin(), list.end());
+    EXPECT_EQ(list, (std::vector<std::string>{"B", "C"}));
+    // start, +A (0.50), +B (0.80), +C (0.90), -A (0.90)
+    ASSERT_EQ(s->curve.size(), 5u);
+    EXPECT_EQ(s->curve[1].group, "A");
+    EXPECT_EQ(s->curve[2].group, "B");
+    EXPECT_EQ(s->curve[3].group, "C");
+    EXPECT_EQ(s->curve[4].kind, SuggestionStep::Kind::Dropped);
+    EXPECT_EQ(s->curve[4].group, "A");
+    EXPECT_DOUBLE_EQ(s->curve[4].score.map50to95, 0.90);
+    EXPECT_DOUBLE_EQ(s->curve[4].latencyMs, 12.0);  // two float nodes
+    EXPECT_EQ(s->stopReason, "no candidate is left");
+
+    // Without the backward pass, A stays.
+    o.backward = false;
+    auto kept = searchExclusions(t, Objective::Map50to95, {}, ranked, o);
+    ASSERT_TRUE(kept);
+    EXPECT_EQ(kept->nodesToExclude.size(), 3u);
+}
+
+// Scoring keeps rising, validation peaks after the first step: with patience 2 the search stops
+// two steps later and returns the list of the best validation step.
+TEST(SuggestSearch, StopsWhenValidationStopsImproving) {
+    TableEvaluator t;
+    t.scoring = {{"", 0.0}, {"A", 0.5}, {"A,B", 0.6}, {"A,B,C", 0.7}, {"A,B,C,D", 0.8}, {"B", 0.1}, {"A,C", 0.45},
+                 {"A,B,D", 0.55}};
+    t.validation = {{"", 0.0}, {"A", 0.5}, {"A,B", 0.49}, {"A,B,C", 0.48}, {"A,B,C,D", 0.9}};
+    const std::vector<SensitivityEntry> ranked = {entry("A"), entry("B"), entry("C"), entry("D")};
+    SearchOptions o;
+    o.minGain = 0.01;
+    o.patience = 2;
+    o.candidatesPerStep = 1;  // the ranking's order: A, B, C, D
+    auto s = searchExclusions(t, Objective::Map50to95, {}, ranked, o);
+    ASSERT_TRUE(s) << s.errorMessage();
+    EXPECT_EQ(s->nodesToExclude, (std::vector<std::string>{"A"}));
+    ASSERT_EQ(s->curve.size(), 4u);  // start, +A, +B, +C: D is never tried
+    EXPECT_TRUE(s->curve[1].kept);
+    EXPECT_FALSE(s->curve[2].kept);
+    EXPECT_FALSE(s->curve[3].kept);
+    EXPECT_NE(s->stopReason.find("validation stopped improving"), std::string::npos) << s->stopReason;
+    EXPECT_NE(s->stopReason.find("back to step 1"), std::string::npos) << s->stopReason;
+    ASSERT_TRUE(s->curve[3].validation);
+    EXPECT_DOUBLE_EQ(s->curve[3].validation->map50to95, 0.48);
+    EXPECT_FALSE(s->reachedTarget);  // no target: "as high as it goes" is never "reached"
+}
+
+// A latency budget: the candidate that gains most is too slow, the next one is taken.
+TEST(SuggestSearch, KeepsWithinTheLatencyBudget) {
+    TableEvaluator t;
+    t.withValidation = false;
+    t.scoring = {{"", 0.0}, {"M1,M2,M3", 0.9}, {"N", 0.6}, {"M1,M2,M3,N", 0.95}};
+    const std::vector<SensitivityEntry> ranked = {entry("/m/", {"M1", "M2", "M3"}), entry("N")};
+    SearchOptions o;
+    o.sizeExponent = 0.0;   // the biggest gain first, whatever its size
+    o.maxLatencyMs = 12.5;  // 10 ms + 1 ms a float node: 2 float nodes at most
+    auto s = searchExclusions(t, Objective::Map50to95, {}, ranked, o);
+    ASSERT_TRUE(s) << s.errorMessage();
+    EXPECT_EQ(s->nodesToExclude, (std::vector<std::string>{"N"}));
+    EXPECT_EQ(s->stopReason, "no candidate is left");
+}
+
+// A module gains most, but one of its nodes gains nearly as much for a third of the nodes: with
+// the default size exponent (0.5) the node is taken; with 0, the module.
+TEST(SuggestSearch, PrefersASmallGroupThatGainsNearlyAsMuch) {
+    TableEvaluator t;
+    t.withValidation = false;
+    t.scoring = {{"", 0.0}, {"M1,M2,M3", 0.9}, {"M1", 0.7}, {"M1,M2,M3", 0.9}};
+    const std::vector<SensitivityEntry> ranked = {entry("/m/", {"M1", "M2", "M3"}), entry("M1")};
+    SearchOptions o;
+    o.maxSteps = 1;
+    o.backward = false;
+    auto small = searchExclusions(t, Objective::Map50to95, {}, ranked, o);  // 0.9 / sqrt(3) = 0.52 < 0.7 / 1
+    ASSERT_TRUE(small) << small.errorMessage();
+    EXPECT_EQ(small->nodesToExclude, (std::vector<std::string>{"M1"}));
+    o.sizeExponent = 0.0;
+    auto big = searchExclusions(t, Objective::Map50to95, {}, ranked, o);
+    ASSERT_TRUE(big) << big.errorMessage();
+    EXPECT_EQ(big->nodesToExclude.size(), 3u);
+}
+
+// A group all of whose nodes a later group holds is dropped without being measured again.
+TEST(SuggestSearch, DropsAGroupALaterOneCovers) {
+    TableEvaluator t;
+    t.withValidation = false;
+    t.scoring = {{"", 0.0}, {"M1", 0.5}, {"M1,M2", 0.7}, {"M2", 0.1}};  // /m/: 0.7 / sqrt(2) < 0.5: M1 first
+    const std::vector<SensitivityEntry> ranked = {entry("M1"), entry("/m/", {"M1", "M2"})};
+    SearchOptions o;
+    o.minGain = 0.01;
+    auto s = searchExclusions(t, Objective::Map50to95, {}, ranked, o);
+    ASSERT_TRUE(s) << s.errorMessage();
+    ASSERT_EQ(s->curve.size(), 4u);  // start, +M1, +/m/, -M1
+    EXPECT_EQ(s->curve[3].kind, SuggestionStep::Kind::Dropped);
+    EXPECT_EQ(s->curve[3].group, "M1");
+    EXPECT_DOUBLE_EQ(s->curve[3].score.map50to95, 0.7);
+    EXPECT_EQ(s->nodesToExclude.size(), 2u);
+}
+
+TEST(SuggestSearch, ObjectivesByName) {
+    for (const auto* name : {"sqnr", "fidelity50", "fidelity50-95", "map50", "map50-95"}) {
+        auto o = parseObjective(name);
+        ASSERT_TRUE(o) << name;
+        EXPECT_EQ(objectiveName(*o), name);
+    }
+    EXPECT_FALSE(parseObjective("map"));
+    EXPECT_TRUE(objectiveNeedsLabels(Objective::Map50to95));
+    EXPECT_FALSE(objectiveNeedsLabels(Objective::Fidelity50to95));
+}
+
+// The whole search on the bad-layer model, with validation images: conv2 is excluded, and the
+// validation figure of each step is the output SQNR on those images, as compare measures it.
+TEST(Sensitivity, SuggestionWithValidationAndComparison) {
+    Fixture f;
+    ImageSet all{f.images, {}};
+    auto ranking = screenCandidates(f.model, *f.calibration, {}, all.slice(0, 2), f.options, 0, 3);
+    ASSERT_TRUE(ranking) << ranking.errorMessage();
+    EXPECT_EQ(ranking->entries.front().group, "conv2");
+    SearchOptions search;
+    search.maxSteps = 3;
+    const std::vector<std::string> theirs = {"conv1", "relu1"};
+    auto s = suggestExclusions(f.model, *f.calibration, {}, all.slice(0, 2), all.slice(2, 1), f.options, *ranking, search,
+                               &theirs);
+    ASSERT_TRUE(s) << s.errorMessage();
+    ASSERT_FALSE(s->nodesToExclude.empty());
+    EXPECT_NE(std::find(s->nodesToExclude.begin(), s->nodesToExclude.end(), "conv2"), s->nodesToExclude.end());
+    ASSERT_TRUE(s->curve.front().validation);
+    EXPECT_EQ(s->curve.front().validation->images, 1u);
+    EXPECT_EQ(s->curve.front().score.images, 2u);
+    EXPECT_GT(s->curve[1].validation->output.sqnrDb, s->curve[0].validation->output.sqnrDb + 3.0);
+    EXPECT_GT(s->curve[1].latency.runs, 0);
+    EXPECT_GE(s->curve[1].latency.p95Ms, s->curve[1].latency.minMs);
+    EXPECT_GT(s->curve[1].modelBytes, 0u);
+    ASSERT_TRUE(s->compared);
+    EXPECT_EQ(s->compared->nodes, theirs);
+    EXPECT_LT(s->compared->score.output.sqnrDb, s->curve[1].score.output.sqnrDb);  // conv2 matters, theirs does not
+    EXPECT_FALSE(s->warnings.empty());  // 2 scoring images are too few to tell
+}
+
+TEST(Sensitivity, MapObjectiveRefusesImagesWithoutLabels) {
+    Fixture f;
+    f.options.objective = Objective::Map50to95;
+    SensitivityReport ranking;
+    auto s = suggestExclusions(f.model, *f.calibration, {}, ImageSet{f.images, {}}, ImageSet{}, f.options, ranking, {});
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.errorMessage().find("mAP against labels"), std::string::npos) << s.errorMessage();
 }
 
 }  // namespace
