@@ -27,18 +27,6 @@ class ActivationErrorModel;
 struct ReportContent;
 class WeightErrorModel;
 
-// What Suggest Exclusions aims for and how it searches.
-struct SuggestionRequest {
-    Objective objective = Objective::OutputSqnr;
-    double target = 30.0;  // dB, or mAP (0..1) for the fidelity objectives
-    int prefixDepth = 1;   // 0: every node alone; 1: modules such as /model.22/
-    int maxSteps = 10;
-    int scoredImages = 4;  // the first N images score each candidate
-    bool fromCurrentExclusions = false;  // start from the exclusion list as it is, else from none
-    double maxLatencyMs = 0.0;  // > 0: no step whose model's median latency is higher
-    bool validateOnRest = true;  // check every step on the images not scored on, and stop when that stops improving
-};
-
 class Workspace : public QObject {
     Q_OBJECT
 public:
