@@ -1442,28 +1442,12 @@ no histograms: none of its tensors was compared</source>
         <translation>建议的排除项</translation>
     </message>
     <message>
-        <source>%1 nodes excluded: %2, %3 ms  %4</source>
-        <translation>已排除 %1 个节点：%2，%3 ms  %4</translation>
-    </message>
-    <message>
         <source>(start)</source>
         <translation>（起点）</translation>
     </message>
     <message>
-        <source>detection fidelity (mAP@0.5)</source>
-        <translation>检测保真度 (mAP@0.5)</translation>
-    </message>
-    <message>
-        <source>output SQNR (dB)</source>
-        <translation>输出 SQNR (dB)</translation>
-    </message>
-    <message>
         <source>latency (ms)</source>
         <translation>延迟 (ms)</translation>
-    </message>
-    <message>
-        <source>excluded nodes</source>
-        <translation>排除的节点数</translation>
     </message>
     <message numerus="yes">
         <source>The target (%1) is reached with %n node(s) left in float:</source>
@@ -1486,6 +1470,52 @@ no histograms: none of its tensors was compared</source>
     <message>
         <source>Apply and Re-quantize</source>
         <translation>应用并重新量化</translation>
+    </message>
+    <message>
+        <source>(your list)</source>
+        <translation>（您的列表）</translation>
+    </message>
+    <message>
+        <source>%1. %2 nodes excluded: %3</source>
+        <translation>%1. 排除 %2 个节点：%3</translation>
+    </message>
+    <message>
+        <source> (validation %1)</source>
+        <translation>（验证 %1）</translation>
+    </message>
+    <message>
+        <source>, %1 ms (%2-%3)</source>
+        <translation>，%1 ms（%2-%3）</translation>
+    </message>
+    <message>
+        <source>  (undone: validation stopped improving)</source>
+        <translation>  （已撤销：验证结果不再提升）</translation>
+    </message>
+    <message numerus="yes">
+        <source>As high as the objective goes: %n node(s) left in float:</source>
+        <translation>
+            <numerusform>目标值尽可能高：保留 %n 个节点为浮点：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stopped: %1</source>
+        <translation>已停止：%1</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
+    <message>
+        <source>%1, scoring images</source>
+        <translation>%1，评分图像</translation>
+    </message>
+    <message>
+        <source>validation images</source>
+        <translation>验证图像</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步骤</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,6 @@
-// The result of Suggest Exclusions: the objective and the latency after each step, plotted
-// against the number of excluded nodes, the groups excluded in order, and Apply.
+// The result of Suggest Exclusions: step by step, the objective on the scoring images and on the
+// validation images, the latency with its spread and the size; the groups added and dropped in
+// order, steps the validation stop undid, why the search stopped, and Apply.
 #pragma once
 
 #include <QDialog>

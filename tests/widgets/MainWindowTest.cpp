@@ -512,6 +512,49 @@ private slots:
         QVERIFY(dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Close)->isDefault());
     }
 
+    // The result shows the validation curve beside the scoring one, the groups dropped by the
+    // backward pass, and greys the steps the validation stop undid.
+    void suggestionDialogShowsValidationAndUndoneSteps() {
+        Suggestion s;
+        s.objective = Objective::Fidelity50to95;
+        s.stopReason = "validation stopped improving after step 1";
+        s.warnings = {"only 3 scoring images"};
+        const auto step = [](SuggestionStep::Kind kind, std::string group, double scoring, double validation, bool kept) {
+            SuggestionStep st;
+            st.kind = kind;
+            st.group = std::move(group);
+            st.score.fidelityMap50to95 = scoring;
+            Score v;
+            v.fidelityMap50to95 = validation;
+            st.validation = v;
+            st.latencyMs = 30.0;
+            st.latency = LatencyStats{10, 28.0, 30.0, 33.0, 30.2};
+            st.kept = kept;
+            return st;
+        };
+        s.curve = {step(SuggestionStep::Kind::Start, "", 0.2, 0.18, true),
+                   step(SuggestionStep::Kind::Added, "/model.22/", 0.7, 0.65, true),
+                   step(SuggestionStep::Kind::Added, "/model.21/", 0.75, 0.64, false),
+                   step(SuggestionStep::Kind::Dropped, "/model.22/Concat_5", 0.7, 0.65, true)};
+        s.nodesToExclude = {"a"};
+        SuggestionRequest request;
+        request.objective = Objective::Fidelity50to95;
+        request.target = 0.9;
+        SuggestionDialog dialog(s, request);
+        QCOMPARE(dialog.plot()->graphCount(), 3);  // scoring, latency, validation
+        QCOMPARE(dialog.plot()->graph(2)->dataCount(), 4);
+        QCOMPARE(dialog.plot()->graph(2)->data()->at(1)->value, 0.65);
+        QVERIFY(dialog.steps()->item(1)->text().contains(QStringLiteral("(validation 0.650)")));
+        QVERIFY(dialog.steps()->item(1)->text().contains(QStringLiteral("30.0 ms (28.0-33.0)")));
+        QVERIFY(dialog.steps()->item(2)->text().contains(QStringLiteral("undone")));
+        QVERIFY(dialog.steps()->item(3)->text().contains(QStringLiteral("\u2212 /model.22/Concat_5")));
+        const auto labels = dialog.findChildren<QLabel*>();
+        QVERIFY(std::any_of(labels.begin(), labels.end(), [](QLabel* l) {
+            return l->text().contains(QStringLiteral("Stopped: validation stopped improving")) &&
+                   l->text().contains(QStringLiteral("only 3 scoring images"));
+        }));
+    }
+
     // An excluded node whose output stays quantized says why, and one click (one undo step) also
     // excludes the nodes that read it quantized.
     void excludedNodeSaysWhyItsOutputStaysQuantized() {
