@@ -1426,6 +1426,18 @@ no histograms: none of its tensors was compared</source>
         <source>Modules, then the sub-modules and nodes inside the most harmful ones, are each left in float alone to rank them; then the best of the next few is excluded at each step (a big group only when it gains far more than a small one) until the target is reached, and exclusions that no longer help are dropped at the end. Calibration statistics are cached, so each candidate costs one quantization and a few inferences.</source>
         <translation>先将各模块、再将最有害模块中的子模块和节点分别单独保留为浮点以进行排序；然后每一步从排名靠前的几个中排除效果最好的一个（只有当大组的收益远超小组时才选大组），直到达到目标，最后去掉不再有帮助的排除项。校准统计已缓存，因此每个候选方案只需一次量化和几次推理。</translation>
     </message>
+    <message numerus="yes">
+        <source>Accuracy (mAP@0.5:0.95 against the data set&apos;s labels, %n images)</source>
+        <translation>
+            <numerusform>精度（对照数据集标注的 mAP@0.5:0.95，%n 张图像）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Accuracy (mAP@0.5 against the data set&apos;s labels, %n images)</source>
+        <translation>
+            <numerusform>精度（对照数据集标注的 mAP@0.5，%n 张图像）</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ql::SuggestionDialog</name>
@@ -1766,6 +1778,10 @@ no histograms: none of its tensors was compared</source>
     <message>
         <source>1 image, %1</source>
         <translation>1 张图像：%1</translation>
+    </message>
+    <message>
+        <source>mAP against labels needs a labelled data set: File &gt; Open Labelled Data Set.</source>
+        <translation>对照标注的 mAP 需要带标注的数据集：文件 &gt; 打开带标注的数据集。</translation>
     </message>
 </context>
 </TS>

@@ -658,7 +658,7 @@ void MainWindow::suggestExclusions() {
     const auto images = workspace_->imageFiles();
     const int imageCount = images ? static_cast<int>(images->size()) : 0;
     SuggestOptionsDialog dialog(workspace_->suggestionRequest(), imageCount, static_cast<int>(workspace_->exclusions().size()),
-                                this);
+                                workspace_->dataSetImages(), this);
     if (dialog.exec() == QDialog::Accepted)
         workspace_->suggestExclusions(dialog.request());
 }

@@ -14,7 +14,7 @@
 namespace ql {
 
 SuggestOptionsDialog::SuggestOptionsDialog(const SuggestionRequest& request, int imageCount, int currentExclusions,
-                                           QWidget* parent)
+                                           int dataSetImages, QWidget* parent)
     : QDialog(parent), objective_(new QComboBox(this)), target_(new QDoubleSpinBox(this)), grouping_(new QComboBox(this)),
       maxSteps_(new QSpinBox(this)), scoredImages_(new QSpinBox(this)),
       fromCurrent_(new QCheckBox(tr("Start from the current exclusions (%n node(s))", nullptr, currentExclusions), this)),
@@ -26,15 +26,22 @@ SuggestOptionsDialog::SuggestOptionsDialog(const SuggestionRequest& request, int
                         static_cast<int>(Objective::DetectionFidelity));
     objective_->addItem(tr("Box precision (mAP@0.5:0.95 against FP32 detections)"),
                         static_cast<int>(Objective::Fidelity50to95));
-    objective_->setCurrentIndex(objective_->findData(static_cast<int>(request.objective)));
+    if (dataSetImages > 0) {  // File > Open Labelled Data Set: accuracy itself, scored on its images
+        objective_->addItem(tr("Accuracy (mAP@0.5:0.95 against the data set's labels, %n images)", nullptr, dataSetImages),
+                            static_cast<int>(Objective::Map50to95));
+        objective_->addItem(tr("Accuracy (mAP@0.5 against the data set's labels, %n images)", nullptr, dataSetImages),
+                            static_cast<int>(Objective::Map50));
+    }
+    objective_->setCurrentIndex(std::max(0, objective_->findData(static_cast<int>(request.objective))));
     grouping_->addItem(tr("Modules (/model.N/)"), 1);
     grouping_->addItem(tr("Sub-modules (/model.N/m.K/)"), 2);
     grouping_->addItem(tr("Single nodes"), 0);
     grouping_->setCurrentIndex(std::max(0, grouping_->findData(request.prefixDepth)));
     maxSteps_->setRange(1, 100);
     maxSteps_->setValue(request.maxSteps);
-    scoredImages_->setRange(1, std::max(1, imageCount));
-    scoredImages_->setValue(std::min(request.scoredImages, std::max(1, imageCount)));
+    const int available = std::max({1, imageCount, dataSetImages});  // the data set's images score the mAP objectives
+    scoredImages_->setRange(1, available);
+    scoredImages_->setValue(std::min(request.scoredImages, available));
     scoredImages_->setToolTip(tr("Each candidate is quantized and run on these images: more images, a steadier "
                                  "choice and a slower search."));
 

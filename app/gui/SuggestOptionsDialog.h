@@ -18,7 +18,9 @@ class SuggestOptionsDialog : public QDialog {
     Q_OBJECT
 public:
     // currentExclusions: the length of the exclusion list the search may start from.
-    SuggestOptionsDialog(const SuggestionRequest& request, int imageCount, int currentExclusions, QWidget* parent = nullptr);
+    // `dataSetImages` > 0 (a labelled data set is open) adds the objectives scored against its labels.
+    SuggestOptionsDialog(const SuggestionRequest& request, int imageCount, int currentExclusions, int dataSetImages = 0,
+                         QWidget* parent = nullptr);
 
     SuggestionRequest request() const;
 

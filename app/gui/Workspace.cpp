@@ -184,10 +184,26 @@ void Workspace::suggestExclusions(const SuggestionRequest& request) {
                               "when no calibration set is chosen)."));
         return;
     }
-    auto scoring = imageFiles();  // candidates are scored on the comparison images, calibrated on the calibration set
-    if (!scoring) {
-        emit errorOccurred(QString::fromStdString(scoring.errorMessage()));
-        return;
+    // Candidates are scored on the comparison images, or on the labelled data set for the
+    // objectives against labels; they are calibrated on the calibration set.
+    const bool againstLabels = request.objective == Objective::Map50 || request.objective == Objective::Map50to95;
+    ImageSet scoring;
+    if (againstLabels) {
+        if (!loadedDataSet_) {
+            emit errorOccurred(tr("mAP against labels needs a labelled data set: File > Open Labelled Data Set."));
+            return;
+        }
+        for (const auto& item : loadedDataSet_->images) {
+            scoring.paths.push_back(item.image);
+            scoring.labels.push_back(item.labels);
+        }
+    } else {
+        auto files = imageFiles();
+        if (!files) {
+            emit errorOccurred(QString::fromStdString(files.errorMessage()));
+            return;
+        }
+        scoring.paths = std::move(files).value();
     }
     auto inputs = quantizationInputs();
     if (!inputs)
@@ -203,7 +219,7 @@ void Workspace::suggestExclusions(const SuggestionRequest& request) {
     };
     QPointer<Workspace> self(this);
     auto work = [fp32 = fp32_, request, cancel = cancel_, self, in = std::move(inputs).value(),
-                 scoring = std::move(scoring).value()]() -> Outcome {
+                 scoring = std::move(scoring)]() -> Outcome {
         const auto& [images, settings, calibration] = in;
         const TaskControl control = backgroundControl(self, cancel.get());
         auto stats = CalibrationCache().get(fp32->analyzed.model, images, calibration, control);
@@ -216,9 +232,8 @@ void Workspace::suggestExclusions(const SuggestionRequest& request) {
         options.preprocess = calibration.preprocess;
         // The comparison images score: the first N the candidates, the rest (when asked) each step.
         const size_t scoredCount = std::min(static_cast<size_t>(std::max(1, request.scoredImages)), scoring.size());
-        const ImageSet all{scoring, {}};
-        const ImageSet scored = all.slice(0, scoredCount);
-        const ImageSet validation = request.validateOnRest ? all.slice(scoredCount, scoring.size()) : ImageSet{};
+        const ImageSet scored = scoring.slice(0, scoredCount);
+        const ImageSet validation = request.validateOnRest ? scoring.slice(scoredCount, scoring.size()) : ImageSet{};
         auto ranking = screenCandidates(fp32->analyzed.model, **stats, settings, scored.slice(0, 8), options,
                                         request.prefixDepth, 3, control);
         if (!ranking)

@@ -104,6 +104,7 @@ public:
     // mAP is measured on it in the background, and the FP32 model's once for reference.
     void setDataSet(const QString& path);
     const QString& dataSet() const { return dataSet_; }
+    int dataSetImages() const { return loadedDataSet_ ? static_cast<int>(loadedDataSet_->images.size()) : 0; }
     const std::optional<MapResult>& fp32Accuracy() const { return fp32Accuracy_; }
     bool saveQuantizedModel(const QString& path, QString* error) const;
     // Both models on one image in the background; detectionReady brings the annotated pictures.

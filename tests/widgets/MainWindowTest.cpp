@@ -463,6 +463,28 @@ private slots:
         QCOMPARE(r.target, 25.0);
         QCOMPARE(r.prefixDepth, 0);
         QCOMPARE(r.scoredImages, 3);  // no more than there are images
+        {
+            // With a labelled data set open, accuracy against its labels can be the objective, and
+            // its images can score.
+            const auto offers = [](const SuggestOptionsDialog& d, Objective o) {
+                for (auto* c : d.findChildren<QComboBox*>())
+                    if (c->findData(static_cast<int>(o)) >= 0)
+                        return true;
+                return false;
+            };
+            QVERIFY(!offers(dialog, Objective::Map50to95));
+            SuggestionRequest labelled = asked;
+            labelled.objective = Objective::Map50to95;
+            labelled.target = 0.4;
+            SuggestOptionsDialog withData(labelled, 3, 0, 128);
+            QVERIFY(offers(withData, Objective::Map50to95));
+            QCOMPARE(withData.request().objective, Objective::Map50to95);
+            QCOMPARE(withData.request().scoredImages, 9);
+            Workspace none;
+            QSignalSpy refused(&none, &Workspace::errorOccurred);
+            none.suggestExclusions(labelled);  // no FP32 model, no data set: refused, nothing runs
+            QCOMPARE(refused.count(), 1);
+        }
         auto* objective = dialog.findChildren<QComboBox*>().at(0);
         objective->setCurrentIndex(objective->findData(static_cast<int>(Objective::DetectionFidelity)));
         auto* target = dialog.findChild<QDoubleSpinBox*>();
