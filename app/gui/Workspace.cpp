@@ -1,5 +1,6 @@
 #include "Workspace.h"
 
+#include <QLocale>
 #include <QDir>
 #include <QFileInfo>
 #include <QPointer>
@@ -336,7 +337,7 @@ struct Workspace::Detectors {
     void addPictures(ReportContent& content, const std::vector<std::string>& paths) {
         const std::lock_guard<std::mutex> lock(mutex);
         if (make())
-            (void)addDetectionPictures(content, *pair, paths);
+            (void)addMostChangedPictures(content, *pair, paths, 6);  // the images INT8 changed most
     }
 };
 
@@ -363,7 +364,7 @@ void Workspace::exportReport(const QString& path) {
         content.activations = activations_->report();
     std::vector<std::string> pictures;
     if (auto images = imageFiles())
-        pictures.assign(images->begin(), images->begin() + static_cast<long>(std::min<size_t>(2, images->size())));
+        pictures = *images;  // candidates: the report shows those INT8 changed most
     auto shared = std::make_shared<ReportContent>(std::move(content));
     pendingReport_ = shared;
     auto work = [detectors = detectors(), shared, pictures, path]() -> QString {
@@ -376,7 +377,8 @@ void Workspace::exportReport(const QString& path) {
     auto done = [this, path](QString error) {
         if (error.isEmpty() && path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive)) {
             // Qt's printing runs on the GUI thread; the HTML part was prepared in the background.
-            if (auto st = writeReportPdf(*pendingReport_, path.toStdString()); !st)
+            const ReportPage page = QLocale().measurementSystem() == QLocale::ImperialUSSystem ? ReportPage::Letter : ReportPage::A4;
+            if (auto st = writeReportPdf(*pendingReport_, path.toStdString(), {}, page); !st)
                 emit errorOccurred(QString::fromStdString(st.errorMessage()));
             else
                 emit reportWritten(path);

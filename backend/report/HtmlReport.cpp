@@ -230,11 +230,16 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
     // ---- Page 1: the verdict and the figures that decide it ----
     h << "<h1>" << escape(c.title) << "</h1>\n<p class=\"small\">" << escape(c.fp32.name) << " (FP32) against "
       << escape(c.quantized.name) << " (INT8), made by QuantLens on " << date << ".</p>\n";
+    // The headline less the verdict's name, which the box shows large.
+    const std::string name = verdictLevelName(verdict.level);
+    std::string headlineFigures = verdict.headline.rfind(name + ": ", 0) == 0 ? verdict.headline.substr(name.size() + 2) : verdict.headline;
+    if (headlineFigures == name + ".")
+        headlineFigures.clear();
     const char* colour = verdict.level == VerdictLevel::Ship ? "#e3f4e1" : verdict.level == VerdictLevel::DoNotShip ? "#fbe3e1"
                                                                                                                     : "#fff4d6";
     h << "<table width=\"100%\" cellpadding=\"10\"><tr><td bgcolor=\"" << colour << "\" style=\"background:" << colour
       << "\"><span class=\"big\" style=\"font-size:22pt;font-weight:bold\">" << escape(verdictLevelName(verdict.level))
-      << "</span><br>" << escape(verdict.headline) << "</td></tr></table>\n<ul>\n";
+      << "</span><br>" << escape(headlineFigures) << "</td></tr></table>\n<ul>\n";
     for (const auto& r : verdict.reasons)
         h << "<li>" << escape(r) << "</li>\n";
     h << "</ul>\n";
@@ -322,7 +327,7 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
 
     // ---- Engineering appendix ----
     h << "<h2 class=\"page\"" << kPageBreak << ">Engineering appendix</h2>\n<h3>Models</h3>\n"
-      << "<table width=\"100%\"><tr><th></th><th>FP32</th><th>INT8</th></tr>\n";
+      << "<table width=\"100%\"><tr><th width=\"20%\"></th><th width=\"40%\">FP32</th><th width=\"40%\">INT8</th></tr>\n";
     auto row = [&](const std::string& label, const std::string& a, const std::string& b) {
         h << "<tr><th>" << escape(label) << "</th><td>" << fitName(a) << "</td><td>" << fitName(b) << "</td></tr>\n";
     };
@@ -369,7 +374,7 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
               << " FP32 boxes matched (" << fd.moved << " moved), " << fd.missed << " missed, " << fd.extra
               << " extra.</p>\n";
         }
-        h << "<table width=\"100%\"><tr><th>Output</th><th>Part</th><th>SQNR dB</th><th>Cosine</th><th>Max |error|</th></tr>\n";
+        h << "<table width=\"100%\"><tr><th width=\"30%\">Output</th><th>Part</th><th>SQNR dB</th><th>Cosine</th><th>Max |error|</th></tr>\n";
         for (const auto& o : a.outputs) {
             const auto orow = [&](const std::string& part, const ErrorMetrics& m) {
                 h << "<tr><td>" << fitName(o.name) << "</td><td>" << escape(part) << "</td><td class=\"num"
@@ -387,8 +392,9 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
             h << "<p><em>" << escape(n) << "</em></p>\n";
         const auto worst = worstShown(c);
         if (!worst.empty()) {
-            h << "<h3>The worst layers</h3>\n<table width=\"100%\"><tr><th>Tensor</th><th>Op</th><th>SQNR dB</th><th>Own rounding dB</th>"
-                 "<th>Cosine</th><th>Clipped %</th><th>Range used %</th></tr>\n";
+            h << "<h3>The worst layers</h3>\n<table width=\"100%\"><tr><th width=\"37%\">Tensor</th><th width=\"9%\">Op</th><th width=\"9%\">SQNR dB</th>"
+                 "<th width=\"11%\">Own rounding dB</th><th width=\"12%\">Cosine</th><th width=\"10%\">Clipped %</th>"
+                 "<th width=\"12%\">Range used %</th></tr>\n";
             std::vector<const ActivationError*> shortened;
             for (const ActivationError* l : worst) {
                 const bool cut = shortenMiddle(l->name, 40) != l->name;
@@ -422,7 +428,7 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
         const auto& e = *c.evaluation;
         h << "<h3>Accuracy and latency</h3>\n<p>" << e.images << " of the dataset's " << e.datasetImages
           << " labelled images.</p>\n"
-          << "<table width=\"100%\"><tr><th>Model</th><th>mAP@0.5</th><th>mAP@0.5:0.95</th><th>Median ms</th><th>p95 ms</th><th>Size</th></tr>\n";
+          << "<table width=\"100%\"><tr><th width=\"34%\">Model</th><th>mAP@0.5</th><th>mAP@0.5:0.95</th><th>Median ms</th><th>p95 ms</th><th>Size</th></tr>\n";
         std::vector<const ModelEvaluation*> models = {&e.fp32};
         if (e.quantized)
             models.push_back(&*e.quantized);
