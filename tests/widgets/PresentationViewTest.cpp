@@ -7,8 +7,14 @@
 #include <QTest>
 
 #include "PresentationView.h"
+#include "detect/Annotator.h"
+#include "detect/ClassNames.h"
+#include "detect/DetectorPair.h"
+#include "report/HtmlReport.h"
+#include "support/TestModels.h"
 
 using namespace ql;
+using ql::test::sharedFile;
 
 namespace {
 
@@ -106,6 +112,41 @@ private slots:
             QCOMPARE(pixelAt(view, {2, r.center().y()}), QColor(30, 30, 30));
             QTest::keyClick(&view, Qt::Key_PageDown);
         }
+    }
+
+    // The real yolov8n pair on bus.jpg (skipped without ../shared): the drawn pictures fill most of
+    // a 1366x768 screen. With QUANTLENS_SCREENSHOT set, the view is saved there (README picture).
+    void realDetectionsAtProjectorSize() {
+        const auto fp32Path = sharedFile("models/yolov8n_fp32.onnx");
+        const auto int8Path = sharedFile("models/yolov8n_qdq_static.onnx");
+        const auto image = sharedFile("images/bus.jpg");
+        if (!fp32Path || !int8Path || !image)
+            QSKIP("../shared is absent");
+        auto fp32 = OnnxModel::load(*fp32Path);
+        auto int8 = OnnxModel::load(*int8Path);
+        QVERIFY(fp32 && int8);
+        auto pair = DetectorPair::create(*fp32, *int8, DetectorOptions{}, cocoClassNames());
+        QVERIFY2(pair, pair ? "" : pair.errorMessage().c_str());
+        auto compared = pair->compare(*image);
+        QVERIFY(compared);
+        const auto& c = compared->comparison;
+        const auto [left, right] = drawComparisonPanels(compared->bgr, c.fp32, c.quantized, c.match, cocoClassNames(), "FP32", "INT8");
+        const auto toImage = [](const cv::Mat& bgr) {
+            return QImage(bgr.data, bgr.cols, bgr.rows, static_cast<int>(bgr.step), QImage::Format_BGR888).copy();
+        };
+        PresentationView view;
+        view.resize(1366, 768);
+        view.setHeadline(QStringLiteral("Do not ship INT8: 1.7\u00d7 faster, 3.6\u00d7 smaller, mAP@0.5 -2.1 points."));
+        view.setSlides({{QStringLiteral("bus.jpg"), toImage(left), toImage(right),
+                         QStringLiteral("%1 missed, %2 extra, %3 moved").arg(c.match.missed.size()).arg(c.match.extra.size()).arg(movedPairs(c.match).size())}});
+        view.setWipe(0.5);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const QRect r = view.pictureRect();
+        QVERIFY(r.height() > 500);
+        QVERIFY(QRect(0, 0, 1366, 768).contains(r));
+        if (const QByteArray out = qgetenv("QUANTLENS_SCREENSHOT"); !out.isEmpty())
+            QVERIFY(view.grab().save(QString::fromLocal8Bit(out)));
     }
 };
 
