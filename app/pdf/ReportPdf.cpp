@@ -98,8 +98,6 @@ int keepWithNext(QTextDocument& document, const QString& html, const std::functi
             if (firstOrdinal < 0 || top - pageOf(top, pageHeight) * pageHeight < 60)
                 continue;  // at a page's top already: a break would only leave an empty page
             add = firstOrdinal;
-            if (qEnvironmentVariableIsSet("QL_PDF_DEBUG"))
-                qWarning("break %d at %.0f: block %d %.0f..%.0f next %.0f..%.0f page %.0f", add, top, b.blockNumber(), here.top(), here.bottom(), next.top(), next.bottom(), pageHeight);
             break;
         }
         if (add < 0 || std::find(breaks.begin(), breaks.end(), add) != breaks.end())
