@@ -13,6 +13,7 @@
 #include "ProgressBar.h"
 #include "SessionFlags.h"
 #include "detect/DetectionEvaluation.h"
+#include "detect/VideoFrames.h"
 #include "report/ReportAssembly.h"
 #include "util/AtomicFile.h"
 
@@ -40,6 +41,8 @@ struct ReportOptions {
     size_t worst = 10;
     size_t pictures = 6;      // most changed images shown
     std::string page = "a4";  // PDF paper: a4 or letter
+    std::string video;        // pictures from this video's frames instead
+    int every = 10;           // of the video: every Nth frame
     std::string title = "QuantLens report";
     PreprocessFlags preprocess;
     DetectionFlags detection;
@@ -123,15 +126,25 @@ int runReport(const ReportOptions& o) {
                     candidates.push_back(data->images[i].image);
     }
     std::vector<std::string> skipped;
-    if (auto st = addMostChangedPictures(content, *detectors, candidates, o.pictures, &skipped, textProgress("choosing pictures"));
-        !st) {
+    if (!o.video.empty()) {
+        auto frames = VideoFrames::open(o.video, o.every);
+        if (!frames) {
+            printError(frames.errorMessage());
+            return kExitError;
+        }
+        if (auto st = addMostChangedFrames(content, *detectors, *frames, o.pictures, textProgress("choosing frames")); !st) {
+            printError(o.video + ": " + st.errorMessage());
+            return kExitError;
+        }
+    } else if (auto st = addMostChangedPictures(content, *detectors, candidates, o.pictures, &skipped, textProgress("choosing pictures"));
+               !st) {
         printError(st.errorMessage());
         return kExitError;
     }
     for (const auto& s : skipped)
         printWarning("not pictured: " + s);
     std::cout << "Pictured the " << content.detections.size() << " of " << content.picturesConsidered
-              << " images INT8 changed most\n";
+              << (o.video.empty() ? " images" : " frames") << " INT8 changed most\n";
     if (data) {
         for (const auto& w : data->warnings)
             std::cerr << "quantlens-cli: warning: " << w << "\n";
@@ -192,6 +205,8 @@ void addReportCommand(CLI::App& app, int& exitCode) {
     cmd->add_option("--detect", o->detectImages,
                     "Images to choose the pictures from (default: the --images and the --data images)")->expected(1, -1);
     cmd->add_option("--pictures", o->pictures, "How many of the images INT8 changed most to show (default 6)");
+    cmd->add_option("--video", o->video, "Choose the pictures among this video's frames (mp4, avi, ...)")->check(CLI::ExistingFile);
+    cmd->add_option("--every", o->every, "With --video: every Nth frame (default 10)")->check(CLI::PositiveNumber);
     cmd->add_option("--page", o->page, "PDF paper size: a4 (default) or letter")->check(CLI::IsMember({"a4", "letter"}));
     cmd->add_option("--data", o->data, "Labelled dataset (folder or data YAML) for accuracy and latency");
     cmd->add_option("--data-limit", o->dataLimit, "Score the first N images of the dataset only (0: all, the default)");

@@ -65,4 +65,30 @@ Status addMostChangedPictures(ReportContent& content, DetectorPair& detectors, c
     return Ok{};
 }
 
+Status addMostChangedFrames(ReportContent& content, DetectorPair& detectors, VideoFrames& frames, size_t count,
+                            const TaskControl& control) {
+    std::vector<DetectionPicture> kept;
+    size_t compared = 0;
+    const size_t expected = frames.framesInFile();
+    while (auto frame = frames.next()) {
+        if (control.cancelled())
+            return Error{"cancelled"};
+        control.report(static_cast<size_t>(frame->index), expected, frame->name);
+        auto comparison = detectors.compare(frame->bgr);
+        if (!comparison)
+            return Error{frame->name + ": " + comparison.errorMessage()};
+        ++compared;
+        const double change = changeScore(comparison->match);
+        if (count == 0 || (kept.size() == count && change <= kept.back().change))
+            continue;
+        keepMostChanged(kept, detectionPicture(frame->name, frame->bgr, *comparison, detectors.classNames()), count);
+    }
+    if (compared == 0)
+        return Error{"the video has no frame to compare"};
+    content.picturesConsidered = compared;
+    for (auto& d : kept)
+        content.detections.push_back(std::move(d));
+    return Ok{};
+}
+
 }  // namespace ql

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "detect/DetectorPair.h"
+#include "detect/VideoFrames.h"
 #include "quant/AnalyzedModel.h"
 #include "quantize/QuantizerSettings.h"
 #include "report/HtmlReport.h"
@@ -32,5 +33,10 @@ void keepMostChanged(std::vector<DetectionPicture>& kept, DetectionPicture pictu
 
 Status addMostChangedPictures(ReportContent& content, DetectorPair& detectors, const std::vector<std::string>& candidates,
                               size_t count, std::vector<std::string>* skipped = nullptr, const TaskControl& control = {});
+
+// The same over a video's frames (every Nth, read one at a time): the most changed frames drawn,
+// named "clip.mp4 frame 120 (4.0 s)".
+Status addMostChangedFrames(ReportContent& content, DetectorPair& detectors, VideoFrames& frames, size_t count,
+                            const TaskControl& control = {});
 
 }  // namespace ql
