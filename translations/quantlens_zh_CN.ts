@@ -767,6 +767,14 @@ no histograms: none of its tensors was compared</source>
         <source>Scoring on %1...</source>
         <translation>正在 %1 上评分...</translation>
     </message>
+    <message>
+        <source>&amp;Present</source>
+        <translation>演示(&amp;P)</translation>
+    </message>
+    <message>
+        <source>QuantLens presentation</source>
+        <translation>QuantLens 演示</translation>
+    </message>
 </context>
 <context>
     <name>ql::ModelSummaryView</name>
@@ -969,6 +977,29 @@ no histograms: none of its tensors was compared</source>
     <message>
         <source>Images preprocessed as: %1</source>
         <translation>图像预处理方式：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ql::PresentationView</name>
+    <message>
+        <source>No pictures to present: open images and both models.</source>
+        <translation>没有可演示的图片：请打开图片和两个模型。</translation>
+    </message>
+    <message>
+        <source>FP32 left of the line, INT8 right (←/→ or drag; B: blink)</source>
+        <translation>线左侧为 FP32，右侧为 INT8（←/→ 或拖动；B：闪烁）</translation>
+    </message>
+    <message>
+        <source>INT8 (Space: FP32; W: wipe)</source>
+        <translation>INT8（空格：FP32；W：擦除对比）</translation>
+    </message>
+    <message>
+        <source>FP32 (Space: INT8; W: wipe)</source>
+        <translation>FP32（空格：INT8；W：擦除对比）</translation>
+    </message>
+    <message>
+        <source>%1 of %2: %3 — %4 — %5</source>
+        <translation>第 %1 / %2 张：%3 — %4 — %5</translation>
     </message>
 </context>
 <context>
@@ -1778,6 +1809,14 @@ no histograms: none of its tensors was compared</source>
     <message>
         <source>1 image, %1</source>
         <translation>1 张图像：%1</translation>
+    </message>
+    <message>
+        <source>%1 missed, %2 extra, %3 moved</source>
+        <translation>漏检 %1，多检 %2，偏移 %3</translation>
+    </message>
+    <message>
+        <source>Choosing the images INT8 changed most...</source>
+        <translation>正在挑选 INT8 改变最多的图片...</translation>
     </message>
     <message>
         <source>mAP against labels needs a labelled data set: File &gt; Open Labelled Data Set.</source>

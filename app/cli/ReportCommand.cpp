@@ -1,6 +1,8 @@
 #include "ReportCommand.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <fstream>
 #include <sstream>
 
@@ -11,6 +13,7 @@
 #include "ProgressBar.h"
 #include "SessionFlags.h"
 #include "detect/DetectionEvaluation.h"
+#include "detect/VideoFrames.h"
 #include "report/ReportAssembly.h"
 #include "util/AtomicFile.h"
 
@@ -36,6 +39,10 @@ struct ReportOptions {
     std::string html;
     std::string pdf;
     size_t worst = 10;
+    size_t pictures = 6;      // most changed images shown
+    std::string page = "a4";  // PDF paper: a4 or letter
+    std::string video;        // pictures from this video's frames instead
+    int every = 10;           // of the video: every Nth frame
     std::string title = "QuantLens report";
     PreprocessFlags preprocess;
     DetectionFlags detection;
@@ -99,19 +106,46 @@ int runReport(const ReportOptions& o) {
         printError(detectors.errorMessage());
         return kExitError;
     }
-    std::vector<std::string> pictures = o.detectImages;
-    if (pictures.empty())
-        pictures.assign(images->begin(), images->begin() + static_cast<long>(std::min<size_t>(2, images->size())));
-    if (auto st = addDetectionPictures(content, *detectors, pictures); !st) {
+    std::optional<YoloDataset> data;
+    if (!o.data.empty()) {
+        auto loaded = YoloDataset::load(o.data);
+        if (!loaded) {
+            printError(loaded.errorMessage());
+            return kExitError;
+        }
+        data = std::move(loaded).value();
+    }
+    // The pictures: the images INT8 changed most among --detect, or else among the comparison
+    // images and the data set's (as far as --data-limit goes).
+    std::vector<std::string> candidates = o.detectImages;
+    if (candidates.empty()) {
+        candidates = *images;
+        if (data)
+            for (size_t i = 0; i < data->images.size() && (o.dataLimit == 0 || i < o.dataLimit); ++i)
+                if (std::find(candidates.begin(), candidates.end(), data->images[i].image) == candidates.end())
+                    candidates.push_back(data->images[i].image);
+    }
+    std::vector<std::string> skipped;
+    if (!o.video.empty()) {
+        auto frames = VideoFrames::open(o.video, o.every);
+        if (!frames) {
+            printError(frames.errorMessage());
+            return kExitError;
+        }
+        if (auto st = addMostChangedFrames(content, *detectors, *frames, o.pictures, textProgress("choosing frames")); !st) {
+            printError(o.video + ": " + st.errorMessage());
+            return kExitError;
+        }
+    } else if (auto st = addMostChangedPictures(content, *detectors, candidates, o.pictures, &skipped, textProgress("choosing pictures"));
+               !st) {
         printError(st.errorMessage());
         return kExitError;
     }
-    if (!o.data.empty()) {
-        auto data = YoloDataset::load(o.data);
-        if (!data) {
-            printError(data.errorMessage());
-            return kExitError;
-        }
+    for (const auto& s : skipped)
+        printWarning("not pictured: " + s);
+    std::cout << "Pictured the " << content.detections.size() << " of " << content.picturesConsidered
+              << (o.video.empty() ? " images" : " frames") << " INT8 changed most\n";
+    if (data) {
         for (const auto& w : data->warnings)
             std::cerr << "quantlens-cli: warning: " << w << "\n";
         EvaluationOptions evaluation;
@@ -149,7 +183,7 @@ int runReport(const ReportOptions& o) {
         static char name[] = "quantlens-cli";
         static char* argv[] = {name, nullptr};
         QGuiApplication app(argc, argv);
-        if (auto st = writeReportPdf(content, o.pdf, inputs); !st) {
+        if (auto st = writeReportPdf(content, o.pdf, inputs, o.page == "letter" ? ReportPage::Letter : ReportPage::A4); !st) {
             printError(st.errorMessage());
             return kExitError;
         }
@@ -168,7 +202,12 @@ void addReportCommand(CLI::App& app, int& exitCode) {
     cmd->add_option("fp32", o->fp32, "FP32 model")->required()->check(CLI::ExistingFile);
     cmd->add_option("quantized", o->quantized, "Quantized model")->required()->check(CLI::ExistingFile);
     cmd->add_option("--images", o->images, "Images for the layer comparison")->required()->expected(1, -1);
-    cmd->add_option("--detect", o->detectImages, "Images shown with detections (default: the first two)")->expected(1, -1);
+    cmd->add_option("--detect", o->detectImages,
+                    "Images to choose the pictures from (default: the --images and the --data images)")->expected(1, -1);
+    cmd->add_option("--pictures", o->pictures, "How many of the images INT8 changed most to show (default 6)");
+    cmd->add_option("--video", o->video, "Choose the pictures among this video's frames (mp4, avi, ...)")->check(CLI::ExistingFile);
+    cmd->add_option("--every", o->every, "With --video: every Nth frame (default 10)")->check(CLI::PositiveNumber);
+    cmd->add_option("--page", o->page, "PDF paper size: a4 (default) or letter")->check(CLI::IsMember({"a4", "letter"}));
     cmd->add_option("--data", o->data, "Labelled dataset (folder or data YAML) for accuracy and latency");
     cmd->add_option("--data-limit", o->dataLimit, "Score the first N images of the dataset only (0: all, the default)");
     cmd->add_option("--settings", o->settings, "Quantization settings JSON (from quantize --export-json)");

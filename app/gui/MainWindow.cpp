@@ -42,6 +42,7 @@
 #include "ModelSummaryView.h"
 #include "NodeDetailsView.h"
 #include "OutputSummaryView.h"
+#include "PresentationView.h"
 #include "RunsView.h"
 #include "WeightErrorModel.h"
 #include "report/InspectReport.h"
@@ -378,6 +379,18 @@ void MainWindow::createActions() {
     connect(fold, &QAction::toggled, this, [this](bool on) {
         QSettings().setValue(QStringLiteral("graph/foldQdq"), on);
         graphPanel_->setFoldQdq(on);
+    });
+    QAction* present = viewMenu_->addAction(tr("&Present"), workspace_, [this] { workspace_->preparePresentation(); });
+    present->setShortcut(QKeySequence(Qt::Key_F5));
+    connect(workspace_, &Workspace::presentationReady, this, [this](const QVector<PresentationSlide>& slides, const QString& headline) {
+        auto* view = new PresentationView;  // a window of its own, full screen
+        view->setAttribute(Qt::WA_DeleteOnClose);
+        view->setWindowTitle(tr("QuantLens presentation"));
+        view->setHeadline(headline);
+        view->setSlides(slides);
+        connect(view, &PresentationView::closeRequested, view, &QWidget::close);
+        view->showFullScreen();
+        view->setFocus();
     });
     QMenu* colourBy = viewMenu_->addMenu(tr("&Colour Nodes By"));
     auto* colourGroup = new QActionGroup(this);

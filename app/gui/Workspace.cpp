@@ -1,5 +1,6 @@
 #include "Workspace.h"
 
+#include <QLocale>
 #include <QDir>
 #include <QFileInfo>
 #include <QPointer>
@@ -21,6 +22,7 @@
 #include "analysis/Sensitivity.h"
 #include "quantize/CalibrationCache.h"
 #include "report/ReportAssembly.h"
+#include "report/Verdict.h"
 #include "util/AtomicFile.h"
 #include "quantize/QdqQuantizer.h"
 #include "quant/ModelPairing.h"
@@ -355,11 +357,43 @@ struct Workspace::Detectors {
         return out;
     }
 
+    // For presentation mode: the `count` images INT8 changed most, each model's picture apart.
+    QVector<PresentationSlide> slides(const std::vector<std::string>& paths, size_t count) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        std::vector<std::pair<double, PresentationSlide>> kept;  // most changed first
+        if (!make())
+            return {};
+        for (const auto& path : paths) {
+            auto compared = pair->compare(path);
+            if (!compared)
+                continue;
+            const DetectionComparison& c = compared->comparison;
+            const double change = changeScore(c.match);
+            if (kept.size() == count && change <= kept.back().first)
+                continue;
+            const auto [fp32Picture, quantizedPicture] =
+                drawComparisonPanels(compared->bgr, c.fp32, c.quantized, c.match, pair->classNames(), "FP32", "INT8");
+            PresentationSlide slide{QFileInfo(QString::fromStdString(path)).fileName(), toImage(fp32Picture), toImage(quantizedPicture),
+                                    Workspace::tr("%1 missed, %2 extra, %3 moved")
+                                        .arg(c.match.missed.size())
+                                        .arg(c.match.extra.size())
+                                        .arg(movedPairs(c.match).size())};
+            const auto at = std::find_if(kept.begin(), kept.end(), [&](const auto& k) { return change > k.first; });
+            kept.insert(at, {change, std::move(slide)});
+            if (kept.size() > count)
+                kept.pop_back();
+        }
+        QVector<PresentationSlide> out;
+        for (auto& k : kept)
+            out.push_back(std::move(k.second));
+        return out;
+    }
+
     // For the report: pictures of the images; none when the models are no detectors, say.
     void addPictures(ReportContent& content, const std::vector<std::string>& paths) {
         const std::lock_guard<std::mutex> lock(mutex);
         if (make())
-            (void)addDetectionPictures(content, *pair, paths);
+            (void)addMostChangedPictures(content, *pair, paths, 6);  // the images INT8 changed most
     }
 };
 
@@ -386,7 +420,7 @@ void Workspace::exportReport(const QString& path) {
         content.activations = activations_->report();
     std::vector<std::string> pictures;
     if (auto images = imageFiles())
-        pictures.assign(images->begin(), images->begin() + static_cast<long>(std::min<size_t>(2, images->size())));
+        pictures = *images;  // candidates: the report shows those INT8 changed most
     auto shared = std::make_shared<ReportContent>(std::move(content));
     pendingReport_ = shared;
     auto work = [detectors = detectors(), shared, pictures, path]() -> QString {
@@ -399,7 +433,8 @@ void Workspace::exportReport(const QString& path) {
     auto done = [this, path](QString error) {
         if (error.isEmpty() && path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive)) {
             // Qt's printing runs on the GUI thread; the HTML part was prepared in the background.
-            if (auto st = writeReportPdf(*pendingReport_, path.toStdString()); !st)
+            const ReportPage page = QLocale().measurementSystem() == QLocale::ImperialUSSystem ? ReportPage::Letter : ReportPage::A4;
+            if (auto st = writeReportPdf(*pendingReport_, path.toStdString(), {}, page); !st)
                 emit errorOccurred(QString::fromStdString(st.errorMessage()));
             else
                 emit reportWritten(path);
@@ -410,6 +445,24 @@ void Workspace::exportReport(const QString& path) {
         }
     };
     runInBackground<QString>(tr("Writing the report..."), std::move(work), std::move(done));
+}
+
+void Workspace::preparePresentation(int count) {
+    if (!fp32_ || !quantized_) {
+        emit errorOccurred(tr("Open both models first."));
+        return;
+    }
+    ReportContent content = startReport(fp32_->analyzed, quantized_->analyzed);
+    content.runs = runs_.runs();
+    if (!activations_->report().layers.empty() || !activations_->report().outputs.empty())
+        content.activations = activations_->report();
+    const QString headline = QString::fromStdString(deriveVerdict(verdictFigures(content)).headline);
+    std::vector<std::string> paths;
+    if (auto images = imageFiles())
+        paths = *images;
+    auto work = [detectors = detectors(), paths, count] { return detectors->slides(paths, static_cast<size_t>(count)); };
+    auto done = [this, headline](QVector<PresentationSlide> slides) { emit presentationReady(slides, headline); };
+    runInBackground<QVector<PresentationSlide>>(tr("Choosing the images INT8 changed most..."), std::move(work), std::move(done));
 }
 
 void Workspace::detect(const QString& imagePath) {

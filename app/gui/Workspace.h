@@ -20,6 +20,7 @@
 #include "project/RunHistory.h"
 #include "quantize/QuantizerSettings.h"
 #include "report/ModelSummary.h"
+#include "PresentationView.h"
 
 namespace ql {
 
@@ -112,6 +113,9 @@ public:
     // The stakeholder report (HTML, or PDF for a .pdf path) from what is loaded and compared,
     // with detections on up to two of the images; written in the background.
     void exportReport(const QString& path);
+    // Presentation mode's pictures: the `count` comparison images INT8 changed most, FP32 and INT8
+    // drawn apart, with the verdict's headline; presentationReady brings them.
+    void preparePresentation(int count = 8);
     // Sensitivity by group, then the fewest exclusions reaching the request's target, calibrating
     // on the images (cached); on suggestionReady, lastSuggestion() holds the curve and the list.
     void suggestExclusions(const SuggestionRequest& request);
@@ -167,6 +171,7 @@ signals:
     void exclusionsChanged();
     void requantized(double outputSqnrBefore);
     void reportWritten(const QString& path);
+    void presentationReady(const QVector<ql::PresentationSlide>& slides, const QString& headline);
     void suggestionReady();
     void detectionReady(const QString& imagePath, const QImage& fp32, const QImage& quantized, const QString& summary);
     void detectionFailed(const QString& imagePath, const QString& message);

@@ -12,6 +12,7 @@
 #include "quantize/NodeList.h"
 #include "report/CompareReport.h"
 #include "report/InspectReport.h"
+#include "report/Verdict.h"
 
 namespace ql {
 namespace {
@@ -109,57 +110,226 @@ std::vector<unsigned char> histogramPng(const HistogramSet& h, const std::string
     return png;
 }
 
+double changeScore(const DetectionMatch& match) {
+    double score = static_cast<double>(match.missed.size() + match.extra.size() + movedPairs(match).size());
+    for (const auto& p : match.pairs)
+        score += 1.0 - static_cast<double>(p.iou);
+    return score;
+}
+
+std::string shortenMiddle(const std::string& name, size_t maxChars) {
+    static const std::string ellipsis = "\u2026";
+    if (name.size() <= maxChars || maxChars < ellipsis.size() + 2)
+        return name;
+    const size_t keep = maxChars - ellipsis.size();
+    size_t head = (keep + 1) / 2, tail = keep - head;
+    const auto continuation = [&](size_t i) { return i < name.size() && (static_cast<unsigned char>(name[i]) & 0xC0) == 0x80; };
+    while (head > 0 && continuation(head))  // do not cut a UTF-8 sequence
+        --head;
+    size_t tailStart = name.size() - tail;
+    while (tailStart < name.size() && continuation(tailStart))
+        ++tailStart;
+    return name.substr(0, head) + ellipsis + name.substr(tailStart);
+}
+
 DetectionPicture detectionPicture(const std::string& imageName, const cv::Mat& bgr, const DetectionComparison& c,
                                   const std::vector<std::string>& classNames) {
-    cv::Mat picture = drawComparison(bgr, c.fp32, c.quantized, c.match, classNames, "FP32", "quantized");
-    if (picture.cols > 1600)  // keeps the report light
-        cv::resize(picture, picture, {}, 1600.0 / picture.cols, 1600.0 / picture.cols, cv::INTER_AREA);
+    cv::Mat picture = drawComparison(bgr, c.fp32, c.quantized, c.match, classNames, "FP32", "INT8");
+    if (picture.cols > kPictureWidth)  // print resolution, and a light report
+        cv::resize(picture, picture, {}, static_cast<double>(kPictureWidth) / picture.cols,
+                   static_cast<double>(kPictureWidth) / picture.cols, cv::INTER_AREA);
     DetectionPicture d;
     d.image = imageName;
-    cv::imencode(".png", picture, d.png);
+    cv::imencode(".jpg", picture, d.jpeg, {cv::IMWRITE_JPEG_QUALITY, 82});
     d.matched = c.match.pairs.size();
     d.moved = movedPairs(c.match).size();
     d.missed = c.match.missed.size();
     d.extra = c.match.extra.size();
+    d.change = changeScore(c.match);
     return d;
 }
 
+namespace {
+
+std::vector<const ActivationError*> worstShown(const ReportContent& c) {
+    std::vector<const ActivationError*> shown;
+    if (!c.activations)
+        return shown;
+    const auto worst = orderLayers(*c.activations, LayerOrder::WorstFirst);
+    for (size_t i = 0; i < worst.size() && i < c.worstLayers; ++i)
+        shown.push_back(worst[i]);
+    return shown;
+}
+
+std::string mimeOf(const std::vector<unsigned char>& bytes) {
+    return bytes.size() > 2 && bytes[0] == 0xFF && bytes[1] == 0xD8 ? "image/jpeg" : "image/png";
+}
+
+// A tensor or node name that fits a table column; the full name as a tooltip.
+std::string fitName(const std::string& name, size_t maxChars = 44) {
+    const std::string shown = shortenMiddle(name, maxChars);
+    if (shown == name)
+        return escape(name);
+    return "<span title=\"" + escape(name) + "\">" + escape(shown) + "</span>";
+}
+
+std::string ms(const LatencyStats& l) {
+    return fixed(l.medianMs, 1) + " \u00b1 " + fixed(latencySpreadMs(l), 1) + " ms";
+}
+
+std::string points(double p) { return (p >= 0 ? "+" : "") + fixed(p, 1); }
+
+// The call alone, from `quantize_static(` on, of the script the settings make.
+std::string quantizeStaticCall(const ReportContent& c, const QuantizerSettings& s) {
+    const std::string input = c.fp32.inputs.empty() ? std::string("images") : c.fp32.inputs.front().name;
+    const std::string script = s.toPython(c.fp32.name, c.quantized.name, "calibration_images", input, CalibrationOptions{});
+    const size_t at = script.rfind("quantize_static(");
+    return at == std::string::npos ? script : script.substr(at);
+}
+
+const char* kPageBreak = " style=\"page-break-before: always\"";
+
+}  // namespace
+
 std::vector<std::vector<unsigned char>> reportImages(const ReportContent& c) {
     std::vector<std::vector<unsigned char>> images;
-    if (c.activations) {
-        const auto worst = orderLayers(*c.activations, LayerOrder::WorstFirst);
-        for (size_t i = 0; i < worst.size() && i < c.worstLayers; ++i)
-            if (worst[i]->problem.empty())
-                images.push_back(histogramPng(worst[i]->histograms, worst[i]->name));
-    }
     for (const auto& d : c.detections)
-        images.push_back(d.png);
+        images.push_back(d.jpeg);
+    for (const ActivationError* l : worstShown(c))
+        if (l->problem.empty())
+            images.push_back(histogramPng(l->histograms, l->name));
     return images;
 }
 
 std::string renderHtml(const ReportContent& c, const std::string& prefix) {
     const auto images = reportImages(c);
+    const bool pdf = !prefix.empty();
     size_t next = 0;
-    auto image = [&](const std::string& alt) {
+    auto image = [&](const std::string& alt, int pdfWidth) {
         const size_t i = next++;
-        const std::string src = prefix.empty() ? "data:image/png;base64," + base64(images.at(i)) : prefix + std::to_string(i) + ".png";
+        const std::string src = pdf ? prefix + std::to_string(i) + ".png" : "data:" + mimeOf(images.at(i)) + ";base64," + base64(images.at(i));
         // QTextDocument (the PDF export) wants a width in pixels; browsers take the page's.
-        return "<img src=\"" + src + "\" alt=\"" + escape(alt) + "\" width=\"" + (prefix.empty() ? "100%" : "640") + "\">";
+        return "<img src=\"" + src + "\" alt=\"" + escape(alt) + "\" width=\"" + (pdf ? std::to_string(pdfWidth) : std::string("100%")) + "\">";
     };
+    const VerdictFigures f = verdictFigures(c);
+    const Verdict verdict = deriveVerdict(f);
+
     std::ostringstream h;
     h << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" << escape(c.title) << "</title>\n"
       << "<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}"
-         "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}"
+         "table{border-collapse:collapse;margin:0.6em 0}td,th{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}"
          "th{background:#f0f0f0}td.num{text-align:right}.bad{color:#c62828;font-weight:bold}"
-         "code{background:#f5f5f5;padding:1px 4px}figure{margin:1em 0}figcaption{color:#555}</style></head><body>\n";
+         "table.tiles td{border:1px solid #ddd;padding:8px;width:25%}.big{font-size:22pt;font-weight:bold}"
+         ".small{font-size:9pt;color:#555}.caption{color:#444;font-size:10pt;margin-top:2px}"
+         "pre{white-space:pre-wrap;font-size:8pt;background:#f7f7f7;padding:4px}"
+         "h2{margin-top:1.2em}@media print{h2.page{page-break-before:always}}</style></head><body>\n";
     const std::time_t now = std::time(nullptr);
     char date[64];
     std::strftime(date, sizeof date, "%Y-%m-%d %H:%M", std::localtime(&now));
-    h << "<h1>" << escape(c.title) << "</h1>\n<p>Made by QuantLens on " << date << ".</p>\n";
 
-    h << "<h2>Models</h2>\n<table><tr><th></th><th>FP32</th><th>Quantized</th></tr>\n";
+    // ---- Page 1: the verdict and the figures that decide it ----
+    h << "<h1>" << escape(c.title) << "</h1>\n<p class=\"small\">" << escape(c.fp32.name) << " (FP32) against "
+      << escape(c.quantized.name) << " (INT8), made by QuantLens on " << date << ".</p>\n";
+    // The headline less the verdict's name, which the box shows large.
+    const std::string name = verdictLevelName(verdict.level);
+    std::string headlineFigures = verdict.headline.rfind(name + ": ", 0) == 0 ? verdict.headline.substr(name.size() + 2) : verdict.headline;
+    if (headlineFigures == name + ".")
+        headlineFigures.clear();
+    const char* colour = verdict.level == VerdictLevel::Ship ? "#e3f4e1" : verdict.level == VerdictLevel::DoNotShip ? "#fbe3e1"
+                                                                                                                    : "#fff4d6";
+    h << "<table width=\"100%\" cellpadding=\"10\"><tr><td bgcolor=\"" << colour << "\" style=\"background:" << colour
+      << "\"><span class=\"big\" style=\"font-size:22pt;font-weight:bold\">" << escape(verdictLevelName(verdict.level))
+      << "</span><br>" << escape(headlineFigures) << "</td></tr></table>\n<ul>\n";
+    for (const auto& r : verdict.reasons)
+        h << "<li>" << escape(r) << "</li>\n";
+    h << "</ul>\n";
+
+    struct Tile {
+        std::string big, label, detail;
+    };
+    std::vector<Tile> tiles;
+    const auto speed = f.speedup();
+    tiles.push_back({speed ? fixed(*speed, 2) + "\u00d7" : "-", "speed-up (FP32 / INT8 median)",
+                     f.fp32Latency && f.quantizedLatency ? "FP32 " + ms(*f.fp32Latency) + ", INT8 " + ms(*f.quantizedLatency)
+                     : f.quantizedLatency                ? "INT8 " + ms(*f.quantizedLatency) + "; FP32 not timed"
+                                                         : "not timed (give --data)"});
+    const auto size = f.sizeRatio();
+    tiles.push_back({size ? fixed(*size, 1) + "\u00d7" : "-", "smaller file",
+                     formatBytes(f.fp32Bytes) + " \u2192 " + formatBytes(f.quantizedBytes)});
+    if (f.map50Change()) {
+        tiles.push_back({points(*f.map50Change()), "mAP@0.5 change (points)",
+                         "FP32 " + fixed(*f.fp32Map50, 3) + " \u2192 INT8 " + fixed(*f.quantizedMap50, 3) + ", " +
+                             std::to_string(f.labelledImages) + " labelled images"});
+        tiles.push_back({f.map50to95Change() ? points(*f.map50to95Change()) : "-", "mAP@.5:.95 change (points)",
+                         f.map50to95Change() ? "FP32 " + fixed(*f.fp32Map50to95, 3) + " \u2192 INT8 " + fixed(*f.quantizedMap50to95, 3) : ""});
+    } else {
+        tiles.push_back({"-", "mAP against labels", "no labelled data set given (--data)"});
+    }
+    tiles.push_back({f.fidelity50 ? fixed(*f.fidelity50, 3) : "-", "detection fidelity (mAP@0.5 vs FP32)",
+                     f.fidelity50 ? "mAP@.5:.95 " + fixed(*f.fidelity50to95, 3) + " on " + std::to_string(f.fidelityImages) + " images"
+                                  : "no detections compared"});
+    tiles.push_back({f.fidelity50 ? std::to_string(f.missed) + " / " + std::to_string(f.extra) + " / " + std::to_string(f.moved) : "-",
+                     "boxes missed / extra / moved", f.fidelity50 ? "of " + std::to_string(f.fp32Boxes) + " FP32 boxes, " +
+                                                                        std::to_string(f.matched) + " matched" : ""});
+    tiles.push_back({std::to_string(f.nodesLeftFloat), "nodes left float",
+                     f.exclusionCostMs ? "cost " + std::string(*f.exclusionCostMs >= 0 ? "+" : "") + fixed(*f.exclusionCostMs, 1) +
+                                             " ms against the run with none excluded"
+                     : f.nodesLeftFloat ? "latency cost not measured (no run without exclusions)" : "every quantizable node is INT8"});
+    h << "<table class=\"tiles\" width=\"100%\" cellpadding=\"8\">\n";
+    for (size_t i = 0; i < tiles.size(); i += 4) {
+        h << "<tr>";
+        for (size_t j = i; j < i + 4; ++j) {
+            if (j >= tiles.size()) {
+                h << "<td width=\"25%\"></td>";
+                continue;
+            }
+            h << "<td width=\"25%\"><span class=\"big\" style=\"font-size:20pt;font-weight:bold\">" << escape(tiles[j].big)
+              << "</span><br><b>" << escape(tiles[j].label) << "</b><br><span class=\"small\" style=\"font-size:8pt\">"
+              << escape(tiles[j].detail) << "</span></td>";
+        }
+        h << "</tr>\n";
+    }
+    h << "</table>\n";
+
+    // ---- The images INT8 changed most ----
+    if (!c.detections.empty()) {
+        h << "<h2 class=\"page\"" << kPageBreak << ">The images INT8 changed most</h2>\n<p>";
+        if (c.picturesConsidered > c.detections.size())
+            h << "The " << c.detections.size() << " of " << c.picturesConsidered
+              << " images whose detections INT8 changed most (boxes missed, added or moved), most changed first. ";
+        h << "Left: FP32, boxes INT8 missed in magenta. Right: INT8, boxes it added in magenta, boxes it moved (IoU under "
+          << fixed(kMovedBelowIou, 1) << ") in white edged with black.</p>\n";
+        for (const auto& d : c.detections)
+            h << "<p>" << image(d.image, 680) << "</p>\n<p class=\"caption\">" << escape(d.image) << ": " << d.missed
+              << " missed, " << d.extra << " extra, " << d.moved << " moved; " << d.matched << " matched.</p>\n";
+    }
+
+    // ---- Runs ----
+    if (!c.runs.empty()) {
+        h << "<h2>Runs</h2>\n<p>Every quantized model of the session, in the order made, measured on the "
+             "comparison images (outputs as deployed) and timed alone after warm-up (median \u00b1 half the range "
+             "from the fastest run to the 95th percentile).</p>\n"
+          << "<table width=\"100%\"><tr><th>Run</th><th>How</th><th>Excluded</th><th>Output SQNR dB</th><th>Fidelity mAP@0.5</th>"
+             "<th>Latency ms</th><th>Size</th></tr>\n";
+        for (size_t i = 0; i < c.runs.size(); ++i) {
+            const Run& r = c.runs[i];
+            const std::string diff = i == 0 ? std::string() : " (" + diffExclusions(c.runs[i - 1].exclusions, r.exclusions).describe() + ")";
+            const RunMetrics& m = r.metrics;
+            h << "<tr><td class=\"num\">" << r.number << "</td><td>" << fitName(r.name, 36) << "</td><td>"
+              << r.exclusions.size() << escape(diff) << "</td><td class=\"num\">"
+              << (m.parts.empty() ? std::string("-") : fixed(m.parts.front().sqnrDb, 2)) << "</td><td class=\"num\">"
+              << (m.fidelity50 ? fixed(*m.fidelity50, 3) : std::string("-")) << "</td><td class=\"num\">"
+              << (m.latency ? fixed(m.latency->medianMs, 1) + " \u00b1 " + fixed(latencySpreadMs(*m.latency), 1) : std::string("-"))
+              << "</td><td class=\"num\">" << (m.sizeBytes ? formatBytes(m.sizeBytes) : std::string("-")) << "</td></tr>\n";
+        }
+        h << "</table>\n";
+    }
+
+    // ---- Engineering appendix ----
+    h << "<h2 class=\"page\"" << kPageBreak << ">Engineering appendix</h2>\n<h3>Models</h3>\n"
+      << "<table width=\"100%\"><tr><th width=\"20%\"></th><th width=\"40%\">FP32</th><th width=\"40%\">INT8</th></tr>\n";
     auto row = [&](const std::string& label, const std::string& a, const std::string& b) {
-        h << "<tr><th>" << escape(label) << "</th><td>" << escape(a) << "</td><td>" << escape(b) << "</td></tr>\n";
+        h << "<tr><th>" << escape(label) << "</th><td>" << fitName(a) << "</td><td>" << fitName(b) << "</td></tr>\n";
     };
     row("File", c.fp32.name, c.quantized.name);
     row("Size", formatBytes(c.fp32.fileSize), formatBytes(c.quantized.fileSize));
@@ -171,88 +341,99 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
                                       std::to_string(c.quantized.quantizedBiases) + " biases");
     h << "</table>\n";
 
-    if (c.settings) {
-        h << "<h2>Quantization settings</h2>\n<pre>" << escape(c.settings->toJson().dump(2)) << "</pre>\n";
+    const QuantizerSettings* settings = c.settings ? &*c.settings
+                                        : c.quantized.inferredSettings ? &c.quantized.inferredSettings->settings
+                                                                       : nullptr;
+    if (settings) {
+        h << "<h3>Quantization settings</h3>\n<p>" << (c.settings ? "As given." : "Read back from the INT8 model.")
+          << " The same quantization with ONNX Runtime (calibration images and their preprocessing are yours to fill in):</p>\n"
+          << "<pre>" << escape(quantizeStaticCall(c, *settings)) << "</pre>\n";
+        if (c.settings)
+            h << "<pre>" << escape(c.settings->toJson().dump(2)) << "</pre>\n";
     }
-    h << "<h2>Nodes left in float</h2>\n";
+    h << "<h3>Nodes left in float</h3>\n";
     if (c.nodesLeftFloat.empty())
         h << "<p>Every node of a quantizable type is quantized.</p>\n";
     else
         h << "<p>" << c.nodesLeftFloat.size() << " nodes of quantizable types are not quantized (excluded, or with "
-          << "float inputs):</p>\n<p><code>" << escape(toPythonList(c.nodesLeftFloat)) << "</code></p>\n";
+          << "float inputs):</p>\n<pre>" << escape(toPythonList(c.nodesLeftFloat)) << "</pre>\n";
 
     if (c.activations) {
         const auto& a = *c.activations;
-        h << "<h2>Where quantization hurts</h2>\n<p>Both models ran on " << a.imageCount
-          << " images; the quantized model's outputs are those of ONNX Runtime at optimisation level "
+        h << "<h3>Where quantization hurts</h3>\n<p>Both models ran on " << a.imageCount
+          << " images; the INT8 model's outputs are those of ONNX Runtime at optimisation level "
           << optimizationName(a.optimization) << ", as it is deployed.</p>\n";
-        for (const auto& f : a.failures)
-            h << "<p class=\"bad\"><strong>Failure: </strong>" << escape(f) << "</p>\n";
+        for (const auto& fl : a.failures)
+            h << "<p class=\"bad\"><strong>Failure: </strong>" << escape(fl) << "</p>\n";
         for (const auto& w : a.warnings)
             h << "<p class=\"bad\"><strong>Warning: </strong>" << escape(w) << "</p>\n";
         if (a.fidelity) {
-            const DetectionFidelity& f = *a.fidelity;
-            h << "<p>Detections of the quantized model against the FP32 model's: mAP@0.5 " << fixed(f.map.map50, 3)
-              << ", mAP@.5:.95 " << fixed(f.map.map50to95, 3) << "; " << f.matched << " of " << f.fp32Boxes
-              << " FP32 boxes matched (" << f.moved << " moved), " << f.missed << " missed, " << f.extra
+            const DetectionFidelity& fd = *a.fidelity;
+            h << "<p>Detections of the INT8 model against the FP32 model's: mAP@0.5 " << fixed(fd.map.map50, 3)
+              << ", mAP@.5:.95 " << fixed(fd.map.map50to95, 3) << "; " << fd.matched << " of " << fd.fp32Boxes
+              << " FP32 boxes matched (" << fd.moved << " moved), " << fd.missed << " missed, " << fd.extra
               << " extra.</p>\n";
         }
-        h << "<table><tr><th>Output</th><th>Part</th><th>SQNR dB</th><th>Cosine</th><th>Max |error|</th></tr>\n";
+        h << "<table width=\"100%\"><tr><th width=\"30%\">Output</th><th>Part</th><th>SQNR dB</th><th>Cosine</th><th>Max |error|</th></tr>\n";
         for (const auto& o : a.outputs) {
-            const auto row = [&](const std::string& part, const ErrorMetrics& m) {
-                h << "<tr><td>" << escape(o.name) << "</td><td>" << escape(part) << "</td><td class=\"num"
+            const auto orow = [&](const std::string& part, const ErrorMetrics& m) {
+                h << "<tr><td>" << fitName(o.name) << "</td><td>" << escape(part) << "</td><td class=\"num"
                   << (m.sqnrDb < 15 ? " bad" : "") << "\">" << formatDb(m.sqnrDb) << "</td><td class=\"num\">"
                   << fixed(m.cosine, 5) << "</td><td class=\"num\">" << fixed(m.maxAbsError, 4) << "</td></tr>\n";
             };
-            row("whole output", o.metrics);
+            orow("whole output", o.metrics);
             for (const auto& p : o.parts)
-                row(partName(p.kind), p.metrics);
+                orow(partName(p.kind), p.metrics);
         }
         h << "</table>\n";
         for (const auto& r : a.loadRewrites)
             h << "<p><em>" << escape(r.describe()) << "</em></p>\n";
         for (const auto& n : a.notes)
             h << "<p><em>" << escape(n) << "</em></p>\n";
-        if (!a.layers.empty()) {
-            h << "<table><tr><th>Tensor</th><th>Op</th><th>SQNR dB</th><th>Own rounding dB</th><th>Cosine</th>"
-                 "<th>Clipped %</th><th>Range used %</th></tr>\n";
-            const auto worst = orderLayers(a, LayerOrder::WorstFirst);
-            for (size_t i = 0; i < worst.size() && i < c.worstLayers; ++i) {
-                const ActivationError& l = *worst[i];
-                h << "<tr><td>" << escape(l.name) << "</td><td>" << escape(l.producerOp) << "</td>";
-                if (!l.problem.empty()) {
-                    h << "<td colspan=\"5\">" << escape(l.problem) << "</td></tr>\n";
+        const auto worst = worstShown(c);
+        if (!worst.empty()) {
+            h << "<h3>The worst layers</h3>\n<table width=\"100%\"><tr><th width=\"37%\">Tensor</th><th width=\"9%\">Op</th><th width=\"9%\">SQNR dB</th>"
+                 "<th width=\"11%\">Own rounding dB</th><th width=\"12%\">Cosine</th><th width=\"10%\">Clipped %</th>"
+                 "<th width=\"12%\">Range used %</th></tr>\n";
+            std::vector<const ActivationError*> shortened;
+            for (const ActivationError* l : worst) {
+                const bool cut = shortenMiddle(l->name, 40) != l->name;
+                if (cut)
+                    shortened.push_back(l);
+                h << "<tr><td>" << fitName(l->name, 40) << (cut ? "<sup>" + std::to_string(shortened.size()) + "</sup>" : "")
+                  << "</td><td>" << escape(l->producerOp) << "</td>";
+                if (!l->problem.empty()) {
+                    h << "<td colspan=\"5\">" << escape(l->problem) << "</td></tr>\n";
                     continue;
                 }
-                h << "<td class=\"num" << (l.accumulated.sqnrDb < 15 ? " bad" : "") << "\">" << formatDb(l.accumulated.sqnrDb)
-                  << "</td><td class=\"num\">" << formatDb(l.rounding.sqnrDb) << "</td><td class=\"num\">"
-                  << fixed(l.accumulated.cosine, 5) << "</td><td class=\"num\">" << fixed(100 * l.clippedFraction, 2)
-                  << "</td><td class=\"num\">" << fixed(100 * l.rangeUsed, 1) << "</td></tr>\n";
+                h << "<td class=\"num" << (l->accumulated.sqnrDb < 15 ? " bad" : "") << "\">" << formatDb(l->accumulated.sqnrDb)
+                  << "</td><td class=\"num\">" << formatDb(l->rounding.sqnrDb) << "</td><td class=\"num\">"
+                  << fixed(l->accumulated.cosine, 5) << "</td><td class=\"num\">" << fixed(100 * l->clippedFraction, 2)
+                  << "</td><td class=\"num\">" << fixed(100 * l->rangeUsed, 1) << "</td></tr>\n";
             }
-            h << "</table>\n<h3>Histograms of the worst layers</h3>\n";
-            for (size_t i = 0; i < worst.size() && i < c.worstLayers; ++i)
-                if (worst[i]->problem.empty())
-                    h << "<figure>" << image(worst[i]->name) << "</figure>\n";
+            h << "</table>\n";
+            if (!shortened.empty()) {
+                h << "<p class=\"small\" style=\"font-size:8pt\">";
+                for (size_t i = 0; i < shortened.size(); ++i)
+                    h << "<sup>" << i + 1 << "</sup> " << escape(shortened[i]->name) << (i + 1 < shortened.size() ? "<br>" : "");
+                h << "</p>\n";
+            }
+            h << "<h3>Histograms of the worst layers</h3>\n";
+            for (const ActivationError* l : worst)
+                if (l->problem.empty())
+                    h << "<p>" << image(l->name, 560) << "</p>\n";
         }
-    }
-    if (!c.detections.empty()) {
-        h << "<h2>Detections: FP32 | quantized</h2>\n<p>Left: FP32, with boxes the quantized model missed marked "
-             "in magenta. Right: quantized, with boxes it added marked in magenta, and in white edged with black "
-             "those it found elsewhere (IoU with the FP32 box under " << fixed(kMovedBelowIou, 1) << ").</p>\n";
-        for (const auto& d : c.detections)
-            h << "<figure>" << image(d.image) << "<figcaption>" << escape(d.image) << ": " << d.matched << " matched ("
-              << d.moved << " moved), " << d.missed << " missed, " << d.extra << " extra</figcaption></figure>\n";
     }
     if (c.evaluation) {
         const auto& e = *c.evaluation;
-        h << "<h2>Accuracy and latency</h2>\n<p>" << e.images << " of the dataset's " << e.datasetImages
+        h << "<h3>Accuracy and latency</h3>\n<p>" << e.images << " of the dataset's " << e.datasetImages
           << " labelled images.</p>\n"
-          << "<table><tr><th>Model</th><th>mAP@0.5</th><th>mAP@0.5:0.95</th><th>Median ms</th><th>p95 ms</th><th>Size</th></tr>\n";
+          << "<table width=\"100%\"><tr><th width=\"34%\">Model</th><th>mAP@0.5</th><th>mAP@0.5:0.95</th><th>Median ms</th><th>p95 ms</th><th>Size</th></tr>\n";
         std::vector<const ModelEvaluation*> models = {&e.fp32};
         if (e.quantized)
             models.push_back(&*e.quantized);
         for (const ModelEvaluation* m : models)
-            h << "<tr><td>" << escape(m->name) << "</td><td class=\"num\">" << fixed(m->accuracy.map50, 4)
+            h << "<tr><td>" << fitName(m->name, 36) << "</td><td class=\"num\">" << fixed(m->accuracy.map50, 4)
               << "</td><td class=\"num\">" << fixed(m->accuracy.map50to95, 4) << "</td><td class=\"num\">"
               << fixed(m->latency.medianMs, 2) << "</td><td class=\"num\">" << fixed(m->latency.p95Ms, 2)
               << "</td><td class=\"num\">" << formatBytes(m->fileSize) << "</td></tr>\n";
@@ -262,25 +443,6 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
               << ", mAP@0.5:0.95 " << fixed(e.fidelity->map.map50to95, 4) << "; " << e.fidelity->matched
               << " boxes matched (mean IoU " << fixed(e.fidelity->meanIou, 3) << ", " << e.fidelity->moved << " moved), "
               << e.fidelity->missed << " missed, " << e.fidelity->extra << " extra.</p>\n";
-    }
-    if (!c.runs.empty()) {
-        h << "<h2>Runs</h2>\n<p>Every quantized model of the session, in the order made, measured on the "
-             "comparison images (outputs as deployed) and timed alone after warm-up (median \u00b1 half the range "
-             "from the fastest run to the 95th percentile).</p>\n"
-          << "<table><tr><th>Run</th><th>How</th><th>Excluded</th><th>Output SQNR dB</th><th>Fidelity mAP@0.5</th>"
-             "<th>Latency ms</th><th>Size</th></tr>\n";
-        for (size_t i = 0; i < c.runs.size(); ++i) {
-            const Run& r = c.runs[i];
-            const std::string diff = i == 0 ? std::string() : " (" + diffExclusions(c.runs[i - 1].exclusions, r.exclusions).describe() + ")";
-            const RunMetrics& m = r.metrics;
-            h << "<tr><td class=\"num\">" << r.number << "</td><td>" << escape(r.name) << "</td><td>"
-              << r.exclusions.size() << escape(diff) << "</td><td class=\"num\">"
-              << (m.parts.empty() ? std::string("-") : fixed(m.parts.front().sqnrDb, 2)) << "</td><td class=\"num\">"
-              << (m.fidelity50 ? fixed(*m.fidelity50, 3) : std::string("-")) << "</td><td class=\"num\">"
-              << (m.latency ? fixed(m.latency->medianMs, 1) + " \u00b1 " + fixed(latencySpreadMs(*m.latency), 1) : std::string("-"))
-              << "</td><td class=\"num\">" << (m.sizeBytes ? formatBytes(m.sizeBytes) : std::string("-")) << "</td></tr>\n";
-        }
-        h << "</table>\n";
     }
     h << "</body></html>\n";
     return h.str();

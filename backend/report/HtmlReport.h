@@ -1,6 +1,8 @@
-// The stakeholder report: one self-contained HTML file (plots embedded as PNG data) with the
-// models, the quantization settings, the worst layers and their histograms, detections side by
-// side, accuracy and latency, and the exclusion list. The same content feeds the PDF export.
+// The stakeholder report: one self-contained HTML file (pictures embedded as data URLs). The first
+// page answers "can INT8 ship?" (verdict and deciding figures), then the images INT8 changed most
+// side by side, the session's runs, and an engineering appendix (models, settings and the exact
+// quantize_static call, nodes left float, output and layer errors, histograms, evaluation table).
+// The same content feeds the PDF export.
 #pragma once
 
 #include <optional>
@@ -17,12 +19,24 @@
 namespace ql {
 
 struct DetectionPicture {
-    std::string image;             // file name shown as caption
-    std::vector<unsigned char> png;
+    std::string image;               // file name shown as caption
+    std::vector<unsigned char> jpeg; // encoded picture (JPEG; PNG is accepted too)
     size_t matched = 0, moved = 0, missed = 0, extra = 0;
+    double change = 0.0;             // changeScore() of the comparison drawn
 };
 
-// One image's comparison drawn for the report: FP32 | quantized, at most 1600 pixels wide.
+// How much INT8 changed one image's detections: each missed, extra or moved box counts 1, and each
+// matched pair adds 1 − IoU (so among images with as many changed boxes, the one whose boxes
+// shifted more comes first). 0: identical detections.
+double changeScore(const DetectionMatch& match);
+
+// A name of at most `maxChars` bytes: the start and the end kept, "…" between (UTF-8 sequences are
+// not cut). Names that fit come back unchanged.
+std::string shortenMiddle(const std::string& name, size_t maxChars);
+
+// One image's comparison drawn for the report: FP32 | quantized, at most kPictureWidth pixels wide
+// (about 150 dpi across an A4 or Letter text width), JPEG.
+constexpr int kPictureWidth = 1200;
 DetectionPicture detectionPicture(const std::string& imageName, const cv::Mat& bgr, const DetectionComparison& comparison,
                                   const std::vector<std::string>& classNames);
 
@@ -34,7 +48,8 @@ struct ReportContent {
     std::vector<std::string> nodesLeftFloat;  // nodes of quantizable types the quantized model keeps float
     std::optional<ActivationReport> activations;
     size_t worstLayers = 10;
-    std::vector<DetectionPicture> detections;
+    std::vector<DetectionPicture> detections;  // most changed first
+    size_t picturesConsidered = 0;             // images the pictures were chosen from (0: not chosen)
     std::optional<EvaluationReport> evaluation;
     std::vector<Run> runs;  // the app's session: every quantized model made or loaded, with its figures
 };
@@ -43,7 +58,7 @@ struct ReportContent {
 std::vector<unsigned char> histogramPng(const HistogramSet& histograms, const std::string& title, int width = 640, int height = 300);
 
 // With `imagePrefix` empty, pictures are embedded as data URLs; otherwise they are referenced as
-// <prefix>N.png (for the PDF export, which registers them as resources).
+// <prefix>N.png (for the PDF export, which registers them as resources, whatever their encoding).
 std::string renderHtml(const ReportContent& content, const std::string& imagePrefix = {});
 std::vector<std::vector<unsigned char>> reportImages(const ReportContent& content);  // in reference order
 

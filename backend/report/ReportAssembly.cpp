@@ -1,5 +1,6 @@
 #include "report/ReportAssembly.h"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace ql {
@@ -20,6 +21,73 @@ Status addDetectionPictures(ReportContent& content, DetectorPair& detectors, con
         content.detections.push_back(detectionPicture(std::filesystem::path(path).filename().string(), compared->bgr,
                                                       compared->comparison, detectors.classNames()));
     }
+    return Ok{};
+}
+
+void keepMostChanged(std::vector<DetectionPicture>& kept, DetectionPicture picture, size_t count) {
+    const double change = picture.change;
+    const auto at = std::find_if(kept.begin(), kept.end(), [&](const DetectionPicture& d) { return change > d.change; });
+    kept.insert(at, std::move(picture));
+    if (kept.size() > count)
+        kept.pop_back();
+}
+
+Status addMostChangedPictures(ReportContent& content, DetectorPair& detectors, const std::vector<std::string>& candidates,
+                              size_t count, std::vector<std::string>* skipped, const TaskControl& control) {
+    std::vector<DetectionPicture> kept;  // at most `count`, most changed first
+    size_t compared = 0;
+    std::string firstError;
+    for (size_t i = 0; i < candidates.size() && count > 0; ++i) {
+        if (control.cancelled())
+            return Error{"cancelled"};
+        control.report(i, candidates.size(), candidates[i]);
+        auto result = detectors.compare(candidates[i]);
+        if (!result) {
+            if (firstError.empty())
+                firstError = result.errorMessage();
+            if (skipped)
+                skipped->push_back(result.errorMessage());
+            continue;
+        }
+        ++compared;
+        const double change = changeScore(result->comparison.match);
+        if (kept.size() == count && change <= kept.back().change)
+            continue;  // not drawn at all: the common case once the list is full
+        auto picture = detectionPicture(std::filesystem::path(candidates[i]).filename().string(), result->bgr,
+                                        result->comparison, detectors.classNames());
+        keepMostChanged(kept, std::move(picture), count);
+    }
+    if (compared == 0 && !candidates.empty())
+        return Error{firstError};
+    content.picturesConsidered = compared;
+    for (auto& d : kept)
+        content.detections.push_back(std::move(d));
+    return Ok{};
+}
+
+Status addMostChangedFrames(ReportContent& content, DetectorPair& detectors, VideoFrames& frames, size_t count,
+                            const TaskControl& control) {
+    std::vector<DetectionPicture> kept;
+    size_t compared = 0;
+    const size_t expected = frames.framesInFile();
+    while (auto frame = frames.next()) {
+        if (control.cancelled())
+            return Error{"cancelled"};
+        control.report(static_cast<size_t>(frame->index), expected, frame->name);
+        auto comparison = detectors.compare(frame->bgr);
+        if (!comparison)
+            return Error{frame->name + ": " + comparison.errorMessage()};
+        ++compared;
+        const double change = changeScore(comparison->match);
+        if (count == 0 || (kept.size() == count && change <= kept.back().change))
+            continue;
+        keepMostChanged(kept, detectionPicture(frame->name, frame->bgr, *comparison, detectors.classNames()), count);
+    }
+    if (compared == 0)
+        return Error{"the video has no frame to compare"};
+    content.picturesConsidered = compared;
+    for (auto& d : kept)
+        content.detections.push_back(std::move(d));
     return Ok{};
 }
 

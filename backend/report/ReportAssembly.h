@@ -7,9 +7,11 @@
 #include <vector>
 
 #include "detect/DetectorPair.h"
+#include "detect/VideoFrames.h"
 #include "quant/AnalyzedModel.h"
 #include "quantize/QuantizerSettings.h"
 #include "report/HtmlReport.h"
+#include "util/TaskControl.h"
 
 namespace ql {
 
@@ -20,5 +22,21 @@ ReportContent startReport(const AnalyzedModel& fp32, const AnalyzedModel& quanti
 // Both models' detections on each image, drawn and appended to the report. Stops at the first
 // image that cannot be compared, naming it.
 Status addDetectionPictures(ReportContent& content, DetectorPair& detectors, const std::vector<std::string>& images);
+
+// Both models run on every candidate image; the `count` images whose detections INT8 changed most
+// (changeScore, ties in the candidates' order) are drawn into the report, most changed first. Only
+// those pictures are kept while the candidates are read. An image that cannot be read or compared
+// is skipped and named in `skipped`; an error only when no candidate could be compared.
+// Adds `picture` to `kept` (most changed first, at most `count`; an equal change goes after those
+// already kept, so earlier candidates win ties).
+void keepMostChanged(std::vector<DetectionPicture>& kept, DetectionPicture picture, size_t count);
+
+Status addMostChangedPictures(ReportContent& content, DetectorPair& detectors, const std::vector<std::string>& candidates,
+                              size_t count, std::vector<std::string>* skipped = nullptr, const TaskControl& control = {});
+
+// The same over a video's frames (every Nth, read one at a time): the most changed frames drawn,
+// named "clip.mp4 frame 120 (4.0 s)".
+Status addMostChangedFrames(ReportContent& content, DetectorPair& detectors, VideoFrames& frames, size_t count,
+                            const TaskControl& control = {});
 
 }  // namespace ql
