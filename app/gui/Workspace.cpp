@@ -31,6 +31,9 @@
 namespace ql {
 namespace {
 
+// Boxes and labels in presentation mode: twice the usual lines and text, to read across a room.
+constexpr double kPresentationEmphasis = 2.0;
+
 // One output whose shape fits a YOLO layout for the model's input size.
 bool isDetector(const OnnxModel& model) {
     const Graph& g = model.graph();
@@ -372,7 +375,8 @@ struct Workspace::Detectors {
             if (kept.size() == count && change <= kept.back().first)
                 continue;
             const auto [fp32Picture, quantizedPicture] =
-                drawComparisonPanels(compared->bgr, c.fp32, c.quantized, c.match, pair->classNames(), "FP32", "INT8");
+                drawComparisonPanels(compared->bgr, c.fp32, c.quantized, c.match, pair->classNames(), {}, {},
+                                     kPresentationEmphasis);  // the view names the sides itself
             PresentationSlide slide{QFileInfo(QString::fromStdString(path)).fileName(), toImage(fp32Picture), toImage(quantizedPicture),
                                     Workspace::tr("%1 missed, %2 extra, %3 moved")
                                         .arg(c.match.missed.size())

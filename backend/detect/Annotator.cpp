@@ -1,5 +1,7 @@
 #include "detect/Annotator.h"
 
+#include <cmath>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -32,10 +34,10 @@ void label(cv::Mat& image, const std::string& text, cv::Point at, const cv::Scal
 
 }  // namespace
 
-cv::Mat drawPanel(const cv::Mat& bgr, const PanelInfo& panel, const std::vector<std::string>& names) {
+cv::Mat drawPanel(const cv::Mat& bgr, const PanelInfo& panel, const std::vector<std::string>& names, double emphasis) {
     cv::Mat image = bgr.clone();
-    const double scale = std::max(0.4, std::min(image.cols, image.rows) / 1200.0);
-    const int thickness = std::max(2, static_cast<int>(scale * 3));
+    const double scale = std::max(0.4, std::min(image.cols, image.rows) / 1200.0) * std::max(0.1, emphasis);
+    const int thickness = std::max(static_cast<int>(std::lround(2 * std::max(0.1, emphasis))), static_cast<int>(scale * 3));
     // Missed/extra in magenta; moved in white edged with black: no class colour is white or grey (the
     // palette is all saturated), and the black edge keeps it visible on a light background.
     const cv::Scalar flagColour(255, 0, 255), movedColour(255, 255, 255), movedEdge(0, 0, 0);
@@ -63,7 +65,8 @@ cv::Mat drawPanel(const cv::Mat& bgr, const PanelInfo& panel, const std::vector<
         std::snprintf(text, sizeof text, "%s%s %.2f", prefix.c_str(), className(names, d.classId).c_str(), d.score);
         label(image, text, r.tl(), colour, scale * 0.9, isMoved ? movedEdge : cv::Scalar(255, 255, 255));
     }
-    label(image, panel.title, {0, 0}, {40, 40, 40}, scale * 1.4);
+    if (!panel.title.empty())
+        label(image, panel.title, {0, 0}, {40, 40, 40}, scale * 1.4);
     return image;
 }
 
@@ -77,11 +80,12 @@ cv::Mat sideBySide(const cv::Mat& left, const cv::Mat& right) {
 std::pair<cv::Mat, cv::Mat> drawComparisonPanels(const cv::Mat& bgr, const std::vector<Detection>& fp32,
                                                  const std::vector<Detection>& quantized, const DetectionMatch& match,
                                                  const std::vector<std::string>& names, const std::string& fp32Title,
-                                                 const std::string& quantizedTitle) {
+                                                 const std::string& quantizedTitle, double emphasis) {
     PanelInfo right{quantizedTitle, quantized, match.extra, "extra", {}};
     for (const auto& p : movedPairs(match))
         right.moved.emplace_back(p.test, p.iou);
-    return {drawPanel(bgr, {fp32Title, fp32, match.missed, "missed by INT8", {}}, names), drawPanel(bgr, right, names)};
+    return {drawPanel(bgr, {fp32Title, fp32, match.missed, "missed by INT8", {}}, names, emphasis),
+            drawPanel(bgr, right, names, emphasis)};
 }
 
 cv::Mat drawComparison(const cv::Mat& bgr, const std::vector<Detection>& fp32, const std::vector<Detection>& quantized,

@@ -130,7 +130,8 @@ private slots:
         auto compared = pair->compare(*image);
         QVERIFY(compared);
         const auto& c = compared->comparison;
-        const auto [left, right] = drawComparisonPanels(compared->bgr, c.fp32, c.quantized, c.match, cocoClassNames(), "FP32", "INT8");
+        const auto [left, right] = drawComparisonPanels(compared->bgr, c.fp32, c.quantized, c.match, cocoClassNames(), {}, {},
+                                                         2.0);  // as the app draws slides: emphasis 2, no titles
         const auto toImage = [](const cv::Mat& bgr) {
             return QImage(bgr.data, bgr.cols, bgr.rows, static_cast<int>(bgr.step), QImage::Format_BGR888).copy();
         };

@@ -38,5 +38,29 @@ TEST(Annotator, MovedColourIsNoClassColour) {
     }
 }
 
+// Presentation mode draws with emphasis 2: a box's edge line is twice as thick (4 pixels against 2,
+// counted along a row through its left edge, anti-aliased fringe included), and a panel without a
+// title draws none.
+TEST(Annotator, EmphasisWidensLinesAndAnEmptyTitleDrawsNone) {
+    const cv::Mat grey(400, 400, CV_8UC3, cv::Scalar(128, 128, 128));
+    PanelInfo panel;
+    panel.detections = {{{100, 100, 300, 300}, 0, 0.9f}};
+    const auto edgeWidth = [&](double emphasis) {
+        const cv::Mat drawn = drawPanel(grey, panel, cocoClassNames(), emphasis);
+        int width = 0;
+        for (int x = 80; x < 130; ++x)
+            width += drawn.at<cv::Vec3b>(250, x) != cv::Vec3b(128, 128, 128);
+        return width;
+    };
+    const int normal = edgeWidth(1.0), emphasised = edgeWidth(2.0);
+    EXPECT_GE(normal, 2);
+    EXPECT_EQ(emphasised - normal, 2) << normal << " vs " << emphasised;
+    // No title: the top-left corner stays as it was.
+    const cv::Mat untitled = drawPanel(grey, panel, cocoClassNames());
+    EXPECT_EQ(untitled.at<cv::Vec3b>(5, 5), cv::Vec3b(128, 128, 128));
+    panel.title = "FP32";
+    EXPECT_NE(drawPanel(grey, panel, cocoClassNames()).at<cv::Vec3b>(5, 5), cv::Vec3b(128, 128, 128));
+}
+
 }  // namespace
 }  // namespace ql
