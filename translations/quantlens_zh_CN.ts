@@ -775,6 +775,18 @@ no histograms: none of its tensors was compared</source>
         <source>QuantLens presentation</source>
         <translation>QuantLens 演示</translation>
     </message>
+    <message>
+        <source>Present a &amp;Video...</source>
+        <translation>演示视频(&amp;V)...</translation>
+    </message>
+    <message>
+        <source>Present a Video</source>
+        <translation>演示视频</translation>
+    </message>
+    <message>
+        <source>Videos (*.mp4 *.avi *.mov *.mkv *.webm *.m4v *.mpg *.mpeg);;All files (*)</source>
+        <translation>视频 (*.mp4 *.avi *.mov *.mkv *.webm *.m4v *.mpg *.mpeg);;所有文件 (*)</translation>
+    </message>
 </context>
 <context>
     <name>ql::ModelSummaryView</name>
@@ -1821,6 +1833,10 @@ no histograms: none of its tensors was compared</source>
     <message>
         <source>mAP against labels needs a labelled data set: File &gt; Open Labelled Data Set.</source>
         <translation>对照标注的 mAP 需要带标注的数据集：文件 &gt; 打开带标注的数据集。</translation>
+    </message>
+    <message>
+        <source>Choosing the frames of %1 INT8 changed most...</source>
+        <translation>正在挑选 %1 中 INT8 改变最大的帧...</translation>
     </message>
 </context>
 </TS>

@@ -382,6 +382,12 @@ void MainWindow::createActions() {
     });
     QAction* present = viewMenu_->addAction(tr("&Present"), workspace_, [this] { workspace_->preparePresentation(); });
     present->setShortcut(QKeySequence(Qt::Key_F5));
+    viewMenu_->addAction(tr("Present a &Video..."), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Present a Video"), QString(),
+                                                          tr("Videos (*.mp4 *.avi *.mov *.mkv *.webm *.m4v *.mpg *.mpeg);;All files (*)"));
+        if (!path.isEmpty())
+            workspace_->preparePresentation(8, path);
+    });
     connect(workspace_, &Workspace::presentationReady, this, [this](const QVector<PresentationSlide>& slides, const QString& headline) {
         auto* view = new PresentationView;  // a window of its own, full screen
         view->setAttribute(Qt::WA_DeleteOnClose);

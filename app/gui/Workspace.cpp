@@ -3,6 +3,8 @@
 #include <QLocale>
 #include <QDir>
 #include <QFileInfo>
+#include <filesystem>
+#include <functional>
 #include <QPointer>
 #include <QtConcurrent>
 #include <mutex>
@@ -16,6 +18,7 @@
 #include "detect/DetectorPair.h"
 #include "detect/DetectionEvaluation.h"
 #include "detect/PreprocessSearch.h"
+#include "detect/VideoFrames.h"
 #include "model/ModelMetadata.h"
 #include "project/Demo.h"
 #include "ReportPdf.h"
@@ -33,6 +36,8 @@ namespace {
 
 // Boxes and labels in presentation mode: twice the usual lines and text, to read across a room.
 constexpr double kPresentationEmphasis = 2.0;
+// Frames of a video looked at for presentation mode, spread over the clip.
+constexpr int kVideoFramesLooked = 120;
 
 // One output whose shape fits a YOLO layout for the model's input size.
 bool isDetector(const OnnxModel& model) {
@@ -360,24 +365,28 @@ struct Workspace::Detectors {
         return out;
     }
 
-    // For presentation mode: the `count` images INT8 changed most, each model's picture apart.
-    QVector<PresentationSlide> slides(const std::vector<std::string>& paths, size_t count) {
+    // An image or video frame to present: its caption and its pixels; none at the end.
+    using NextFrame = std::function<std::optional<std::pair<std::string, cv::Mat>>()>;
+
+    // For presentation mode: the `count` frames INT8 changed most, each model's picture apart.
+    // Frames are read one at a time; only the `count` kept are held.
+    QVector<PresentationSlide> slides(const NextFrame& next, size_t count) {
         const std::lock_guard<std::mutex> lock(mutex);
         std::vector<std::pair<double, PresentationSlide>> kept;  // most changed first
         if (!make())
             return {};
-        for (const auto& path : paths) {
-            auto compared = pair->compare(path);
+        while (auto frame = next()) {
+            auto compared = pair->compare(frame->second);
             if (!compared)
                 continue;
-            const DetectionComparison& c = compared->comparison;
+            const DetectionComparison& c = *compared;
             const double change = changeScore(c.match);
             if (kept.size() == count && change <= kept.back().first)
                 continue;
             const auto [fp32Picture, quantizedPicture] =
-                drawComparisonPanels(compared->bgr, c.fp32, c.quantized, c.match, pair->classNames(), {}, {},
+                drawComparisonPanels(frame->second, c.fp32, c.quantized, c.match, pair->classNames(), {}, {},
                                      kPresentationEmphasis);  // the view names the sides itself
-            PresentationSlide slide{QFileInfo(QString::fromStdString(path)).fileName(), toImage(fp32Picture), toImage(quantizedPicture),
+            PresentationSlide slide{QString::fromStdString(frame->first), toImage(fp32Picture), toImage(quantizedPicture),
                                     Workspace::tr("%1 missed, %2 extra, %3 moved")
                                         .arg(c.match.missed.size())
                                         .arg(c.match.extra.size())
@@ -451,7 +460,7 @@ void Workspace::exportReport(const QString& path) {
     runInBackground<QString>(tr("Writing the report..."), std::move(work), std::move(done));
 }
 
-void Workspace::preparePresentation(int count) {
+void Workspace::preparePresentation(int count, const QString& video) {
     if (!fp32_ || !quantized_) {
         emit errorOccurred(tr("Open both models first."));
         return;
@@ -462,11 +471,50 @@ void Workspace::preparePresentation(int count) {
         content.activations = activations_->report();
     const QString headline = QString::fromStdString(deriveVerdict(verdictFigures(content)).headline);
     std::vector<std::string> paths;
-    if (auto images = imageFiles())
-        paths = *images;
-    auto work = [detectors = detectors(), paths, count] { return detectors->slides(paths, static_cast<size_t>(count)); };
-    auto done = [this, headline](QVector<PresentationSlide> slides) { emit presentationReady(slides, headline); };
-    runInBackground<QVector<PresentationSlide>>(tr("Choosing the images INT8 changed most..."), std::move(work), std::move(done));
+    if (video.isEmpty()) {
+        if (auto images = imageFiles())
+            paths = *images;
+    }
+    using Outcome = std::pair<QVector<PresentationSlide>, QString>;
+    auto work = [detectors = detectors(), paths, count, video = video.toStdString()]() -> Outcome {
+        if (video.empty()) {
+            size_t i = 0;
+            auto next = [&]() -> std::optional<std::pair<std::string, cv::Mat>> {
+                while (i < paths.size()) {
+                    const std::string& path = paths[i++];
+                    if (auto bgr = readImageBgr(path))  // unreadable images are named elsewhere
+                        return std::make_pair(std::filesystem::path(path).filename().string(), std::move(bgr).value());
+                }
+                return std::nullopt;
+            };
+            return {detectors->slides(next, static_cast<size_t>(count)), {}};
+        }
+        // About kVideoFramesLooked frames spread over the clip: every Nth, N from its length.
+        auto probe = VideoFrames::open(video, 1);
+        if (!probe)
+            return {{}, QString::fromStdString(probe.errorMessage())};
+        const int every = std::max(1, probe->framesInFile() / kVideoFramesLooked);
+        auto frames = VideoFrames::open(video, every);
+        if (!frames)
+            return {{}, QString::fromStdString(frames.errorMessage())};
+        auto next = [&]() -> std::optional<std::pair<std::string, cv::Mat>> {
+            auto frame = frames->next();
+            if (!frame)
+                return std::nullopt;
+            return std::make_pair(frame->name, std::move(frame->bgr));
+        };
+        return {detectors->slides(next, static_cast<size_t>(count)), {}};
+    };
+    auto done = [this, headline](Outcome outcome) {
+        if (!outcome.second.isEmpty()) {
+            emit errorOccurred(outcome.second);
+            return;
+        }
+        emit presentationReady(outcome.first, headline);
+    };
+    runInBackground<Outcome>(video.isEmpty() ? tr("Choosing the images INT8 changed most...")
+                                             : tr("Choosing the frames of %1 INT8 changed most...").arg(QFileInfo(video).fileName()),
+                             std::move(work), std::move(done));
 }
 
 void Workspace::detect(const QString& imagePath) {

@@ -115,7 +115,9 @@ public:
     void exportReport(const QString& path);
     // Presentation mode's pictures: the `count` comparison images INT8 changed most, FP32 and INT8
     // drawn apart, with the verdict's headline; presentationReady brings them.
-    void preparePresentation(int count = 8);
+    // With `video` (a file isVideoPath accepts), its frames instead of the images: about 120 spread
+    // over the clip, read one at a time.
+    void preparePresentation(int count = 8, const QString& video = QString());
     // Sensitivity by group, then the fewest exclusions reaching the request's target, calibrating
     // on the images (cached); on suggestionReady, lastSuggestion() holds the curve and the list.
     void suggestExclusions(const SuggestionRequest& request);

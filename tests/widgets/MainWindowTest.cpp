@@ -29,10 +29,13 @@
 #include <QTranslator>
 #include <tuple>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
 
 #include "ActivationErrorModel.h"
 #include "detect/DetectionEvaluation.h"
 #include "RunsView.h"
+#include "PresentationView.h"
 #include "AppSettings.h"
 #include "DetectionCompareView.h"
 #include "GraphPanel.h"
@@ -923,6 +926,53 @@ private slots:
         QCOMPARE(*ws->runs().runs().front().metrics.map50to95, expected->quantized->accuracy.map50to95);
         QVERIFY(w.runsView()->findChild<QLabel*>() != nullptr);
         QVERIFY(ws->project().dataSet == root.toStdString());
+    }
+
+    // Presentation mode on a video made from ../shared's calibration frames: every frame looked at
+    // (the clip is short), the most changed kept, each named by its frame; on the comparison
+    // images, each named by its file. A file that is no video is refused, naming it.
+    void presentsTheMostChangedFramesOfAVideo() {
+        const auto shared = sharedYolov8n("calibration");
+        if (!shared)
+            QSKIP("../shared models or calibration frames not found");
+        const QString video = QString::fromStdString(test::tempPath("calibration_clip.avi"));
+        {
+            cv::VideoWriter writer(video.toStdString(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 5.0, {640, 384});
+            QVERIFY(writer.isOpened());
+            for (const QString& f : QDir(shared->images).entryList({QStringLiteral("*.jpg")}, QDir::Files, QDir::Name)) {
+                cv::Mat frame = cv::imread((shared->images + QLatin1Char('/') + f).toStdString());
+                QVERIFY(!frame.empty());
+                cv::resize(frame, frame, {640, 384});
+                writer.write(frame);
+            }
+        }
+        MainWindow w;
+        w.show();
+        Workspace* ws = w.workspace();
+        ws->setImages({shared->images});
+        w.openFiles({shared->fp32, shared->quantized});
+        QVERIFY(waitIdle(w));
+        // The window would open the presentation full screen, and a refusal in a modal box: listen
+        // for the signals that drive them instead.
+        ws->disconnect(&w);
+        QSignalSpy ready(ws, &Workspace::presentationReady);
+        ws->preparePresentation(3, video);
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 120000);
+        const auto slides = ready.takeFirst().at(0).value<QVector<PresentationSlide>>();
+        QCOMPARE(slides.size(), 3);
+        for (const auto& slide : slides) {
+            QVERIFY2(slide.name.contains(QStringLiteral("calibration_clip.avi frame")), qPrintable(slide.name));
+            QCOMPARE(slide.fp32.width(), 640);
+        }
+        ws->preparePresentation(2);
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 120000);
+        const auto images = ready.takeFirst().at(0).value<QVector<PresentationSlide>>();
+        QCOMPARE(images.size(), 2);
+        QVERIFY(images.front().name.endsWith(QStringLiteral(".jpg")));
+        QSignalSpy refused(ws, &Workspace::errorOccurred);
+        ws->preparePresentation(2, shared->fp32);  // an .onnx file
+        QTRY_VERIFY_WITH_TIMEOUT(refused.count() == 1, 60000);
+        QVERIFY2(refused.takeFirst().at(0).toString().contains(QStringLiteral("yolov8n_fp32.onnx")), "the refusal names the file");
     }
 
     void projectSavesAndRestoresTheSession() {
