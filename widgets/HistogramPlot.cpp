@@ -3,26 +3,10 @@
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
+#include "PlotStyle.h"
+
 namespace ql {
 namespace {
-
-void styleAxes(QCustomPlot* plot, const QPalette& pal) {
-    plot->setBackground(pal.base());
-    for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
-        axis->setBasePen(QPen(pal.text().color()));
-        axis->setTickPen(QPen(pal.text().color()));
-        axis->setSubTickPen(QPen(pal.text().color()));
-        axis->setTickLabelColor(pal.text().color());
-        axis->setLabelColor(pal.text().color());
-        axis->grid()->setPen(QPen(pal.mid().color(), 0, Qt::DotLine));
-    }
-    plot->legend->setBrush(pal.base());
-    plot->legend->setBorderPen(QPen(pal.mid().color()));
-    plot->legend->setTextColor(pal.text().color());
-    for (int i = 0; i < plot->plotLayout()->elementCount(); ++i)
-        if (auto* text = qobject_cast<QCPTextElement*>(plot->plotLayout()->elementAt(i)))
-            text->setTextColor(pal.text().color());
-}
 
 QCPTextElement* titleOf(QCustomPlot* plot) { return qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0)); }
 
@@ -72,7 +56,7 @@ HistogramPlot::HistogramPlot(QWidget* parent) : QWidget(parent), values_(new QCu
 
 void HistogramPlot::applyPalette() {
     for (QCustomPlot* p : {values_, error_}) {
-        styleAxes(p, palette());
+        stylePlot(p, palette());
         p->replot();
     }
 }

@@ -16,22 +16,12 @@
 #include <map>
 #include <qcustomplot.h>
 
+#include "PlotStyle.h"
+
 #include "metrics/ErrorMetrics.h"
 
 namespace ql {
 namespace {
-
-void styleAxes(QCustomPlot* plot, const QPalette& pal) {
-    plot->setBackground(pal.base());
-    for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
-        axis->setBasePen(QPen(pal.text().color()));
-        axis->setTickPen(QPen(pal.text().color()));
-        axis->setSubTickPen(QPen(pal.text().color()));
-        axis->setTickLabelColor(pal.text().color());
-        axis->setLabelColor(pal.text().color());
-        axis->grid()->setPen(QPen(pal.mid().color(), 0, Qt::DotLine));
-    }
-}
 
 constexpr RunsModel::Column kPlotted[] = {RunsModel::Output, RunsModel::Boxes, RunsModel::Scores, RunsModel::Fidelity50,
                                           RunsModel::Fidelity5095, RunsModel::Map5095, RunsModel::Latency,
@@ -111,7 +101,7 @@ RunsView::RunsView(QWidget* parent)
         updateComparison();
         updateButtons();
     });
-    styleAxes(plot_, palette());
+    stylePlot(plot_, palette());
     updateButtons();
     updateComparison();
 }
@@ -292,7 +282,7 @@ QString RunsView::comparisonText() const { return comparison_->toPlainText(); }
 
 void RunsView::changeEvent(QEvent* event) {
     if (event->type() == QEvent::PaletteChange) {
-        styleAxes(plot_, palette());
+        stylePlot(plot_, palette());
         updatePlot();
     }
     QWidget::changeEvent(event);

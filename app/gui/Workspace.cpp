@@ -422,15 +422,20 @@ std::shared_ptr<Workspace::Detectors> Workspace::detectors() {
     return detectors_;
 }
 
+ReportContent Workspace::reportContent() const {
+    ReportContent content = startReport(fp32_->analyzed, quantized_->analyzed);
+    content.runs = runs_.runs();
+    if (!activations_->report().layers.empty() || !activations_->report().outputs.empty())
+        content.activations = activations_->report();
+    return content;
+}
+
 void Workspace::exportReport(const QString& path) {
     if (!fp32_ || !quantized_) {
         emit errorOccurred(tr("Open both models first."));
         return;
     }
-    ReportContent content = startReport(fp32_->analyzed, quantized_->analyzed);
-    content.runs = runs_.runs();
-    if (!activations_->report().layers.empty() || !activations_->report().outputs.empty())
-        content.activations = activations_->report();
+    ReportContent content = reportContent();
     std::vector<std::string> pictures;
     if (auto images = imageFiles())
         pictures = *images;  // candidates: the report shows those INT8 changed most
@@ -465,10 +470,7 @@ void Workspace::preparePresentation(int count, const QString& video) {
         emit errorOccurred(tr("Open both models first."));
         return;
     }
-    ReportContent content = startReport(fp32_->analyzed, quantized_->analyzed);
-    content.runs = runs_.runs();
-    if (!activations_->report().layers.empty() || !activations_->report().outputs.empty())
-        content.activations = activations_->report();
+    ReportContent content = reportContent();
     const QString headline = QString::fromStdString(deriveVerdict(verdictFigures(content)).headline);
     std::vector<std::string> paths;
     if (video.isEmpty()) {

@@ -187,6 +187,9 @@ private:
     template <typename Outcome, typename Work, typename Done>
     void runInBackground(const QString& busyText, Work work, Done done);
     void recomputeWeights();
+    // What the report and presentation mode start from: both models, the runs and the comparison
+    // shown. Both models must be loaded.
+    ReportContent reportContent() const;
     CalibrationOptions calibrationFor(const OnnxModel& model) const;
     PreprocessOptions preprocessing() const;  // for the loaded FP32 model, under preprocessingChoice_
     // With auto on and no convention chosen yet for these inputs, starts choosing (once) and says
