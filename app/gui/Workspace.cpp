@@ -557,13 +557,6 @@ Result<std::shared_ptr<const Workspace::LoadedModel>> quantizeForRun(const OnnxM
 // Timed runs of a run's latency, after 3 warm-up runs: enough for a median and a spread.
 constexpr int kRunLatencyRuns = 20;
 
-uint64_t serializedSize(const OnnxModel& model) {
-    if (!model.path().empty() && model.fileSize() > 0)
-        return model.fileSize();
-    auto bytes = model.serialize();
-    return bytes ? bytes->size() : 0;
-}
-
 }  // namespace
 
 void Workspace::requantize(RunOrigin origin) {
@@ -607,13 +600,13 @@ void Workspace::requantize(RunOrigin origin) {
         if (!made)
             return {nullptr, nullptr, 0, 0, QString::fromStdString(made.errorMessage())};
         out.model = *made;
-        out.size = serializedSize(out.model->analyzed.model);
+        out.size = out.model->analyzed.model.fileSize();  // its serialized size (OnnxModel::fromProto)
         if (withBaseline) {  // same calibration statistics, no exclusions
             QuantizerSettings none = settings;
             none.nodesToExclude.clear();
             if (auto baseline = quantizeForRun(fp32->analyzed.model, **stats, none)) {
                 out.baseline = *baseline;
-                out.baselineSize = serializedSize(out.baseline->analyzed.model);
+                out.baselineSize = out.baseline->analyzed.model.fileSize();
             }
         }
         return out;
