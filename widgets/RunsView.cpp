@@ -175,8 +175,10 @@ void RunsView::updatePlot() {
     ticker->setTickStep(1.0);
     plot_->xAxis->setTicker(ticker);
     plot_->rescaleAxes();
-    const QCPRange xr = plot_->xAxis->range();
-    plot_->xAxis->setRange(xr.lower - 0.5, xr.upper + 0.5);
+    // Run numbers only, half a run either side: one run alone is not centred on a range around 0.
+    if (!x.isEmpty())
+        plot_->xAxis->setRange(x.front() - 0.5, x.back() + 0.5);
+    plot_->xAxis->grid()->setZeroLinePen(Qt::NoPen);  // run 0 does not exist
     const QCPRange yr = plot_->yAxis->range();
     const double pad = std::max(0.05 * (yr.upper - yr.lower), column == RunsModel::Latency ? 1.0 : 0.01);
     double lower = yr.lower - pad, upper = yr.upper + pad;

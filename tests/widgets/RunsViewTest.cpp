@@ -95,6 +95,8 @@ private slots:
         view.setPlotMetric(RunsModel::Latency);
         QCustomPlot* plot = view.plot();
         QCOMPARE(plot->graph(0)->dataCount(), 2);
+        QCOMPARE(plot->xAxis->range().lower, 0.5);  // runs 1 and 2, half a run either side
+        QCOMPARE(plot->xAxis->range().upper, 2.5);
         QVERIFY(plot->yAxis->range().lower <= 12.0 - 3.0);  // the spread's error bar fits
         QPalette dark = view.palette();
         dark.setColor(QPalette::Base, QColor(30, 30, 30));
