@@ -60,17 +60,73 @@ void PresentationView::setWipe(double fraction) {
     slider_->setValue(static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * kSliderSteps)));
 }
 
+const PresentationSlide* PresentationView::shown() const {
+    if (live_)
+        return &*live_;
+    return slides_.isEmpty() ? nullptr : &slides_[current_];
+}
+
 QRect PresentationView::pictureRect() const {
     const QRect area(16, headline_->geometry().bottom() + 8, width() - 32,
                      slider_->geometry().top() - 8 - (headline_->geometry().bottom() + 8));
-    if (slides_.isEmpty() || slides_[current_].fp32.isNull() || area.width() <= 0 || area.height() <= 0)
+    const PresentationSlide* s = shown();
+    if (!s || s->fp32.isNull() || area.width() <= 0 || area.height() <= 0)
         return area;
-    const QSize size = slides_[current_].fp32.size().scaled(area.size(), Qt::KeepAspectRatio);
+    const QSize size = s->fp32.size().scaled(area.size(), Qt::KeepAspectRatio);
     return QRect(area.x() + (area.width() - size.width()) / 2, area.y() + (area.height() - size.height()) / 2, size.width(),
                  size.height());
 }
 
+void PresentationView::setPlayable(bool playable) {
+    playable_ = playable;
+    updateStatus();
+}
+
+void PresentationView::showLiveFrame(const PresentationSlide& frame) {
+    if (playback_ == Playback::Stopped)
+        return;  // a frame still on its way after a stop
+    live_ = frame;
+    updateStatus();
+    update();
+}
+
+void PresentationView::playbackEnded(const QString& error) {
+    playback_ = Playback::Stopped;
+    playbackNote_ = error;
+    updateStatus();
+}
+
+void PresentationView::togglePlayback() {
+    if (!playable_)
+        return;
+    switch (playback_) {
+    case Playback::Stopped:
+        playback_ = Playback::Playing;
+        playbackNote_.clear();
+        emit playRequested();
+        break;
+    case Playback::Playing:
+        playback_ = Playback::Paused;
+        emit pauseRequested(true);
+        break;
+    case Playback::Paused:
+        playback_ = Playback::Playing;
+        emit pauseRequested(false);
+        break;
+    }
+    updateStatus();
+}
+
 void PresentationView::step(int by) {
+    if (live_) {  // back to the slides, where the video was left
+        if (playback_ != Playback::Stopped)
+            emit stopRequested();
+        playback_ = Playback::Stopped;
+        live_.reset();
+        updateStatus();
+        update();
+        return;
+    }
     if (slides_.isEmpty())
         return;
     current_ = std::clamp(current_ + by, 0, static_cast<int>(slides_.size()) - 1);
@@ -80,14 +136,30 @@ void PresentationView::step(int by) {
 
 void PresentationView::updateStatus() {
     slider_->setVisible(mode_ == Mode::Wipe);
-    if (slides_.isEmpty()) {
+    const PresentationSlide* s = shown();
+    if (!s) {
         status_->setText(tr("No pictures to present: open images and both models."));
         return;
     }
-    const PresentationSlide& s = slides_[current_];
     const QString how = mode_ == Mode::Wipe ? tr("FP32 left of the line, INT8 right (\u2190/\u2192 or drag; B: blink)")
                                             : (showQuantized_ ? tr("INT8 (Space: FP32; W: wipe)") : tr("FP32 (Space: INT8; W: wipe)"));
-    status_->setText(tr("%1 of %2: %3 \u2014 %4 \u2014 %5").arg(current_ + 1).arg(slides_.size()).arg(s.name, s.caption, how));
+    if (live_) {
+        QString state;
+        switch (playback_) {
+        case Playback::Playing: state = tr("\u25b6 Playing (V: pause; Page Down: back to the slides)"); break;
+        case Playback::Paused: state = tr("\u275a\u275a Paused (V: play)"); break;
+        case Playback::Stopped:
+            state = playbackNote_.isEmpty() ? tr("End of the video (V: play again; Page Down: back to the slides)")
+                                            : tr("Stopped: %1").arg(playbackNote_);
+            break;
+        }
+        status_->setText(tr("%1 \u2014 %2 \u2014 %3 \u2014 %4").arg(s->name, s->caption, state, how));
+        return;
+    }
+    QString text = tr("%1 of %2: %3 \u2014 %4 \u2014 %5").arg(current_ + 1).arg(slides_.size()).arg(s->name, s->caption, how);
+    if (playable_)
+        text += tr(" \u2014 V: play the video");
+    status_->setText(text);
 }
 
 void PresentationView::keyPressEvent(QKeyEvent* event) {
@@ -137,7 +209,15 @@ void PresentationView::keyPressEvent(QKeyEvent* event) {
             update();
         }
         break;
+    case Qt::Key_V:
+        if (live_ && playback_ == Playback::Stopped)
+            live_.reset();  // played to the end: play again from the start
+        togglePlayback();
+        break;
     case Qt::Key_Escape:
+        if (playback_ != Playback::Stopped)
+            emit stopRequested();
+        playback_ = Playback::Stopped;
         emit closeRequested();
         break;
     default:
@@ -159,9 +239,10 @@ void PresentationView::mouseMoveEvent(QMouseEvent* event) {
 }
 
 void PresentationView::paintEvent(QPaintEvent*) {
-    if (slides_.isEmpty())
+    const PresentationSlide* shownSlide = shown();
+    if (!shownSlide)
         return;
-    const PresentationSlide& s = slides_[current_];
+    const PresentationSlide& s = *shownSlide;
     const QRect r = pictureRect();
     QPainter p(this);
     p.setRenderHint(QPainter::SmoothPixmapTransform);

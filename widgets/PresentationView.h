@@ -1,13 +1,17 @@
 // Presentation mode: full screen, one image at a time, FP32 against INT8 on the same spot, either
 // wiped (FP32 left of a divider the slider moves, INT8 right of it) or blinked (Space flips the
 // whole picture), the headline numbers in a strip, and keys a clicker sends to step through the
-// images INT8 changed most. Esc leaves. It only shows pictures made elsewhere.
+// images INT8 changed most. Esc leaves. When the slides come from a video, V plays the clip
+// through both models (frames arrive from elsewhere through showLiveFrame) and pauses it; a step
+// key goes back to the slides. It only shows pictures made elsewhere.
 #pragma once
 
 #include <QImage>
 #include <QString>
 #include <QVector>
 #include <QWidget>
+
+#include <optional>
 
 class QLabel;
 class QSlider;
@@ -25,6 +29,7 @@ class PresentationView : public QWidget {
     Q_OBJECT
 public:
     enum class Mode { Wipe, Blink };
+    enum class Playback { Stopped, Playing, Paused };
 
     explicit PresentationView(QWidget* parent = nullptr);
     void setSlides(QVector<PresentationSlide> slides);
@@ -38,8 +43,19 @@ public:
     bool showingQuantized() const { return showQuantized_; }  // in blink mode
     QRect pictureRect() const;          // where the picture is drawn, fitted to the space left
 
+    // The slides come from a video that V can play.
+    void setPlayable(bool playable);
+    Playback playback() const { return playback_; }
+    bool showingLive() const { return live_.has_value(); }
+    void showLiveFrame(const PresentationSlide& frame);  // the playing video's latest frame
+    // The video stopped: at its end (error empty) or because of `error`; the last frame stays.
+    void playbackEnded(const QString& error = QString());
+
 signals:
     void closeRequested();
+    void playRequested();              // V with the video stopped
+    void pauseRequested(bool paused);  // V while it plays or is paused
+    void stopRequested();              // a step key or Esc while it plays
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;
@@ -55,7 +71,13 @@ private:
     QLabel* headline_;
     QLabel* status_;
     QSlider* slider_;
+    bool playable_ = false;
+    Playback playback_ = Playback::Stopped;
+    std::optional<PresentationSlide> live_;  // while a video plays, or after it ended
+    QString playbackNote_;                   // why playback stopped, when it did not reach the end
 
+    const PresentationSlide* shown() const;  // the live frame, else the current slide; null: none
+    void togglePlayback();
     void step(int by);
     void updateStatus();
 };

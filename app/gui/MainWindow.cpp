@@ -388,13 +388,21 @@ void MainWindow::createActions() {
         if (!path.isEmpty())
             workspace_->preparePresentation(8, path);
     });
-    connect(workspace_, &Workspace::presentationReady, this, [this](const QVector<PresentationSlide>& slides, const QString& headline) {
+    connect(workspace_, &Workspace::presentationReady, this,
+            [this](const QVector<PresentationSlide>& slides, const QString& headline, const QString& video) {
         auto* view = new PresentationView;  // a window of its own, full screen
         view->setAttribute(Qt::WA_DeleteOnClose);
         view->setWindowTitle(tr("QuantLens presentation"));
         view->setHeadline(headline);
         view->setSlides(slides);
+        view->setPlayable(!video.isEmpty());
         connect(view, &PresentationView::closeRequested, view, &QWidget::close);
+        connect(view, &PresentationView::playRequested, workspace_, [this, video] { workspace_->playVideo(video); });
+        connect(view, &PresentationView::pauseRequested, workspace_, &Workspace::setPlaybackPaused);
+        connect(view, &PresentationView::stopRequested, workspace_, &Workspace::stopPlayback);
+        connect(view, &QObject::destroyed, workspace_, &Workspace::stopPlayback);
+        connect(workspace_, &Workspace::playbackFrame, view, [view](const PresentationSlide& frame) { view->showLiveFrame(frame); });
+        connect(workspace_, &Workspace::playbackEnded, view, &PresentationView::playbackEnded);
         view->showFullScreen();
         view->setFocus();
     });

@@ -8,6 +8,8 @@
 #include <QPointer>
 #include <QtConcurrent>
 #include <mutex>
+#include <thread>
+#include <chrono>
 #include <utility>
 
 #include "ActivationErrorModel.h"
@@ -38,6 +40,8 @@ namespace {
 constexpr double kPresentationEmphasis = 2.0;
 // Frames of a video looked at for presentation mode, spread over the clip.
 constexpr int kVideoFramesLooked = 120;
+// What a cancelled background job returns instead of an error to show.
+const QString kCancelled = QStringLiteral("cancelled");
 
 // One output whose shape fits a YOLO layout for the model's input size.
 bool isDetector(const OnnxModel& model) {
@@ -260,7 +264,7 @@ void Workspace::suggestExclusions(const SuggestionRequest& request) {
     };
     auto done = [this](Outcome outcome) {
         if (!outcome.suggestion) {
-            if (outcome.error != QStringLiteral("cancelled"))
+            if (outcome.error != kCancelled)
                 emit errorOccurred(outcome.error);
             return;
         }
@@ -368,31 +372,39 @@ struct Workspace::Detectors {
     // An image or video frame to present: its caption and its pixels; none at the end.
     using NextFrame = std::function<std::optional<std::pair<std::string, cv::Mat>>()>;
 
+    // One frame for presentation mode, each model's picture apart, with how much INT8 changed it;
+    // with the mutex held and the pair made.
+    std::optional<std::pair<double, PresentationSlide>> slideOf(const std::string& name, const cv::Mat& bgr) {
+        auto compared = pair->compare(bgr);
+        if (!compared)
+            return std::nullopt;
+        const DetectionComparison& c = *compared;
+        const auto [fp32Picture, quantizedPicture] =
+            drawComparisonPanels(bgr, c.fp32, c.quantized, c.match, pair->classNames(), {}, {},
+                                 kPresentationEmphasis);  // the view names the sides itself
+        return std::make_pair(changeScore(c.match),
+                              PresentationSlide{QString::fromStdString(name), toImage(fp32Picture), toImage(quantizedPicture),
+                                                Workspace::tr("%1 missed, %2 extra, %3 moved")
+                                                    .arg(c.match.missed.size())
+                                                    .arg(c.match.extra.size())
+                                                    .arg(movedPairs(c.match).size())});
+    }
+
     // For presentation mode: the `count` frames INT8 changed most, each model's picture apart.
-    // Frames are read one at a time; only the `count` kept are held.
-    QVector<PresentationSlide> slides(const NextFrame& next, size_t count) {
+    // Frames are read one at a time; only the `count` kept are held. Nothing when cancelled.
+    QVector<PresentationSlide> slides(const NextFrame& next, size_t count, const TaskControl& control) {
         const std::lock_guard<std::mutex> lock(mutex);
         std::vector<std::pair<double, PresentationSlide>> kept;  // most changed first
         if (!make())
             return {};
         while (auto frame = next()) {
-            auto compared = pair->compare(frame->second);
-            if (!compared)
+            if (control.cancelled())
+                return {};
+            auto made = slideOf(frame->first, frame->second);
+            if (!made || (kept.size() == count && made->first <= kept.back().first))
                 continue;
-            const DetectionComparison& c = *compared;
-            const double change = changeScore(c.match);
-            if (kept.size() == count && change <= kept.back().first)
-                continue;
-            const auto [fp32Picture, quantizedPicture] =
-                drawComparisonPanels(frame->second, c.fp32, c.quantized, c.match, pair->classNames(), {}, {},
-                                     kPresentationEmphasis);  // the view names the sides itself
-            PresentationSlide slide{QString::fromStdString(frame->first), toImage(fp32Picture), toImage(quantizedPicture),
-                                    Workspace::tr("%1 missed, %2 extra, %3 moved")
-                                        .arg(c.match.missed.size())
-                                        .arg(c.match.extra.size())
-                                        .arg(movedPairs(c.match).size())};
-            const auto at = std::find_if(kept.begin(), kept.end(), [&](const auto& k) { return change > k.first; });
-            kept.insert(at, {change, std::move(slide)});
+            const auto at = std::find_if(kept.begin(), kept.end(), [&](const auto& k) { return made->first > k.first; });
+            kept.insert(at, std::move(*made));
             if (kept.size() > count)
                 kept.pop_back();
         }
@@ -402,11 +414,24 @@ struct Workspace::Detectors {
         return out;
     }
 
-    // For the report: pictures of the images; none when the models are no detectors, say.
-    void addPictures(ReportContent& content, const std::vector<std::string>& paths) {
+    // A played video's frame; nothing when the models cannot compare it.
+    std::optional<PresentationSlide> slide(const std::string& name, const cv::Mat& bgr) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (!make())
+            return std::nullopt;
+        auto made = slideOf(name, bgr);
+        if (!made)
+            return std::nullopt;
+        return std::move(made->second);
+    }
+
+    // For the report: pictures of the images; none when the models are no detectors, say. False
+    // when cancelled.
+    bool addPictures(ReportContent& content, const std::vector<std::string>& paths, const TaskControl& control) {
         const std::lock_guard<std::mutex> lock(mutex);
         if (make())
-            (void)addMostChangedPictures(content, *pair, paths, 6);  // the images INT8 changed most
+            (void)addMostChangedPictures(content, *pair, paths, 6, nullptr, control);  // the images INT8 changed most
+        return !control.cancelled();
     }
 };
 
@@ -441,14 +466,20 @@ void Workspace::exportReport(const QString& path) {
         pictures = *images;  // candidates: the report shows those INT8 changed most
     auto shared = std::make_shared<ReportContent>(std::move(content));
     pendingReport_ = shared;
-    auto work = [detectors = detectors(), shared, pictures, path]() -> QString {
-        detectors->addPictures(*shared, pictures);  // a model that is no detector still gets its report
+    cancel_ = std::make_shared<std::atomic<bool>>(false);
+    auto work = [detectors = detectors(), shared, pictures, path, cancel = cancel_,
+                 self = QPointer<Workspace>(this)]() -> QString {
+        // A model that is no detector still gets its report.
+        if (!detectors->addPictures(*shared, pictures, backgroundControl(self, cancel.get())))
+            return kCancelled;
         if (path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive))
             return {};
         auto st = writeFileAtomically(path.toStdString(), renderHtml(*shared));
         return st ? QString() : QString::fromStdString(st.errorMessage());
     };
     auto done = [this, path](QString error) {
+        if (error == kCancelled)
+            return;  // nothing written, as asked
         if (error.isEmpty() && path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive)) {
             // Qt's printing runs on the GUI thread; the HTML part was prepared in the background.
             const ReportPage page = QLocale().measurementSystem() == QLocale::ImperialUSSystem ? ReportPage::Letter : ReportPage::A4;
@@ -478,18 +509,23 @@ void Workspace::preparePresentation(int count, const QString& video) {
             paths = *images;
     }
     using Outcome = std::pair<QVector<PresentationSlide>, QString>;
-    auto work = [detectors = detectors(), paths, count, video = video.toStdString()]() -> Outcome {
+    cancel_ = std::make_shared<std::atomic<bool>>(false);
+    auto work = [detectors = detectors(), paths, count, video = video.toStdString(), cancel = cancel_,
+                 self = QPointer<Workspace>(this)]() -> Outcome {
+        const TaskControl control = backgroundControl(self, cancel.get());
         if (video.empty()) {
             size_t i = 0;
             auto next = [&]() -> std::optional<std::pair<std::string, cv::Mat>> {
                 while (i < paths.size()) {
+                    control.report(i, paths.size(), paths[i]);
                     const std::string& path = paths[i++];
                     if (auto bgr = readImageBgr(path))  // unreadable images are named elsewhere
                         return std::make_pair(std::filesystem::path(path).filename().string(), std::move(bgr).value());
                 }
                 return std::nullopt;
             };
-            return {detectors->slides(next, static_cast<size_t>(count)), {}};
+            auto slides = detectors->slides(next, static_cast<size_t>(count), control);
+            return {std::move(slides), control.cancelled() ? kCancelled : QString()};
         }
         // About kVideoFramesLooked frames spread over the clip: every Nth, N from its length.
         auto probe = VideoFrames::open(video, 1);
@@ -503,20 +539,107 @@ void Workspace::preparePresentation(int count, const QString& video) {
             auto frame = frames->next();
             if (!frame)
                 return std::nullopt;
+            control.report(static_cast<size_t>(frame->index), static_cast<size_t>(frames->framesInFile()), frame->name);
             return std::make_pair(frame->name, std::move(frame->bgr));
         };
-        return {detectors->slides(next, static_cast<size_t>(count)), {}};
+        auto slides = detectors->slides(next, static_cast<size_t>(count), control);
+        return {std::move(slides), control.cancelled() ? kCancelled : QString()};
     };
-    auto done = [this, headline](Outcome outcome) {
+    auto done = [this, headline, video](Outcome outcome) {
+        if (outcome.second == kCancelled)
+            return;
         if (!outcome.second.isEmpty()) {
             emit errorOccurred(outcome.second);
             return;
         }
-        emit presentationReady(outcome.first, headline);
+        emit presentationReady(outcome.first, headline, video);
     };
     runInBackground<Outcome>(video.isEmpty() ? tr("Choosing the images INT8 changed most...")
                                              : tr("Choosing the frames of %1 INT8 changed most...").arg(QFileInfo(video).fileName()),
                              std::move(work), std::move(done));
+}
+
+// A played video's state between the GUI and the worker: paused, and how many frames were sent
+// and taken (the worker waits until the last one was shown before it sends the next).
+struct Workspace::Playback {
+    std::atomic<bool> paused{false};
+    std::atomic<int> sent{0}, taken{0};
+};
+
+void Workspace::playVideo(const QString& video, int from) {
+    if (!fp32_ || !quantized_) {
+        emit errorOccurred(tr("Open both models first."));
+        return;
+    }
+    stopPlayback();
+    cancel_ = std::make_shared<std::atomic<bool>>(false);
+    auto playback = std::make_shared<Playback>();
+    playback_ = playback;
+    auto work = [detectors = detectors(), video = video.toStdString(), from, cancel = cancel_, playback,
+                 self = QPointer<Workspace>(this)]() -> QString {
+        using Clock = std::chrono::steady_clock;
+        auto frames = VideoFrames::open(video, 1);
+        if (!frames)
+            return QString::fromStdString(frames.errorMessage());
+        const double fps = frames->fps() > 0 ? frames->fps() : 25.0;  // a file that states none: 25
+        // The clip's clock: frame i is due at start + (i - from) / fps; a pause moves start on.
+        Clock::time_point start = Clock::now();
+        const auto due = [&](int index) {
+            return start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>((index - from) / fps));
+        };
+        const auto waitWhilePaused = [&] {
+            while (playback->paused && !*cancel) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                start += std::chrono::milliseconds(20);
+            }
+        };
+        int wanted = from;
+        while (!*cancel) {
+            waitWhilePaused();
+            auto frame = frames->nextFrom(wanted);  // the frames we fell behind on are skipped
+            if (!frame)
+                return {};  // the end
+            auto slide = detectors->slide(frame->name, frame->bgr);
+            if (!slide)
+                return tr("%1: the models could not compare this frame").arg(QString::fromStdString(frame->name));
+            // Shown no earlier than its time, and not before the last frame was taken.
+            std::this_thread::sleep_until(due(frame->index));
+            while (playback->taken < playback->sent && !*cancel)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            waitWhilePaused();
+            if (*cancel)
+                break;
+            ++playback->sent;
+            QMetaObject::invokeMethod(self, [self, playback, slide = std::move(*slide), index = frame->index] {
+                ++playback->taken;
+                if (self && self->playback_ == playback)
+                    emit self->playbackFrame(slide, index);
+            }, Qt::QueuedConnection);
+            const double late = std::chrono::duration<double>(Clock::now() - start).count();
+            wanted = std::max(frame->index + 1, from + static_cast<int>(late * fps));
+        }
+        return kCancelled;
+    };
+    auto done = [this, playback](QString error) {
+        if (playback_ != playback)
+            return;  // stopped from the view, or replaced by a new playback
+        playback_.reset();
+        emit playbackEnded(error == kCancelled ? QString() : error);
+    };
+    runInBackground<QString>(tr("Playing %1 through both models...").arg(QFileInfo(video).fileName()), std::move(work),
+                             std::move(done));
+}
+
+void Workspace::setPlaybackPaused(bool paused) {
+    if (playback_)
+        playback_->paused = paused;
+}
+
+void Workspace::stopPlayback() {
+    if (!playback_)
+        return;
+    cancel_->store(true);
+    playback_.reset();
 }
 
 void Workspace::detect(const QString& imagePath) {
@@ -1144,7 +1267,7 @@ void Workspace::compareActivations() {
         if (generation != activationsGeneration_)
             return;
         if (!outcome.first) {
-            if (outcome.second != QStringLiteral("cancelled"))
+            if (outcome.second != kCancelled)
                 emit errorOccurred(outcome.second);
             return;
         }

@@ -118,6 +118,14 @@ public:
     // With `video` (a file isVideoPath accepts), its frames instead of the images: about 120 spread
     // over the clip, read one at a time.
     void preparePresentation(int count = 8, const QString& video = QString());
+    // Presentation mode playing a video: both models on its frames from frame `from`, at the
+    // clip's own pace (the frames the models cannot keep up with are skipped); playbackFrame
+    // brings each frame drawn, playbackEnded the end, empty or saying why it stopped. A pause holds
+    // the clip where it is; stopPlayback() or Cancel ends it.
+    void playVideo(const QString& video, int from = 0);
+    void setPlaybackPaused(bool paused);
+    void stopPlayback();
+    bool isPlaying() const { return playback_ != nullptr; }
     // Sensitivity by group, then the fewest exclusions reaching the request's target, calibrating
     // on the images (cached); on suggestionReady, lastSuggestion() holds the curve and the list.
     void suggestExclusions(const SuggestionRequest& request);
@@ -173,7 +181,10 @@ signals:
     void exclusionsChanged();
     void requantized(double outputSqnrBefore);
     void reportWritten(const QString& path);
-    void presentationReady(const QVector<ql::PresentationSlide>& slides, const QString& headline);
+    // `video`: the clip the slides come from, which presentation mode can then play; empty for images.
+    void presentationReady(const QVector<ql::PresentationSlide>& slides, const QString& headline, const QString& video);
+    void playbackFrame(const ql::PresentationSlide& slide, int frameIndex);
+    void playbackEnded(const QString& error);
     void suggestionReady();
     void detectionReady(const QString& imagePath, const QImage& fp32, const QImage& quantized, const QString& summary);
     void detectionFailed(const QString& imagePath, const QString& message);
@@ -262,7 +273,9 @@ private:
     quint64 weightsGeneration_ = 0;
     quint64 activationsGeneration_ = 0;
     quint64 detectionGeneration_ = 0;
-    std::shared_ptr<ReportContent> pendingReport_;  // filled in the background, printed here
+    std::shared_ptr<ReportContent> pendingReport_;
+    struct Playback;
+    std::shared_ptr<Playback> playback_;  // a video playing in presentation mode  // filled in the background, printed here
 };
 
 }  // namespace ql

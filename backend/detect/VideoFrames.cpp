@@ -58,24 +58,27 @@ Result<VideoFrames> VideoFrames::open(const std::string& path, int every) {
     return v;
 }
 
-std::optional<VideoFrame> VideoFrames::next() {
+std::optional<VideoFrame> VideoFrames::next() { return nextFrom(0); }
+
+std::optional<VideoFrame> VideoFrames::nextFrom(int index) {
     if (first_) {
         auto f = std::move(first_);
         first_.reset();
-        return f;
+        if (index <= 0)
+            return f;
     }
     cv::Mat frame;
-    // Frames between the kept ones are grabbed, not decoded.
-    while (index_ % every_ != 0) {
+    // Frames before `index` and between the kept ones are grabbed, not decoded.
+    while (index_ < index || index_ % every_ != 0) {
         if (!capture_->grab())
             return std::nullopt;
         ++index_;
     }
     if (!capture_->read(frame) || frame.empty())
         return std::nullopt;
-    const int index = index_++;
-    const double seconds = fps_ > 0 ? index / fps_ : 0.0;
-    return VideoFrame{frame, index, seconds, frameName(file_, index, seconds)};
+    const int at = index_++;
+    const double seconds = fps_ > 0 ? at / fps_ : 0.0;
+    return VideoFrame{frame, at, seconds, frameName(file_, at, seconds)};
 }
 
 }  // namespace ql

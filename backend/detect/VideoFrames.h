@@ -37,6 +37,9 @@ public:
     ~VideoFrames();
 
     std::optional<VideoFrame> next();  // the next frame kept; none at the end
+    // The next frame kept whose number is `index` or more (playback skips the frames it cannot
+    // keep up with); none at the end.
+    std::optional<VideoFrame> nextFrom(int index);
     int framesInFile() const { return frames_; }  // as the file states it (may be 0 or approximate)
     double fps() const { return fps_; }
 

@@ -1,6 +1,7 @@
 // The main flows of the window, offscreen: open models, see the comparison, pick a weight.
 #include <optional>
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
@@ -958,12 +959,52 @@ private slots:
         QSignalSpy ready(ws, &Workspace::presentationReady);
         ws->preparePresentation(3, video);
         QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 120000);
-        const auto slides = ready.takeFirst().at(0).value<QVector<PresentationSlide>>();
+        const QList<QVariant> presented = ready.takeFirst();
+        const auto slides = presented.at(0).value<QVector<PresentationSlide>>();
         QCOMPARE(slides.size(), 3);
         for (const auto& slide : slides) {
             QVERIFY2(slide.name.contains(QStringLiteral("calibration_clip.avi frame")), qPrintable(slide.name));
             QCOMPARE(slide.fp32.width(), 640);
         }
+        QCOMPARE(presented.at(2).toString(), video);  // presentation mode can play it
+        // The clip played through both models: frames in order, paced by the clip (5 fps: 11
+        // frames in about 2.2 s, frames the models fall behind on skipped), a pause holds it.
+        QSignalSpy frames(ws, &Workspace::playbackFrame);
+        QSignalSpy ended(ws, &Workspace::playbackEnded);
+        QElapsedTimer clock;
+        clock.start();
+        ws->playVideo(video);
+        QTRY_VERIFY_WITH_TIMEOUT(frames.count() >= 2, 60000);
+        ws->setPlaybackPaused(true);
+        QTest::qWait(300);
+        const int whenPaused = frames.count();
+        QTest::qWait(1000);
+        QVERIFY2(frames.count() <= whenPaused + 1, "at most the frame on its way arrives while paused");
+        ws->setPlaybackPaused(false);
+        QTRY_VERIFY_WITH_TIMEOUT(ended.count() == 1, 120000);
+        QVERIFY2(clock.elapsed() >= 2000, "paced by the clip, not as fast as the models run");
+        QCOMPARE(ended.takeFirst().at(0).toString(), QString());  // the end, no error
+        QVERIFY(!ws->isPlaying());
+        int last = -1;
+        for (const auto& f : frames) {
+            QVERIFY(f.at(1).toInt() > last);
+            last = f.at(1).toInt();
+            QCOMPARE(f.at(0).value<PresentationSlide>().fp32.width(), 640);
+        }
+        QVERIFY2(last >= 5, qPrintable(QStringLiteral("last frame %1 of %2 shown").arg(last).arg(frames.count())));  // into the second half of the 11 frames
+        frames.clear();
+        ws->playVideo(video);  // stopped from the view: no end to report
+        QTRY_VERIFY_WITH_TIMEOUT(frames.count() > 0, 60000);
+        ws->stopPlayback();
+        QVERIFY(waitIdle(w));
+        QCOMPARE(ended.count(), 0);
+        // Cancelled while choosing: no presentation, no error.
+        QSignalSpy errors(ws, &Workspace::errorOccurred);
+        ws->preparePresentation(2);
+        ws->cancel();
+        QVERIFY(waitIdle(w));
+        QCOMPARE(ready.count(), 0);
+        QCOMPARE(errors.count(), 0);
         ws->preparePresentation(2);
         QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 120000);
         const auto images = ready.takeFirst().at(0).value<QVector<PresentationSlide>>();

@@ -58,6 +58,56 @@ private slots:
         QCOMPARE(leave.count(), 1);
     }
 
+    // A video's slides: V plays (the frames come from outside), pauses and resumes; the live frame
+    // is what is drawn; a step key stops it and goes back to the slide it left; images without a
+    // video do not play.
+    void vPlaysAndPausesAVideo() {
+        PresentationView view;
+        view.resize(800, 600);
+        view.setSlides({slide("clip.avi frame 3"), slide("clip.avi frame 9")});
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy play(&view, &PresentationView::playRequested);
+        QSignalSpy pause(&view, &PresentationView::pauseRequested);
+        QSignalSpy stop(&view, &PresentationView::stopRequested);
+        QTest::keyClick(&view, Qt::Key_V);
+        QCOMPARE(play.count(), 0);  // not playable: images
+        view.setPlayable(true);
+        QTest::keyClick(&view, Qt::Key_PageDown);
+        QTest::keyClick(&view, Qt::Key_V);
+        QCOMPARE(play.count(), 1);
+        QCOMPARE(view.playback(), PresentationView::Playback::Playing);
+        PresentationSlide live = slide("clip.avi frame 5");
+        live.fp32.fill(Qt::green);  // the live frame, not the slide, is drawn
+        live.quantized.fill(Qt::green);
+        view.showLiveFrame(live);
+        QVERIFY(view.showingLive());
+        QCOMPARE(pixelAt(view, view.pictureRect().center() - QPoint(100, 0)), QColor(Qt::green));  // off the divider
+        const QString status = view.findChild<QLabel*>(QStringLiteral("presentationStatus"))->text();
+        QVERIFY2(status.startsWith(QStringLiteral("clip.avi frame 5")) && status.contains(QStringLiteral("Playing")), qPrintable(status));
+        QTest::keyClick(&view, Qt::Key_V);
+        QCOMPARE(pause.count(), 1);
+        QCOMPARE(pause.takeFirst().at(0).toBool(), true);
+        QCOMPARE(view.playback(), PresentationView::Playback::Paused);
+        QTest::keyClick(&view, Qt::Key_V);
+        QCOMPARE(pause.takeFirst().at(0).toBool(), false);
+        QTest::keyClick(&view, Qt::Key_PageDown);  // back to the slides
+        QCOMPARE(stop.count(), 1);
+        QVERIFY(!view.showingLive());
+        QCOMPARE(view.current(), 1);
+        QCOMPARE(pixelAt(view, view.pictureRect().center() + QPoint(100, 0)), QColor(Qt::blue));
+        view.showLiveFrame(live);  // a frame still on its way after the stop is dropped
+        QVERIFY(!view.showingLive());
+        QTest::keyClick(&view, Qt::Key_V);  // played to the end, the last frame stays
+        view.showLiveFrame(live);
+        view.playbackEnded();
+        QCOMPARE(view.playback(), PresentationView::Playback::Stopped);
+        QVERIFY(view.showingLive());
+        QVERIFY(view.findChild<QLabel*>(QStringLiteral("presentationStatus"))->text().contains(QStringLiteral("End of the video")));
+        QTest::keyClick(&view, Qt::Key_V);  // and plays again
+        QCOMPARE(play.count(), 3);
+    }
+
     void wipeShowsFp32LeftAndInt8Right() {
         PresentationView view;
         view.resize(800, 600);

@@ -45,6 +45,28 @@ TEST(VideoFrames, EveryNthFrameInOrder) {
     EXPECT_EQ(second->name, "clip.avi frame 1 (0.2 s)");
 }
 
+// Playback skips the frames it cannot keep up with: nextFrom(i) gives frame i itself (its pixels
+// say so), never an earlier one, and respects `every`.
+TEST(VideoFrames, NextFromSkipsAhead) {
+    const std::string path = writeClip();
+    auto frames = VideoFrames::open(path, 1);
+    ASSERT_TRUE(frames);
+    std::vector<int> indices;
+    for (int wanted : {0, 4, 2, 7}) {  // 2 is behind: the next frame comes
+        auto f = frames->nextFrom(wanted);
+        ASSERT_TRUE(f);
+        indices.push_back(f->index);
+        EXPECT_NEAR(cv::mean(f->bgr)[0], 20.0 * f->index, 4.0) << "frame " << f->index;
+    }
+    EXPECT_EQ(indices, (std::vector<int>{0, 4, 5, 7}));
+    EXPECT_FALSE(frames->nextFrom(12));  // past the end
+    auto everyThird = VideoFrames::open(path, 3);
+    ASSERT_TRUE(everyThird);
+    auto f = everyThird->nextFrom(4);  // the first kept frame at 4 or after
+    ASSERT_TRUE(f);
+    EXPECT_EQ(f->index, 6);
+}
+
 TEST(VideoFrames, RefusesWhatIsNoVideo) {
     const std::string text = test::tempPath("notes.mp4");
     std::ofstream(text) << "not a video";
