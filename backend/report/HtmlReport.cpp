@@ -12,6 +12,7 @@
 #include "quantize/NodeList.h"
 #include "report/CompareReport.h"
 #include "report/InspectReport.h"
+#include "report/RunsPlot.h"
 #include "report/Verdict.h"
 
 namespace ql {
@@ -195,6 +196,8 @@ std::vector<std::vector<unsigned char>> reportImages(const ReportContent& c) {
     std::vector<std::vector<unsigned char>> images;
     for (const auto& d : c.detections)
         images.push_back(d.jpeg);
+    if (auto plot = runsPlotPng(c.runs); !plot.empty())
+        images.push_back(std::move(plot));
     for (const ActivationError* l : worstShown(c))
         if (l->problem.empty())
             images.push_back(histogramPng(l->histograms, l->name));
@@ -323,6 +326,10 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
               << "</td><td class=\"num\">" << (m.sizeBytes ? formatBytes(m.sizeBytes) : std::string("-")) << "</td></tr>\n";
         }
         h << "</table>\n";
+        if (const RunsPlotQuality quality = runsPlotQuality(c.runs); runsPlottable(c.runs))
+            h << "<p>" << image("runs", 680) << "</p>\n<p class=\"caption\">Left: "
+              << (quality == RunsPlotQuality::Map50 ? "mAP@0.5 against the labels" : "detection fidelity (mAP@0.5 against FP32's boxes)")
+              << " per run. Right: latency, median with whiskers of \u00b1 the spread. Runs by number, as in the table.</p>\n";
     }
 
     // ---- Engineering appendix ----
