@@ -1,6 +1,7 @@
 #include "ReportCommand.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "SessionFlags.h"
 #include "detect/DetectionEvaluation.h"
 #include "detect/VideoFrames.h"
+#include "project/ExclusionCost.h"
 #include "report/ReportAssembly.h"
 #include "util/AtomicFile.h"
 
@@ -44,6 +46,7 @@ struct ReportOptions {
     std::string video;        // pictures from this video's frames instead
     int every = 10;           // of the video: every Nth frame
     std::string title = "QuantLens report";
+    std::vector<std::string> exclusionCost;  // calibration images: time the exclusion list's cost
     PreprocessFlags preprocess;
     DetectionFlags detection;
     SessionFlags session;
@@ -166,6 +169,32 @@ int runReport(const ReportOptions& o) {
                                             : detectors->warnings(o.preprocess.automatic()))
         printWarning(w);
 
+    if (!o.exclusionCost.empty() && content.nodesLeftFloat.empty()) {
+        std::cout << "No node is left float: the exclusion list costs nothing\n";
+    } else if (!o.exclusionCost.empty()) {
+        auto calibration = collectImages(o.exclusionCost);
+        if (!calibration) {
+            printError(calibration.errorMessage());
+            return kExitError;
+        }
+        ExclusionCostOptions cost;
+        cost.calibrationImages = *calibration;
+        cost.calibration.preprocess = *pre;
+        cost.calibration.session = o.session.options();
+        cost.timingImage = images->front();
+        auto runs = measureExclusionCost(models->fp32, models->quantized, cost, textProgress("timing the exclusions"));
+        if (!runs) {
+            printError("--exclusion-cost: " + runs.errorMessage());
+            return kExitError;
+        }
+        const LatencyStats& none = *runs->front().metrics.latency;
+        const LatencyStats& list = *runs->back().metrics.latency;
+        std::printf("The %zu nodes left float cost %+.1f ms: %.1f ms with them, %.1f ms with none (both made again here, "
+                    "median of %d runs)\n",
+                    runs->back().exclusions.size(), list.medianMs - none.medianMs, list.medianMs, none.medianMs, list.runs);
+        content.runs = std::move(runs).value();
+    }
+
     std::vector<std::string> inputs = {o.fp32, o.quantized};
     inputs.insert(inputs.end(), images->begin(), images->end());
     if (!o.html.empty()) {
@@ -210,6 +239,10 @@ void addReportCommand(CLI::App& app, int& exitCode) {
     cmd->add_option("--page", o->page, "PDF paper size: a4 (default) or letter")->check(CLI::IsMember({"a4", "letter"}));
     cmd->add_option("--data", o->data, "Labelled dataset (folder or data YAML) for accuracy and latency");
     cmd->add_option("--data-limit", o->dataLimit, "Score the first N images of the dataset only (0: all, the default)");
+    cmd->add_option("--exclusion-cost", o->exclusionCost,
+                    "Calibration images or folders: make the FP32 model again with the quantized model's settings, "
+                    "with and without the nodes it leaves float, and time both for the first page")
+        ->expected(1, -1);
     cmd->add_option("--settings", o->settings, "Quantization settings JSON (from quantize --export-json)");
     cmd->add_option("--html", o->html, "Self-contained HTML file to write");
     cmd->add_option("--pdf", o->pdf, "PDF file to write");
