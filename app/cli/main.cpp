@@ -7,10 +7,11 @@
 #include "QuantizeCommand.h"
 #include "ReportCommand.h"
 #include "SensitivityCommands.h"
+#include "util/BuildInfo.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"QuantLens: where does INT8 quantization hurt your ONNX detector, and what to exclude"};
-    app.set_version_flag("--version", "quantlens-cli " QUANTLENS_VERSION);
+    app.set_version_flag("--version", ql::versionText("quantlens-cli"));
     app.require_subcommand(1);
     int exitCode = 0;
     ql::cli::addInspectCommand(app, exitCode);

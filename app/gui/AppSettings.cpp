@@ -89,7 +89,7 @@ QString language() { return QSettings().value(QStringLiteral("ui/language")).toS
 
 void setLanguage(const QString& code) { QSettings().setValue(QStringLiteral("ui/language"), code); }
 
-QString installTranslator(QApplication& app) {
+QString installTranslator(QCoreApplication& app) {
     const QString chosen = language();
     const QLocale locale = chosen.isEmpty() ? QLocale::system() : QLocale(chosen);
     auto* ours = new QTranslator(&app);

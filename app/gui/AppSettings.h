@@ -3,7 +3,7 @@
 
 #include <QString>
 
-class QApplication;
+class QCoreApplication;
 class QTranslator;
 
 namespace ql {
@@ -19,7 +19,7 @@ void applyTheme(Theme theme);
 QString language();  // "" follows the system locale
 void setLanguage(const QString& code);
 // Installs the translation for the chosen (or system) language; returns the language used.
-QString installTranslator(QApplication& app);
+QString installTranslator(QCoreApplication& app);
 
 }  // namespace AppSettings
 }  // namespace ql

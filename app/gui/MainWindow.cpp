@@ -43,6 +43,7 @@
 #include "NodeDetailsView.h"
 #include "OutputSummaryView.h"
 #include "PresentationView.h"
+#include "util/BuildInfo.h"
 #include "RunsView.h"
 #include "WeightErrorModel.h"
 #include "report/InspectReport.h"
@@ -463,7 +464,10 @@ void MainWindow::createActions() {
         QMessageBox::about(this, tr("About QuantLens"),
                            tr("<h3>QuantLens %1</h3><p>Where does INT8 quantization hurt your ONNX detector, "
                               "how much, and what to exclude to fix it.</p>")
-                               .arg(QApplication::applicationVersion()));
+                                   .arg(QApplication::applicationVersion()) +
+                               QStringLiteral("<p><small>%1</small></p>")
+                                   .arg(QString::fromStdString(versionText("quantlens")).toHtmlEscaped().replace(
+                                       QLatin1Char('\n'), QStringLiteral("<br>"))));
     });
 }
 

@@ -2,54 +2,100 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
+#include <cstdio>
+#include <cstring>
+
 #include "AppSettings.h"
 #include "MainWindow.h"
 #include "Screenshot.h"
+#include "util/BuildInfo.h"
+
+namespace {
+
+// The command line, described once for the GUI and for --help.
+struct CommandLine {
+    QCommandLineOption screenshot{QStringLiteral("screenshot"),
+                                  QCoreApplication::translate("main", "Save a PNG of the window when idle, then quit."),
+                                  QStringLiteral("file.png")};  // for documentation and tests
+    QCommandLineOption images{QStringLiteral("images"), QCoreApplication::translate("main", "Folder or image to compare the activations on."),
+                              QStringLiteral("folder")};
+    QCommandLineOption tab{QStringLiteral("tab"),
+                           QCoreApplication::translate("main", "Tab to show first: graph, activations, weights or detections."),
+                           QStringLiteral("name")};
+    QCommandLineOption demo{QStringLiteral("demo"),
+                            QCoreApplication::translate("main", "Open the bundled demo: YOLOv8n FP32, its INT8 version and two photos.")};
+    QCommandLineOption requantize{QStringLiteral("requantize"),
+                                  QCoreApplication::translate("main", "With --screenshot: re-quantize once with the exclusions first.")};
+
+    void describe(QCommandLineParser& parser) const {
+        parser.setApplicationDescription(QCoreApplication::translate("main", "Compare an FP32 ONNX model with its quantized version."));
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addPositionalArgument(QStringLiteral("models"),
+                                     QCoreApplication::translate("main", "FP32 and/or quantized .onnx files to open."),
+                                     QStringLiteral("[FP32.onnx] [QUANT.onnx]"));
+        for (const QCommandLineOption* o : {&screenshot, &images, &tab, &demo, &requantize})
+            parser.addOption(*o);
+    }
+};
+
+void name(QCoreApplication&) {
+    QCoreApplication::setOrganizationName(QStringLiteral("QuantLens"));
+    QCoreApplication::setApplicationName(QStringLiteral("QuantLens"));
+    QCoreApplication::setApplicationVersion(QString::fromStdString(ql::quantLensVersion()));
+}
+
+bool isOneOf(const char* arg, std::initializer_list<const char*> names) {
+    for (const char* n : names)
+        if (std::strcmp(arg, n) == 0)
+            return true;
+    return false;
+}
+
+// --help and --version print and quit without a display (over ssh, in scripts, in a package's
+// test): they are answered before the GUI starts.
+int answerWithoutDisplay(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i)
+        if (isOneOf(argv[i], {"-v", "--version"})) {
+            std::printf("%s\n", ql::versionText("quantlens").c_str());
+            return 0;
+        }
+    QCoreApplication core(argc, argv);
+    name(core);
+    ql::AppSettings::installTranslator(core);
+    QCommandLineParser parser;
+    const CommandLine commandLine;
+    commandLine.describe(parser);
+    parser.process(core);  // prints the help and quits
+    return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i)
+        if (isOneOf(argv[i], {"-h", "--help", "-?", "--help-all", "-v", "--version"}))
+            return answerWithoutDisplay(argc, argv);
     QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("QuantLens"));
-    QApplication::setApplicationName(QStringLiteral("QuantLens"));
-    QApplication::setApplicationVersion(QStringLiteral(QUANTLENS_VERSION));
+    name(app);
     ql::AppSettings::installTranslator(app);
     ql::AppSettings::applyTheme(ql::AppSettings::theme());
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Compare an FP32 ONNX model with its quantized version."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("models"), QApplication::translate("main", "FP32 and/or quantized .onnx files to open."),
-                                 QStringLiteral("[FP32.onnx] [QUANT.onnx]"));
-    // For documentation and tests: save a picture of the window once loading and analysis are done.
-    QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                  QApplication::translate("main", "Save a PNG of the window when idle, then quit."),
-                                  QStringLiteral("file.png"));
-    parser.addOption(screenshot);
-    QCommandLineOption images(QStringLiteral("images"),
-                              QApplication::translate("main", "Folder or image to compare the activations on."),
-                              QStringLiteral("folder"));
-    parser.addOption(images);
-    QCommandLineOption tab(QStringLiteral("tab"), QApplication::translate("main", "Tab to show first: graph, activations, weights or detections."),
-                           QStringLiteral("name"));
-    parser.addOption(tab);
-    QCommandLineOption demo(QStringLiteral("demo"),
-                            QApplication::translate("main", "Open the bundled demo: YOLOv8n FP32, its INT8 version and two photos."));
-    parser.addOption(demo);
-    QCommandLineOption requantize(QStringLiteral("requantize"),
-                                  QApplication::translate("main", "With --screenshot: re-quantize once with the exclusions first."));
-    parser.addOption(requantize);
+    const CommandLine commandLine;
+    commandLine.describe(parser);
     parser.process(app);
 
     ql::MainWindow window;
     window.show();
-    if (parser.isSet(tab))
-        window.showTab(parser.value(tab));
-    if (parser.isSet(images))
-        window.workspace()->setImages(parser.values(images));
+    if (parser.isSet(commandLine.tab))
+        window.showTab(parser.value(commandLine.tab));
+    if (parser.isSet(commandLine.images))
+        window.workspace()->setImages(parser.values(commandLine.images));
     window.openFiles(parser.positionalArguments());
-    if (parser.isSet(demo))
+    if (parser.isSet(commandLine.demo))
         window.workspace()->openDemo();
-    if (parser.isSet(screenshot))
-        ql::saveScreenshotWhenIdle(window, parser.value(screenshot), parser.isSet(requantize));
+    if (parser.isSet(commandLine.screenshot))
+        ql::saveScreenshotWhenIdle(window, parser.value(commandLine.screenshot), parser.isSet(commandLine.requantize));
     return QApplication::exec();
 }
