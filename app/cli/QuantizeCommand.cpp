@@ -74,18 +74,27 @@ int runQuantize(const QuantizeOptions& o) {
     const OnnxModel& model = converted ? *converted : fp32->model;
 
     if (o.keepLastLayerFloat) {
-        const auto last = lastComputeNodes(model.graph());
-        if (last.empty()) {
+        // The last layers and the output decoding after them (YOLO's anchor Add/Sub, stride Mul)
+        // stay float, as in a QAT export where only the layers before them carry quantizers.
+        const NetworkEnd end = networkEnd(model.graph());
+        if (end.lastComputeNodes.empty()) {
             printError(o.fp32 + ": --keep-last-layer-float found no named Conv, ConvTranspose, Gemm or MatMul node before the outputs");
             return kExitError;
         }
-        std::cout << "Keeping " << last.size() << " last layer(s) float:";
-        for (const auto& name : last) {
-            std::cout << " " << name;
+        auto exclude = [&](const std::string& name) {
             if (std::find(settings.nodesToExclude.begin(), settings.nodesToExclude.end(), name) == settings.nodesToExclude.end())
                 settings.nodesToExclude.push_back(name);
+        };
+        std::cout << "Keeping " << end.lastComputeNodes.size() << " last layer(s) float:";
+        for (const auto& name : end.lastComputeNodes) {
+            std::cout << " " << name;
+            exclude(name);
         }
         std::cout << "\n";
+        if (!end.nodesAfter.empty())
+            std::cout << "  and the " << end.nodesAfter.size() << " node(s) after them (output decoding)\n";
+        for (const auto& name : end.nodesAfter)
+            exclude(name);
         settings.keepLastLayerFloat = true;
     }
     // Everything the model itself rules out is said before calibration spends minutes on it.
@@ -174,8 +183,9 @@ void addQuantizeCommand(CLI::App& app, int& exitCode) {
                     "Convert the model to this opset first with ONNX's version converter (per-channel Q/DQ needs 13)")
         ->check(CLI::Range(10, 17));
     cmd->add_flag("--keep-last-layer-float", o->keepLastLayerFloat,
-                  "Keep the detector head's last layer(s) float: the last Conv/Gemm/MatMul nodes before each output "
-                  "(as the YOLOv9-QAT workflow does); their names are printed and recorded as exclusions");
+                  "Keep the detector head's last layer(s) float: the last Conv/Gemm/MatMul nodes before each output, "
+                  "and the output decoding after them (as the YOLOv9-QAT workflow does); the names are printed and "
+                  "recorded as exclusions");
     o->flags.addTo(*cmd);
     cmd->callback([o, &exitCode] { exitCode = runQuantize(*o); });
 }

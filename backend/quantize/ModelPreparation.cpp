@@ -28,12 +28,10 @@ Result<OnnxModel> upgradeOpset(const OnnxModel& model, int targetOpset) {
     return result;
 }
 
-std::vector<std::string> lastComputeNodes(const Graph& graph) {
+NetworkEnd networkEnd(const Graph& graph) {
     static const std::set<std::string> compute = {"Conv", "ConvTranspose", "Gemm", "MatMul"};
-    std::set<int> found, visited;
-    std::vector<std::string> pending;
-    for (const auto& out : graph.outputs())
-        pending.push_back(out);
+    std::set<int> last, after, visited;
+    std::vector<std::string> pending(graph.outputs().begin(), graph.outputs().end());
     while (!pending.empty()) {
         const std::string t = pending.back();
         pending.pop_back();
@@ -42,19 +40,25 @@ std::vector<std::string> lastComputeNodes(const Graph& graph) {
             continue;
         const Node& n = graph.node(producer);
         if (compute.count(n.opType)) {
-            if (!n.name.empty())  // an unnamed node cannot be excluded by name
-                found.insert(producer);
+            last.insert(producer);
             continue;
         }
+        after.insert(producer);
         for (const auto& in : n.inputs)
             if (!in.empty() && !graph.isInitializer(in))
                 pending.push_back(in);
     }
-    std::vector<std::string> names;
-    for (const int i : graph.topologicalOrder())
-        if (found.count(i))
-            names.push_back(graph.node(i).name);
-    return names;
+    NetworkEnd end;
+    for (const int i : graph.topologicalOrder()) {
+        const std::string& name = graph.node(i).name;
+        if (name.empty())
+            continue;
+        if (last.count(i))
+            end.lastComputeNodes.push_back(name);
+        else if (after.count(i))
+            end.nodesAfter.push_back(name);
+    }
+    return end;
 }
 
 }  // namespace ql

@@ -16,10 +16,16 @@ namespace ql {
 // operator the converter could not convert.
 Result<OnnxModel> upgradeOpset(const OnnxModel& model, int targetOpset);
 
-// The last compute nodes (Conv, ConvTranspose, Gemm, MatMul) before the graph outputs: the nodes
-// reached by walking back from every graph output through nodes without weights (Concat, Reshape,
-// Sigmoid, Split, Mul, ...), stopping at the first compute node on each path. For a YOLO head these
-// are the final Conv of each box and class branch (and YOLOv8's DFL Conv). In graph order.
-std::vector<std::string> lastComputeNodes(const Graph& graph);
+// The end of a network: the last compute nodes (Conv, ConvTranspose, Gemm, MatMul) before the graph
+// outputs, found by walking back from every graph output through nodes without weights (Concat,
+// Reshape, Sigmoid, Split, Add, Mul, ...) and stopping at the first compute node on each path; and
+// those nodes walked through. For a YOLO head: the final Conv of each box and class branch (and
+// YOLOv8's DFL Conv), then the output decoding. Both in graph order; unnamed nodes are left out
+// (they cannot be excluded by name).
+struct NetworkEnd {
+    std::vector<std::string> lastComputeNodes;
+    std::vector<std::string> nodesAfter;
+};
+NetworkEnd networkEnd(const Graph& graph);
 
 }  // namespace ql

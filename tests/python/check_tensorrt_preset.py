@@ -10,7 +10,7 @@ Checked, sharing no code with QuantLens:
   - activation scales max|t|/127 of a numpy forward pass of the calibration images (MinMax);
   - biases stay float initializers;
   - flags override the preset (--per-channel=false, --activation-type QUInt8);
-  - --keep-last-layer-float names head_box and head_cls and leaves them float;
+  - --keep-last-layer-float names head_box and head_cls and leaves them and the decoding after them float;
   - initializers listed as graph inputs give the same Q/DQ nodes and none of their inputs remain;
   - the recipe JSON and the Python export carry the preset.
 """
@@ -124,7 +124,9 @@ inits, q, w = structure(model)
 check("Keeping 2 last layer(s) float: head_box head_cls" in log, "the last layers are named")
 check("W3" in inits and "W4" in inits and "W3_quantized" not in w, "head_box and head_cls weights stay float")
 check(sorted(q) == ["c2", "r1", "x"], f"no Q/DQ left on the head's input: {sorted(q)}")
-check(json.load(open(os.path.join(out, "keep.json")))["nodes_to_exclude"] == ["head_box", "head_cls"], "recorded as exclusions")
+check("and the 5 node(s) after them (output decoding)" in log, "the decoding after them is counted")
+excluded = json.load(open(os.path.join(out, "keep.json")))["nodes_to_exclude"]
+check(excluded == ["head_box", "head_cls", "sigmoid", "concat", "split", "concat2", "reshape"], f"recorded as exclusions: {excluded}")
 
 # Initializers listed as graph inputs: the same nodes, and no input shadows a quantized weight.
 plain, _ = quantize("plain", "--per-channel")

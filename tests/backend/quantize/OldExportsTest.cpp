@@ -276,7 +276,8 @@ TEST(TensorRtPreset, QdqOnTheInputsOfConvAndAddSymmetricPerChannel) {
 
 TEST(TensorRtPreset, LastComputeNodesStayFloatWhenExcluded) {
     auto model = OnnxModel::fromProto(residualNet(), "residual");
-    EXPECT_EQ(lastComputeNodes(model->graph()), std::vector<std::string>{"conv3"});
+    EXPECT_EQ(networkEnd(model->graph()).lastComputeNodes, std::vector<std::string>{"conv3"});
+    EXPECT_TRUE(networkEnd(model->graph()).nodesAfter.empty());
     // Through Sigmoid, Concat and Reshape to both head Convs; not past them.
     ModelBuilder b(13);
     b.input("x", {1, 3, 4, 4}).output("y", {1, 3, 16});
@@ -292,10 +293,12 @@ TEST(TensorRtPreset, LastComputeNodesStayFloatWhenExcluded) {
     b.node("Reshape", {"cat", "shape"}, {"y"}, "reshape");
     auto head = OnnxModel::fromProto(b.build(), "head");
     ASSERT_TRUE(head) << head.errorMessage();
-    EXPECT_EQ(lastComputeNodes(head->graph()), (std::vector<std::string>{"head_box", "head_cls"}));
+    const NetworkEnd end = networkEnd(head->graph());
+    EXPECT_EQ(end.lastComputeNodes, (std::vector<std::string>{"head_box", "head_cls"}));
+    EXPECT_EQ(end.nodesAfter, (std::vector<std::string>{"sigmoid", "concat", "reshape"}));
 
     auto s = *presetSettings("tensorrt");
-    s.nodesToExclude = lastComputeNodes(model->graph());
+    s.nodesToExclude = networkEnd(model->graph()).lastComputeNodes;
     auto q = quantizeQdq(*model, residualRanges(), s);
     ASSERT_TRUE(q) << q.errorMessage();
     EXPECT_TRUE(q->model.graph().isInitializer("W3"));  // float
