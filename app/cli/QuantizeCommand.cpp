@@ -1,8 +1,10 @@
 #include "QuantizeCommand.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "CliCommon.h"
@@ -10,6 +12,7 @@
 #include "ProgressBar.h"
 #include "analysis/DeploymentChecks.h"
 #include "quantize/CalibrationCache.h"
+#include "quantize/ModelPreparation.h"
 #include "quantize/NodeList.h"
 #include "quantize/QdqQuantizer.h"
 #include "quantize/QuantizationRecipe.h"
@@ -25,6 +28,8 @@ struct QuantizeOptions {
     std::string output;
     std::string exportPython;
     std::string exportJson;
+    int upgradeOpset = 0;
+    bool keepLastLayerFloat = false;
     QuantizeFlags flags;
 };
 
@@ -42,22 +47,76 @@ int runQuantize(const QuantizeOptions& o) {
         return kExitError;
     }
     auto settingsOrNone = o.flags.settings();
-    auto calibrationOrNone = o.flags.calibration(fp32->model, *images);
-    if (!settingsOrNone || !calibrationOrNone)
+    if (!settingsOrNone)
         return kExitError;
-    const QuantizerSettings& settings = *settingsOrNone;
+    QuantizerSettings settings = *settingsOrNone;
+
+    // An older export is brought to the opset the settings need, only when asked (the file changes).
+    std::optional<OnnxModel> converted;
+    const int64_t opset = fp32->model.opsetVersion();
+    if (o.upgradeOpset > 0 && opset >= o.upgradeOpset) {
+        std::cout << o.fp32 << " already uses opset " << opset << "; not converted\n";
+    } else if (o.upgradeOpset > 0) {
+        std::cout << "Converting " << o.fp32 << " from opset " << opset << " to opset " << o.upgradeOpset
+                  << " with ONNX's version converter (onnx.version_converter); the quantized model is made from the converted one\n";
+        auto up = upgradeOpset(fp32->model, o.upgradeOpset);
+        if (!up) {
+            printError(up.errorMessage());  // names the file
+            return kExitError;
+        }
+        converted = std::move(up).value();
+        settings.upgradeOpset = o.upgradeOpset;
+    } else if (settings.perChannel && opset < 13) {
+        printError(o.fp32 + " uses opset " + std::to_string(opset) +
+                   "; per-channel Q/DQ needs opset 13 (the axis attribute): add --upgrade-opset 13 to convert it with ONNX's version converter");
+        return kExitError;
+    }
+    const OnnxModel& model = converted ? *converted : fp32->model;
+
+    if (o.keepLastLayerFloat) {
+        // The last layers and the output decoding after them (YOLO's anchor Add/Sub, stride Mul)
+        // stay float, as in a QAT export where only the layers before them carry quantizers.
+        const NetworkEnd end = networkEnd(model.graph());
+        if (end.lastComputeNodes.empty()) {
+            printError(o.fp32 + ": --keep-last-layer-float found no named Conv, ConvTranspose, Gemm or MatMul node before the outputs");
+            return kExitError;
+        }
+        auto exclude = [&](const std::string& name) {
+            if (std::find(settings.nodesToExclude.begin(), settings.nodesToExclude.end(), name) == settings.nodesToExclude.end())
+                settings.nodesToExclude.push_back(name);
+        };
+        std::cout << "Keeping " << end.lastComputeNodes.size() << " last layer(s) float:";
+        for (const auto& name : end.lastComputeNodes) {
+            std::cout << " " << name;
+            exclude(name);
+        }
+        std::cout << "\n";
+        if (!end.nodesAfter.empty())
+            std::cout << "  and the " << end.nodesAfter.size() << " node(s) after them (output decoding)\n";
+        for (const auto& name : end.nodesAfter)
+            exclude(name);
+        settings.keepLastLayerFloat = true;
+    }
+    // Everything the model itself rules out is said before calibration spends minutes on it.
+    if (auto st = checkQuantizable(model, settings); !st) {
+        printError(st.errorMessage());  // names the file
+        return kExitError;
+    }
+    auto calibrationOrNone = o.flags.calibration(model, *images);
+    if (!calibrationOrNone)
+        return kExitError;
     const CalibrationOptions& calibration = *calibrationOrNone;
 
     const auto start = std::chrono::steady_clock::now();
     CalibrationCache cache(o.flags.cacheDirectory());
     bool fromCache = false;
-    auto stats = cache.get(fp32->model, *images, calibration, textProgress("calibrating"), &fromCache);
+    auto stats = cache.get(model, *images, calibration, textProgress("calibrating"), &fromCache);
     if (!stats) {
         printError(stats.errorMessage());
         return kExitError;
     }
     const double calibrated = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    auto quantized = quantizeQdq(fp32->model, **stats, settings);
+    auto quantized = quantizeQdq(model, **stats, settings);
     if (!quantized) {
         printError(quantized.errorMessage());
         return kExitError;
@@ -87,7 +146,7 @@ int runQuantize(const QuantizeOptions& o) {
     }
     const std::string folder = o.flags.calib.size() == 1 ? o.flags.calib.front() : fs::path(images->front()).parent_path().string();
     if (!o.exportPython.empty()) {
-        const std::string py = settings.toPython(o.fp32, o.output, folder, fp32->model.graph().inputs().front(), calibration);
+        const std::string py = settings.toPython(o.fp32, o.output, folder, model.graph().inputs().front(), calibration);
         if (auto st = writeFileAtomically(o.exportPython, py, {o.fp32, o.output}); !st) {
             printError(st.errorMessage());
             return kExitError;
@@ -120,6 +179,13 @@ void addQuantizeCommand(CLI::App& app, int& exitCode) {
     cmd->add_option("--export-python", o->exportPython, "Write the equivalent quantize_static(...) script");
     cmd->add_option("--export-json", o->exportJson, "Write the settings, calibration images and preprocessing as JSON "
                                                      "(a recipe the app imports in Quantization Settings)");
+    cmd->add_option("--upgrade-opset", o->upgradeOpset,
+                    "Convert the model to this opset first with ONNX's version converter (per-channel Q/DQ needs 13)")
+        ->check(CLI::Range(10, 17));
+    cmd->add_flag("--keep-last-layer-float", o->keepLastLayerFloat,
+                  "Keep the detector head's last layer(s) float: the last Conv/Gemm/MatMul nodes before each output, "
+                  "and the output decoding after them (as the YOLOv9-QAT workflow does); the names are printed and "
+                  "recorded as exclusions");
     o->flags.addTo(*cmd);
     cmd->callback([o, &exitCode] { exitCode = runQuantize(*o); });
 }

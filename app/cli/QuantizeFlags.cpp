@@ -40,14 +40,21 @@ void QuantizeFlags::addTo(CLI::App& cmd) {
     cmd.add_option("--percentile", percentile, "Percentile calibration: percentile of |x| kept")->check(CLI::Range(50.0, 100.0));
     cmd.add_option("--bins", bins, "Histogram bins for entropy/percentile (default 128/2048)");
     cmd.add_flag("--symmetric-calibration", symmetricCalibration, "Entropy/percentile: symmetric thresholds");
-    cmd.add_flag("--per-channel", perChannel, "Per-channel weights");
-    cmd.add_flag("--reduce-range", reduceRange, "7-bit weights (ONNX Runtime reduce_range)");
-    cmd.add_option("--activation-type", activationType, "QUInt8 or QInt8");
-    cmd.add_option("--weight-type", weightType, "QInt8 or QUInt8");
-    cmd.add_flag("--activation-symmetric", activationSymmetric, "Symmetric activations");
-    cmd.add_flag("--weight-asymmetric", weightAsymmetric, "Asymmetric weights (the default for QInt8 is symmetric)");
-    cmd.add_flag("--no-quantize-bias", noBias, "Keep biases float");
-    cmd.add_option("--op-types", opTypes, "Operator types to quantize (default: ONNX Runtime's set)")->delimiter(',');
+    auto keep = [this](const std::string& flag, CLI::Option* o) { options_.emplace_back(flag, o); };
+    keep("--per-channel", cmd.add_flag("--per-channel", perChannel, "Per-channel weights (--per-channel=false undoes a preset's)"));
+    keep("--reduce-range", cmd.add_flag("--reduce-range", reduceRange, "7-bit weights (ONNX Runtime reduce_range)"));
+    keep("--activation-type", cmd.add_option("--activation-type", activationType, "QUInt8 or QInt8"));
+    keep("--weight-type", cmd.add_option("--weight-type", weightType, "QInt8 or QUInt8"));
+    keep("--activation-symmetric",
+         cmd.add_flag("--activation-symmetric", activationSymmetric, "Symmetric activations (--activation-symmetric=false undoes a preset's)"));
+    keep("--weight-asymmetric", cmd.add_flag("--weight-asymmetric", weightAsymmetric, "Asymmetric weights (the default for QInt8 is symmetric)"));
+    keep("--no-quantize-bias", cmd.add_flag("--no-quantize-bias", noBias, "Keep biases float"));
+    keep("--op-types", cmd.add_option("--op-types", opTypes, "Operator types to quantize (default: ONNX Runtime's set)")->delimiter(','));
+    cmd.add_option("--preset", preset,
+                   "Start from a preset; explicit flags override it. tensorrt: symmetric INT8 activations and weights "
+                   "(zero point 0), per-channel weights, Q/DQ on the inputs (not outputs) of Conv/ConvTranspose/MatMul/Gemm/Add, "
+                   "float biases, as TensorRT's explicit quantization expects")
+        ->check(CLI::IsMember(presetNames()));
     cmd.add_option("--nodes-to-quantize", nodesToQuantize, "Only these nodes: a file or a list");
     cmd.add_option("--exclude", exclude, "nodes_to_exclude: a file (Python list, JSON or one name per line) or a list");
     cmd.add_option("--cache-dir", cacheDir, "Calibration cache folder");
@@ -56,8 +63,27 @@ void QuantizeFlags::addTo(CLI::App& cmd) {
     preprocess.addTo(cmd);
 }
 
+bool QuantizeFlags::given(const std::string& flag) const {
+    for (const auto& [name, option] : options_)
+        if (name == flag)
+            return option->count() > 0;
+    return false;
+}
+
 std::optional<QuantizerSettings> QuantizeFlags::settings() const {
     QuantizerSettings s;
+    if (!preset.empty()) {
+        auto p = presetSettings(preset);
+        if (!p) {
+            printError(p.errorMessage());
+            return std::nullopt;
+        }
+        s = *p;
+    }
+    // Without a preset every value is taken (their defaults are quantize_static's); with one, only
+    // the flags given on the command line replace the preset's values.
+    const bool all = preset.empty() || options_.empty();
+    auto use = [&](const std::string& flag) { return all || given(flag); };
     auto a = parseQuantType(activationType);
     auto w = parseQuantType(weightType);
     for (const auto* r : {&a, &w})
@@ -65,15 +91,24 @@ std::optional<QuantizerSettings> QuantizeFlags::settings() const {
             printError(r->errorMessage());
             return std::nullopt;
         }
-    s.activationType = *a;
-    s.weightType = *w;
-    s.perChannel = perChannel;
-    s.reduceRange = reduceRange;
-    s.activationSymmetric = activationSymmetric;
+    if (use("--activation-type"))
+        s.activationType = *a;
+    if (use("--weight-type"))
+        s.weightType = *w;
+    if (use("--per-channel"))
+        s.perChannel = perChannel;
+    if (use("--reduce-range"))
+        s.reduceRange = reduceRange;
+    if (use("--activation-symmetric"))
+        s.activationSymmetric = activationSymmetric;
     if (weightAsymmetric)
         s.weightSymmetric = false;
-    s.quantizeBias = !noBias;
-    s.opTypesToQuantize = opTypes;
+    else if (given("--weight-asymmetric"))  // --weight-asymmetric=false
+        s.weightSymmetric = true;
+    if (use("--no-quantize-bias"))
+        s.quantizeBias = !noBias;
+    if (use("--op-types"))
+        s.opTypesToQuantize = opTypes;
     auto excluded = readNodeList(exclude, "--exclude");
     auto included = readNodeList(nodesToQuantize, "--nodes-to-quantize");
     if (!excluded || !included)

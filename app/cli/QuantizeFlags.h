@@ -31,6 +31,7 @@ struct QuantizeFlags {
     std::vector<std::string> opTypes;
     std::string nodesToQuantize;
     std::string exclude;
+    std::string preset;  // "" or "tensorrt": defaults that explicit flags override
     std::string cacheDir = CalibrationCache::defaultDirectory();
     bool noCache = false;
     SessionFlags session;  // calibration threads; the optimisation level validates exclusions and scores candidates
@@ -38,10 +39,15 @@ struct QuantizeFlags {
 
     void addTo(CLI::App& command);
     // Settings and calibration options for `model`; nothing after printing why when invalid.
+    // A --preset gives the starting values; flags given on the command line override them.
     std::optional<QuantizerSettings> settings() const;
     // `images`: those --preprocess auto tries the conventions on.
     std::optional<CalibrationOptions> calibration(const OnnxModel& model, const std::vector<std::string>& images = {}) const;
     std::string cacheDirectory() const { return noCache ? std::string() : cacheDir; }
+
+private:
+    bool given(const std::string& flag) const;
+    std::vector<std::pair<std::string, CLI::Option*>> options_;  // to tell flags given from defaults
 };
 
 // A node list given as a file (Python list, JSON or one per line) or inline text.

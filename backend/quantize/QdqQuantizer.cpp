@@ -104,7 +104,7 @@ private:
     const Graph& graph_;
     const std::map<std::string, TensorRange>& ranges_;
     const QuantizerSettings& settings_;
-    std::set<std::string> opTypes_, include_, exclude_;
+    std::set<std::string> opTypes_, include_, exclude_, noOutputQdq_;
     std::vector<std::string> order_;              // registration order
     std::unordered_map<std::string, Plan> plans_;
     std::vector<BiasPlan> biases_;
@@ -170,8 +170,9 @@ void Quantizer::registerNode(const Node& n) {
                     axis = 0;
         }
         quantizeWeight(input(1), axis);
-        for (const auto& out : n.outputs)
-            quantizeActivation(out);
+        if (!noOutputQdq_.count(op))
+            for (const auto& out : n.outputs)
+                quantizeActivation(out);
         if (settings_.quantizeBias && !input(2).empty() && graph_.isInitializer(input(2)))
             biases_.push_back({input(2), input(0), input(1)});
         return;
@@ -183,8 +184,9 @@ void Quantizer::registerNode(const Node& n) {
             else
                 quantizeActivation(input(i));
         }
-        for (const auto& out : n.outputs)
-            quantizeActivation(out);
+        if (!noOutputQdq_.count(op))
+            for (const auto& out : n.outputs)
+                quantizeActivation(out);
         return;
     }
     static const std::set<std::string> sameAsInputOps = {"Reshape", "Transpose", "Squeeze", "Unsqueeze", "AveragePool",
@@ -201,8 +203,9 @@ void Quantizer::registerNode(const Node& n) {
     }
     for (const auto& in : n.inputs)
         quantizeActivation(in);
-    for (const auto& out : n.outputs)
-        quantizeActivation(out);
+    if (!noOutputQdq_.count(op))
+        for (const auto& out : n.outputs)
+            quantizeActivation(out);
 }
 
 std::string Quantizer::rootOf(const std::string& t) const {
@@ -346,17 +349,9 @@ Result<QuantizedModel> Quantizer::run() {
     opTypes_.insert(ops.begin(), ops.end());
     include_.insert(settings_.nodesToQuantize.begin(), settings_.nodesToQuantize.end());
     exclude_.insert(settings_.nodesToExclude.begin(), settings_.nodesToExclude.end());
-    if (auto st = validateNodeNames(graph_, settings_.nodesToExclude, "nodes_to_exclude"); !st)
+    noOutputQdq_.insert(settings_.opTypesToExcludeOutputQuantization.begin(), settings_.opTypesToExcludeOutputQuantization.end());
+    if (auto st = checkQuantizable(model_, settings_); !st)
         return st.error();
-    if (auto st = validateNodeNames(graph_, settings_.nodesToQuantize, "nodes_to_quantize"); !st)
-        return st.error();
-    const int64_t opset = model_.opsetVersion();
-    if (opset < 10)
-        return Error{model_.displayName() + " uses opset " + std::to_string(opset) + "; QDQ quantization needs opset 10 or later"};
-    if (settings_.perChannel && opset < 13)
-        return Error{model_.displayName() + " uses opset " + std::to_string(opset) + "; per-channel quantization needs opset 13 or later"};
-    if (QdqStructure::analyze(graph_)->format != QuantFormat::Float)
-        return Error{model_.displayName() + " is already quantized; quantize its FP32 model"};
 
     for (const int i : graph_.topologicalOrder())
         if (selected(graph_.node(i)))
@@ -374,6 +369,30 @@ Result<QuantizedModel> Quantizer::run() {
     *g->mutable_initializer() = std::move(kept);
     for (auto& init : newInitializers_)
         *g->add_initializer() = std::move(init);
+    // Older exports (PyTorch's keep_initializers_as_inputs, IR < 4) also list initializers as graph
+    // inputs. As ONNX Runtime's ONNXModel.remove_initializer does, a float weight that was quantized
+    // takes its graph input with it: no input may shadow a weight that no longer exists.
+    google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> inputs;
+    for (auto& in : *g->mutable_input())
+        if (!removedInitializers_.count(in.name()))
+            *inputs.Add() = std::move(in);
+    *g->mutable_input() = std::move(inputs);
+    if (proto.ir_version() < 4) {
+        // IR 3 requires every initializer to be a graph input too: list the new ones as well.
+        std::set<std::string> listed;
+        for (const auto& in : g->input())
+            listed.insert(in.name());
+        for (const auto& init : g->initializer())
+            if (!listed.count(init.name())) {
+                auto* vi = g->add_input();
+                vi->set_name(init.name());
+                auto* tt = vi->mutable_type()->mutable_tensor_type();
+                tt->set_elem_type(init.data_type());
+                auto* shape = tt->mutable_shape();
+                for (const auto d : init.dims())
+                    shape->add_dim()->set_dim_value(d);
+            }
+    }
 
     // Nodes: constants' DequantizeLinear first, then each node followed by its outputs' Q/DQ.
     std::unordered_map<std::string, std::string> replacement;  // float tensor -> what consumers read now
@@ -435,6 +454,37 @@ Result<QuantizedModel> Quantizer::run() {
 }
 
 }  // namespace
+
+Status checkQuantizable(const OnnxModel& model, const QuantizerSettings& settings) {
+    const Graph& graph = model.graph();
+    if (auto st = validateNodeNames(graph, settings.nodesToExclude, "nodes_to_exclude"); !st)
+        return st.error();
+    if (auto st = validateNodeNames(graph, settings.nodesToQuantize, "nodes_to_quantize"); !st)
+        return st.error();
+    auto structure = QdqStructure::analyze(graph);
+    if (!structure)
+        return Error{model.displayName() + ": " + structure.errorMessage()};
+    if (structure->format != QuantFormat::Float) {
+        const QdqStructure& q = *structure;
+        std::string found;
+        if (q.format == QuantFormat::QDQ)
+            found = std::to_string(q.quantizeLinearCount) + " QuantizeLinear and " + std::to_string(q.dequantizeLinearCount) +
+                    " DequantizeLinear nodes";
+        else if (q.format == QuantFormat::QOperator)
+            found = std::to_string(q.qOperatorCount) + " QOperator nodes (QLinearConv, ...)";
+        else
+            found = std::to_string(q.dynamicCount) + " dynamic quantization nodes (DynamicQuantizeLinear, ConvInteger, MatMulInteger)";
+        return Error{model.displayName() + " is already quantized (" + formatName(q.format) + ": " + found +
+                     "); quantize its FP32 model"};
+    }
+    const int64_t opset = model.opsetVersion();
+    if (opset < 10)
+        return Error{model.displayName() + " uses opset " + std::to_string(opset) + "; QDQ quantization needs opset 10 or later"};
+    if (settings.perChannel && opset < 13)
+        return Error{model.displayName() + " uses opset " + std::to_string(opset) +
+                     "; per-channel quantization needs opset 13 (the axis of QuantizeLinear/DequantizeLinear)"};
+    return Ok{};
+}
 
 Result<QuantizedModel> quantizeQdq(const OnnxModel& fp32, const CalibrationData& calibration, const QuantizerSettings& settings) {
     const auto ranges = calibration.ranges();

@@ -26,6 +26,11 @@ struct QuantizedModel {
     QuantizationSummary summary;
 };
 
+// What makes `model` unfit for these settings, said before calibration: unknown node names, an
+// already quantized model (QDQ, QOperator or dynamic; the message names the format and what was found),
+// an opset below 10, per-channel weights below opset 13. quantizeQdq checks the same.
+Status checkQuantizable(const OnnxModel& model, const QuantizerSettings& settings);
+
 // Validates the settings against the model (unknown node names are errors), then quantizes with
 // the calibration ranges. The FP32 model is not changed.
 Result<QuantizedModel> quantizeQdq(const OnnxModel& fp32, const CalibrationData& calibration, const QuantizerSettings& settings);

@@ -30,6 +30,34 @@ const std::vector<std::string>& defaultOpTypesToQuantize() {
     return ops;
 }
 
+const std::vector<std::string>& presetNames() {
+    static const std::vector<std::string> names = {"tensorrt"};
+    return names;
+}
+
+Result<QuantizerSettings> presetSettings(const std::string& name) {
+    if (name != "tensorrt")
+        return Error{"unknown preset '" + name + "' (known: tensorrt)"};
+    // TensorRT's "Q/DQ Layer-Placement Recommendations" (NVIDIA TensorRT Developer Guide, Working with
+    // Quantized Types, https://docs.nvidia.com/deeplearning/tensorrt/latest/inference-library/work-quantized-types.html):
+    // TensorRT's quantization is symmetric (INT8, zero point 0); quantize all inputs of weighted
+    // operations (Convolution, Transposed Convolution, GEMM); by default do not quantize their outputs;
+    // quantize the residual input of an Add so that TensorRT can fuse Conv + Add. pytorch-quantization's
+    // QAT exports (YOLOv9-QAT) follow the same placement with per-channel (axis 0) weight scales and
+    // leave biases float, which TensorRT fuses into the Conv itself (its DequantizeLinear takes 8-bit input).
+    QuantizerSettings s;
+    s.preset = name;
+    s.activationType = QuantType::QInt8;
+    s.weightType = QuantType::QInt8;
+    s.activationSymmetric = true;
+    s.weightSymmetric = true;
+    s.perChannel = true;
+    s.quantizeBias = false;
+    s.opTypesToQuantize = {"Conv", "ConvTranspose", "MatMul", "Gemm", "Add"};
+    s.opTypesToExcludeOutputQuantization = {"Conv", "ConvTranspose", "MatMul", "Gemm", "Add"};
+    return s;
+}
+
 nlohmann::json QuantizerSettings::toJson() const {
     nlohmann::json j = {{"quant_format", "QDQ"},
                         {"activation_type", quantTypeName(activationType)},
@@ -42,6 +70,14 @@ nlohmann::json QuantizerSettings::toJson() const {
                         {"extra_options", {{"ActivationSymmetric", activationSymmetric},
                                            {"WeightSymmetric", effectiveWeightSymmetric()},
                                            {"QuantizeBias", quantizeBias}}}};
+    if (!opTypesToExcludeOutputQuantization.empty())
+        j["extra_options"]["OpTypesToExcludeOutputQuantization"] = opTypesToExcludeOutputQuantization;
+    if (!preset.empty())
+        j["preset"] = preset;
+    if (upgradeOpset > 0)
+        j["upgrade_opset"] = upgradeOpset;
+    if (keepLastLayerFloat)
+        j["keep_last_layer_float"] = true;
     return j;
 }
 
@@ -61,12 +97,16 @@ Result<QuantizerSettings> QuantizerSettings::fromJson(const nlohmann::json& j) {
         s.opTypesToQuantize = j.value("op_types_to_quantize", std::vector<std::string>{});
         s.nodesToQuantize = j.value("nodes_to_quantize", std::vector<std::string>{});
         s.nodesToExclude = j.value("nodes_to_exclude", std::vector<std::string>{});
+        s.preset = j.value("preset", std::string());
+        s.upgradeOpset = j.value("upgrade_opset", 0);
+        s.keepLastLayerFloat = j.value("keep_last_layer_float", false);
         if (j.contains("extra_options")) {
             const auto& e = j.at("extra_options");
             s.activationSymmetric = e.value("ActivationSymmetric", false);
             if (e.contains("WeightSymmetric"))
                 s.weightSymmetric = e.at("WeightSymmetric").get<bool>();
             s.quantizeBias = e.value("QuantizeBias", true);
+            s.opTypesToExcludeOutputQuantization = e.value("OpTypesToExcludeOutputQuantization", std::vector<std::string>{});
         }
         return s;
     });
@@ -109,9 +149,19 @@ std::string QuantizerSettings::toPython(const std::string& fp32Path, const std::
       << "        self.batches = iter([{input_name: preprocess(f)} for f in files])\n\n"
       << "    def get_next(self):\n"
       << "        return next(self.batches, None)\n\n\n";
+    std::string modelPath = fp32Path;
+    if (upgradeOpset > 0) {
+        // The same conversion QuantLens made before calibrating (ONNX's version converter).
+        s << "import onnx\nfrom onnx import version_converter\n\n"
+          << "onnx.save(version_converter.convert_version(onnx.load('" << fp32Path << "'), " << upgradeOpset << "), '"
+          << fp32Path << ".opset" << upgradeOpset << ".onnx')\n\n\n";
+        modelPath = fp32Path + ".opset" + std::to_string(upgradeOpset) + ".onnx";
+    }
+    if (!preset.empty())
+        s << "# Preset: " << preset << (keepLastLayerFloat ? " (last detector layers kept float: see nodes_to_exclude)" : "") << "\n";
     const char* method = c.method == CalibrationMethod::MinMax ? "MinMax" : c.method == CalibrationMethod::Entropy ? "Entropy" : "Percentile";
     s << "quantize_static(\n"
-      << "    '" << fp32Path << "',\n"
+      << "    '" << modelPath << "',\n"
       << "    '" << outputPath << "',\n"
       << "    Images('" << imagesFolder << "', '" << inputName << "'),\n"
       << "    quant_format=QuantFormat.QDQ,\n"
@@ -129,6 +179,8 @@ std::string QuantizerSettings::toPython(const std::string& fp32Path, const std::
       << "        'ActivationSymmetric': " << py(activationSymmetric) << ",\n"
       << "        'WeightSymmetric': " << py(effectiveWeightSymmetric()) << ",\n"
       << "        'QuantizeBias': " << py(quantizeBias) << ",\n";
+    if (!opTypesToExcludeOutputQuantization.empty())
+        s << "        'OpTypesToExcludeOutputQuantization': " << toPythonList(opTypesToExcludeOutputQuantization) << ",\n";
     if (c.method == CalibrationMethod::MinMax && c.movingAverage)
         s << "        'CalibMovingAverage': True,\n        'CalibMovingAverageConstant': " << c.averagingConstant << ",\n";
     if (c.method == CalibrationMethod::Percentile)
