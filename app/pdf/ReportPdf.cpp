@@ -11,6 +11,7 @@
 #include <QTextCursor>
 #include <QTextDocument>
 #include <QTextFrame>
+#include <QTextTable>
 #include <QUrl>
 
 #include <algorithm>
@@ -61,6 +62,36 @@ QString withBreaks(const QString& html, const std::vector<int>& ordinals) {
     return out + html.mid(from);
 }
 
+// A small table (under half a page) that a page end splits moves to the next page with its
+// section: the ordinal of the heading to break before, or -1. A heading already near a page's top,
+// or a section too tall for one page, stays where it is.
+int smallTableBreak(QTextDocument& document, qreal pageHeight) {
+    auto* layout = document.documentLayout();
+    int ordinal = -1, headingOrdinal = -1;
+    qreal headingTop = 0;
+    const QTextTable* last = nullptr;
+    for (QTextBlock b = document.begin(); b.isValid(); b = b.next()) {
+        if (isHeadingOrPicture(b))
+            ++ordinal;
+        if (b.blockFormat().headingLevel() > 0) {
+            headingOrdinal = ordinal;
+            headingTop = layout->blockBoundingRect(b).top();
+            continue;
+        }
+        const QTextTable* table = QTextCursor(b).currentTable();
+        if (!table || table == last)
+            continue;
+        last = table;
+        const QRectF r = layout->frameBoundingRect(const_cast<QTextTable*>(table));
+        if (pageOf(r.top(), pageHeight) == pageOf(r.bottom() - 1, pageHeight) || r.height() > pageHeight / 2 || headingOrdinal < 0)
+            continue;
+        if (r.bottom() - headingTop > pageHeight * 0.9 || headingTop - pageOf(headingTop, pageHeight) * pageHeight < 60)
+            continue;
+        return headingOrdinal;
+    }
+    return -1;
+}
+
 }  // namespace
 
 int keepWithNext(QTextDocument& document, const QString& html, const std::function<void(QTextDocument&)>& addResources) {
@@ -100,6 +131,8 @@ int keepWithNext(QTextDocument& document, const QString& html, const std::functi
             add = firstOrdinal;
             break;
         }
+        if (add < 0)
+            add = smallTableBreak(document, pageHeight);
         if (add < 0 || std::find(breaks.begin(), breaks.end(), add) != breaks.end())
             break;
         breaks.push_back(add);

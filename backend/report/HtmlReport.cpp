@@ -1,5 +1,6 @@
 #include "report/HtmlReport.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <sstream>
@@ -326,10 +327,17 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
               << "</td><td class=\"num\">" << (m.sizeBytes ? formatBytes(m.sizeBytes) : std::string("-")) << "</td></tr>\n";
         }
         h << "</table>\n";
-        if (const RunsPlotQuality quality = runsPlotQuality(c.runs); runsPlottable(c.runs))
-            h << "<p>" << image("runs", 680) << "</p>\n<p class=\"caption\">Left: "
-              << (quality == RunsPlotQuality::Map50 ? "mAP@0.5 against the labels" : "detection fidelity (mAP@0.5 against FP32's boxes)")
-              << " per run. Right: latency, median with whiskers of \u00b1 the spread. Runs by number, as in the table.</p>\n";
+        if (const RunsPlotQuality quality = runsPlotQuality(c.runs); runsPlottable(c.runs)) {
+            const bool timed = std::any_of(c.runs.begin(), c.runs.end(), [](const Run& r) { return r.metrics.latency.has_value(); });
+            const std::string rated = quality == RunsPlotQuality::Map50 ? "mAP@0.5 against the labels"
+                                                                        : "detection fidelity (mAP@0.5 against FP32's boxes)";
+            const std::string latency = "latency, median with whiskers of \u00b1 the spread";
+            h << "<p>" << image("runs", 680) << "</p>\n<p class=\"caption\">"
+              << (quality == RunsPlotQuality::None ? "Latency per run, median with whiskers of \u00b1 the spread."
+                  : timed ? "Left: " + rated + " per run. Right: " + latency + "."
+                          : "Per run: " + rated + ".")
+              << " Runs by number, as in the table.</p>\n";
+        }
     }
 
     // ---- Engineering appendix ----

@@ -90,34 +90,44 @@ std::vector<unsigned char> runsPlotPng(const std::vector<Run>& runs, int width, 
     for (const Run& r : runs)
         if (r.metrics.latency)
             slowest = std::max(slowest, r.metrics.latency->medianMs + latencySpreadMs(*r.metrics.latency));
+    const bool timed = std::any_of(runs.begin(), runs.end(), [](const Run& r) { return r.metrics.latency.has_value(); });
+    const bool rated = quality != RunsPlotQuality::None;
     cv::Mat canvas(height, width, CV_8UC3, cv::Scalar(255, 255, 255));
-    const int panelWidth = (width - 3 * 70) / 2;
-    Panel left{cv::Rect(70, 16, panelWidth, height - 50), 1.0, runs.size()};
-    Panel right{cv::Rect(2 * 70 + panelWidth + 70, 16, panelWidth, height - 50), roundTop(slowest * 1.05), runs.size()};
-    left.drawFrame(canvas, runs, 2, "");
-    right.drawFrame(canvas, runs, right.top < 4 ? 2 : right.top < 40 ? 1 : 0, " ms");
+    // One panel per kind of figure the runs have, side by side.
+    const int panels = (timed ? 1 : 0) + (rated ? 1 : 0);
+    const int panelWidth = (width - panels * 140) / panels;
+    const auto panelArea = [&](int k) { return cv::Rect(70 + k * (panelWidth + 140), 16, panelWidth, height - 50); };
     const int radius = 6;
-    std::vector<cv::Point> line;
-    for (size_t i = 0; i < runs.size(); ++i) {
-        const RunMetrics& m = runs[i].metrics;
-        const std::optional<double> q = quality == RunsPlotQuality::Map50 ? m.map50 : m.fidelity50;
-        if (q)
-            line.push_back({left.x(i), left.y(*q)});
+    if (rated) {
+        const Panel left{panelArea(0), 1.0, runs.size()};
+        left.drawFrame(canvas, runs, 2, "");
+        std::vector<cv::Point> line;
+        for (size_t i = 0; i < runs.size(); ++i) {
+            const RunMetrics& m = runs[i].metrics;
+            const std::optional<double> q = quality == RunsPlotQuality::Map50 ? m.map50 : m.fidelity50;
+            if (q)
+                line.push_back({left.x(i), left.y(*q)});
+        }
+        for (size_t k = 1; k < line.size(); ++k)
+            cv::line(canvas, line[k - 1], line[k], kTrend, 2, cv::LINE_AA);
+        for (const auto& p : line)
+            cv::circle(canvas, p, radius, kRunsPlotMarker, cv::FILLED, cv::LINE_AA);
     }
-    for (size_t k = 1; k < line.size(); ++k)
-        cv::line(canvas, line[k - 1], line[k], kTrend, 2, cv::LINE_AA);
-    for (const auto& p : line)
-        cv::circle(canvas, p, radius, kRunsPlotMarker, cv::FILLED, cv::LINE_AA);
-    for (size_t i = 0; i < runs.size(); ++i) {
-        const auto& latency = runs[i].metrics.latency;
-        if (!latency)
-            continue;
-        const double spread = latencySpreadMs(*latency);
-        const int x = right.x(i);
-        cv::line(canvas, {x, right.y(latency->medianMs - spread)}, {x, right.y(latency->medianMs + spread)}, kAxis, 1);
-        cv::line(canvas, {x - 5, right.y(latency->medianMs - spread)}, {x + 5, right.y(latency->medianMs - spread)}, kAxis, 1);
-        cv::line(canvas, {x - 5, right.y(latency->medianMs + spread)}, {x + 5, right.y(latency->medianMs + spread)}, kAxis, 1);
-        cv::circle(canvas, {x, right.y(latency->medianMs)}, radius, kRunsPlotMarker, cv::FILLED, cv::LINE_AA);
+    if (timed) {
+        const Panel right{panelArea(rated ? 1 : 0), roundTop(slowest * 1.05), runs.size()};
+        right.drawFrame(canvas, runs, right.top < 4 ? 2 : right.top < 40 ? 1 : 0, " ms");
+        for (size_t i = 0; i < runs.size(); ++i) {
+            const auto& latency = runs[i].metrics.latency;
+            if (!latency)
+                continue;
+            const double spread = latencySpreadMs(*latency);
+            const int x = right.x(i);
+            const int low = right.y(latency->medianMs - spread), high = right.y(latency->medianMs + spread);
+            cv::line(canvas, {x, low}, {x, high}, kAxis, 1);
+            cv::line(canvas, {x - 5, low}, {x + 5, low}, kAxis, 1);
+            cv::line(canvas, {x - 5, high}, {x + 5, high}, kAxis, 1);
+            cv::circle(canvas, {x, right.y(latency->medianMs)}, radius, kRunsPlotMarker, cv::FILLED, cv::LINE_AA);
+        }
     }
     std::vector<unsigned char> png;
     cv::imencode(".png", canvas, png);

@@ -1,6 +1,7 @@
 // The report's picture of the session's runs: per run, detection quality on the left (mAP@0.5
 // against labels when every plotted run has it, else detection fidelity at 0.5) and latency on the
-// right (median with whiskers of ± the spread), run numbers along the bottom. Only numbers are
+// right (median with whiskers of ± the spread), run numbers along the bottom; a kind of figure no
+// run has gets no panel. Only numbers are
 // drawn in the picture; the report's caption, in the report's language, says what they are.
 #pragma once
 
