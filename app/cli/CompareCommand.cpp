@@ -29,7 +29,8 @@ struct CompareOptions {
 };
 
 int runCompare(const CompareOptions& o) {
-    auto models = loadModelPair(o.fp32, o.quantized);
+    // Another network (pruned, fine-tuned) is compared where its layers still pair, after the verdict.
+    auto models = loadModelPair(o.fp32, o.quantized, PairCheck::Warn);
     if (!models)
         return kExitError;
     const AnalyzedModel* fp32 = &models->fp32;

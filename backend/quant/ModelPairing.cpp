@@ -1,6 +1,7 @@
 #include "quant/ModelPairing.h"
 
 #include <algorithm>
+#include <set>
 
 #include "model/TensorData.h"
 #include "quant/FloatView.h"
@@ -128,6 +129,23 @@ std::string pairingVerdict(const Graph& fp32, const Graph& quant, const QdqStruc
         if (shapes++ == 0)
             example = "'" + t.floatName + "' " + shapeToString(dims(*stored)) + " vs FP32 " + shapeToString(dims(*reference));
     }
+    // Float constants too (FP16 and float models have no quantized ones): a paired node's weight
+    // of another shape is a pruned or otherwise different layer.
+    std::set<std::string> seen;
+    for (const auto& t : qdq.tensors)
+        seen.insert(t.floatName);
+    for (const auto& n : quant.nodes())
+        for (const auto& in : n.inputs) {
+            const onnx::TensorProto* stored = in.empty() ? nullptr : quant.initializer(in);
+            if (!stored || !seen.insert(in).second || stored->data_type() == onnx::TensorProto::INT64)
+                continue;  // int64 constants are shapes and indices, not weights
+            const std::string fp32Name = pairing.fp32TensorFor(in);
+            const onnx::TensorProto* reference = fp32Name.empty() ? nullptr : fp32.initializer(fp32Name);
+            if (!reference || dims(*reference) == dims(*stored))
+                continue;
+            if (shapes++ == 0)
+                example = "'" + in + "' " + shapeToString(dims(*stored)) + " vs FP32 " + shapeToString(dims(*reference));
+        }
     if (shapes)
         findings.push_back(std::to_string(shapes) + (shapes == 1 ? " weight differs" : " weights differ") +
                            " in shape (e.g. " + example + ")");

@@ -258,6 +258,20 @@ def dynamic_model(p, x):
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), expected
 
 
+def chain_model(p):
+    """images -> Conv -> Sigmoid -> Conv -> output: conv1's channels can be pruned."""
+    nodes = [
+        helper.make_node("Conv", ["images", "w1", "b1"], ["c1"], name="conv1", pads=[1, 1, 1, 1]),
+        helper.make_node("Sigmoid", ["c1"], ["s1"], name="sig1"),
+        helper.make_node("Conv", ["s1", "w2", "b2"], ["c2"], name="conv2", pads=[1, 1, 1, 1]),
+        helper.make_node("Identity", ["c2"], ["output0"], name="out"),
+    ]
+    inits = [numpy_helper.from_array(v, k) for k, v in p.items()]
+    g = helper.make_graph(nodes, "chain", [helper.make_tensor_value_info("images", TensorProto.FLOAT, [1, 3, SIZE, SIZE])],
+                          [helper.make_tensor_value_info("output0", TensorProto.FLOAT, [1, 8, SIZE, SIZE])], inits)
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+
+
 def fp16_model(fp32):
     """FP16 weights and arithmetic, float input and output through Casts."""
     m = onnx.ModelProto()
@@ -369,6 +383,23 @@ def main():
                   f"dynamic: '{name}' scale computed at run time {rs} vs numpy {scale:.6g}")
         else:
             check("rounding" not in row, f"dynamic: '{name}' (an operator's float result) has no rounding of its own")
+
+    # Not one network quantized: conv1 pruned to 6 channels (conv2 reads 6), FP16. One verdict line;
+    # the tensors of the pruned layers are listed with their size mismatch, the others compared.
+    pruned = {"w1": p["w1"][:6], "b1": p["b1"][:6], "w2": p["w2"][:, :6], "b2": p["b2"]}
+    chain = chain_model(p)
+    onnx.save(chain, os.path.join(work, "chain_fp32.onnx"))
+    onnx.save(fp16_model(chain_model(pruned)), os.path.join(work, "chain_pruned_fp16.onnx"))
+    report = json.loads(run(cli, "compare", os.path.join(work, "chain_fp32.onnx"),
+                            os.path.join(work, "chain_pruned_fp16.onnx"), *args))
+    verdicts = [w for w in report["warnings"] if "not the same network quantized" in w]
+    check(len(verdicts) == 1 and "'w1' [6,3,3,3] vs FP32 [8,3,3,3]" in verdicts[0],
+          f"pruned: one verdict naming the pruned weight ({verdicts})")
+    rows = {r["name"]: r for r in report["layers"]}
+    for name in ("c1", "s1"):
+        check("values" in rows.get(name, {}).get("problem", ""), f"pruned: '{name}' listed with its size mismatch")
+    row = rows.get("c2", {})
+    check("accumulated" in row, "pruned: 'c2' (same shape) still compared")
 
     if failures:
         sys.exit(f"{len(failures)} check(s) failed")
