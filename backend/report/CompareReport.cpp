@@ -206,7 +206,7 @@ void writeActivationCsv(std::ostream& out, const ActivationReport& report, Layer
         out << quote(l->name) << ',' << quote(l->fp32Name) << ',' << quote(l->producer) << ',' << l->producerOp << ','
             << l->order << ',' << l->scale << ',' << l->zeroPoint << ',';
         if (l->problem.empty())
-            out << formatDb(l->accumulated.sqnrDb) << ',' << formatDb(l->rounding.sqnrDb) << ',' << l->accumulated.cosine
+            out << formatDb(l->accumulated.sqnrDb) << ',' << (l->rounding.count ? formatDb(l->rounding.sqnrDb) : "") << ',' << l->accumulated.cosine
                 << ',' << l->accumulated.mse << ',' << l->accumulated.maxAbsError << ',' << l->fp32Min << ',' << l->fp32Max
                 << ',' << l->quantLo << ',' << l->quantHi << ',' << l->clippedFraction << ',' << l->rangeUsed << ",\n";
         else
