@@ -272,18 +272,33 @@ def chain_model(p):
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
 
 
-def fp16_model(fp32):
-    """FP16 weights and arithmetic, float input and output through Casts."""
+def fp16_model(fp32, keep_float=()):
+    """FP16 weights and arithmetic, float input and output through Casts; nodes named in
+    `keep_float` stay FP32 between Casts (a mixed-precision model)."""
     m = onnx.ModelProto()
     m.CopyFrom(fp32)
     g = m.graph
+    kept = [n for n in g.node if n.name in keep_float]
+    float_weights = {t for n in kept for t in n.input[1:]}
     for init in g.initializer:
-        init.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(init).astype(np.float16), init.name))
+        if init.name not in float_weights:
+            init.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(init).astype(np.float16), init.name))
+    nodes = [helper.make_node("Cast", ["images"], ["images_fp16"], name="to_fp16", to=TensorProto.FLOAT16)]
     for n in g.node:
         n.input[:] = ["images_fp16" if t == "images" else t for t in n.input]
         n.output[:] = ["output_fp16" if t == "output0" else t for t in n.output]
-    g.node.insert(0, helper.make_node("Cast", ["images"], ["images_fp16"], name="to_fp16", to=TensorProto.FLOAT16))
-    g.node.append(helper.make_node("Cast", ["output_fp16"], ["output0"], name="to_fp32", to=TensorProto.FLOAT))
+        if n.name in keep_float:
+            x, y = n.input[0], n.output[0]
+            nodes.append(helper.make_node("Cast", [x], [x + "_f32"], name=n.name + "_in", to=TensorProto.FLOAT))
+            n.input[0] = x + "_f32"
+            n.output[0] = y + "_f32"
+            nodes.append(n)
+            nodes.append(helper.make_node("Cast", [y + "_f32"], [y], name=n.name + "_out", to=TensorProto.FLOAT16))
+        else:
+            nodes.append(n)
+    nodes.append(helper.make_node("Cast", ["output_fp16"], ["output0"], name="to_fp32", to=TensorProto.FLOAT))
+    del g.node[:]
+    g.node.extend(nodes)
     return m
 
 
@@ -359,6 +374,25 @@ def main():
         got = row["accumulated"]["sqnr_db"]
         check(got is not None and lo - 0.05 <= got <= hi + 0.05,
               f"FP16: '{name}' accumulated SQNR {got} within numpy's {lo:.2f} .. {hi:.2f}")
+
+    # Mixed precision: conv2 left FP32 between Casts. Its rows still pair by name ('c2' is the FP16
+    # Cast of conv2's FP32 result), bounded by numpy as above with conv2's weights kept FP32.
+    onnx.save(fp16_model(fp32, keep_float=("conv2",)), os.path.join(work, "mixed.onnx"))
+    report = json.loads(run(cli, "compare", os.path.join(work, "fp32.onnx"), os.path.join(work, "mixed.onnx"), *args))
+    rows = {r["name"]: r for r in report["layers"]}
+    p_mixed = dict(p16, w2=p["w2"].astype(np.float64), b2=p["b2"].astype(np.float64))
+    mixed_weights_only = fp32_forward(x, p_mixed)
+    for name in ("c1", "s1", "c2", "add"):
+        row = rows.get(name) or rows.get(name + "_f32")
+        check(row is not None and "accumulated" in row, f"mixed: '{name}' has a per-layer row")
+        if not row or "accumulated" not in row:
+            continue
+        check(row["fp32_name"] == name, f"mixed: '{row['name']}' pairs with FP32 '{name}' (got '{row['fp32_name']}')")
+        hi = sqnr(f32[name], mixed_weights_only[name])
+        lo = sqnr(f32[name], f16[name])
+        got = row["accumulated"]["sqnr_db"]
+        check(got is not None and lo - 0.05 <= got <= hi + 0.05,
+              f"mixed: '{name}' accumulated SQNR {got} within numpy's {lo:.2f} .. {hi:.2f}")
 
     # Dynamic quantization: numpy runs DynamicQuantizeLinear and ConvInteger's integer arithmetic.
     dyn, dyn_expected = dynamic_model(p, x)
