@@ -1,6 +1,7 @@
 // Activation analysis speed and memory against plain ONNX Runtime, yolov8n at 640x640.
 // Target: analysis time per image at most 2x (FP32 run + quantized run); peak memory for 100
-// images under 2 GB. Usage: activation_compare_bench [images=100] [rounds=3]
+// images under 2 GB. Usage: activation_compare_bench [images=100] [rounds=3] [quantized model in
+// ../shared/models, default yolov8n_qdq_static.onnx; yolov8n_dynamic.onnx for dynamic quantization]
 // Plain runs and analyses alternate for a few rounds and the fastest of each is compared: on a
 // shared machine a single pair of runs swings by a third either way. The analysis runs the two
 // models at once, half the cores each; plain ONNX Runtime is timed with its default threads (the
@@ -23,7 +24,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     auto fp32 = AnalyzedModel::load(*shared + "/models/yolov8n_fp32.onnx");
-    auto quant = AnalyzedModel::load(*shared + "/models/yolov8n_qdq_static.onnx");
+    const std::string quantFile = argc > 3 ? argv[3] : "yolov8n_qdq_static.onnx";
+    auto quant = AnalyzedModel::load(*shared + "/models/" + quantFile);
     if (!fp32 || !quant) {
         std::cerr << (fp32 ? quant.errorMessage() : fp32.errorMessage()) << "\n";
         return 1;

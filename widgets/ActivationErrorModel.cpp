@@ -85,12 +85,13 @@ QVariant ActivationErrorModel::data(const QModelIndex& index, int role) const {
     case Tensor: return QString::fromStdString(l->name);
     case Op: return QString::fromStdString(l->producerOp);
     case Accumulated: return ok ? QString::fromStdString(formatDb(l->accumulated.sqnrDb)) : QString::fromStdString(l->problem);
-    case Rounding: return ok ? QString::fromStdString(formatDb(l->rounding.sqnrDb)) : QString();
+    // Empty where not defined: an operator's own result (dynamic, QOperator), a float tensor (FP16).
+    case Rounding: return ok && l->rounding.count ? QString::fromStdString(formatDb(l->rounding.sqnrDb)) : QString();
     case Cosine: return ok ? QString::number(l->accumulated.cosine, 'f', 5) : QString();
     case Mse: return ok ? QString::number(l->accumulated.mse, 'e', 2) : QString();
     case MaxAbs: return ok ? QString::number(l->accumulated.maxAbsError, 'e', 2) : QString();
-    case Clipped: return ok ? QString::number(100.0 * l->clippedFraction, 'f', 2) : QString();
-    case RangeUsed: return ok ? QString::number(100.0 * l->rangeUsed, 'f', 1) : QString();
+    case Clipped: return ok && l->fixedRange ? QString::number(100.0 * l->clippedFraction, 'f', 2) : QString();
+    case RangeUsed: return ok && l->fixedRange ? QString::number(100.0 * l->rangeUsed, 'f', 1) : QString();
     }
     return {};
 }

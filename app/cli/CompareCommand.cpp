@@ -29,7 +29,8 @@ struct CompareOptions {
 };
 
 int runCompare(const CompareOptions& o) {
-    auto models = loadModelPair(o.fp32, o.quantized);
+    // Another network (pruned, fine-tuned) is compared where its layers still pair, after the verdict.
+    auto models = loadModelPair(o.fp32, o.quantized, PairCheck::Warn);
     if (!models)
         return kExitError;
     const AnalyzedModel* fp32 = &models->fp32;
@@ -75,9 +76,10 @@ int runCompare(const CompareOptions& o) {
 void addCompareCommand(CLI::App& app, int& exitCode) {
     auto o = std::make_shared<CompareOptions>();
     auto* cmd = app.add_subcommand("compare", "Run the FP32 and the quantized model on images and report the error of "
-                                              "every quantized activation, worst first, and of the final outputs");
+                                              "every quantized activation (QDQ, QOperator, dynamic) or paired tensor "
+                                              "(FP16), worst first, and of the final outputs");
     cmd->add_option("fp32", o->fp32, "FP32 model")->required()->check(CLI::ExistingFile);
-    cmd->add_option("quantized", o->quantized, "Quantized model (QDQ; dynamic and QOperator models get outputs only)")
+    cmd->add_option("quantized", o->quantized, "Quantized (QDQ, QOperator, dynamic) or FP16 model")
         ->required()->check(CLI::ExistingFile);
     cmd->add_option("--images", o->images, "Image files and/or folders")->required()->expected(1, -1);
     cmd->add_flag("--json", o->json, "Print JSON instead of the table");

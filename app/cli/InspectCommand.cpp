@@ -32,7 +32,7 @@ int runInspect(const InspectOptions& o) {
         loaded.push_back(std::move(*m));
     }
     // The verdict first: a pruned or other network explains every per-tensor complaint below.
-    if (o.weights && loaded[1].qdq.format == QuantFormat::QDQ)
+    if (o.weights && loaded[1].qdq.format != QuantFormat::Float)
         if (const std::string verdict = pairingVerdict(loaded[0].model.graph(), loaded[1].model.graph(), loaded[1].qdq);
             !verdict.empty())
             printWarning(loaded[1].model.displayName() + " against " + loaded[0].model.displayName() + ": " + verdict);
@@ -52,9 +52,11 @@ int runInspect(const InspectOptions& o) {
     if (o.weights) {
         const auto& fp32 = loaded[0];
         const auto& quant = loaded[1];
-        if (quant.qdq.format != QuantFormat::QDQ) {
-            printError(quant.model.displayName() + " is a " + formatName(quant.qdq.format) +
-                       " model; per-weight error needs a QDQ model (QuantizeLinear/DequantizeLinear)");
+        // QDQ, QOperator (QLinearConv's integer weights and biases) and dynamic (ConvInteger's
+        // weights) models all store quantized constants with a scale and zero point beside them.
+        if (quant.qdq.format == QuantFormat::Float) {
+            printError(quant.model.displayName() + " has no quantized weights (no DequantizeLinear, QLinear* or "
+                       "ConvInteger/MatMulInteger nodes); per-weight error needs a quantized model");
             return kExitError;
         }
         auto pairing = ModelPairing::match(fp32.model.graph(), quant.model.graph(), quant.qdq);

@@ -1353,7 +1353,8 @@ void Workspace::closeModel(Slot slot) {
 void Workspace::recomputeWeights() {
     const quint64 generation = ++weightsGeneration_;
     pairing_ = {};
-    if (!fp32_ || !quantized_ || quantized_->analyzed.qdq.format != QuantFormat::QDQ) {
+    // Every format pairs (QDQ, QOperator, dynamic, FP16); only quantized ones have weights to compare.
+    if (!fp32_ || !quantized_) {
         weights_->setWeights({});
         emit weightsChanged();
         return;

@@ -4,9 +4,12 @@
 #include <chrono>
 #include <cmath>
 #include <future>
+#include <set>
 #include <thread>
 
 #include "analysis/FakeQuantModel.h"
+#include "model/TensorData.h"
+#include "quant/FloatView.h"
 #include "quant/ModelPairing.h"
 #include "runtime/ActivationCapture.h"
 #include "runtime/FakeQuantOp.h"
@@ -32,7 +35,11 @@ struct LayerAccumulator {
     size_t index = 0;          // into the report's layers
     std::string pre, post, fp32;
     std::string sums;          // the FakeQuant node's rounding sums; empty where the Q/DQ pair stayed
-    size_t preOutput = 0, postOutput = 0, fp32Output = 0, sumsOutput = 0;  // positions in the sessions' outputs
+    std::string scale;         // the per-image scale tensor (dynamic); empty otherwise
+    bool hasPre = true;        // false: no tensor before rounding (an operator's own output)
+    size_t preOutput = 0, postOutput = 0, fp32Output = 0, sumsOutput = 0, scaleOutput = 0;  // positions in the sessions' outputs
+    double scaleSum = 0.0;
+    size_t scaleCount = 0;
     bool preIsInput = false;   // the graph input itself is quantized: read it from the input tensor
     bool fp32IsInput = false;
     ErrorAccumulator rounding, accumulated;
@@ -104,10 +111,11 @@ void addAccumulated(LayerAccumulator& acc, ActivationError& layer, const TensorV
     const size_t n = post.size;
     const float* f = fp32.data;
     const float* p = post.data;
-    // Representable range, half a step either side: FP32 values beyond it are clipped.
+    // Representable range, half a step either side: FP32 values beyond it are clipped. Without a
+    // fixed range (float tensors, scales computed per image) nothing counts as clipped.
     const float half = layer.scale / 2.0f;
-    const float lo = static_cast<float>(layer.quantLo) - half;
-    const float hi = static_cast<float>(layer.quantHi) + half;
+    const float lo = layer.fixedRange ? static_cast<float>(layer.quantLo) - half : -HUGE_VALF;
+    const float hi = layer.fixedRange ? static_cast<float>(layer.quantHi) + half : HUGE_VALF;
     const AccumulatedSums sums = accumulatedSums(f, p, n, lo, hi);
     acc.accumulated.merge(sums.error);
     acc.clipped += sums.clipped;
@@ -116,10 +124,18 @@ void addAccumulated(LayerAccumulator& acc, ActivationError& layer, const TensorV
     acc.total += n;
 
     if (!acc.histogramsReady) {
-        // Ranges are fixed on the first image so that histograms stream.
-        layer.histograms.reference = Histogram(lo, hi, bins);
-        layer.histograms.quantized = Histogram(lo, hi, bins);
-        const double errorRange = std::max(1.5 * acc.accumulated.result().maxAbsError, 4.0 * layer.scale);
+        // Ranges are fixed on the first image so that histograms stream; without a fixed range,
+        // the first image's FP32 range and a quarter more.
+        double hlo = lo, hhi = hi;
+        if (!layer.fixedRange) {
+            const double margin = 0.125 * std::max(1e-6, static_cast<double>(sums.fp32Max) - sums.fp32Min);
+            hlo = sums.fp32Min - margin;
+            hhi = sums.fp32Max + margin;
+        }
+        layer.histograms.reference = Histogram(hlo, hhi, bins);
+        layer.histograms.quantized = Histogram(hlo, hhi, bins);
+        const double errorRange =
+            std::max({1.5 * acc.accumulated.result().maxAbsError, 4.0 * layer.scale, 1e-6});
         layer.histograms.error = Histogram(-errorRange, errorRange, bins);
         acc.histogramsReady = true;
     }
@@ -150,22 +166,139 @@ void finish(const LayerAccumulator& acc, ActivationError& layer) {
     layer.fp32Max = acc.fp32Max;
     layer.clippedFraction = acc.total ? static_cast<double>(acc.clipped) / static_cast<double>(acc.total) : 0.0;
     const double span = layer.quantHi - layer.quantLo;
-    layer.rangeUsed = span > 0 ? std::clamp((acc.postMax - acc.postMin) / span, 0.0, 1.0) : 0.0;
+    layer.rangeUsed = layer.fixedRange && span > 0 ? std::clamp((acc.postMax - acc.postMin) / span, 0.0, 1.0) : 0.0;
+    if (layer.runtimeScale && acc.scaleCount)
+        layer.scale = static_cast<float>(acc.scaleSum / static_cast<double>(acc.scaleCount));
 }
 
 std::string formatNote(QuantFormat format) {
     switch (format) {
     case QuantFormat::Dynamic:
-        return "dynamic quantization computes activation scales at run time inside DynamicQuantizeLinear/ConvInteger, "
-               "so there are no fixed quantized activations to compare per layer; only the final outputs are compared";
+        return "dynamic quantization: each DynamicQuantizeLinear computes its scale per image (shown as the mean, "
+               "with its range over the images); ConvInteger/MatMulInteger results are float tensors with no rounding "
+               "of their own";
     case QuantFormat::QOperator:
-        return "QOperator models (QLinearConv, ...) keep activations as integers inside fused operators, so per-layer "
-               "activation error needs the QDQ format; only the final outputs are compared";
+        return "QOperator model: QLinear* outputs are dequantized with their own scale and zero point; an operator's "
+               "own rounding is not separated from its arithmetic (round dB only for QuantizeLinear)";
     case QuantFormat::Float:
-        return "the second model has no quantization; only the final outputs are compared";
+        return "the second model has no quantization: every node output that pairs with the FP32 model is compared "
+               "(FP16 tensors read as float)";
     default:
         return {};
     }
+}
+
+bool isReducedFloat(int type) { return type == onnx::TensorProto::FLOAT16 || type == onnx::TensorProto::BFLOAT16; }
+
+// Adds `node` and the type of its output to the copy of the model that is run.
+void addReadingNode(onnx::ModelProto& edited, const Graph& g, onnx::NodeProto node, const std::string& shapeOf) {
+    auto* info = edited.mutable_graph()->add_value_info();
+    info->set_name(node.output(0));
+    auto* tensor = info->mutable_type()->mutable_tensor_type();
+    tensor->set_elem_type(onnx::TensorProto::FLOAT);
+    if (const TensorInfo* source = g.tensorInfo(shapeOf); source && source->hasShape)
+        for (const int64_t d : source->shape) {
+            auto* dim = tensor->mutable_shape()->add_dim();
+            if (d >= 0)
+                dim->set_dim_value(d);
+        }
+    *edited.mutable_graph()->add_node() = std::move(node);
+}
+
+// A float tensor of the quantized model that stands for an FP32 tensor: how to read it.
+struct FloatReading {
+    std::string name;      // the tensor as the model names it (integer, FP16 or float)
+    std::string post;      // float tensor to capture: the tensor itself or an added DequantizeLinear/Cast
+    std::string pre;       // float before rounding (QuantizeLinear, DynamicQuantizeLinear); "" for none
+    std::string scale;     // per-image scale tensor (DynamicQuantizeLinear); "" for none
+    std::string integer;   // the integer tensor dequantized into `post`; "" for none
+    int producer = -1;     // node computing `name` (or `pre`)
+    const IntegerEncoding* encoding = nullptr;
+};
+
+// The tensors a dynamic, QOperator or float (FP16) model is compared on, with the nodes that read
+// them as float added to `edited`.
+std::vector<FloatReading> floatReadings(const AnalyzedModel& quant, const FloatView& view, onnx::ModelProto& edited) {
+    const Graph& g = quant.model.graph();
+    std::vector<FloatReading> readings;
+    std::set<std::string> seen;
+    auto dequantized = [&](const std::string& t, const IntegerEncoding& e) {
+        onnx::NodeProto dq;
+        dq.set_op_type("DequantizeLinear");
+        dq.set_name(t + "_quantlens_dequantize");
+        dq.add_input(t);
+        dq.add_input(e.scale);
+        if (!e.zeroPoint.empty())
+            dq.add_input(e.zeroPoint);
+        dq.add_output(t + "_quantlens_float");
+        addReadingNode(edited, g, dq, t);
+        return t + "_quantlens_float";
+    };
+    auto asFloat = [&](const std::string& t) {
+        const TensorInfo* info = g.tensorInfo(t);
+        if (!info || !isReducedFloat(info->elementType))
+            return t;
+        onnx::NodeProto cast;
+        cast.set_op_type("Cast");
+        cast.set_name(t + "_quantlens_cast");
+        cast.add_input(t);
+        cast.add_output(t + "_quantlens_float");
+        auto* to = cast.add_attribute();
+        to->set_name("to");
+        to->set_type(onnx::AttributeProto::INT);
+        to->set_i(onnx::TensorProto::FLOAT);
+        addReadingNode(edited, g, cast, t);
+        return t + "_quantlens_float";
+    };
+    auto isFloatTensor = [&](const std::string& t) {
+        const TensorInfo* info = g.tensorInfo(t);
+        return info && (info->elementType == onnx::TensorProto::FLOAT || isReducedFloat(info->elementType));
+    };
+    // Conversions to integers: their own rounding is defined (before vs after).
+    for (const int i : g.topologicalOrder()) {
+        const Node& n = g.node(i);
+        if ((n.opType != "QuantizeLinear" && n.opType != "DynamicQuantizeLinear") || n.inputs.empty() ||
+            n.outputs.empty() || !isFloatTensor(n.inputs[0]) || g.isInitializer(n.inputs[0]))
+            continue;
+        auto e = view.encoding.find(n.outputs[0]);
+        if (e == view.encoding.end() || !seen.insert(n.inputs[0]).second)
+            continue;
+        FloatReading r;
+        r.name = n.inputs[0];
+        r.pre = asFloat(n.inputs[0]);
+        r.post = dequantized(n.outputs[0], e->second);
+        r.integer = n.outputs[0];
+        r.producer = g.producer(n.inputs[0]);
+        r.encoding = &e->second;
+        if (n.opType == "DynamicQuantizeLinear")
+            r.scale = e->second.scale;
+        readings.push_back(std::move(r));
+    }
+    // Operators' results: integers with their own encoding, FP16 or float.
+    for (const ViewNode& vn : view.nodes) {
+        const bool chain = g.node(vn.index).opType == "ConvInteger" || g.node(vn.index).opType == "MatMulInteger";
+        for (const auto& out : vn.outputs) {
+            if (out.empty() || seen.count(out))
+                continue;
+            FloatReading r;
+            r.name = out;
+            r.producer = vn.index;
+            if (auto e = view.encoding.find(out); e != view.encoding.end()) {
+                if (quant.qdq.format != QuantFormat::QOperator || !g.initializer(e->second.scale))
+                    continue;  // only constant encodings: QOperator outputs
+                r.encoding = &e->second;
+                r.post = dequantized(out, e->second);
+                r.integer = out;
+            } else if (isFloatTensor(out) && (chain || quant.qdq.format == QuantFormat::Float)) {
+                r.post = asFloat(out);
+            } else {
+                continue;
+            }
+            seen.insert(out);
+            readings.push_back(std::move(r));
+        }
+    }
+    return readings;
 }
 
 }  // namespace
@@ -190,11 +323,15 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
     std::vector<LayerAccumulator> accs;
     std::vector<std::string> fp32Tensors, quantTensors;
     FakeQuantModel fakeQuant;
+    std::optional<onnx::ModelProto> edited;  // non-QDQ models: a copy with nodes that read tensors as float
     if (quant.qdq.format == QuantFormat::QDQ) {
         fakeQuant = withFakeQuantNodes(quant.model, quant.qdq);
         auto pairing = ModelPairing::match(fg, qg, quant.qdq);
         if (!pairing)
             return pairing.error();
+        // Another network (pruned, fine-tuned): one line first; the layers that still pair are compared.
+        if (const std::string verdict = pairingVerdict(fg, qg, quant.qdq, *pairing); !verdict.empty())
+            report.warnings.push_back(verdict + "; the layers that still pair are compared");
         for (const auto& t : quant.qdq.tensors) {
             if (t.kind != QuantizedKind::Activation || t.quantizeNodes.empty())
                 continue;
@@ -228,10 +365,72 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
             accs.push_back(std::move(acc));
             report.layers.push_back(std::move(layer));
         }
-        std::stable_sort(accs.begin(), accs.end(), [&](const LayerAccumulator& a, const LayerAccumulator& b) {
-            return report.layers[a.index].order < report.layers[b.index].order;
-        });
+    } else {
+        // Dynamic, QOperator and float (FP16) models: the tensors that stand for FP32 ones, read as
+        // float by nodes added to a copy of the model.
+        edited = quant.model.proto();
+        const FloatView view = FloatView::build(qg, quant.qdq);
+        auto pairing = ModelPairing::match(fg, qg, quant.qdq);
+        if (!pairing)
+            return pairing.error();
+        if (const std::string verdict = pairingVerdict(fg, qg, quant.qdq, *pairing); !verdict.empty())
+            report.warnings.push_back(verdict + "; the layers that still pair are compared");
+        size_t unpaired = 0;
+        std::string firstUnpaired;
+        for (auto& r : floatReadings(quant, view, *edited)) {
+            ActivationError layer;
+            layer.name = r.name;
+            layer.fp32Name = pairing->fp32TensorFor(r.name);
+            layer.producer = r.producer >= 0 ? qg.label(r.producer) : r.name + " (graph input)";
+            layer.producerOp = r.producer >= 0 ? qg.node(r.producer).opType : "Input";
+            layer.order = r.producer >= 0 ? qg.topologicalPosition(r.producer) : -1;
+            layer.fixedRange = false;
+            if (r.encoding) {
+                const onnx::TensorProto* scale = qg.initializer(r.encoding->scale);
+                const onnx::TensorProto* zp = r.encoding->zeroPoint.empty() ? nullptr : qg.initializer(r.encoding->zeroPoint);
+                const TensorInfo* info = qg.tensorInfo(r.integer);
+                layer.quantizedType = zp ? zp->data_type() : info ? info->elementType : onnx::TensorProto::UINT8;
+                if (scale && !tensorToFloats(*scale).empty()) {
+                    QuantParams params;
+                    params.elementType = layer.quantizedType;
+                    layer.scale = tensorToFloats(*scale).front();
+                    layer.zeroPoint = zp && !tensorToInts(*zp).empty() ? tensorToInts(*zp).front() : 0;
+                    layer.quantLo = layer.scale * static_cast<double>(params.qmin() - layer.zeroPoint);
+                    layer.quantHi = layer.scale * static_cast<double>(params.qmax() - layer.zeroPoint);
+                    layer.fixedRange = true;
+                }
+                layer.runtimeScale = !scale;
+            }
+            if (layer.fp32Name.empty() || !fg.hasTensor(layer.fp32Name)) {
+                if (unpaired++ == 0)
+                    firstUnpaired = r.name;
+                layer.problem = "no counterpart in the FP32 model";
+                report.layers.push_back(std::move(layer));
+                continue;
+            }
+            LayerAccumulator acc;
+            acc.index = report.layers.size();
+            acc.hasPre = !r.pre.empty();
+            acc.pre = r.pre;
+            acc.post = r.post;
+            acc.scale = r.scale;
+            acc.fp32 = layer.fp32Name;
+            if (acc.hasPre)
+                quantTensors.push_back(acc.pre);
+            quantTensors.push_back(acc.post);
+            if (!acc.scale.empty())
+                quantTensors.push_back(acc.scale);
+            fp32Tensors.push_back(acc.fp32);
+            accs.push_back(std::move(acc));
+            report.layers.push_back(std::move(layer));
+        }
+        if (unpaired)
+            report.notes.push_back(std::to_string(unpaired) + " of " + std::to_string(report.layers.size()) +
+                                   " tensors have no FP32 counterpart (e.g. '" + firstUnpaired + "'); they are listed without figures");
     }
+    std::stable_sort(accs.begin(), accs.end(), [&](const LayerAccumulator& a, const LayerAccumulator& b) {
+        return report.layers[a.index].order < report.layers[b.index].order;
+    });
 
     // Both models run at once (below); unless told otherwise each gets half the cores.
     SessionOptions sessionOptions = options.session;
@@ -240,7 +439,8 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
     auto fp32Session = CaptureSession::create(fp32.model, fp32Tensors, sessionOptions);
     if (!fp32Session)
         return fp32Session.error();
-    auto quantSession = fakeQuant.sumsOf.empty()
+    auto quantSession = edited ? CaptureSession::create(quant.model, *edited, quantTensors, sessionOptions)
+                        : fakeQuant.sumsOf.empty()
                             ? CaptureSession::create(quant.model, quantTensors, sessionOptions)
                             : CaptureSession::create(quant.model, fakeQuant.proto, quantTensors, sessionOptions);
     if (!quantSession)
@@ -260,8 +460,9 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
         acc.preOutput = outputIndex(quantSession->outputNames, acc.pre);
         acc.sumsOutput = outputIndex(quantSession->outputNames, acc.sums);
         acc.postOutput = outputIndex(quantSession->outputNames, acc.post);
+        acc.scaleOutput = outputIndex(quantSession->outputNames, acc.scale);
         acc.fp32Output = outputIndex(fp32Session->outputNames, acc.fp32);
-        acc.preIsInput = qg.producer(acc.pre) < 0;
+        acc.preIsInput = std::find(qg.inputs().begin(), qg.inputs().end(), acc.pre) != qg.inputs().end();
         acc.fp32IsInput = fg.producer(acc.fp32) < 0;
     }
     const std::string inputName = fg.inputs().empty() ? std::string() : fg.inputs().front();
@@ -316,15 +517,34 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
                 return;
             const TensorView& post = (*quantRun)->view(acc.postOutput);
             const TensorView& fp32Tensor = acc.fp32IsInput ? input : (*fp32Run)->view(acc.fp32Output);
-            const TensorView* pre =
-                !acc.sums.empty() ? nullptr : acc.preIsInput ? &input : &(*quantRun)->view(acc.preOutput);
+            const TensorView* pre = !acc.sums.empty() || !acc.hasPre ? nullptr
+                                    : acc.preIsInput                 ? &input
+                                                                     : &(*quantRun)->view(acc.preOutput);
             layer.problem = mismatch(pre, post, fp32Tensor);
             if (!layer.problem.empty())
                 return;
+            if (!acc.scale.empty()) {  // the scale DynamicQuantizeLinear computed for this image
+                const TensorView& scale = (*quantRun)->view(acc.scaleOutput);
+                if (scale.data && scale.size == 1) {
+                    const double value = scale.data[0];
+                    layer.scaleMin = acc.scaleCount ? std::min(layer.scaleMin, value) : value;
+                    layer.scaleMax = acc.scaleCount ? std::max(layer.scaleMax, value) : value;
+                    if (!acc.scaleCount)
+                        layer.scale = static_cast<float>(value);
+                    acc.scaleSum += value;
+                    ++acc.scaleCount;
+                }
+            }
             if (pre)
                 addRounding(acc, *pre, post);
-            else
+            else if (!acc.sums.empty())
                 addRounding(acc, static_cast<const double*>((*quantRun)->view(acc.sumsOutput).raw));
+            else {
+                float lo = 0.0f, hi = 0.0f;
+                minMaxOf(post.data, post.size, &lo, &hi);
+                acc.postMin = std::min<double>(acc.postMin, lo);
+                acc.postMax = std::max<double>(acc.postMax, hi);
+            }
             addAccumulated(acc, layer, post, fp32Tensor, samplesPerImage, options.bins);
         });
         return Ok{};

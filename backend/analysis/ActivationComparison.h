@@ -1,7 +1,11 @@
 // Per-layer activation error: runs the FP32 and the quantized model on the same images and, for
 // every quantized activation, measures the rounding error of that tensor alone (before vs after
 // its Q/DQ pair in the quantized model) and the error accumulated through the graph (FP32 vs
-// after Q/DQ), like ONNX Runtime's qdq_loss_debug. Statistics stream over the images; no image's
+// after Q/DQ), like ONNX Runtime's qdq_loss_debug. Dynamic models get the same for every
+// DynamicQuantizeLinear (with the scale it computed per image) and the accumulated error of every
+// ConvInteger/MatMulInteger result; QOperator models the accumulated error of every QLinear*
+// output dequantized with its own scale; FP16 models that of every node's output. Tensors pair
+// with the FP32 model's through ModelPairing. Statistics stream over the images; no image's
 // tensors are kept.
 #pragma once
 
@@ -42,8 +46,15 @@ struct ActivationError {
     int quantizedType = 0;
     double quantLo = 0.0;    // representable range: scale·(qmin − zp) .. scale·(qmax − zp)
     double quantHi = 0.0;
+    // False for a float tensor (FP16, a ConvInteger chain's float result) and for a scale computed
+    // per image: no fixed step or range, so no clipping and range use.
+    bool fixedRange = true;
+    // Dynamic quantization: the scale DynamicQuantizeLinear computed, over the images (scale above: the mean).
+    bool runtimeScale = false;
+    double scaleMin = 0.0;
+    double scaleMax = 0.0;
 
-    ErrorMetrics rounding;     // this tensor's own Q/DQ error: before vs after rounding
+    ErrorMetrics rounding;     // this tensor's own Q/DQ error: before vs after rounding (count 0: not defined)
     ErrorMetrics accumulated;  // FP32 vs after Q/DQ: everything upstream included
     double fp32Min = 0.0;
     double fp32Max = 0.0;

@@ -1,8 +1,10 @@
 #include "quant/ModelPairing.h"
 
 #include <algorithm>
+#include <set>
 
 #include "model/TensorData.h"
+#include "quant/FloatView.h"
 
 namespace ql {
 
@@ -17,29 +19,30 @@ Result<ModelPairing> ModelPairing::match(const Graph& fp32, const Graph& quant, 
         const bool sameName = std::find(fIn.begin(), fIn.end(), qIn[i]) != fIn.end();
         p.tensorMap_[qIn[i]] = sameName ? qIn[i] : fIn[i];
     }
+    // The quantized graph as the float network it computes: Q/DQ pairs, QOperator nodes, dynamic
+    // ConvInteger chains and FP16 Casts read as what they stand for.
+    FloatView view = FloatView::build(quant, qdq);
 
-    auto sameShape = [](const Node& a, const Node& b) {
+    auto sameShape = [](const ViewNode& a, const Node& b) {
         return a.opType == b.opType && a.inputs.size() == b.inputs.size() && a.outputs.size() == b.outputs.size();
     };
-    auto source = [&](const std::string& t) { return t.empty() ? t : qdq.floatSourceOf(t); };
     // True when every input of `q` already paired agrees with the same slot of `f`.
-    auto inputsAgree = [&](const Node& q, const Node& f) {
+    auto inputsAgree = [&](const ViewNode& q, const Node& f) {
         for (size_t k = 0; k < q.inputs.size(); ++k) {
-            auto it = p.tensorMap_.find(source(q.inputs[k]));
+            auto it = p.tensorMap_.find(q.inputs[k]);
             if (it != p.tensorMap_.end() && it->second != f.inputs[k])
                 return false;
         }
         return true;
     };
 
-    for (const int qi : quant.topologicalOrder()) {
-        const Node& q = quant.node(qi);
-        if (qdq.isQdqNode(q))
-            continue;
+    for (const ViewNode& q : view.nodes) {
         int match = -1;
         bool byName = false;
-        if (!q.name.empty()) {
-            const int f = fp32.findNode(q.name);
+        for (const std::string& name : {q.name, quant.node(q.index).name}) {
+            if (name.empty() || match >= 0)
+                continue;
+            const int f = fp32.findNode(name);
             if (f >= 0 && !p.reverseNodeMap_.count(f) && sameShape(q, fp32.node(f))) {
                 match = f;
                 byName = true;
@@ -47,7 +50,7 @@ Result<ModelPairing> ModelPairing::match(const Graph& fp32, const Graph& quant, 
         }
         if (match < 0) {
             for (const auto& in : q.inputs) {
-                auto it = p.tensorMap_.find(source(in));
+                auto it = p.tensorMap_.find(in);
                 if (in.empty() || it == p.tensorMap_.end())
                     continue;
                 for (const int c : fp32.consumers(it->second))
@@ -60,11 +63,11 @@ Result<ModelPairing> ModelPairing::match(const Graph& fp32, const Graph& quant, 
             }
         }
         if (match < 0) {
-            p.unmatched_.push_back(qi);
+            p.unmatched_.push_back(q.index);
             continue;
         }
-        p.nodeMap_[qi] = match;
-        p.reverseNodeMap_[match] = qi;
+        p.nodeMap_[q.index] = match;
+        p.reverseNodeMap_[match] = q.index;
         (byName ? p.byName_ : p.byStructure_)++;
         const Node& f = fp32.node(match);
         for (size_t k = 0; k < q.outputs.size(); ++k)
@@ -72,8 +75,10 @@ Result<ModelPairing> ModelPairing::match(const Graph& fp32, const Graph& quant, 
                 p.tensorMap_.emplace(q.outputs[k], f.outputs[k]);
         for (size_t k = 0; k < q.inputs.size(); ++k)
             if (!q.inputs[k].empty())
-                p.tensorMap_.emplace(source(q.inputs[k]), f.inputs[k]);
+                p.tensorMap_.emplace(q.inputs[k], f.inputs[k]);
     }
+    p.computeNodes_ = static_cast<int>(view.nodes.size());
+    p.alias_ = std::move(view.alias);
     return p;
 }
 
@@ -89,6 +94,13 @@ int ModelPairing::quantNodeFor(int fp32Node) const {
 
 std::string ModelPairing::fp32TensorFor(const std::string& quantFloatTensor) const {
     auto it = tensorMap_.find(quantFloatTensor);
+    if (it == tensorMap_.end()) {  // a conversion (DequantizeLinear, Cast to FP16, ...): what it converts
+        std::string t = quantFloatTensor;
+        for (auto a = alias_.find(t); a != alias_.end() && it == tensorMap_.end(); a = alias_.find(t)) {
+            t = a->second;
+            it = tensorMap_.find(t);
+        }
+    }
     return it == tensorMap_.end() ? std::string() : it->second;
 }
 
@@ -117,6 +129,23 @@ std::string pairingVerdict(const Graph& fp32, const Graph& quant, const QdqStruc
         if (shapes++ == 0)
             example = "'" + t.floatName + "' " + shapeToString(dims(*stored)) + " vs FP32 " + shapeToString(dims(*reference));
     }
+    // Float constants too (FP16 and float models have no quantized ones): a paired node's weight
+    // of another shape is a pruned or otherwise different layer.
+    std::set<std::string> seen;
+    for (const auto& t : qdq.tensors)
+        seen.insert(t.floatName);
+    for (const auto& n : quant.nodes())
+        for (const auto& in : n.inputs) {
+            const onnx::TensorProto* stored = in.empty() ? nullptr : quant.initializer(in);
+            if (!stored || !seen.insert(in).second || stored->data_type() == onnx::TensorProto::INT64)
+                continue;  // int64 constants are shapes and indices, not weights
+            const std::string fp32Name = pairing.fp32TensorFor(in);
+            const onnx::TensorProto* reference = fp32Name.empty() ? nullptr : fp32.initializer(fp32Name);
+            if (!reference || dims(*reference) == dims(*stored))
+                continue;
+            if (shapes++ == 0)
+                example = "'" + in + "' " + shapeToString(dims(*stored)) + " vs FP32 " + shapeToString(dims(*reference));
+        }
     if (shapes)
         findings.push_back(std::to_string(shapes) + (shapes == 1 ? " weight differs" : " weights differ") +
                            " in shape (e.g. " + example + ")");
@@ -125,12 +154,12 @@ std::string pairingVerdict(const Graph& fp32, const Graph& quant, const QdqStruc
     // Alone they are no verdict: a pair saved at another opset (Split's sizes an attribute, not
     // an input) leaves a few unpaired; most of the graph unpaired is another network.
     const auto fp32Ops = fp32.opCounts();
-    size_t unmatched = 0, compute = 0;
+    size_t unmatched = 0;
+    const size_t compute = static_cast<size_t>(pairing.computeNodeCount());
     std::string firstUnmatched;
-    for (int n = 0; n < quant.nodeCount(); ++n)
-        compute += qdq.isQdqNode(quant.node(n)) ? 0 : 1;
     for (const int n : pairing.unmatchedQuantNodes())
-        if (fp32Ops.count(quant.node(n).opType)) {
+        if (fp32Ops.count(quant.node(n).opType) || quant.node(n).opType.rfind("QLinear", 0) == 0 ||
+            quant.node(n).opType == "ConvInteger" || quant.node(n).opType == "MatMulInteger") {
             if (unmatched++ == 0)
                 firstUnmatched = quant.label(n);
         }

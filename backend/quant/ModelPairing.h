@@ -1,5 +1,6 @@
-// Pairs a quantized model with its FP32 model: which FP32 node and tensor each compute node and
-// quantized tensor stands for. Node names are tried first (ONNX Runtime keeps them); where names
+// Pairs a quantized (QDQ, QOperator, dynamic) or FP16 model with its FP32 model: which FP32 node
+// and tensor each compute node and tensor stands for, reading the quantized graph as the float
+// network it computes (FloatView). Node names are tried first (ONNX Runtime keeps them); where names
 // differ, nodes are matched by structure, walking both graphs in topological order from the inputs.
 #pragma once
 
@@ -23,6 +24,9 @@ public:
     int matchedByName() const { return byName_; }
     int matchedByStructure() const { return byStructure_; }
     const std::vector<int>& unmatchedQuantNodes() const { return unmatched_; }
+    // Nodes of the quantized graph as a float network (FloatView): Q/DQ and other conversions
+    // left out, a ConvInteger chain counted once.
+    int computeNodeCount() const { return computeNodes_; }
 
 private:
     std::unordered_map<int, int> nodeMap_;       // quantized node -> FP32 node
@@ -31,6 +35,8 @@ private:
     int byName_ = 0;
     int byStructure_ = 0;
     std::vector<int> unmatched_;
+    int computeNodes_ = 0;
+    std::unordered_map<std::string, std::string> alias_;  // FloatView::alias: conversions to what they convert
 };
 
 // One line when `quant` is not `fp32` quantized (a pruned, fine-tuned or other network): how many

@@ -30,11 +30,12 @@ int attributeInt(const Node& node, const std::string& name, int fallback) {
     return fallback;
 }
 
-QuantParams readParams(const Graph& graph, const Node& node) {
+// The scale and zero point at input positions `scaleAt`, `zeroPointAt` of `node`.
+QuantParams readParams(const Graph& graph, const Node& node, size_t scaleAt = 1, size_t zeroPointAt = 2) {
     QuantParams p;
-    if (node.inputs.size() < 2 || node.inputs[1].empty())
+    if (node.inputs.size() <= scaleAt || node.inputs[scaleAt].empty())
         throw ErrorException(graph.label(node.index) + " (" + node.opType + ") has no scale input");
-    p.scaleName = node.inputs[1];
+    p.scaleName = node.inputs[scaleAt];
     const onnx::TensorProto* scale = graph.initializer(p.scaleName);
     if (!scale)
         throw ErrorException(graph.label(node.index) + ": scale '" + p.scaleName +
@@ -43,8 +44,8 @@ QuantParams readParams(const Graph& graph, const Node& node) {
     if (p.scales.empty())
         throw ErrorException(graph.label(node.index) + ": scale '" + p.scaleName + "' is empty");
     p.axis = attributeInt(node, "axis", 1);
-    if (node.inputs.size() >= 3 && !node.inputs[2].empty()) {
-        p.zeroPointName = node.inputs[2];
+    if (node.inputs.size() > zeroPointAt && !node.inputs[zeroPointAt].empty()) {
+        p.zeroPointName = node.inputs[zeroPointAt];
         const onnx::TensorProto* zp = graph.initializer(p.zeroPointName);
         if (!zp)
             throw ErrorException(graph.label(node.index) + ": zero point '" + p.zeroPointName + "' is not a constant");
@@ -61,7 +62,165 @@ QuantParams readParams(const Graph& graph, const Node& node) {
     return p;
 }
 
+int singleConsumer(const Graph& graph, const std::string& tensor, const char* opType) {
+    const auto& c = graph.consumers(tensor);
+    return c.size() == 1 && graph.node(c.front()).opType == opType ? c.front() : -1;
+}
+
+// Quantized constants read by QOperator and dynamic nodes: stored as integers, with the scale and
+// zero point the node takes beside them.
+void addIntegerConstants(const Graph& graph, QdqStructure& s) {
+    auto add = [&](const Node& n, const std::string& data, QuantParams params, QuantizedKind kind) {
+        const onnx::TensorProto* init = graph.initializer(data);
+        if (!init)
+            return;
+        QuantizedTensor t;
+        t.kind = kind;
+        t.quantizedName = data;
+        t.floatName = stripSuffix(data, "_quantized");
+        t.consumers.push_back(n.index);
+        const int rank = static_cast<int>(dims(*init).size());
+        // Per-channel weights: output channels of Conv (axis 0), columns of MatMul/Gemm's B.
+        params.axis = n.opType == "QLinearConv" || n.opType == "ConvInteger" || kind == QuantizedKind::Bias ? 0 : rank - 1;
+        t.params = std::move(params);
+        s.tensors.push_back(std::move(t));
+    };
+    for (const int i : graph.topologicalOrder()) {
+      // A constant QuantLens cannot read (a scale computed at run time) is left out, not fatal:
+      // the rest of the model is still analysed.
+      try {
+        const Node& n = graph.node(i);
+        const auto layout = qOperatorLayout(n);
+        if (layout) {
+            for (const auto& in : layout->inputs)
+                if (static_cast<size_t>(in[2]) < n.inputs.size() && graph.isInitializer(n.inputs[static_cast<size_t>(in[0])]))
+                    add(n, n.inputs[static_cast<size_t>(in[0])],
+                        readParams(graph, n, static_cast<size_t>(in[1]), static_cast<size_t>(in[2])), QuantizedKind::Weight);
+            // The int32 bias: scale = input scale × weight scale (per channel), zero point 0.
+            if (layout->bias >= 0 && static_cast<size_t>(layout->bias) < n.inputs.size() && layout->inputs.size() >= 2 &&
+                graph.isInitializer(n.inputs[static_cast<size_t>(layout->bias)])) {
+                const QuantParams x = readParams(graph, n, 1, 2);
+                const QuantParams w = readParams(graph, n, 4, 5);
+                QuantParams b;
+                b.scaleName = x.scaleName + " * " + w.scaleName;
+                for (const float ws : w.scales)
+                    b.scales.push_back(x.scales.front() * ws);
+                b.zeroPoints.assign(b.scales.size(), 0);
+                b.elementType = onnx::TensorProto::INT32;
+                add(n, n.inputs[static_cast<size_t>(layout->bias)], std::move(b), QuantizedKind::Bias);
+            }
+        } else if (n.opType == "ConvInteger" || n.opType == "MatMulInteger") {
+            const auto chain = integerChainOf(graph, i);
+            if (!chain || chain->weightScale.empty() || n.inputs.size() < 2)
+                continue;
+            QuantParams p;
+            p.scaleName = chain->weightScale;
+            p.scales = tensorToFloats(*graph.initializer(chain->weightScale));
+            const onnx::TensorProto* data = graph.initializer(n.inputs[1]);
+            if (!data || p.scales.empty())
+                continue;
+            p.elementType = data->data_type();
+            if (n.inputs.size() >= 4 && graph.isInitializer(n.inputs[3])) {
+                p.zeroPointName = n.inputs[3];
+                p.zeroPoints = tensorToInts(*graph.initializer(n.inputs[3]));
+            }
+            if (p.zeroPoints.empty())
+                p.zeroPoints.assign(p.scales.size(), 0);
+            if (p.zeroPoints.size() != p.scales.size())
+                continue;  // a scale per channel with one zero point: not a layout QuantLens reads
+            add(n, n.inputs[1], std::move(p), QuantizedKind::Weight);
+        }
+      } catch (const ErrorException&) {
+      }
+    }
+}
+
 }  // namespace
+
+std::optional<QOperatorLayout> qOperatorLayout(const Node& n) {
+    QOperatorLayout l;
+    const std::string& op = n.opType;
+    if (op == "QLinearConv" || op == "QLinearMatMul" || op == "QLinearAdd" || op == "QLinearMul") {
+        l.floatOp = op.substr(7);
+        l.inputs = {{0, 1, 2}, {3, 4, 5}};
+        l.outputScale = 6;
+        l.outputZeroPoint = 7;
+        if (op == "QLinearConv")
+            l.bias = 8;
+    } else if (op == "QGemm") {
+        l.floatOp = "Gemm";
+        l.inputs = {{0, 1, 2}, {3, 4, 5}};
+        l.bias = 6;
+        l.outputScale = 7;
+        l.outputZeroPoint = 8;
+    } else if (op == "QLinearConcat") {
+        l.floatOp = "Concat";
+        for (int k = 2; k + 2 < static_cast<int>(n.inputs.size()); k += 3)  // (X, scale, zero point) each
+            l.inputs.push_back({k, k + 1, k + 2});
+        l.outputScale = 0;
+        l.outputZeroPoint = 1;
+    } else if (op == "QLinearSigmoid" || op == "QLinearLeakyRelu" || op == "QLinearSoftmax" ||
+               op == "QLinearAveragePool" || op == "QLinearGlobalAveragePool" || op == "QLinearReduceMean") {
+        l.floatOp = op.substr(7);
+        l.inputs = {{0, 1, 2}};
+        l.outputScale = 3;
+        l.outputZeroPoint = 4;
+    } else {
+        return std::nullopt;
+    }
+    if (n.inputs.size() <= static_cast<size_t>(l.outputZeroPoint) || n.inputs[static_cast<size_t>(l.outputScale)].empty())
+        l.outputScale = l.outputZeroPoint = -1;  // QGemm without y_scale: float output
+    else if (n.inputs[static_cast<size_t>(l.outputZeroPoint)].empty())
+        l.outputZeroPoint = -1;
+    if (l.bias >= 0 && (static_cast<size_t>(l.bias) >= n.inputs.size() || n.inputs[static_cast<size_t>(l.bias)].empty()))
+        l.bias = -1;
+    return l;
+}
+
+std::optional<IntegerChain> integerChainOf(const Graph& graph, int node) {
+    const Node& n = graph.node(node);
+    if ((n.opType != "ConvInteger" && n.opType != "MatMulInteger") || n.outputs.empty())
+        return std::nullopt;
+    IntegerChain c;
+    c.integerNode = node;
+    c.cast = singleConsumer(graph, n.outputs[0], "Cast");
+    if (c.cast < 0)
+        return std::nullopt;
+    c.outputMul = singleConsumer(graph, graph.node(c.cast).outputs.at(0), "Mul");
+    if (c.outputMul < 0)
+        return std::nullopt;
+    const Node& mul = graph.node(c.outputMul);
+    const std::string castOut = graph.node(c.cast).outputs.at(0);
+    const std::string scales = mul.inputs.at(0) == castOut ? mul.inputs.at(1) : mul.inputs.at(0);
+    const int sp = graph.producer(scales);
+    if (sp >= 0 && graph.node(sp).opType == "Mul" && graph.consumers(scales).size() == 1) {
+        c.scalesMul = sp;
+        for (const auto& in : graph.node(sp).inputs)
+            if (graph.isInitializer(in))
+                c.weightScale = in;
+    }
+    c.output = mul.outputs.at(0);
+    if (n.opType == "ConvInteger") {
+        const int add = singleConsumer(graph, c.output, "Add");
+        if (add >= 0) {
+            const Node& a = graph.node(add);
+            const std::string other = a.inputs.at(0) == c.output ? a.inputs.at(1) : a.inputs.at(0);
+            const int rp = graph.producer(other);
+            if (graph.isInitializer(other)) {
+                c.bias = other;
+            } else if (rp >= 0 && graph.node(rp).opType == "Reshape" && graph.isInitializer(graph.node(rp).inputs.at(0)) &&
+                       graph.consumers(other).size() == 1) {
+                c.bias = graph.node(rp).inputs.at(0);
+                c.biasReshape = rp;
+            }
+            if (!c.bias.empty()) {
+                c.biasAdd = add;
+                c.output = a.outputs.at(0);
+            }
+        }
+    }
+    return c;
+}
 
 std::string formatName(QuantFormat format) {
     switch (format) {
@@ -202,6 +361,8 @@ Result<QdqStructure> QdqStructure::analyze(const Graph& graph) {
         for (const auto& n : graph.nodes())
             if (isQOperatorOp(n.opType) || n.opType == "ConvInteger" || n.opType == "MatMulInteger")
                 s.quantizedNodes.insert(n.index);
+        if (s.qOperatorCount > 0 || s.dynamicCount > 0)
+            addIntegerConstants(graph, s);
 
         if (s.dynamicCount > 0)
             s.format = QuantFormat::Dynamic;

@@ -3,7 +3,9 @@
 // nodes are quantized.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <string>
@@ -70,6 +72,34 @@ private:
 };
 
 bool isQdqOp(const std::string& opType);
+
+// Where a QOperator node (QLinearConv, QLinearAdd, QLinearConcat, QGemm, ...) keeps its operands:
+// the float operator it computes, each quantized data input as {data, scale, zero point} input
+// positions, its integer bias (-1: none) and the output's scale and zero point (-1: float output).
+struct QOperatorLayout {
+    std::string floatOp;
+    std::vector<std::array<int, 3>> inputs;
+    int bias = -1;
+    int outputScale = -1;
+    int outputZeroPoint = -1;
+};
+std::optional<QOperatorLayout> qOperatorLayout(const Node& node);
+
+// A ConvInteger or MatMulInteger node with the float nodes ONNX Runtime's quantize_dynamic puts
+// after it to rebuild the float result: a Cast to float, a Mul by input scale × weight scale and,
+// for ConvInteger, the bias Add (the bias reshaped from its initializer).
+struct IntegerChain {
+    int integerNode = -1;
+    int cast = -1;
+    int outputMul = -1;
+    int scalesMul = -1;     // input scale × weight scale; -1 when the Mul reads a constant
+    int biasAdd = -1;
+    int biasReshape = -1;
+    std::string weightScale;  // initializer holding the weight's scale ("" when not found)
+    std::string bias;         // float bias initializer ("" when none)
+    std::string output;       // the float tensor the chain ends in
+};
+std::optional<IntegerChain> integerChainOf(const Graph& graph, int node);
 
 // Named compute nodes whose type is in `opTypes` but that the quantized graph keeps float.
 std::vector<std::string> nodesLeftFloat(const Graph& graph, const QdqStructure& qdq, const std::vector<std::string>& opTypes);

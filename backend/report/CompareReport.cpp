@@ -41,10 +41,15 @@ nlohmann::json toJson(const ActivationReport& report, LayerOrder order, bool wit
             j["problem"] = l->problem;
         } else {
             j["accumulated"] = toJson(l->accumulated);
-            j["rounding"] = toJson(l->rounding);
+            if (l->rounding.count)  // not defined for an operator's own output
+                j["rounding"] = toJson(l->rounding);
             j["fp32_range"] = {l->fp32Min, l->fp32Max};
-            j["clipped_fraction"] = l->clippedFraction;
-            j["range_used"] = l->rangeUsed;
+            if (l->fixedRange) {
+                j["clipped_fraction"] = l->clippedFraction;
+                j["range_used"] = l->rangeUsed;
+            }
+            if (l->runtimeScale)  // computed per image by DynamicQuantizeLinear; "scale" is the mean
+                j["runtime_scale"] = {{"min", l->scaleMin}, {"max", l->scaleMax}, {"mean", l->scale}};
             if (withHistograms)
                 j["histograms"] = {{"fp32", toJson(l->histograms.reference)},
                                    {"quantized", toJson(l->histograms.quantized)},
@@ -151,7 +156,8 @@ void printActivationTable(std::ostream& out, const ActivationReport& report, Lay
     for (const auto* l : layers)
         width = std::max(width, l->name.size());
     width = std::min<size_t>(width, 52);
-    out << "\nQuantized activations (" << report.layers.size() << "), "
+    out << (report.format == QuantFormat::QDQ ? "\nQuantized activations (" : "\nActivations paired with FP32 (")
+        << report.layers.size() << "), "
         << (order == LayerOrder::WorstFirst ? "worst first" : "in graph order")
         << ". accum = FP32 vs Q/DQ output, round = this tensor's own rounding error\n";
     out << std::left << std::setw(static_cast<int>(width)) << "tensor" << std::right << std::setw(10) << "op"
@@ -171,11 +177,17 @@ void printActivationTable(std::ostream& out, const ActivationReport& report, Lay
             continue;
         }
         std::ostringstream row;
-        row << std::setw(11) << formatDb(l->accumulated.sqnrDb) << std::setw(11) << formatDb(l->rounding.sqnrDb)
-            << std::fixed << std::setprecision(5) << std::setw(10) << l->accumulated.cosine << std::scientific
-            << std::setprecision(2) << std::setw(11) << l->accumulated.mse << std::setw(11) << l->accumulated.maxAbsError
-            << std::fixed << std::setprecision(2) << std::setw(8) << 100.0 * l->clippedFraction << std::setprecision(1)
-            << std::setw(8) << 100.0 * l->rangeUsed;
+        row << std::setw(11) << formatDb(l->accumulated.sqnrDb) << std::setw(11)
+            << (l->rounding.count ? formatDb(l->rounding.sqnrDb) : "-") << std::fixed << std::setprecision(5)
+            << std::setw(10) << l->accumulated.cosine << std::scientific << std::setprecision(2) << std::setw(11)
+            << l->accumulated.mse << std::setw(11) << l->accumulated.maxAbsError << std::fixed;
+        if (l->fixedRange)
+            row << std::setprecision(2) << std::setw(8) << 100.0 * l->clippedFraction << std::setprecision(1)
+                << std::setw(8) << 100.0 * l->rangeUsed;
+        else
+            row << std::setw(8) << "-" << std::setw(8) << "-";
+        if (l->runtimeScale)
+            row << std::defaultfloat << std::setprecision(3) << "  scale " << l->scaleMin << ".." << l->scaleMax;
         out << row.str() << "\n";
     }
 }
@@ -194,7 +206,7 @@ void writeActivationCsv(std::ostream& out, const ActivationReport& report, Layer
         out << quote(l->name) << ',' << quote(l->fp32Name) << ',' << quote(l->producer) << ',' << l->producerOp << ','
             << l->order << ',' << l->scale << ',' << l->zeroPoint << ',';
         if (l->problem.empty())
-            out << formatDb(l->accumulated.sqnrDb) << ',' << formatDb(l->rounding.sqnrDb) << ',' << l->accumulated.cosine
+            out << formatDb(l->accumulated.sqnrDb) << ',' << (l->rounding.count ? formatDb(l->rounding.sqnrDb) : "") << ',' << l->accumulated.cosine
                 << ',' << l->accumulated.mse << ',' << l->accumulated.maxAbsError << ',' << l->fp32Min << ',' << l->fp32Max
                 << ',' << l->quantLo << ',' << l->quantHi << ',' << l->clippedFraction << ',' << l->rangeUsed << ",\n";
         else

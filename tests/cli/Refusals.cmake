@@ -64,10 +64,12 @@ add_refusal_test(cli.input_size_mismatch_one_line
     "error: .*e2e_zero.onnx: input 'images' expects \\[1,3,320,320\\], got \\[1,3,640,640\\]"
     "Status Message|\n.*onnxruntime" detect ${R}/e2e_zero.onnx ${R}/noise.png --input-width 640 --input-height 640)
 
-# A pruned model against its original: one verdict, refused by compare, at the top of inspect.
+# A pruned model against its original (W1, its float bias B1 and W2 pruned): one verdict at the top
+# of compare and inspect (issue 16:
+# compare then compares the layers that still pair and lists the others, rather than refusing).
 add_refusal_test(cli.pair_verdict_compare
-    "error: .*conv_pruned_qdq.onnx against .*conv_fp32.onnx: these models are not the same network quantized: 2 weights differ in shape \\(e.g. 'W1' \\[3,3,3,3\\] vs FP32 \\[4,3,3,3\\]\\)"
-    "SQNR" compare ${R}/conv_fp32.onnx ${R}/conv_pruned_qdq.onnx --images ${R}/noise.png)
+    "warning: .*conv_pruned_qdq.onnx against .*conv_fp32.onnx: these models are not the same network quantized: 3 weights differ in shape \\(e.g. 'W1' \\[3,3,3,3\\] vs FP32 \\[4,3,3,3\\]\\).*Final outputs"
+    "error:" compare ${R}/conv_fp32.onnx ${R}/conv_pruned_qdq.onnx --images ${R}/noise.png --top 0)
 add_refusal_test(cli.pair_verdict_inspect
-    "warning: .*these models are not the same network quantized: 2 weights differ in shape.*W1 +weight +int8 .*shape \\[3,3,3,3\\] differs from the FP32 shape \\[4,3,3,3\\]"
+    "warning: .*these models are not the same network quantized: 3 weights differ in shape.*W1 +weight +int8 .*shape \\[3,3,3,3\\] differs from the FP32 shape \\[4,3,3,3\\]"
     "" inspect ${R}/conv_fp32.onnx ${R}/conv_pruned_qdq.onnx --weights)

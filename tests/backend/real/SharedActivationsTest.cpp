@@ -37,7 +37,7 @@ TEST(SharedActivations, EveryQuantizedActivationOfYoloV8nIsMatchedWithFiniteSqnr
     EXPECT_LT(report->outputs[0].metrics.sqnrDb, 60.0);
 }
 
-TEST(SharedActivations, DynamicModelComparesOutputsAndSaysWhy) {
+TEST(SharedActivations, DynamicModelComparesEveryLayer) {
     QL_REQUIRE_SHARED(fp32Path, "models/yolov8n_fp32.onnx");
     QL_REQUIRE_SHARED(dynPath, "models/yolov8n_dynamic.onnx");
     QL_REQUIRE_SHARED(bus, "images/bus.jpg");
@@ -47,7 +47,24 @@ TEST(SharedActivations, DynamicModelComparesOutputsAndSaysWhy) {
     options.preprocess = PreprocessOptions::forModel(fp32->model);
     auto report = compareActivations(*fp32, *dyn, {bus}, options);
     ASSERT_TRUE(report) << report.errorMessage();
-    EXPECT_TRUE(report->layers.empty());
+    // 59 DynamicQuantizeLinear inputs and 64 ConvInteger results, every one paired.
+    ASSERT_EQ(report->layers.size(), 123u);
+    size_t runtimeScales = 0;
+    for (const auto& l : report->layers) {
+        EXPECT_EQ(l.problem, "") << l.name;
+        EXPECT_FALSE(l.fp32Name.empty()) << l.name;
+        EXPECT_GT(l.accumulated.count, 0u) << l.name;
+        if (l.runtimeScale) {
+            ++runtimeScales;
+            EXPECT_GT(l.rounding.count, 0u) << l.name;
+            EXPECT_GT(l.scale, 0.0f) << l.name;
+            EXPECT_EQ(l.scaleMin, l.scaleMax) << l.name;  // one image
+        } else {
+            EXPECT_EQ(l.producerOp, "ConvInteger") << l.name;
+            EXPECT_EQ(l.rounding.count, 0u) << l.name;
+        }
+    }
+    EXPECT_EQ(runtimeScales, 59u);
     ASSERT_FALSE(report->notes.empty());
     EXPECT_NE(report->notes[0].find("dynamic"), std::string::npos);
     EXPECT_TRUE(std::isfinite(report->outputs.at(0).metrics.sqnrDb));
