@@ -1838,5 +1838,10 @@ no histograms: none of its tensors was compared</source>
         <source>Choosing the frames of %1 INT8 changed most...</source>
         <translation>正在挑选 %1 中 INT8 改变最大的帧...</translation>
     </message>
+    <message>
+        <source>en</source>
+        <comment>The language code of the written report: en, or zh_CN in the Chinese translation</comment>
+        <translation>zh_CN</translation>
+    </message>
 </context>
 </TS>

@@ -116,7 +116,7 @@ Status writeReportPdf(const ReportContent& content, const std::string& path, con
         writer.setPageLayout(QPageLayout(QPageSize(page == ReportPage::Letter ? QPageSize::Letter : QPageSize::A4),
                                          QPageLayout::Portrait, QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter));
         writer.setResolution(96);
-        writer.setTitle(QString::fromStdString(content.title));
+        writer.setTitle(QString::fromStdString(reportTitle(content)));
         writer.setCreator(QStringLiteral("QuantLens"));
 
         QTextDocument document;
