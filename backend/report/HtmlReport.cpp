@@ -90,7 +90,7 @@ uint64_t peakOf(const Histogram& h) {
 
 }  // namespace
 
-std::vector<unsigned char> histogramPng(const HistogramSet& h, const std::string& title, int width, int height) {
+std::vector<unsigned char> histogramPng(const HistogramSet& h, const std::string& title, int width, int height, bool legend) {
     cv::Mat canvas(height, width, CV_8UC3, cv::Scalar(255, 255, 255));
     cv::putText(canvas, title.size() > 70 ? "..." + title.substr(title.size() - 67) : title, {8, 16},
                 cv::FONT_HERSHEY_SIMPLEX, 0.45, cv::Scalar(30, 30, 30), 1, cv::LINE_AA);
@@ -102,9 +102,11 @@ std::vector<unsigned char> histogramPng(const HistogramSet& h, const std::string
     axisLabels(canvas, values, h.reference.lo, h.reference.hi);
     drawBars(canvas, error, h.error, static_cast<double>(peakOf(h.error)), cv::Scalar(3, 54, 166), true);
     axisLabels(canvas, error, h.error.lo, h.error.hi);
-    cv::putText(canvas, "FP32 (filled) vs quantized (line)", {width - 250, 16}, cv::FONT_HERSHEY_SIMPLEX, 0.4,
-                cv::Scalar(90, 90, 90), 1, cv::LINE_AA);
-    cv::putText(canvas, "error: quantized - FP32", {30, error.y - 6}, cv::FONT_HERSHEY_SIMPLEX, 0.4, cv::Scalar(90, 90, 90), 1, cv::LINE_AA);
+    if (legend) {
+        cv::putText(canvas, "FP32 (filled) vs quantized (line)", {width - 250, 16}, cv::FONT_HERSHEY_SIMPLEX, 0.4,
+                    cv::Scalar(90, 90, 90), 1, cv::LINE_AA);
+        cv::putText(canvas, "error: quantized - FP32", {30, error.y - 6}, cv::FONT_HERSHEY_SIMPLEX, 0.4, cv::Scalar(90, 90, 90), 1, cv::LINE_AA);
+    }
     std::vector<unsigned char> png;
     cv::imencode(".png", canvas, png);
     return png;
@@ -197,7 +199,7 @@ std::vector<std::vector<unsigned char>> reportImages(const ReportContent& c) {
         images.push_back(d.jpeg);
     for (const ActivationError* l : worstShown(c))
         if (l->problem.empty())
-            images.push_back(histogramPng(l->histograms, l->name));
+            images.push_back(histogramPng(l->histograms, l->name, 640, 300, c.language == ReportLanguage::English));
     return images;
 }
 
@@ -299,14 +301,17 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
     // ---- The images INT8 changed most ----
     if (!c.detections.empty()) {
         h << "<h2 class=\"page\"" << kPageBreak << ">" << escape(T("The images INT8 changed most")) << "</h2>\n<p>";
+        const std::string legend = F("Left: FP32, boxes INT8 missed in magenta. Right: INT8, boxes it added in magenta, boxes it "
+                                     "moved (IoU under {0}) in white edged with black.",
+                                     {fixed(kMovedBelowIou, 1)});
         if (c.picturesConsidered > c.detections.size())
-            h << escape(F("The {0} of {1} images whose detections INT8 changed most (boxes missed, added or moved), most changed first.",
-                          {n(c.detections.size()), n(c.picturesConsidered)}))
-              << " ";
-        h << escape(F("Left: FP32, boxes INT8 missed in magenta. Right: INT8, boxes it added in magenta, boxes it moved (IoU under "
-                      "{0}) in white edged with black.",
-                      {fixed(kMovedBelowIou, 1)}))
-          << "</p>\n";
+            h << escape(F("{0} {1}", {F("The {0} of {1} images whose detections INT8 changed most (boxes missed, added or moved), most "
+                                        "changed first.",
+                                        {n(c.detections.size()), n(c.picturesConsidered)}),
+                                      legend}));
+        else
+            h << escape(legend);
+        h << "</p>\n";
         for (const auto& d : c.detections)
             h << "<p>" << image(d.image, 680) << "</p>\n<p class=\"caption\">"
               << escape(F("{0}: {1} missed, {2} extra, {3} moved; {4} matched.", {d.image, n(d.missed), n(d.extra), n(d.moved), n(d.matched)}))
@@ -364,8 +369,8 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
                                                                        : nullptr;
     if (settings) {
         h << "<h3>" << escape(T("Quantization settings")) << "</h3>\n<p>"
-          << escape(c.settings ? T("As given.") : T("Read back from the INT8 model.")) << " "
-          << escape(T("The same quantization with ONNX Runtime (calibration images and their preprocessing are yours to fill in):"))
+          << escape(F("{0} {1}", {c.settings ? T("As given.") : T("Read back from the INT8 model."),
+                                  T("The same quantization with ONNX Runtime (calibration images and their preprocessing are yours to fill in):")}))
           << "</p>\n<pre>" << escape(quantizeStaticCall(c, *settings)) << "</pre>\n";
         if (c.settings)
             h << "<pre>" << escape(c.settings->toJson().dump(2)) << "</pre>\n";
@@ -443,7 +448,8 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
                     h << "<sup>" << i + 1 << "</sup> " << escape(shortened[i]->name) << (i + 1 < shortened.size() ? "<br>" : "");
                 h << "</p>\n";
             }
-            h << "<h3>" << escape(T("Histograms of the worst layers")) << "</h3>\n";
+            h << "<h3>" << escape(T("Histograms of the worst layers")) << "</h3>\n<p>"
+              << escape(T("Above: FP32 filled, INT8 as a line. Below: the error, INT8 \u2212 FP32.")) << "</p>\n";
             for (const ActivationError* l : worst)
                 if (l->problem.empty())
                     h << "<p>" << image(l->name, 560) << "</p>\n";

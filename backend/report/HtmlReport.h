@@ -58,8 +58,10 @@ struct ReportContent {
     std::vector<Run> runs;  // the app's session: every quantized model made or loaded, with its figures
 };
 
-// A histogram picture (FP32 and quantized overlaid, error below) as PNG bytes.
-std::vector<unsigned char> histogramPng(const HistogramSet& histograms, const std::string& title, int width = 640, int height = 300);
+// A histogram picture (FP32 and quantized overlaid, error below) as PNG bytes. The legend is drawn
+// in English (OpenCV's fonts have no CJK); without it, the report says the same in its language.
+std::vector<unsigned char> histogramPng(const HistogramSet& histograms, const std::string& title, int width = 640, int height = 300,
+                                        bool legend = true);
 
 // The title as written: a title of one's own as given, the default one in the report's language.
 std::string reportTitle(const ReportContent& content);

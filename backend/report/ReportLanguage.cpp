@@ -76,6 +76,7 @@ const std::vector<ReportTextEntry>& reportCatalog() {
         {"fidelity {0}", "保真度 {0}"},
         {"{0}.", "{0}。"},
         {"{0}: {1}.", "{0}：{1}。"},
+        {"{0} {1}", "{0}{1}"},  // two sentences in a row
         // The images INT8 changed most
         {"The images INT8 changed most", "INT8 改变最多的图像"},
         {"The {0} of {1} images whose detections INT8 changed most (boxes missed, added or moved), most changed first.",
@@ -143,6 +144,7 @@ const std::vector<ReportTextEntry>& reportCatalog() {
         {"Clipped %", "截断 %"},
         {"Range used %", "量化范围利用率 %"},
         {"Histograms of the worst layers", "误差最大的层的直方图"},
+        {"Above: FP32 filled, INT8 as a line. Below: the error, INT8 \u2212 FP32.", "上图：FP32 为填充，INT8 为折线。下图：误差，即 INT8 \u2212 FP32。"},
         {"Accuracy and latency", "精度与延迟"},
         {"{0} of the dataset's {1} labelled images.", "评估了 {0} 张图像（数据集共 {1} 张带标注的图像）。"},
         {"Model", "模型"},

@@ -7,6 +7,9 @@
 #include <regex>
 #include <set>
 
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
 #include "report/HtmlReport.h"
 #include "report/ReportLanguage.h"
 #include "report/Verdict.h"
@@ -303,6 +306,25 @@ TEST(ReportLanguage, SameFiguresInBothLanguages) {
     // 0.4321 − 0.4567 is −2.5; the last run against the baseline: 17.0 − 15.0 ms is +2.0.
     for (const char* figure : {"2.41", "3.9", "-2.2", "-2.5", "+2.0", "226", "64", "63"})
         EXPECT_NE(std::find(b.begin(), b.end(), figure), b.end()) << figure;
+}
+
+// OpenCV draws no CJK: the Chinese report's histograms leave the English legend out (the text
+// above them says it), the English ones keep it.
+TEST(ReportLanguage, HistogramLegendOnlyInTheEnglishPictures) {
+    const auto legendInk = [](const std::vector<unsigned char>& png) {
+        const cv::Mat picture = cv::imdecode(png, cv::IMREAD_GRAYSCALE);
+        // Where "error: quantized - FP32" is written (baseline 6 pixels over the error plot at y 223 of
+        // 300), right of the axis label: nothing else is drawn there.
+        const cv::Mat legend = picture(cv::Rect(80, 208, 120, 11));
+        return cv::countNonZero(legend < 250);
+    };
+    const auto english = reportImages(fullContent(ReportLanguage::English));
+    const auto chinese = reportImages(fullContent(ReportLanguage::Chinese));
+    ASSERT_EQ(english.size(), 3u);  // two detection pictures, one histogram
+    ASSERT_EQ(chinese.size(), 3u);
+    EXPECT_GT(legendInk(english[2]), 50);
+    EXPECT_EQ(legendInk(chinese[2]), 0);
+    EXPECT_NE(visibleText(renderHtml(fullContent(ReportLanguage::Chinese))).find("上图：FP32 为填充，INT8 为折线。"), std::string::npos);
 }
 
 TEST(ReportLanguage, VerdictInChineseDecidesTheSame) {
