@@ -37,3 +37,10 @@ rm "$XDG_CONFIG_HOME/QuantLens/QuantLens.conf"
 build/app/quantlens-cli detect "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" \
     "$shared/images/street.jpg" --out "$out/detect-street.jpg" >/dev/null
 echo "wrote $out/detect-street.jpg"
+# The report's first page in Chinese (--lang zh_CN; a CJK font such as fonts-wqy-microhei is needed).
+report_dir=$(mktemp -d)
+build/app/quantlens-cli report "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" \
+    --images "$shared/images" --data "$shared/datasets/coco128/coco128.yaml" --lang zh_CN --pdf "$report_dir/report-zh.pdf" >/dev/null
+pdftoppm -f 1 -l 1 -r 72 -png -singlefile "$report_dir/report-zh.pdf" "$out/report-page1-zh"
+rm -rf "$report_dir"
+echo "wrote $out/report-page1-zh.png"

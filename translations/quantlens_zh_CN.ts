@@ -1013,6 +1013,30 @@ no histograms: none of its tensors was compared</source>
         <source>%1 of %2: %3 — %4 — %5</source>
         <translation>第 %1 / %2 张：%3 — %4 — %5</translation>
     </message>
+    <message>
+        <source>▶ Playing (V: pause; Page Down: back to the slides)</source>
+        <translation>▶ 正在播放（V：暂停；Page Down：回到幻灯片）</translation>
+    </message>
+    <message>
+        <source>❚❚ Paused (V: play)</source>
+        <translation>❚❚ 已暂停（V：播放）</translation>
+    </message>
+    <message>
+        <source>End of the video (V: play again; Page Down: back to the slides)</source>
+        <translation>视频结束（V：重新播放；Page Down：回到幻灯片）</translation>
+    </message>
+    <message>
+        <source>Stopped: %1</source>
+        <translation>已停止：%1</translation>
+    </message>
+    <message>
+        <source>%1 — %2 — %3 — %4</source>
+        <translation>%1 — %2 — %3 — %4</translation>
+    </message>
+    <message>
+        <source> — V: play the video</source>
+        <translation> — V：播放视频</translation>
+    </message>
 </context>
 <context>
     <name>ql::QuantizationSettingsDialog</name>
@@ -1837,6 +1861,19 @@ no histograms: none of its tensors was compared</source>
     <message>
         <source>Choosing the frames of %1 INT8 changed most...</source>
         <translation>正在挑选 %1 中 INT8 改变最大的帧...</translation>
+    </message>
+    <message>
+        <source>en</source>
+        <comment>The language code of the written report: en, or zh_CN in the Chinese translation</comment>
+        <translation>zh_CN</translation>
+    </message>
+    <message>
+        <source>%1: the models could not compare this frame</source>
+        <translation>%1：模型无法对比这一帧</translation>
+    </message>
+    <message>
+        <source>Playing %1 through both models...</source>
+        <translation>正在用两个模型播放 %1...</translation>
     </message>
 </context>
 </TS>

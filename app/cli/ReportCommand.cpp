@@ -45,7 +45,8 @@ struct ReportOptions {
     std::string page = "a4";  // PDF paper: a4 or letter
     std::string video;        // pictures from this video's frames instead
     int every = 10;           // of the video: every Nth frame
-    std::string title = "QuantLens report";
+    std::string title = kDefaultReportTitle;  // written in --lang's language unless given
+    std::string lang = "en";                  // of the report's texts: en or zh_CN
     std::vector<std::string> exclusionCost;  // calibration images: time the exclusion list's cost
     PreprocessFlags preprocess;
     DetectionFlags detection;
@@ -55,6 +56,11 @@ struct ReportOptions {
 int runReport(const ReportOptions& o) {
     if (o.html.empty() && o.pdf.empty()) {
         printError("give --html FILE and/or --pdf FILE");
+        return kExitError;
+    }
+    const auto language = parseReportLanguage(o.lang);
+    if (!language) {
+        printError("--lang: " + language.errorMessage());
         return kExitError;
     }
 #ifndef QUANTLENS_HAVE_PDF
@@ -81,6 +87,7 @@ int runReport(const ReportOptions& o) {
 
     ReportContent content = startReport(models->fp32, models->quantized);
     content.title = o.title;
+    content.language = *language;
     content.worstLayers = o.worst;
     if (!o.settings.empty()) {
         std::ifstream in(o.settings);
@@ -248,6 +255,7 @@ void addReportCommand(CLI::App& app, int& exitCode) {
     cmd->add_option("--pdf", o->pdf, "PDF file to write");
     cmd->add_option("--worst", o->worst, "Worst layers to show");
     cmd->add_option("--title", o->title, "Report title");
+    cmd->add_option("--lang", o->lang, "Language of the report's text: en (default) or zh_CN");
     o->preprocess.addTo(*cmd);
     o->session.addTo(*cmd);
     o->detection.addTo(*cmd);

@@ -449,6 +449,9 @@ std::shared_ptr<Workspace::Detectors> Workspace::detectors() {
 
 ReportContent Workspace::reportContent() const {
     ReportContent content = startReport(fp32_->analyzed, quantized_->analyzed);
+    // The report is written in the interface's language: the loaded translation names it.
+    const auto language = parseReportLanguage(tr("en", "The language code of the written report: en, or zh_CN in the Chinese translation").toStdString());
+    content.language = language ? *language : ReportLanguage::English;
     content.runs = runs_.runs();
     if (!activations_->report().layers.empty() || !activations_->report().outputs.empty())
         content.activations = activations_->report();
@@ -502,7 +505,7 @@ void Workspace::preparePresentation(int count, const QString& video) {
         return;
     }
     ReportContent content = reportContent();
-    const QString headline = QString::fromStdString(deriveVerdict(verdictFigures(content)).headline);
+    const QString headline = QString::fromStdString(deriveVerdict(verdictFigures(content), {}, content.language).headline);
     std::vector<std::string> paths;
     if (video.isEmpty()) {
         if (auto images = imageFiles())

@@ -24,12 +24,21 @@
 namespace ql {
 namespace {
 
-// A block that must not end a page: a heading, or a paragraph that is only a picture (its caption follows).
-bool keepsWithNext(const QTextBlock& block) {
-    if (block.blockFormat().headingLevel() > 0)
-        return true;
+bool isPicture(const QTextBlock& block) {
     const QString text = block.text();
-    return text.size() == 1 && text.at(0) == QChar::ObjectReplacementCharacter && block.next().isValid();
+    return text.size() == 1 && text.at(0) == QChar::ObjectReplacementCharacter;
+}
+
+bool isHeading(const QTextBlock& block) { return block.isValid() && block.blockFormat().headingLevel() > 0; }
+
+// A block that must not end a page: a heading, a paragraph that is only a picture (its caption
+// follows), or a paragraph between a heading and a picture (it says how to read the pictures).
+bool keepsWithNext(const QTextBlock& block) {
+    if (isHeading(block))
+        return true;
+    if (!block.next().isValid())
+        return false;
+    return isPicture(block) || (isHeading(block.previous()) && isPicture(block.next()));
 }
 
 int pageOf(qreal y, qreal pageHeight) { return static_cast<int>(std::floor(y / pageHeight)); }
@@ -149,7 +158,7 @@ Status writeReportPdf(const ReportContent& content, const std::string& path, con
         writer.setPageLayout(QPageLayout(QPageSize(page == ReportPage::Letter ? QPageSize::Letter : QPageSize::A4),
                                          QPageLayout::Portrait, QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter));
         writer.setResolution(96);
-        writer.setTitle(QString::fromStdString(content.title));
+        writer.setTitle(QString::fromStdString(reportTitle(content)));
         writer.setCreator(QStringLiteral("QuantLens"));
 
         QTextDocument document;

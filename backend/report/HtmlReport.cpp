@@ -92,7 +92,7 @@ uint64_t peakOf(const Histogram& h) {
 
 }  // namespace
 
-std::vector<unsigned char> histogramPng(const HistogramSet& h, const std::string& title, int width, int height) {
+std::vector<unsigned char> histogramPng(const HistogramSet& h, const std::string& title, int width, int height, bool legend) {
     cv::Mat canvas(height, width, CV_8UC3, cv::Scalar(255, 255, 255));
     cv::putText(canvas, title.size() > 70 ? "..." + title.substr(title.size() - 67) : title, {8, 16},
                 cv::FONT_HERSHEY_SIMPLEX, 0.45, cv::Scalar(30, 30, 30), 1, cv::LINE_AA);
@@ -104,9 +104,11 @@ std::vector<unsigned char> histogramPng(const HistogramSet& h, const std::string
     axisLabels(canvas, values, h.reference.lo, h.reference.hi);
     drawBars(canvas, error, h.error, static_cast<double>(peakOf(h.error)), cv::Scalar(3, 54, 166), true);
     axisLabels(canvas, error, h.error.lo, h.error.hi);
-    cv::putText(canvas, "FP32 (filled) vs quantized (line)", {width - 250, 16}, cv::FONT_HERSHEY_SIMPLEX, 0.4,
-                cv::Scalar(90, 90, 90), 1, cv::LINE_AA);
-    cv::putText(canvas, "error: quantized - FP32", {30, error.y - 6}, cv::FONT_HERSHEY_SIMPLEX, 0.4, cv::Scalar(90, 90, 90), 1, cv::LINE_AA);
+    if (legend) {
+        cv::putText(canvas, "FP32 (filled) vs quantized (line)", {width - 250, 16}, cv::FONT_HERSHEY_SIMPLEX, 0.4,
+                    cv::Scalar(90, 90, 90), 1, cv::LINE_AA);
+        cv::putText(canvas, "error: quantized - FP32", {30, error.y - 6}, cv::FONT_HERSHEY_SIMPLEX, 0.4, cv::Scalar(90, 90, 90), 1, cv::LINE_AA);
+    }
     std::vector<unsigned char> png;
     cv::imencode(".png", canvas, png);
     return png;
@@ -201,13 +203,22 @@ std::vector<std::vector<unsigned char>> reportImages(const ReportContent& c) {
         images.push_back(std::move(plot));
     for (const ActivationError* l : worstShown(c))
         if (l->problem.empty())
-            images.push_back(histogramPng(l->histograms, l->name));
+            images.push_back(histogramPng(l->histograms, l->name, 640, 300, c.language == ReportLanguage::English));
     return images;
+}
+
+std::string reportTitle(const ReportContent& c) {
+    return c.title.empty() || c.title == kDefaultReportTitle ? std::string(reportText(c.language, kDefaultReportTitle)) : c.title;
 }
 
 std::string renderHtml(const ReportContent& c, const std::string& prefix) {
     const auto images = reportImages(c);
     const bool pdf = !prefix.empty();
+    const ReportLanguage lang = c.language;
+    // Every sentence of the report in its language: T a fixed text, F one with figures ({0}, {1}, ...).
+    const auto T = [&](const char* english) { return std::string(reportText(lang, english)); };
+    const auto F = [&](const char* english, const std::vector<std::string>& args) { return reportText(lang, english, args); };
+    const auto n = [](size_t v) { return std::to_string(v); };
     size_t next = 0;
     auto image = [&](const std::string& alt, int pdfWidth) {
         const size_t i = next++;
@@ -216,10 +227,11 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
         return "<img src=\"" + src + "\" alt=\"" + escape(alt) + "\" width=\"" + (pdf ? std::to_string(pdfWidth) : std::string("100%")) + "\">";
     };
     const VerdictFigures f = verdictFigures(c);
-    const Verdict verdict = deriveVerdict(f);
+    const Verdict verdict = deriveVerdict(f, {}, lang);
+    const std::string title = reportTitle(c);
 
     std::ostringstream h;
-    h << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" << escape(c.title) << "</title>\n"
+    h << "<!DOCTYPE html>\n<html lang=\"" << htmlLanguageTag(lang) << "\"><head><meta charset=\"utf-8\"><title>" << escape(title) << "</title>\n"
       << "<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}"
          "table{border-collapse:collapse;margin:0.6em 0}td,th{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}"
          "th{background:#f0f0f0}td.num{text-align:right}.bad{color:#c62828;font-weight:bold}"
@@ -232,18 +244,14 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
     std::strftime(date, sizeof date, "%Y-%m-%d %H:%M", std::localtime(&now));
 
     // ---- Page 1: the verdict and the figures that decide it ----
-    h << "<h1>" << escape(c.title) << "</h1>\n<p class=\"small\">" << escape(c.fp32.name) << " (FP32) against "
-      << escape(c.quantized.name) << " (INT8), made by QuantLens on " << date << ".</p>\n";
-    // The headline less the verdict's name, which the box shows large.
-    const std::string name = verdictLevelName(verdict.level);
-    std::string headlineFigures = verdict.headline.rfind(name + ": ", 0) == 0 ? verdict.headline.substr(name.size() + 2) : verdict.headline;
-    if (headlineFigures == name + ".")
-        headlineFigures.clear();
+    h << "<h1>" << escape(title) << "</h1>\n<p class=\"small\">"
+      << escape(F("{0} (FP32) against {1} (INT8), made by QuantLens on {2}.", {c.fp32.name, c.quantized.name, date})) << "</p>\n";
     const char* colour = verdict.level == VerdictLevel::Ship ? "#e3f4e1" : verdict.level == VerdictLevel::DoNotShip ? "#fbe3e1"
                                                                                                                     : "#fff4d6";
+    // The verdict's name large, the deciding figures under it.
     h << "<table width=\"100%\" cellpadding=\"10\"><tr><td bgcolor=\"" << colour << "\" style=\"background:" << colour
-      << "\"><span class=\"big\" style=\"font-size:22pt;font-weight:bold\">" << escape(verdictLevelName(verdict.level))
-      << "</span><br>" << escape(headlineFigures) << "</td></tr></table>\n<ul>\n";
+      << "\"><span class=\"big\" style=\"font-size:22pt;font-weight:bold\">" << escape(verdictLevelName(verdict.level, lang))
+      << "</span><br>" << escape(verdict.figures) << "</td></tr></table>\n<ul>\n";
     for (const auto& r : verdict.reasons)
         h << "<li>" << escape(r) << "</li>\n";
     h << "</ul>\n";
@@ -253,32 +261,31 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
     };
     std::vector<Tile> tiles;
     const auto speed = f.speedup();
-    tiles.push_back({speed ? fixed(*speed, 2) + "\u00d7" : "-", "speed-up (FP32 / INT8 median)",
-                     f.fp32Latency && f.quantizedLatency ? "FP32 " + ms(*f.fp32Latency) + ", INT8 " + ms(*f.quantizedLatency)
-                     : f.quantizedLatency                ? "INT8 " + ms(*f.quantizedLatency) + "; FP32 not timed"
-                                                         : "not timed (give --data)"});
+    tiles.push_back({speed ? fixed(*speed, 2) + "\u00d7" : "-", T("speed-up (FP32 / INT8 median)"),
+                     f.fp32Latency && f.quantizedLatency ? F("FP32 {0}, INT8 {1}", {ms(*f.fp32Latency), ms(*f.quantizedLatency)})
+                     : f.quantizedLatency                ? F("INT8 {0}; FP32 not timed", {ms(*f.quantizedLatency)})
+                                                         : T("not timed (give --data)")});
     const auto size = f.sizeRatio();
-    tiles.push_back({size ? fixed(*size, 1) + "\u00d7" : "-", "smaller file",
+    tiles.push_back({size ? fixed(*size, 1) + "\u00d7" : "-", T("smaller file"),
                      formatBytes(f.fp32Bytes) + " \u2192 " + formatBytes(f.quantizedBytes)});
     if (f.map50Change()) {
-        tiles.push_back({points(*f.map50Change()), "mAP@0.5 change (points)",
-                         "FP32 " + fixed(*f.fp32Map50, 3) + " \u2192 INT8 " + fixed(*f.quantizedMap50, 3) + ", " +
-                             std::to_string(f.labelledImages) + " labelled images"});
-        tiles.push_back({f.map50to95Change() ? points(*f.map50to95Change()) : "-", "mAP@.5:.95 change (points)",
+        tiles.push_back({points(*f.map50Change()), T("mAP@0.5 change (points)"),
+                         F("FP32 {0} \u2192 INT8 {1}, {2} labelled images", {fixed(*f.fp32Map50, 3), fixed(*f.quantizedMap50, 3), n(f.labelledImages)})});
+        tiles.push_back({f.map50to95Change() ? points(*f.map50to95Change()) : "-", T("mAP@.5:.95 change (points)"),
                          f.map50to95Change() ? "FP32 " + fixed(*f.fp32Map50to95, 3) + " \u2192 INT8 " + fixed(*f.quantizedMap50to95, 3) : ""});
     } else {
-        tiles.push_back({"-", "mAP against labels", "no labelled data set given (--data)"});
+        tiles.push_back({"-", T("mAP against labels"), T("no labelled data set given (--data)")});
     }
-    tiles.push_back({f.fidelity50 ? fixed(*f.fidelity50, 3) : "-", "detection fidelity (mAP@0.5 vs FP32)",
-                     f.fidelity50 ? "mAP@.5:.95 " + fixed(*f.fidelity50to95, 3) + " on " + std::to_string(f.fidelityImages) + " images"
-                                  : "no detections compared"});
-    tiles.push_back({f.fidelity50 ? std::to_string(f.missed) + " / " + std::to_string(f.extra) + " / " + std::to_string(f.moved) : "-",
-                     "boxes missed / extra / moved", f.fidelity50 ? "of " + std::to_string(f.fp32Boxes) + " FP32 boxes, " +
-                                                                        std::to_string(f.matched) + " matched" : ""});
-    tiles.push_back({std::to_string(f.nodesLeftFloat), "nodes left float",
-                     f.exclusionCostMs ? "cost " + std::string(*f.exclusionCostMs >= 0 ? "+" : "") + fixed(*f.exclusionCostMs, 1) +
-                                             " ms against the run with none excluded"
-                     : f.nodesLeftFloat ? "latency cost not measured (no run without exclusions)" : "every quantizable node is INT8"});
+    tiles.push_back({f.fidelity50 ? fixed(*f.fidelity50, 3) : "-", T("detection fidelity (mAP@0.5 vs FP32)"),
+                     f.fidelity50 ? F("mAP@.5:.95 {0} on {1} images", {fixed(*f.fidelity50to95, 3), n(f.fidelityImages)})
+                                  : T("no detections compared")});
+    tiles.push_back({f.fidelity50 ? n(f.missed) + " / " + n(f.extra) + " / " + n(f.moved) : "-", T("boxes missed / extra / moved"),
+                     f.fidelity50 ? F("of {0} FP32 boxes, {1} matched", {n(f.fp32Boxes), n(f.matched)}) : ""});
+    tiles.push_back({n(f.nodesLeftFloat), T("nodes left float"),
+                     f.exclusionCostMs ? F("cost {0} ms against the run with none excluded",
+                                           {std::string(*f.exclusionCostMs >= 0 ? "+" : "") + fixed(*f.exclusionCostMs, 1)})
+                     : f.nodesLeftFloat ? T("latency cost not measured (no run without exclusions)")
+                                        : T("every quantizable node is INT8")});
     h << "<table class=\"tiles\" width=\"100%\" cellpadding=\"8\">\n";
     for (size_t i = 0; i < tiles.size(); i += 4) {
         h << "<tr>";
@@ -297,27 +304,40 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
 
     // ---- The images INT8 changed most ----
     if (!c.detections.empty()) {
-        h << "<h2 class=\"page\"" << kPageBreak << ">The images INT8 changed most</h2>\n<p>";
+        h << "<h2 class=\"page\"" << kPageBreak << ">" << escape(T("The images INT8 changed most")) << "</h2>\n<p>";
+        const std::string legend = F("Left: FP32, boxes INT8 missed in magenta. Right: INT8, boxes it added in magenta, boxes it "
+                                     "moved (IoU under {0}) in white edged with black.",
+                                     {fixed(kMovedBelowIou, 1)});
         if (c.picturesConsidered > c.detections.size())
-            h << "The " << c.detections.size() << " of " << c.picturesConsidered
-              << " images whose detections INT8 changed most (boxes missed, added or moved), most changed first. ";
-        h << "Left: FP32, boxes INT8 missed in magenta. Right: INT8, boxes it added in magenta, boxes it moved (IoU under "
-          << fixed(kMovedBelowIou, 1) << ") in white edged with black.</p>\n";
+            h << escape(F("{0} {1}", {F("The {0} of {1} images whose detections INT8 changed most (boxes missed, added or moved), most "
+                                        "changed first.",
+                                        {n(c.detections.size()), n(c.picturesConsidered)}),
+                                      legend}));
+        else
+            h << escape(legend);
+        h << "</p>\n";
         for (const auto& d : c.detections)
-            h << "<p>" << image(d.image, 680) << "</p>\n<p class=\"caption\">" << escape(d.image) << ": " << d.missed
-              << " missed, " << d.extra << " extra, " << d.moved << " moved; " << d.matched << " matched.</p>\n";
+            h << "<p>" << image(d.image, 680) << "</p>\n<p class=\"caption\">"
+              << escape(F("{0}: {1} missed, {2} extra, {3} moved; {4} matched.", {d.image, n(d.missed), n(d.extra), n(d.moved), n(d.matched)}))
+              << "</p>\n";
     }
 
     // ---- Runs ----
     if (!c.runs.empty()) {
-        h << "<h2>Runs</h2>\n<p>Every quantized model of the session, in the order made, measured on the "
-             "comparison images (outputs as deployed) and timed alone after warm-up (median \u00b1 half the range "
-             "from the fastest run to the 95th percentile).</p>\n"
-          << "<table width=\"100%\"><tr><th>Run</th><th>How</th><th>Excluded</th><th>Output SQNR dB</th><th>Fidelity mAP@0.5</th>"
-             "<th>Latency ms</th><th>Size</th></tr>\n";
+        h << "<h2>" << escape(T("Runs")) << "</h2>\n<p>"
+          << escape(T("Every quantized model of the session, in the order made, measured on the comparison images (outputs as "
+                      "deployed) and timed alone after warm-up (median \u00b1 half the range from the fastest run to the 95th "
+                      "percentile)."))
+          << "</p>\n<table width=\"100%\"><tr><th>" << escape(T("Run")) << "</th><th>" << escape(T("How")) << "</th><th>"
+          << escape(T("Excluded")) << "</th><th>" << escape(T("Output SQNR dB")) << "</th><th>" << escape(T("Fidelity mAP@0.5"))
+          << "</th><th>" << escape(T("Latency ms")) << "</th><th>" << escape(T("Size")) << "</th></tr>\n";
         for (size_t i = 0; i < c.runs.size(); ++i) {
             const Run& r = c.runs[i];
-            const std::string diff = i == 0 ? std::string() : " (" + diffExclusions(c.runs[i - 1].exclusions, r.exclusions).describe() + ")";
+            std::string diff;
+            if (i > 0) {
+                const ExclusionDiff d = diffExclusions(c.runs[i - 1].exclusions, r.exclusions);
+                diff = " (" + (d.empty() ? T("same") : d.describe()) + ")";
+            }
             const RunMetrics& m = r.metrics;
             h << "<tr><td class=\"num\">" << r.number << "</td><td>" << fitName(r.name, 36) << "</td><td>"
               << r.exclusions.size() << escape(diff) << "</td><td class=\"num\">"
@@ -329,87 +349,99 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
         h << "</table>\n";
         if (const RunsPlotQuality quality = runsPlotQuality(c.runs); runsPlottable(c.runs)) {
             const bool timed = std::any_of(c.runs.begin(), c.runs.end(), [](const Run& r) { return r.metrics.latency.has_value(); });
-            const std::string rated = quality == RunsPlotQuality::Map50 ? "mAP@0.5 against the labels"
-                                                                        : "detection fidelity (mAP@0.5 against FP32's boxes)";
-            const std::string latency = "latency, median with whiskers of \u00b1 the spread";
-            h << "<p>" << image("runs", 680) << "</p>\n<p class=\"caption\">"
-              << (quality == RunsPlotQuality::None ? "Latency per run, median with whiskers of \u00b1 the spread."
-                  : timed ? "Left: " + rated + " per run. Right: " + latency + "."
-                          : "Per run: " + rated + ".")
-              << " Runs by number, as in the table.</p>\n";
+            const char* caption =
+                quality == RunsPlotQuality::None ? "Latency per run, median with whiskers of \u00b1 the spread. Runs by number, as in the table."
+                : quality == RunsPlotQuality::Map50
+                    ? (timed ? "Left: mAP@0.5 against the labels per run. Right: latency, median with whiskers of \u00b1 the spread. "
+                               "Runs by number, as in the table."
+                             : "Per run: mAP@0.5 against the labels. Runs by number, as in the table.")
+                    : (timed ? "Left: detection fidelity (mAP@0.5 against FP32's boxes) per run. Right: latency, median with whiskers "
+                               "of \u00b1 the spread. Runs by number, as in the table."
+                             : "Per run: detection fidelity (mAP@0.5 against FP32's boxes). Runs by number, as in the table.");
+            h << "<p>" << image("runs", 680) << "</p>\n<p class=\"caption\">" << escape(T(caption)) << "</p>\n";
         }
     }
 
     // ---- Engineering appendix ----
-    h << "<h2 class=\"page\"" << kPageBreak << ">Engineering appendix</h2>\n<h3>Models</h3>\n"
-      << "<table width=\"100%\"><tr><th width=\"20%\"></th><th width=\"40%\">FP32</th><th width=\"40%\">INT8</th></tr>\n";
-    auto row = [&](const std::string& label, const std::string& a, const std::string& b) {
-        h << "<tr><th>" << escape(label) << "</th><td>" << fitName(a) << "</td><td>" << fitName(b) << "</td></tr>\n";
+    h << "<h2 class=\"page\"" << kPageBreak << ">" << escape(T("Engineering appendix")) << "</h2>\n<h3>" << escape(T("Models"))
+      << "</h3>\n<table width=\"100%\"><tr><th width=\"20%\"></th><th width=\"40%\">FP32</th><th width=\"40%\">INT8</th></tr>\n";
+    // File names fit their column; the other rows are figures and words, never shortened.
+    auto row = [&](const std::string& label, const std::string& a, const std::string& b, bool names = false) {
+        h << "<tr><th>" << escape(label) << "</th><td>" << (names ? fitName(a) : escape(a)) << "</td><td>"
+          << (names ? fitName(b) : escape(b)) << "</td></tr>\n";
     };
-    row("File", c.fp32.name, c.quantized.name);
-    row("Size", formatBytes(c.fp32.fileSize), formatBytes(c.quantized.fileSize));
-    row("Format", formatName(c.fp32.format), formatName(c.quantized.format));
-    row("Nodes", std::to_string(c.fp32.nodeCount), std::to_string(c.quantized.nodeCount));
-    row("Q/DQ", "-", std::to_string(c.quantized.quantizeLinearCount) + " / " + std::to_string(c.quantized.dequantizeLinearCount));
-    row("Quantized tensors", "-", std::to_string(c.quantized.quantizedActivations) + " activations, " +
-                                      std::to_string(c.quantized.quantizedWeights) + " weights, " +
-                                      std::to_string(c.quantized.quantizedBiases) + " biases");
+    // "QDQ" and "QOperator" are names; "float" and "dynamic" are words.
+    const auto format = [&](QuantFormat q) { return q == QuantFormat::Float || q == QuantFormat::Dynamic ? T(formatName(q).c_str()) : formatName(q); };
+    row(T("File"), c.fp32.name, c.quantized.name, true);
+    row(T("Size"), formatBytes(c.fp32.fileSize), formatBytes(c.quantized.fileSize));
+    row(T("Format"), format(c.fp32.format), format(c.quantized.format));
+    row(T("Nodes"), n(c.fp32.nodeCount), n(c.quantized.nodeCount));
+    row("Q/DQ", "-", n(c.quantized.quantizeLinearCount) + " / " + n(c.quantized.dequantizeLinearCount));
+    row(T("Quantized tensors"), "-", F("{0} activations, {1} weights, {2} biases", {n(c.quantized.quantizedActivations),
+                                                                                n(c.quantized.quantizedWeights), n(c.quantized.quantizedBiases)}));
     h << "</table>\n";
 
     const QuantizerSettings* settings = c.settings ? &*c.settings
                                         : c.quantized.inferredSettings ? &c.quantized.inferredSettings->settings
                                                                        : nullptr;
     if (settings) {
-        h << "<h3>Quantization settings</h3>\n<p>" << (c.settings ? "As given." : "Read back from the INT8 model.")
-          << " The same quantization with ONNX Runtime (calibration images and their preprocessing are yours to fill in):</p>\n"
-          << "<pre>" << escape(quantizeStaticCall(c, *settings)) << "</pre>\n";
+        h << "<h3>" << escape(T("Quantization settings")) << "</h3>\n<p>"
+          << escape(F("{0} {1}", {c.settings ? T("As given.") : T("Read back from the INT8 model."),
+                                  T("The same quantization with ONNX Runtime (calibration images and their preprocessing are yours to fill in):")}))
+          << "</p>\n<pre>" << escape(quantizeStaticCall(c, *settings)) << "</pre>\n";
         if (c.settings)
             h << "<pre>" << escape(c.settings->toJson().dump(2)) << "</pre>\n";
     }
-    h << "<h3>Nodes left in float</h3>\n";
+    h << "<h3>" << escape(T("Nodes left in float")) << "</h3>\n";
     if (c.nodesLeftFloat.empty())
-        h << "<p>Every node of a quantizable type is quantized.</p>\n";
+        h << "<p>" << escape(T("Every node of a quantizable type is quantized.")) << "</p>\n";
     else
-        h << "<p>" << c.nodesLeftFloat.size() << " nodes of quantizable types are not quantized (excluded, or with "
-          << "float inputs):</p>\n<pre>" << escape(toPythonList(c.nodesLeftFloat)) << "</pre>\n";
+        h << "<p>" << escape(F("{0} nodes of quantizable types are not quantized (excluded, or with float inputs):", {n(c.nodesLeftFloat.size())}))
+          << "</p>\n<pre>" << escape(toPythonList(c.nodesLeftFloat)) << "</pre>\n";
 
     if (c.activations) {
         const auto& a = *c.activations;
-        h << "<h3>Where quantization hurts</h3>\n<p>Both models ran on " << a.imageCount
-          << " images; the INT8 model's outputs are those of ONNX Runtime at optimisation level "
-          << optimizationName(a.optimization) << ", as it is deployed.</p>\n";
+        h << "<h3>" << escape(T("Where quantization hurts")) << "</h3>\n<p>"
+          << escape(F("Both models ran on {0} images; the INT8 model's outputs are those of ONNX Runtime at optimisation level {1}, "
+                      "as it is deployed.",
+                      {n(a.imageCount), optimizationName(a.optimization)}))
+          << "</p>\n";
         for (const auto& fl : a.failures)
-            h << "<p class=\"bad\"><strong>Failure: </strong>" << escape(fl) << "</p>\n";
+            h << "<p class=\"bad\"><strong>" << escape(T("Failure:")) << " </strong>" << escape(fl) << "</p>\n";
         for (const auto& w : a.warnings)
-            h << "<p class=\"bad\"><strong>Warning: </strong>" << escape(w) << "</p>\n";
+            h << "<p class=\"bad\"><strong>" << escape(T("Warning:")) << " </strong>" << escape(w) << "</p>\n";
         if (a.fidelity) {
             const DetectionFidelity& fd = *a.fidelity;
-            h << "<p>Detections of the INT8 model against the FP32 model's: mAP@0.5 " << fixed(fd.map.map50, 3)
-              << ", mAP@.5:.95 " << fixed(fd.map.map50to95, 3) << "; " << fd.matched << " of " << fd.fp32Boxes
-              << " FP32 boxes matched (" << fd.moved << " moved), " << fd.missed << " missed, " << fd.extra
-              << " extra.</p>\n";
+            h << "<p>"
+              << escape(F("Detections of the INT8 model against the FP32 model's: mAP@0.5 {0}, mAP@.5:.95 {1}; {2} of {3} FP32 boxes "
+                          "matched ({4} moved), {5} missed, {6} extra.",
+                          {fixed(fd.map.map50, 3), fixed(fd.map.map50to95, 3), n(fd.matched), n(fd.fp32Boxes), n(fd.moved),
+                           n(fd.missed), n(fd.extra)}))
+              << "</p>\n";
         }
-        h << "<table width=\"100%\"><tr><th width=\"30%\">Output</th><th>Part</th><th>SQNR dB</th><th>Cosine</th><th>Max |error|</th></tr>\n";
+        h << "<table width=\"100%\"><tr><th width=\"30%\">" << escape(T("Output")) << "</th><th>" << escape(T("Part"))
+          << "</th><th>SQNR dB</th><th>" << escape(T("Cosine")) << "</th><th>" << escape(T("Max |error|")) << "</th></tr>\n";
         for (const auto& o : a.outputs) {
             const auto orow = [&](const std::string& part, const ErrorMetrics& m) {
                 h << "<tr><td>" << fitName(o.name) << "</td><td>" << escape(part) << "</td><td class=\"num"
                   << (m.sqnrDb < 15 ? " bad" : "") << "\">" << formatDb(m.sqnrDb) << "</td><td class=\"num\">"
                   << fixed(m.cosine, 5) << "</td><td class=\"num\">" << fixed(m.maxAbsError, 4) << "</td></tr>\n";
             };
-            orow("whole output", o.metrics);
+            orow(T("whole output"), o.metrics);
             for (const auto& p : o.parts)
-                orow(partName(p.kind), p.metrics);
+                orow(T(partName(p.kind).c_str()), p.metrics);
         }
         h << "</table>\n";
         for (const auto& r : a.loadRewrites)
             h << "<p><em>" << escape(r.describe()) << "</em></p>\n";
-        for (const auto& n : a.notes)
-            h << "<p><em>" << escape(n) << "</em></p>\n";
+        for (const auto& note : a.notes)
+            h << "<p><em>" << escape(note) << "</em></p>\n";
         const auto worst = worstShown(c);
         if (!worst.empty()) {
-            h << "<h3>The worst layers</h3>\n<table width=\"100%\"><tr><th width=\"37%\">Tensor</th><th width=\"9%\">Op</th><th width=\"9%\">SQNR dB</th>"
-                 "<th width=\"11%\">Own rounding dB</th><th width=\"12%\">Cosine</th><th width=\"10%\">Clipped %</th>"
-                 "<th width=\"12%\">Range used %</th></tr>\n";
+            h << "<h3>" << escape(T("The worst layers")) << "</h3>\n<table width=\"100%\"><tr><th width=\"37%\">" << escape(T("Tensor"))
+              << "</th><th width=\"9%\">" << escape(T("Op")) << "</th><th width=\"9%\">SQNR dB</th><th width=\"11%\">"
+              << escape(T("Own rounding dB")) << "</th><th width=\"12%\">" << escape(T("Cosine")) << "</th><th width=\"10%\">"
+              << escape(T("Clipped %")) << "</th><th width=\"12%\">" << escape(T("Range used %")) << "</th></tr>\n";
             std::vector<const ActivationError*> shortened;
             for (const ActivationError* l : worst) {
                 const bool cut = shortenMiddle(l->name, 40) != l->name;
@@ -433,7 +465,8 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
                     h << "<sup>" << i + 1 << "</sup> " << escape(shortened[i]->name) << (i + 1 < shortened.size() ? "<br>" : "");
                 h << "</p>\n";
             }
-            h << "<h3>Histograms of the worst layers</h3>\n";
+            h << "<h3>" << escape(T("Histograms of the worst layers")) << "</h3>\n<p>"
+              << escape(T("Above: FP32 filled, INT8 as a line. Below: the error, INT8 \u2212 FP32.")) << "</p>\n";
             for (const ActivationError* l : worst)
                 if (l->problem.empty())
                     h << "<p>" << image(l->name, 560) << "</p>\n";
@@ -441,9 +474,10 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
     }
     if (c.evaluation) {
         const auto& e = *c.evaluation;
-        h << "<h3>Accuracy and latency</h3>\n<p>" << e.images << " of the dataset's " << e.datasetImages
-          << " labelled images.</p>\n"
-          << "<table width=\"100%\"><tr><th width=\"34%\">Model</th><th>mAP@0.5</th><th>mAP@0.5:0.95</th><th>Median ms</th><th>p95 ms</th><th>Size</th></tr>\n";
+        h << "<h3>" << escape(T("Accuracy and latency")) << "</h3>\n<p>"
+          << escape(F("{0} of the dataset's {1} labelled images.", {n(e.images), n(e.datasetImages)})) << "</p>\n"
+          << "<table width=\"100%\"><tr><th width=\"34%\">" << escape(T("Model")) << "</th><th>mAP@0.5</th><th>mAP@0.5:0.95</th><th>"
+          << escape(T("Median ms")) << "</th><th>" << escape(T("p95 ms")) << "</th><th>" << escape(T("Size")) << "</th></tr>\n";
         std::vector<const ModelEvaluation*> models = {&e.fp32};
         if (e.quantized)
             models.push_back(&*e.quantized);
@@ -454,10 +488,12 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
               << "</td><td class=\"num\">" << formatBytes(m->fileSize) << "</td></tr>\n";
         h << "</table>\n";
         if (e.fidelity)
-            h << "<p>Fidelity (FP32 detections as ground truth): mAP@0.5 " << fixed(e.fidelity->map.map50, 4)
-              << ", mAP@0.5:0.95 " << fixed(e.fidelity->map.map50to95, 4) << "; " << e.fidelity->matched
-              << " boxes matched (mean IoU " << fixed(e.fidelity->meanIou, 3) << ", " << e.fidelity->moved << " moved), "
-              << e.fidelity->missed << " missed, " << e.fidelity->extra << " extra.</p>\n";
+            h << "<p>"
+              << escape(F("Fidelity (FP32 detections as ground truth): mAP@0.5 {0}, mAP@0.5:0.95 {1}; {2} boxes matched (mean IoU {3}, "
+                          "{4} moved), {5} missed, {6} extra.",
+                          {fixed(e.fidelity->map.map50, 4), fixed(e.fidelity->map.map50to95, 4), n(e.fidelity->matched),
+                           fixed(e.fidelity->meanIou, 3), n(e.fidelity->moved), n(e.fidelity->missed), n(e.fidelity->extra)}))
+              << "</p>\n";
     }
     h << "</body></html>\n";
     return h.str();

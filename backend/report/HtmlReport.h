@@ -15,6 +15,7 @@
 #include "project/RunHistory.h"
 #include "quantize/QuantizerSettings.h"
 #include "report/ModelSummary.h"
+#include "report/ReportLanguage.h"
 
 namespace ql {
 
@@ -40,8 +41,11 @@ constexpr int kPictureWidth = 1200;
 DetectionPicture detectionPicture(const std::string& imageName, const cv::Mat& bgr, const DetectionComparison& comparison,
                                   const std::vector<std::string>& classNames);
 
+constexpr const char* kDefaultReportTitle = "QuantLens report";
+
 struct ReportContent {
-    std::string title = "QuantLens report";
+    std::string title = kDefaultReportTitle;  // the default one is written in the report's language
+    ReportLanguage language = ReportLanguage::English;  // of every text the report writes; figures are the same in all
     ModelSummary fp32;
     ModelSummary quantized;
     std::optional<QuantizerSettings> settings;
@@ -54,8 +58,13 @@ struct ReportContent {
     std::vector<Run> runs;  // the app's session: every quantized model made or loaded, with its figures
 };
 
-// A histogram picture (FP32 and quantized overlaid, error below) as PNG bytes.
-std::vector<unsigned char> histogramPng(const HistogramSet& histograms, const std::string& title, int width = 640, int height = 300);
+// A histogram picture (FP32 and quantized overlaid, error below) as PNG bytes. The legend is drawn
+// in English (OpenCV's fonts have no CJK); without it, the report says the same in its language.
+std::vector<unsigned char> histogramPng(const HistogramSet& histograms, const std::string& title, int width = 640, int height = 300,
+                                        bool legend = true);
+
+// The title as written: a title of one's own as given, the default one in the report's language.
+std::string reportTitle(const ReportContent& content);
 
 // With `imagePrefix` empty, pictures are embedded as data URLs; otherwise they are referenced as
 // <prefix>N.png (for the PDF export, which registers them as resources, whatever their encoding).

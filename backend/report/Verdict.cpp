@@ -56,12 +56,12 @@ std::optional<double> VerdictFigures::map50to95Change() const {
     return 100.0 * (*quantizedMap50to95 - *fp32Map50to95);
 }
 
-std::string verdictLevelName(VerdictLevel level) {
+std::string verdictLevelName(VerdictLevel level, ReportLanguage language) {
     switch (level) {
-    case VerdictLevel::Ship: return "Ship INT8";
-    case VerdictLevel::Review: return "Review before shipping INT8";
-    case VerdictLevel::DoNotShip: return "Do not ship INT8";
-    case VerdictLevel::Undecided: return "Not enough figures to decide";
+    case VerdictLevel::Ship: return reportText(language, "Ship INT8");
+    case VerdictLevel::Review: return reportText(language, "Review before shipping INT8");
+    case VerdictLevel::DoNotShip: return reportText(language, "Do not ship INT8");
+    case VerdictLevel::Undecided: return reportText(language, "Not enough figures to decide");
     }
     return "";
 }
@@ -117,7 +117,8 @@ VerdictFigures verdictFigures(const ReportContent& c) {
     return f;
 }
 
-Verdict deriveVerdict(const VerdictFigures& f, const VerdictThresholds& t) {
+Verdict deriveVerdict(const VerdictFigures& f, const VerdictThresholds& t, ReportLanguage language) {
+    const auto text = [&](const char* english, const std::vector<std::string>& args) { return reportText(language, english, args); };
     Verdict v;
     VerdictLevel level = VerdictLevel::Ship;
     const auto raise = [&](VerdictLevel to) {
@@ -126,7 +127,7 @@ Verdict deriveVerdict(const VerdictFigures& f, const VerdictThresholds& t) {
     };
     for (const auto& failure : f.failures) {
         raise(VerdictLevel::DoNotShip);
-        v.reasons.push_back("The comparison failed: " + failure);
+        v.reasons.push_back(text("The comparison failed: {0}", {failure}));
     }
     const auto change50 = f.map50Change();
     const auto change5095 = f.map50to95Change();
@@ -134,59 +135,61 @@ Verdict deriveVerdict(const VerdictFigures& f, const VerdictThresholds& t) {
         // The larger of the two drops decides: mAP@.5:.95 shows boxes that moved, mAP@0.5 lost ones.
         // Rounded to 0.01 point: a threshold is met by a drop printed as equal to it.
         const double drop = std::round(100.0 * std::max(-*change50, change5095 ? -*change5095 : -*change50)) / 100.0;
-        const std::string figures = "mAP@0.5 " + signedPoints(*change50) + " points" +
-                                    (change5095 ? ", mAP@.5:.95 " + signedPoints(*change5095) + " points" : std::string());
+        std::string figures = text("mAP@0.5 {0} points", {signedPoints(*change50)});
+        if (change5095)
+            figures = text("{0}, {1}", {figures, text("mAP@.5:.95 {0} points", {signedPoints(*change5095)})});
         if (drop <= t.acceptableMapDrop)
-            v.reasons.push_back("Accuracy kept: " + figures + format(" (a drop of at most %.1f is accepted).", t.acceptableMapDrop));
+            v.reasons.push_back(text("Accuracy kept: {0} (a drop of at most {1} is accepted).", {figures, format("%.1f", t.acceptableMapDrop)}));
         else if (drop <= t.reviewMapDrop) {
             raise(VerdictLevel::Review);
-            v.reasons.push_back("Accuracy drops: " + figures + format(" (more than %.1f points).", t.acceptableMapDrop));
+            v.reasons.push_back(text("Accuracy drops: {0} (more than {1} points).", {figures, format("%.1f", t.acceptableMapDrop)}));
         } else {
             raise(VerdictLevel::DoNotShip);
-            v.reasons.push_back("Accuracy drops too far: " + figures + format(" (more than %.1f points).", t.reviewMapDrop));
+            v.reasons.push_back(text("Accuracy drops too far: {0} (more than {1} points).", {figures, format("%.1f", t.reviewMapDrop)}));
         }
     } else if (f.fidelity50) {
-        const std::string figure = format("detection fidelity mAP@0.5 %.3f", *f.fidelity50);
+        const std::string figure = text("detection fidelity mAP@0.5 {0}", {format("%.3f", *f.fidelity50)});
         if (*f.fidelity50 >= t.acceptableFidelity)
-            v.reasons.push_back("No labels; INT8 finds what FP32 finds: " + figure + format(" (at least %.2f).", t.acceptableFidelity));
+            v.reasons.push_back(text("No labels; INT8 finds what FP32 finds: {0} (at least {1}).", {figure, format("%.2f", t.acceptableFidelity)}));
         else if (*f.fidelity50 >= t.reviewFidelity) {
             raise(VerdictLevel::Review);
-            v.reasons.push_back("No labels; INT8's detections differ from FP32's: " + figure + format(" (under %.2f).", t.acceptableFidelity));
+            v.reasons.push_back(text("No labels; INT8's detections differ from FP32's: {0} (under {1}).", {figure, format("%.2f", t.acceptableFidelity)}));
         } else {
             raise(VerdictLevel::DoNotShip);
-            v.reasons.push_back("No labels; INT8's detections differ much from FP32's: " + figure + format(" (under %.2f).", t.reviewFidelity));
+            v.reasons.push_back(text("No labels; INT8's detections differ much from FP32's: {0} (under {1}).", {figure, format("%.2f", t.reviewFidelity)}));
         }
     } else {
         raise(VerdictLevel::Undecided);
-        v.reasons.push_back("No accuracy figure: give a labelled data set (--data) or comparison images of a detector.");
+        v.reasons.push_back(text("No accuracy figure: give a labelled data set (--data) or comparison images of a detector.", {}));
     }
     const auto speedup = f.speedup();
     if (speedup && *speedup < 1.0) {
         raise(VerdictLevel::Review);
-        v.reasons.push_back(format("INT8 is slower than FP32 on this machine (%.2fx): check the execution provider.", *speedup));
+        v.reasons.push_back(text("INT8 is slower than FP32 on this machine ({0}x): check the execution provider.", {format("%.2f", *speedup)}));
     } else if (speedup) {
-        v.reasons.push_back(format("INT8 is %.2fx as fast as FP32.", *speedup));
+        v.reasons.push_back(text("INT8 is {0}x as fast as FP32.", {format("%.2f", *speedup)}));
     } else {
-        v.reasons.push_back("Latency of both models not measured (give --data to time them).");
+        v.reasons.push_back(text("Latency of both models not measured (give --data to time them).", {}));
     }
     if (f.exclusionCostMs)
-        v.reasons.push_back(std::to_string(f.nodesLeftFloat) + " nodes left float cost " + format("%+.1f ms", *f.exclusionCostMs) +
-                            " against the run with none excluded.");
+        v.reasons.push_back(text("{0} nodes left float cost {1} ms against the run with none excluded.",
+                                 {std::to_string(f.nodesLeftFloat), format("%+.1f", *f.exclusionCostMs)}));
     v.level = level;
 
     std::vector<std::string> parts;
     if (speedup)
-        parts.push_back(*speedup >= 1.0 ? format("%.1f\u00d7 faster", *speedup) : format("%.1f\u00d7 slower", 1.0 / *speedup));
+        parts.push_back(*speedup >= 1.0 ? text("{0}\u00d7 faster", {format("%.1f", *speedup)})
+                                        : text("{0}\u00d7 slower", {format("%.1f", 1.0 / *speedup)}));
     if (const auto size = f.sizeRatio())
-        parts.push_back(format("%.1f\u00d7 smaller", *size));
+        parts.push_back(text("{0}\u00d7 smaller", {format("%.1f", *size)}));
     if (change50)
-        parts.push_back("mAP@0.5 " + signedPoints(*change50) + " points");
+        parts.push_back(text("mAP@0.5 {0} points", {signedPoints(*change50)}));
     else if (f.fidelity50)
-        parts.push_back(format("fidelity %.2f", *f.fidelity50));
-    v.headline = verdictLevelName(level);
+        parts.push_back(text("fidelity {0}", {format("%.2f", *f.fidelity50)}));
     for (size_t i = 0; i < parts.size(); ++i)
-        v.headline += (i == 0 ? ": " : ", ") + parts[i];
-    v.headline += ".";
+        v.figures = i == 0 ? parts[i] : text("{0}, {1}", {v.figures, parts[i]});
+    const std::string name = verdictLevelName(level, language);
+    v.headline = v.figures.empty() ? text("{0}.", {name}) : text("{0}: {1}.", {name, v.figures});
     return v;
 }
 

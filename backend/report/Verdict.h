@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "detect/Latency.h"
+#include "report/ReportLanguage.h"
 
 namespace ql {
 
@@ -43,11 +44,12 @@ struct VerdictThresholds {
 };
 
 enum class VerdictLevel { Ship, Review, DoNotShip, Undecided };
-std::string verdictLevelName(VerdictLevel level);  // "Ship INT8", "Review before shipping", ...
+std::string verdictLevelName(VerdictLevel level, ReportLanguage language = ReportLanguage::English);  // "Ship INT8", ...
 
 struct Verdict {
     VerdictLevel level = VerdictLevel::Undecided;
-    std::string headline;              // one sentence with the deciding numbers
+    std::string headline;              // one sentence: the verdict's name and the deciding numbers
+    std::string figures;               // the headline's numbers alone ("3.1× faster, 3.9× smaller"); may be empty
     std::vector<std::string> reasons;  // one line per figure that moved the verdict
 };
 
@@ -56,6 +58,8 @@ struct Verdict {
 // exclusion cost from the runs (the last run against the latest baseline with no exclusions).
 VerdictFigures verdictFigures(const ReportContent& content);
 
-Verdict deriveVerdict(const VerdictFigures& figures, const VerdictThresholds& thresholds = {});
+// The verdict's headline and reasons are written in `language`, with the same figures in both.
+Verdict deriveVerdict(const VerdictFigures& figures, const VerdictThresholds& thresholds = {},
+                      ReportLanguage language = ReportLanguage::English);
 
 }  // namespace ql

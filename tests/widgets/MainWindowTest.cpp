@@ -412,6 +412,21 @@ private slots:
             else
                 QVERIFY(head.contains("Where quantization hurts"));
         }
+        // With the Chinese translation loaded, the report is written in Chinese (issue 22).
+        QTranslator chinese;
+        QVERIFY(chinese.load(QStringLiteral(":/i18n/quantlens_zh_CN.qm")));
+        QCoreApplication::installTranslator(&chinese);
+        const QString path = QString::fromStdString(test::tempPath("report_zh.html"));
+        w.workspace()->exportReport(path);
+        const bool wrote = written.wait(20000);
+        QCoreApplication::removeTranslator(&chinese);
+        QVERIFY(wrote);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString html = QString::fromUtf8(file.readAll());
+        QVERIFY(html.contains(QStringLiteral("<html lang=\"zh-CN\">")));
+        QVERIFY(html.contains(QStringLiteral("量化的损失在哪里")));  // "Where quantization hurts"
+        QVERIFY(!html.contains(QStringLiteral("Where quantization hurts")));
     }
 
     void suggestsExclusionsInTheBackground() {
