@@ -37,6 +37,18 @@ rm "$XDG_CONFIG_HOME/QuantLens/QuantLens.conf"
 build/app/quantlens-cli detect "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" \
     "$shared/images/street.jpg" --out "$out/detect-street.jpg" >/dev/null
 echo "wrote $out/detect-street.jpg"
+# The report on coco128, with the exclusion list's cost timed (--exclusion-cost): every A4 page.
+report_dir=$(mktemp -d)
+build/app/quantlens-cli report "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" \
+    --images "$shared/images" --data "$shared/datasets/coco128/coco128.yaml" --exclusion-cost "$shared/calibration" \
+    --html "$report_dir/report.html" --pdf "$report_dir/report.pdf" >/dev/null
+pdftoppm -r 50 -png "$report_dir/report.pdf" "$report_dir/page"
+scripts/report-pages.py "$out/report-pages-a4.jpg" "$report_dir"/page-*.png
+pdftoppm -f 1 -l 2 -r 72 -png "$report_dir/report.pdf" "$report_dir/big"
+cp "$report_dir/big-01.png" "$out/report-page1.png"
+cp "$report_dir/big-02.png" "$out/report-page2.png"
+echo "wrote $out/report-pages-a4.jpg, report-page1.png, report-page2.png ($(du -k "$report_dir/report.html" | cut -f1) KiB of HTML)"
+rm -rf "$report_dir"
 # The report's first page in Chinese (--lang zh_CN; a CJK font such as fonts-wqy-microhei is needed).
 report_dir=$(mktemp -d)
 build/app/quantlens-cli report "$shared/models/yolov8n_fp32.onnx" "$shared/models/yolov8n_qdq_static.onnx" \
