@@ -39,14 +39,18 @@ constexpr double kPresentationEmphasis = 2.0;
 // Frames of a video looked at for presentation mode, spread over the clip.
 constexpr int kVideoFramesLooked = 120;
 
-// One output whose shape fits a YOLO layout for the model's input size.
+// Outputs whose shapes fit a detector head for the model's input size (one or several heads).
 bool isDetector(const OnnxModel& model) {
     const Graph& g = model.graph();
-    if (g.outputs().size() != 1)
-        return false;
-    const TensorInfo* info = g.tensorInfo(g.outputs().front());
+    std::vector<std::vector<int64_t>> shapes;
+    for (const auto& output : g.outputs()) {
+        const TensorInfo* info = g.tensorInfo(output);
+        if (!info || !info->hasShape)
+            return false;
+        shapes.push_back(info->shape);
+    }
     const PreprocessOptions input = PreprocessOptions::forModel(model);
-    return info && info->hasShape && detectLayout(info->shape, input.width, input.height) != YoloLayout::Auto;
+    return !shapes.empty() && !fittingLayouts(shapes, input.width, input.height).empty();
 }
 
 struct LoadOutcome {
