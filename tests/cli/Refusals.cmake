@@ -37,9 +37,10 @@ add_refusal_test(cli.refuse_class_count_from_names
     "detections \\(" detect ${R}/ultralytics_zero.onnx ${R}/noise.png --names ${R}/two_names.txt)
 
 # Warnings per run: nothing found (a YOLOX head read as YOLOX, all zero), --max-det reached.
+# ([1,N,85] is also a decoded YOLOv6 head's shape: the layout is named.)
 add_refusal_test(cli.warn_nothing_found
     "yolox_zero.onnx: 0 detections.*warning: the FP32 model found nothing on the image at --conf 0.25: most likely the preprocessing is not the model's .*--preprocess auto.*read as yolox; try --layout"
-    "" detect ${R}/yolox_zero.onnx ${R}/noise.png)
+    "" detect ${R}/yolox_zero.onnx ${R}/noise.png --layout yolox)
 add_refusal_test(cli.warn_nothing_found_eval
     "warning: the FP32 model found nothing on any of the 2 images at --conf 0.25"
     "" eval ${R}/ultralytics_zero.onnx ${R}/ultralytics_zero.onnx --data ${R}/data --runs 1)
