@@ -320,10 +320,13 @@ struct Workspace::Detectors {
         if (pair)
             return Ok{};
         std::vector<std::string> names = ModelMetadata::fromProps(fp32Model->analyzed.model.metadataProps()).classNames;
-        if (names.empty())
-            names = cocoClassNames();
         DetectorOptions options;
         options.preprocess = preprocess;
+        // The model's own names settle heads whose shapes fit several (as the CLI does); COCO's do not.
+        options.decode.expectedClasses = static_cast<int>(names.size());
+        options.decode.classSource = "the model's metadata";
+        if (names.empty())
+            names = cocoClassNames();
         auto made = DetectorPair::create(fp32Model->analyzed.model, quantizedModel->analyzed.model, options, std::move(names));
         if (!made)
             return made.error();
