@@ -18,6 +18,9 @@ void DetectionFlags::addTo(CLI::App& cmd) {
         ->check([](const std::string& text) { return parseLayout(text) ? std::string() : parseLayout(text).errorMessage(); });
     cmd.add_option("--reg-max", regMax, "GFL/NanoDet heads: distribution bins per box side minus one")
         ->check(CLI::Range(1, 64));
+    cmd.add_flag("--gfl-centre", gflCellCentre,
+                 "GFL/NanoDet heads: box distances from the cell centres (legacy NanoDet), not from "
+                 "(x, y) * stride (NanoDet-Plus, the default)");
     cmd.add_option("--names", names, "Class names: a data YAML or a text file with one name per line");
     cmd.add_option("--output-name", outputName, "The output to decode, for a model with several outputs");
 }
@@ -36,6 +39,7 @@ std::optional<DecodeOptions> DetectionFlags::decodeOptions() const {
     d.classAgnostic = classAgnostic;
     d.outputName = outputName;
     d.regMax = regMax;
+    d.gflCellCentre = gflCellCentre;
     return d;
 }
 

@@ -245,16 +245,17 @@ Result<std::vector<Detection>> YoloDecoder::decode(const std::vector<const Tenso
                                           id, score});
                     continue;
                 }
-                // Distances left, top, right, bottom from the cell's prior, which NanoDet(-Plus)
-                // places at (x, y) * stride, the cell's top-left corner (its
-                // get_single_level_center_priors), in units of the stride.
+                // Distances left, top, right, bottom from the cell's prior, in units of the
+                // stride: at (x, y) * stride in NanoDet-Plus (get_single_level_center_priors),
+                // at the cell's centre in the legacy NanoDet head (options.gflCellCentre).
                 float dist[4];
                 for (int e = 0; e < 4; ++e) {
                     for (int i = 0; i < bins; ++i)
                         side[static_cast<size_t>(i)] = v.at(k, static_cast<size_t>(classes + e * bins + i));
                     dist[e] = distributionDistance(side.data(), 1, bins) * stride;
                 }
-                const float px = gx * stride, py = gy * stride;
+                const float centre = options_.gflCellCentre ? 0.5f : 0.0f;
+                const float px = (gx + centre) * stride, py = (gy + centre) * stride;
                 candidates.push_back({{px - dist[0], py - dist[1], px + dist[2], py + dist[3]}, id, score});
             }
         }

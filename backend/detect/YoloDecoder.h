@@ -55,6 +55,10 @@ struct DecodeOptions {
     std::string outputName;
     // GFL heads: the distribution of each box side has regMax+1 bins (NanoDet's default is 7).
     int regMax = 7;
+    // GFL heads: box sides are distances from each cell's prior, at (x, y) * stride in NanoDet-Plus
+    // and mmdetection's GFL (false), at (x + 0.5, y + 0.5) * stride, the cell's centre, in the
+    // legacy NanoDet head (true). The shapes do not tell them apart.
+    bool gflCellCentre = false;
 };
 
 // How a head reads a model's outputs: which of them (indices into the shapes it was resolved

@@ -233,8 +233,9 @@ def ref_rtdetr(out):
     return sorted(dets, key=lambda d: -d[2])  # no NMS
 
 
-def ref_gfl(rows, strides):
-    """NanoDet-Plus: priors at (x, y) * stride, distances = softmax-integral of each side x stride."""
+def ref_gfl(rows, strides, centre=0.0):
+    """NanoDet-Plus: priors at (x, y) * stride (legacy NanoDet: centre 0.5, (x + 0.5, y + 0.5) * stride),
+    distances = softmax-integral of each side x stride."""
     bins = REG_MAX + 1
     dets = []
     row = 0
@@ -253,7 +254,7 @@ def ref_gfl(rows, strides):
                     p = np.exp(logits - logits.max())
                     p /= p.sum()
                     d.append(float((p * np.arange(bins)).sum()) * s)
-                px, py = gx * s, gy * s
+                px, py = (gx + centre) * s, (gy + centre) * s
                 dets.append(([px - d[0], py - d[1], px + d[2], py + d[3]], c, score))
     return nms(dets)
 
@@ -292,6 +293,7 @@ def cases(rng):
         ("nas", [("scores", ns), ("boxes", nb)], to_image(ref_nas(nb, ns)), []),
         ("rtdetr", [("output", rt)], to_image(ref_rtdetr(rt)), []),
         ("gfl", [("output", g3[None])], to_image(ref_gfl(g3, STRIDES)), names),
+        ("gfl_legacy", [("output", g3[None])], to_image(ref_gfl(g3, STRIDES, 0.5)), names + ["--gfl-centre"]),
         ("gfl_levels", [(f"level{i}", lv) for i, lv in enumerate(levels4)], to_image(ref_gfl(g4, STRIDES + (64,))),
          names),
     ]

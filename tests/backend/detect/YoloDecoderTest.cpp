@@ -448,6 +448,17 @@ TEST(YoloDecoder, GflIntegratesDistributions) {
     // (-16, -16) - (16, 16), clamped to the image.
     EXPECT_NEAR((*dets)[1].box.x1, 0.0f, 1e-4);
     EXPECT_NEAR((*dets)[1].box.x2, 16.0f, 1e-4);
+
+    // Legacy NanoDet: priors half a stride further, (12, 20) for row 9 and (16, 16) for row 20,
+    // whose box (0, 0) - (32, 32) now overlaps row 9's by IoU 672 / 1120 = 0.6: suppressed.
+    o.gflCellCentre = true;
+    dets = YoloDecoder(o, 32, 32).decode(view(d, {1, 21, cols}), identity(32));
+    ASSERT_TRUE(dets) << dets.errorMessage();
+    ASSERT_EQ(dets->size(), 1u);
+    EXPECT_NEAR((*dets)[0].box.x1, 4.0f, 1e-4);
+    EXPECT_NEAR((*dets)[0].box.y1, 4.0f, 1e-4);
+    EXPECT_NEAR((*dets)[0].box.x2, 32.0f, 1e-4);  // 36, clamped
+    EXPECT_NEAR((*dets)[0].box.y2, 28.0f, 1e-4);
 }
 
 }  // namespace
