@@ -60,7 +60,7 @@ std::string knownLayoutsText(int w, int h, int regMax) {
     return "layouts QuantLens reads for a " + std::to_string(w) + "x" + std::to_string(h) + " input: ultralytics [1,4+C," + n +
            "], v5 [1," + anchored + ",5+C], yolox [1," + std::to_string(free[0]) + ",5+C], e2e [1,N,6], v6 [1," + n +
            ",5+C], v6-noobj [1," + n + ",4+C], rtdetr [1," + std::to_string(kRtDetrQueries) +
-           ",4+C], gfl [1," + gfl + ",C+" + bins + "] or one output per level, yolox-levels 3 outputs [1,5+C,H,W] or "
+           ",4+C], gfl [1," + gfl + ",C+" + bins + "] or one output per level (or two: scores, distributions), yolox-levels 3 outputs [1,5+C,H,W] or "
            "[1,H*W,5+C] of strides 8/16/32, nas 2 outputs [1,N,4] and [1,N,C]";
 }
 
@@ -223,6 +223,41 @@ Fit fit(YoloLayout l, const std::vector<std::vector<int64_t>>& shapes, const Dec
         if (o.regMax < 1)
             return refuse("gfl needs --reg-max of at least 1");
         std::vector<int> strides3 = {8, 16, 32}, strides4 = {8, 16, 32, 64};
+        if (shapes.size() == 6 || shapes.size() == 8) {
+            // Scores and distributions apart, one of each per level: told apart by the bins.
+            std::vector<std::vector<int64_t>> scoreShapes, binShapes;
+            std::vector<size_t> scoreIndex, binIndex;
+            for (size_t k = 0; k < shapes.size(); ++k) {
+                const bool isBins = !shapes[k].empty() && shapes[k].back() == bins && shapes[k].size() == 3;
+                (isBins ? binShapes : scoreShapes).push_back(shapes[k]);
+                (isBins ? binIndex : scoreIndex).push_back(k);
+            }
+            if (binShapes.size() != scoreShapes.size())
+                return refuse("gfl with scores and distributions apart reads one [1,H*W,C] and one [1,H*W," +
+                              std::to_string(bins) + "] output per level; " + std::to_string(binShapes.size()) + " of the " +
+                              std::to_string(shapes.size()) + " have " + std::to_string(bins) + " columns" +
+                              (scoreShapes.empty() ? " (cannot tell scores from distributions)" : ""));
+            const auto& strides = scoreShapes.size() == 3 ? strides3 : strides4;
+            int64_t classes = 0, binCount = 0;
+            Fit scores = matchLevels(l, scoreShapes, strides, w, h, &classes);
+            if (!scores.why.empty())
+                return scores;
+            Fit dists = matchLevels(l, binShapes, strides, w, h, &binCount);
+            if (!dists.why.empty())
+                return dists;
+            Fit f;
+            f.plan.layout = l;
+            f.plan.scoresApart = true;
+            for (const size_t k : scores.plan.outputs)
+                f.plan.outputs.push_back(scoreIndex[k]);
+            for (const size_t k : dists.plan.outputs)
+                f.plan.outputs.push_back(binIndex[k]);
+            f.plan.strides = scores.plan.strides;
+            f.plan.strides.insert(f.plan.strides.end(), dists.plan.strides.begin(), dists.plan.strides.end());
+            f.plan.classes = classes;
+            f.plan.regMax = o.regMax;
+            return f;
+        }
         if (shapes.size() > 1) {
             int64_t ch = 0;
             Fit f = matchLevels(l, shapes, shapes.size() == 3 ? strides3 : strides4, w, h, &ch);

@@ -71,6 +71,14 @@ std::vector<OutputPart> outputParts(const HeadPlan& plan, const std::vector<std:
     case YoloLayout::YoloXLevels:
     case YoloLayout::Gfl: {
         std::vector<OutputPart> parts;
+        if (plan.scoresApart) {  // score outputs, then distribution outputs
+            const size_t levels = plan.outputs.size() / 2;
+            for (size_t i = 0; i < plan.outputs.size(); ++i) {
+                const size_t k = plan.outputs[i];
+                parts.push_back({i < levels ? OutputPartKind::ClassScores : OutputPartKind::Boxes, 2, 0, shapes[k].back(), k});
+            }
+            return parts;
+        }
         for (const size_t k : plan.outputs) {
             const auto& s = shapes[k];
             const int axis = s.size() == 4 ? 1 : 2;

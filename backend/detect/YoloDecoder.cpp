@@ -193,29 +193,50 @@ Result<std::vector<Detection>> YoloDecoder::decode(const std::vector<const Tenso
     case YoloLayout::Gfl: {
         // One LevelView per stride: the outputs of a per-level head, or the rows of a
         // concatenated GFL output level after level.
-        std::vector<std::pair<int, LevelView>> levels;
+        // Each level's scores and box channels: one view for both, or (GFL with scores and
+        // distributions apart) a view for each, the boxes' channels starting at boxOffset.
+        struct Level {
+            int stride;
+            LevelView scores, boxes;
+            size_t boxOffset;
+        };
+        std::vector<Level> levels;
+        const size_t levelCount = plan.scoresApart ? plan.strides.size() / 2 : plan.strides.size();
+        const size_t boxOffset = layout == YoloLayout::Gfl ? static_cast<size_t>(classes) : 0;
+        auto viewOf = [&](size_t i, size_t cellCount) -> LevelView {
+            const TensorView& v = *outputs[plan.outputs[i]];
+            const bool first = v.shape.size() == 4;
+            return {v.data, cellCount, static_cast<size_t>(first ? v.shape[1] : v.shape[2]), first};
+        };
         size_t row = 0;
-        for (size_t i = 0; i < plan.strides.size(); ++i) {
+        for (size_t i = 0; i < levelCount; ++i) {
             const int s = plan.strides[i];
             const size_t cellCount = static_cast<size_t>(inputWidth_ / s) * static_cast<size_t>(inputHeight_ / s);
             if (plan.outputs.size() == 1) {
-                levels.push_back({s, {d + row * cols, cellCount, cols, false}});
+                const LevelView v{d + row * cols, cellCount, cols, false};
+                levels.push_back({s, v, v, boxOffset});
                 row += cellCount;
+            } else if (plan.scoresApart) {
+                levels.push_back({s, viewOf(i, cellCount), viewOf(levelCount + i, cellCount), 0});
             } else {
-                const TensorView& v = *outputs[plan.outputs[i]];
-                const bool first = v.shape.size() == 4;
-                levels.push_back({s, {v.data, cellCount, static_cast<size_t>(first ? v.shape[1] : v.shape[2]), first}});
+                const LevelView v = viewOf(i, cellCount);
+                levels.push_back({s, v, v, boxOffset});
             }
         }
         const bool gfl = layout == YoloLayout::Gfl;
         const size_t scoreBegin = gfl ? 0 : 4;  // GFL: class scores first; YOLOX: dx dy log-w log-h objectness classes
         bool logits = false;
-        for (const auto& [s, v] : levels)
+        for (const auto& level : levels) {
+            const LevelView& v = level.scores;
             for (size_t k = 0; k < v.cells && !logits; ++k)
                 for (size_t c = scoreBegin; c < (gfl ? static_cast<size_t>(classes) : v.channels) && !logits; ++c)
                     logits = v.at(k, c) < 0.0f || v.at(k, c) > 1.0f;
+        }
         const int bins = plan.regMax + 1;
-        for (const auto& [s, v] : levels) {
+        for (const auto& level : levels) {
+            const int s = level.stride;
+            const LevelView& v = level.scores;
+            const LevelView& bx = level.boxes;
             const size_t gw = static_cast<size_t>(inputWidth_ / s);
             const float stride = static_cast<float>(s);
             std::vector<float> side(static_cast<size_t>(bins));
@@ -240,21 +261,22 @@ Result<std::vector<Detection>> YoloDecoder::decode(const std::vector<const Tenso
                 if (score < options_.confidence)
                     continue;
                 if (!gfl) {
-                    candidates.push_back({fromCentre((v.at(k, 0) + gx) * stride, (v.at(k, 1) + gy) * stride,
-                                                     std::exp(v.at(k, 2)) * stride, std::exp(v.at(k, 3)) * stride),
+                    candidates.push_back({fromCentre((bx.at(k, 0) + gx) * stride, (bx.at(k, 1) + gy) * stride,
+                                                     std::exp(bx.at(k, 2)) * stride, std::exp(bx.at(k, 3)) * stride),
                                           id, score});
                     continue;
                 }
                 // Distances left, top, right, bottom from the cell's prior, in units of the
                 // stride: at (x, y) * stride in NanoDet-Plus (get_single_level_center_priors),
-                // at the cell's centre in the legacy NanoDet head (options.gflCellCentre).
+                // at the cell's centre in the legacy NanoDet head (options.gflCellCentre), whose
+                // export is the one with scores and distributions apart.
                 float dist[4];
                 for (int e = 0; e < 4; ++e) {
                     for (int i = 0; i < bins; ++i)
-                        side[static_cast<size_t>(i)] = v.at(k, static_cast<size_t>(classes + e * bins + i));
+                        side[static_cast<size_t>(i)] = bx.at(k, level.boxOffset + static_cast<size_t>(e * bins + i));
                     dist[e] = distributionDistance(side.data(), 1, bins) * stride;
                 }
-                const float centre = options_.gflCellCentre ? 0.5f : 0.0f;
+                const float centre = options_.gflCellCentre || plan.scoresApart ? 0.5f : 0.0f;
                 const float px = (gx + centre) * stride, py = (gy + centre) * stride;
                 candidates.push_back({{px - dist[0], py - dist[1], px + dist[2], py + dist[3]}, id, score});
             }

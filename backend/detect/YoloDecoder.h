@@ -28,7 +28,8 @@ enum class YoloLayout {
     YoloNas,      // YOLO-NAS: 2 outputs, boxes [1,N,4] x1 y1 x2 y2 and scores [1,N,C]
     RtDetr,       // RT-DETR: [1, Q, 4+C] (Q queries, 300 by default), cx cy w h of 0..1, scores; no NMS
     Gfl,          // NanoDet/GFL: class scores + distribution boxes (4 x (regMax+1) bins), levels
-                  // 8/16/32(/64) concatenated [1,N,C+4(R+1)] or one output per level
+                  // 8/16/32(/64) concatenated [1,N,C+4(R+1)], one output per level, or two per
+                  // level (scores [1,H*W,C] and distributions [1,H*W,4(R+1)], legacy NanoDet's six)
 };
 
 std::string layoutName(YoloLayout layout);
@@ -57,7 +58,8 @@ struct DecodeOptions {
     int regMax = 7;
     // GFL heads: box sides are distances from each cell's prior, at (x, y) * stride in NanoDet-Plus
     // and mmdetection's GFL (false), at (x + 0.5, y + 0.5) * stride, the cell's centre, in the
-    // legacy NanoDet head (true). The shapes do not tell them apart.
+    // legacy NanoDet head (true). The shapes do not tell them apart, except legacy NanoDet's
+    // export with scores and distributions apart (six outputs), read from cell centres always.
     bool gflCellCentre = false;
 };
 
@@ -68,6 +70,9 @@ struct HeadPlan {
     YoloLayout layout = YoloLayout::Auto;
     std::vector<size_t> outputs;
     std::vector<int> strides;  // per output read, per-level heads only; else empty
+    // GFL with scores and distributions apart: outputs are the score outputs by stride, then the
+    // distribution outputs by stride (strides likewise).
+    bool scoresApart = false;
     int64_t classes = -1;
     int regMax = 0;            // GFL only
     bool readsSeveral() const { return outputs.size() > 1; }

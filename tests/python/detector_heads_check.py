@@ -282,6 +282,13 @@ def cases(rng):
         levels4.append(g4[offset:offset + h * w][None])
         offset += h * w
     yl_flat = [np.transpose(o.reshape(o.shape[1], -1))[None] for o in yl]  # [1, H*W, 5+C]
+    six = []  # legacy NanoDet: scores [1,H*W,C] and distributions [1,H*W,32] apart, per level
+    offset = 0
+    for s in STRIDES:
+        h, w = grid(s)
+        six.append((f"cls_pred_stride_{s}", g3[offset:offset + h * w, :CLASSES][None]))
+        six.append((f"dis_pred_stride_{s}", g3[offset:offset + h * w, CLASSES:][None]))
+        offset += h * w
     names = ["--names", "NAMES"]
     return [
         ("v6", [("output", v6)], to_image(ref_v6(v6, True)), ["--layout", "v6"]),
@@ -294,6 +301,7 @@ def cases(rng):
         ("rtdetr", [("output", rt)], to_image(ref_rtdetr(rt)), []),
         ("gfl", [("output", g3[None])], to_image(ref_gfl(g3, STRIDES)), names),
         ("gfl_legacy", [("output", g3[None])], to_image(ref_gfl(g3, STRIDES, 0.5)), names + ["--gfl-centre"]),
+        ("gfl_six", six, to_image(ref_gfl(g3, STRIDES, 0.5)), []),
         ("gfl_levels", [(f"level{i}", lv) for i, lv in enumerate(levels4)], to_image(ref_gfl(g4, STRIDES + (64,))),
          names),
     ]

@@ -100,6 +100,21 @@ TEST(OutputParts, HeadsOfSeveralOutputs) {
     ASSERT_EQ(runs.size(), 21u);
     EXPECT_EQ(runs[1], (std::pair<size_t, size_t>{35, 3}));
 
+    // GFL with scores and distributions apart: whole outputs.
+    HeadPlan six;
+    six.layout = YoloLayout::Gfl;
+    six.scoresApart = true;
+    six.outputs = {1, 0};
+    six.classes = 3;
+    parts = outputParts(six, {{1, 16, 32}, {1, 16, 3}});
+    ASSERT_EQ(parts.size(), 2u);
+    EXPECT_EQ(parts[0].kind, OutputPartKind::ClassScores);
+    EXPECT_EQ(parts[0].output, 1u);
+    EXPECT_EQ(parts[0].end, 3);
+    EXPECT_EQ(parts[1].kind, OutputPartKind::Boxes);
+    EXPECT_EQ(parts[1].output, 0u);
+    EXPECT_EQ(parts[1].end, 32);
+
     // RT-DETR and v6 without objectness: boxes then scores along the columns.
     parts = outputParts(YoloLayout::RtDetr, {1, 300, 84});
     ASSERT_EQ(parts.size(), 2u);

@@ -282,6 +282,19 @@ TEST(YoloDecoder, NewHeadsFoundFromShapes) {
     r = plan(nanodet3, 320);
     ASSERT_FALSE(r);
     EXPECT_NE(r.errorMessage().find("--layout yolox-levels|gfl"), std::string::npos) << r.errorMessage();
+
+    // Legacy NanoDet's six outputs: scores and distributions apart, told apart by the 32 bins.
+    r = plan({{1, 1600, 80}, {1, 1600, 32}, {1, 400, 80}, {1, 400, 32}, {1, 100, 80}, {1, 100, 32}}, 320);
+    ASSERT_TRUE(r) << r.errorMessage();
+    EXPECT_EQ(r->layout, YoloLayout::Gfl);
+    EXPECT_TRUE(r->scoresApart);
+    EXPECT_EQ(r->outputs, (std::vector<size_t>{0, 2, 4, 1, 3, 5}));
+    EXPECT_EQ(r->classes, 80);
+    // Six outputs of which none has the 32 bins: refused, saying why.
+    r = plan({{1, 1600, 80}, {1, 1600, 31}, {1, 400, 80}, {1, 400, 31}, {1, 100, 80}, {1, 100, 31}}, 320, 0,
+             YoloLayout::Gfl);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.errorMessage().find("0 of the 6 have 32 columns"), std::string::npos) << r.errorMessage();
 }
 
 TEST(YoloDecoder, AmbiguousShapesNameTheChoices) {
