@@ -20,6 +20,8 @@ struct DetectionFlags {
     std::string layout = "auto";
     std::string names;
     std::string outputName;  // --output-name: the output to decode, for models with several
+    int regMax = 7;          // --reg-max: GFL heads' bins per box side minus one (NanoDet's 7)
+    bool gflCellCentre = false;  // --gfl-centre: GFL priors at cell centres (legacy NanoDet)
 
     void addTo(CLI::App& command);
     std::optional<DecodeOptions> decodeOptions() const;

@@ -43,14 +43,18 @@ constexpr int kVideoFramesLooked = 120;
 // What a cancelled background job returns instead of an error to show.
 const QString kCancelled = QStringLiteral("cancelled");
 
-// One output whose shape fits a YOLO layout for the model's input size.
+// Outputs whose shapes fit a detector head for the model's input size (one or several heads).
 bool isDetector(const OnnxModel& model) {
     const Graph& g = model.graph();
-    if (g.outputs().size() != 1)
-        return false;
-    const TensorInfo* info = g.tensorInfo(g.outputs().front());
+    std::vector<std::vector<int64_t>> shapes;
+    for (const auto& output : g.outputs()) {
+        const TensorInfo* info = g.tensorInfo(output);
+        if (!info || !info->hasShape)
+            return false;
+        shapes.push_back(info->shape);
+    }
     const PreprocessOptions input = PreprocessOptions::forModel(model);
-    return info && info->hasShape && detectLayout(info->shape, input.width, input.height) != YoloLayout::Auto;
+    return !shapes.empty() && !fittingLayouts(shapes, input.width, input.height).empty();
 }
 
 struct LoadOutcome {
@@ -320,10 +324,13 @@ struct Workspace::Detectors {
         if (pair)
             return Ok{};
         std::vector<std::string> names = ModelMetadata::fromProps(fp32Model->analyzed.model.metadataProps()).classNames;
-        if (names.empty())
-            names = cocoClassNames();
         DetectorOptions options;
         options.preprocess = preprocess;
+        // The model's own names settle heads whose shapes fit several (as the CLI does); COCO's do not.
+        options.decode.expectedClasses = static_cast<int>(names.size());
+        options.decode.classSource = "the model's metadata";
+        if (names.empty())
+            names = cocoClassNames();
         auto made = DetectorPair::create(fp32Model->analyzed.model, quantizedModel->analyzed.model, options, std::move(names));
         if (!made)
             return made.error();

@@ -25,7 +25,7 @@ std::string number(double v, int digits = 4) {
 
 // Scores are probabilities (0..1) in these layouts; raw YOLOX heads may carry logits.
 bool scoresAreProbabilities(YoloLayout layout) {
-    return layout == YoloLayout::Ultralytics || layout == YoloLayout::YoloV5 || layout == YoloLayout::EndToEnd;
+    return layout != YoloLayout::YoloX && layout != YoloLayout::YoloXLevels && layout != YoloLayout::Auto;
 }
 
 }  // namespace
@@ -74,25 +74,51 @@ OutputComparer::OutputComparer(std::vector<std::string> outputNames, const Decod
     : names_(std::move(outputNames)), decode_(decode), inputWidth_(inputWidth), inputHeight_(inputHeight),
       whole_(names_.size()) {}
 
-void OutputComparer::chooseLayout(const TensorView& fp32) {
+void OutputComparer::chooseLayout(const std::vector<const TensorView*>& fp32) {
     layoutChosen_ = true;
-    if (names_.size() != 1) {
-        notes_.push_back("the models have " + std::to_string(names_.size()) +
-                         " outputs; they are compared as tensors, not read as detections");
+    // The outputs a head may read: the one named (--output-name), else all of them.
+    read_.clear();
+    for (size_t k = 0; k < names_.size() && k < fp32.size(); ++k)
+        if (decode_.outputName.empty() || names_[k] == decode_.outputName)
+            read_.push_back(k);
+    std::vector<std::vector<int64_t>> shapes;
+    for (const size_t k : read_) {
+        if (!fp32[k]->data)
+            read_.clear();
+        else
+            shapes.push_back(fp32[k]->shape);
+    }
+    auto plan = read_.empty() ? Result<HeadPlan>(Error{"not float"}) : resolveHead(shapes, decode_, inputWidth_, inputHeight_);
+    const auto parts = plan ? outputParts(*plan, shapes) : std::vector<OutputPart>{};
+    if (parts.empty()) {
+        std::string what;
+        for (const size_t k : read_)
+            what += (what.empty() ? "" : ", ") + names_[k] + " " + shapeToString(fp32[k]->shape);
+        notes_.push_back(read_.size() > 1 ? "the models' " + std::to_string(read_.size()) + " outputs (" + what +
+                                                ") were not read as detections; they are compared as tensors"
+                                          : "output '" + (read_.empty() ? names_.front() : names_[read_.front()]) +
+                                                "' of shape " +
+                                                (read_.empty() ? std::string("?") : shapeToString(fp32[read_.front()]->shape)) +
+                                                " was not read as detections (no known detector layout fits); it is "
+                                                "compared as a tensor");
+        read_.clear();
         return;
     }
-    const YoloLayout layout =
-        decode_.layout == YoloLayout::Auto ? detectLayout(fp32.shape, inputWidth_, inputHeight_) : decode_.layout;
-    const auto parts = outputParts(layout, fp32.shape);
-    if (!fp32.data || parts.empty()) {
-        notes_.push_back("output '" + names_.front() + "' of shape " + shapeToString(fp32.shape) +
-                         " was not read as detections (no known detector layout fits); it is compared as a tensor");
-        return;
-    }
-    layout_ = layout;
+    layout_ = plan->layout;
+    // The plan's outputs, in its order, as indices into the model's outputs.
+    std::vector<size_t> ordered;
+    for (const size_t k : plan->outputs)
+        ordered.push_back(read_[k]);
+    read_ = std::move(ordered);
     const float inf = std::numeric_limits<float>::infinity();
-    for (const auto& part : parts)
-        parts_.push_back({part, {}, inf, -inf, inf, -inf});
+    for (auto part : parts) {
+        part.output = read_[std::find(plan->outputs.begin(), plan->outputs.end(), part.output) - plan->outputs.begin()];
+        auto same = std::find_if(parts_.begin(), parts_.end(), [&](const PartAccumulator& a) { return a.kind == part.kind; });
+        if (same == parts_.end())
+            parts_.push_back({part.kind, {part}, {}, inf, -inf, inf, -inf});
+        else
+            same->pieces.push_back(part);
+    }
     fidelity_.emplace(decode_.confidence);
 }
 
@@ -107,30 +133,41 @@ void OutputComparer::add(const std::vector<const TensorView*>& fp32, const std::
     if (fp32.empty() || quantized.empty())
         return;
     if (!layoutChosen_)
-        chooseLayout(*fp32.front());
+        chooseLayout(fp32);
     if (parts_.empty())
         return;
-    const TensorView& f = *fp32.front();
-    const TensorView& q = *quantized.front();
-    if (!f.data || !q.data || f.shape != q.shape)
-        return;
+    std::vector<const TensorView*> fRead, qRead;
+    for (const size_t k : read_) {
+        if (k >= fp32.size() || k >= quantized.size())
+            return;
+        const TensorView& f = *fp32[k];
+        const TensorView& q = *quantized[k];
+        if (!f.data || !q.data || f.shape != q.shape)
+            return;
+        fRead.push_back(&f);
+        qRead.push_back(&q);
+    }
     for (auto& acc : parts_) {
-        forEachRun(acc.part, f.shape, [&](size_t offset, size_t count) {
-            acc.error.add(f.data + offset, q.data + offset, count);
-            const auto [fLo, fHi] = std::minmax_element(f.data + offset, f.data + offset + count);
-            const auto [qLo, qHi] = std::minmax_element(q.data + offset, q.data + offset + count);
-            acc.fp32Min = std::min(acc.fp32Min, *fLo);
-            acc.fp32Max = std::max(acc.fp32Max, *fHi);
-            acc.quantizedMin = std::min(acc.quantizedMin, *qLo);
-            acc.quantizedMax = std::max(acc.quantizedMax, *qHi);
-        });
+        for (const auto& piece : acc.pieces) {
+            const TensorView& f = *fp32[piece.output];
+            const TensorView& q = *quantized[piece.output];
+            forEachRun(piece, f.shape, [&](size_t offset, size_t count) {
+                acc.error.add(f.data + offset, q.data + offset, count);
+                const auto [fLo, fHi] = std::minmax_element(f.data + offset, f.data + offset + count);
+                const auto [qLo, qHi] = std::minmax_element(q.data + offset, q.data + offset + count);
+                acc.fp32Min = std::min(acc.fp32Min, *fLo);
+                acc.fp32Max = std::max(acc.fp32Max, *fHi);
+                acc.quantizedMin = std::min(acc.quantizedMin, *qLo);
+                acc.quantizedMax = std::max(acc.quantizedMax, *qHi);
+            });
+        }
     }
     DecodeOptions forMap = decode_;
     forMap.layout = layout_;
     forMap.confidence = std::min(decode_.confidence, kMapConfidence);
     const YoloDecoder decoder(forMap, inputWidth_, inputHeight_);
-    auto fd = decoder.decode(f, transform);
-    auto qd = decoder.decode(q, transform);
+    auto fd = decoder.decode(fRead, transform);
+    auto qd = decoder.decode(qRead, transform);
     if (!fd || !qd) {
         notes_.push_back("detections could not be decoded: " + (fd ? qd.errorMessage() : fd.errorMessage()));
         parts_.clear();
@@ -146,12 +183,14 @@ std::vector<OutputError> OutputComparer::outputs() const {
         OutputError e;
         e.name = names_[k];
         e.metrics = whole_[k].result();
-        if (k == 0 && !parts_.empty()) {
+        // A head's parts are reported with the first output it reads (all of them for a
+        // multi-output head: boxes of every level together, class scores together).
+        if (!parts_.empty() && !read_.empty() && k == read_.front()) {
             e.layout = layoutName(layout_);
             for (const auto& acc : parts_) {
-                e.parts.push_back({acc.part.kind, acc.error.result(), acc.fp32Min, acc.fp32Max, acc.quantizedMin,
+                e.parts.push_back({acc.kind, acc.error.result(), acc.fp32Min, acc.fp32Max, acc.quantizedMin,
                                    acc.quantizedMax});
-                if (acc.part.kind != OutputPartKind::ClassScores || acc.error.count() == 0)
+                if (acc.kind != OutputPartKind::ClassScores || acc.error.count() == 0)
                     continue;
                 const float shown = decode_.confidence;
                 const bool probabilities = acc.fp32Min >= 0.0f && acc.fp32Max <= 1.0f;

@@ -65,12 +65,14 @@ public:
     const std::vector<std::string>& notes() const { return notes_; }
 
 private:
+    // One kind of part over every output it lies in (a per-level head's boxes on each level).
     struct PartAccumulator {
-        OutputPart part;
+        OutputPartKind kind;
+        std::vector<OutputPart> pieces;  // piece.output: an index into the model's outputs
         ErrorAccumulator error;
         float fp32Min, fp32Max, quantizedMin, quantizedMax;
     };
-    void chooseLayout(const TensorView& fp32);
+    void chooseLayout(const std::vector<const TensorView*>& fp32);
 
     std::vector<std::string> names_;
     DecodeOptions decode_;
@@ -78,6 +80,7 @@ private:
     std::vector<ErrorAccumulator> whole_;
     bool layoutChosen_ = false;
     YoloLayout layout_ = YoloLayout::Auto;
+    std::vector<size_t> read_;  // the outputs the head reads, in its order (indices into names_)
     std::vector<PartAccumulator> parts_;
     std::optional<FidelityAccumulator> fidelity_;
     std::vector<std::string> notes_;

@@ -9,9 +9,9 @@
 namespace ql {
 
 Detector::Detector(InferenceSession session, ImagePreprocessor preprocessor, YoloDecoder decoder, std::string inputName,
-                   std::string outputName, std::string displayName, YoloLayout layout)
+                   std::vector<std::string> outputNames, std::string displayName, YoloLayout layout)
     : session_(std::move(session)), preprocessor_(std::move(preprocessor)), decoder_(std::move(decoder)),
-      inputName_(std::move(inputName)), outputName_(std::move(outputName)), displayName_(std::move(displayName)),
+      inputName_(std::move(inputName)), outputNames_(std::move(outputNames)), displayName_(std::move(displayName)),
       layout_(layout) {}
 
 namespace {
@@ -40,56 +40,93 @@ Result<Detector> Detector::create(const OnnxModel& model, const DetectorOptions&
         return session.error();
     const std::string name = model.displayName();
     const auto& outputs = session->outputs();
-    const TensorSpec* output = nullptr;
+    // The outputs the head may read: the one named, else all of them.
+    std::vector<const TensorSpec*> candidates;
     if (!options.decode.outputName.empty()) {
         for (const auto& o : outputs)
             if (o.name == options.decode.outputName)
-                output = &o;
-        if (!output)
+                candidates.push_back(&o);
+        if (candidates.empty())
             return Error{name + " has no output '" + options.decode.outputName + "'; its outputs: " + outputList(outputs)};
-    } else if (outputs.size() == 1) {
-        output = &outputs.front();
     } else {
-        return Error{name + " has " + std::to_string(outputs.size()) + " outputs (" + outputList(outputs) +
-                     "); QuantLens decodes one YOLO output [1,4+C,N], [1,N,5+C] or [1,N,6]: name it with "
-                     "--output-name if one of these is, otherwise this head is not one QuantLens reads"};
+        for (const auto& o : outputs)
+            candidates.push_back(&o);
+    }
+    std::vector<std::string> names;
+    std::vector<std::vector<int64_t>> shapes;
+    bool fixed = true;
+    for (const TensorSpec* o : candidates) {
+        names.push_back(o->name);
+        shapes.push_back(o->shape);
+        // No dimensions at all is how ONNX Runtime reports an unknown rank; settled on the first image then.
+        fixed = fixed && !o->shape.empty() && std::all_of(o->shape.begin(), o->shape.end(), [](int64_t d) { return d > 0; });
     }
     YoloLayout layout = YoloLayout::Auto;
-    // No dimensions at all is how ONNX Runtime reports an unknown rank; settled on the first image then.
-    const bool fixed = !output->shape.empty() &&
-                       std::all_of(output->shape.begin(), output->shape.end(), [](int64_t d) { return d > 0; });
-    if (fixed) {
-        auto resolved = resolveLayout(output->shape, options.decode, options.preprocess.width, options.preprocess.height);
-        if (!resolved)
-            return Error{name + ": output '" + output->name + "': " + resolved.errorMessage()};
-        layout = *resolved;
-    }
     DecodeOptions decode = options.decode;
-    if (layout != YoloLayout::Auto)
+    if (fixed) {
+        auto plan = resolveHead(shapes, options.decode, options.preprocess.width, options.preprocess.height);
+        if (!plan) {
+            if (candidates.size() == 1)
+                return Error{name + ": output '" + names.front() + "': " + plan.errorMessage()};
+            const YoloLayout asked = options.decode.layout;
+            const bool readsSeveral = asked == YoloLayout::YoloXLevels || asked == YoloLayout::YoloNas || asked == YoloLayout::Gfl;
+            return Error{name + " has " + std::to_string(candidates.size()) + " outputs (" + outputList(outputs) +
+                         "): " + plan.errorMessage() +
+                         (readsSeveral ? "" : "; for a head that reads one of them, name it with --output-name")};
+        }
+        layout = plan->layout;
         decode.layout = layout;  // decided once; also settles later images of a dynamic-shape model alike
+        std::vector<std::string> read;
+        for (const size_t k : plan->outputs)
+            read.push_back(names[k]);
+        names = std::move(read);
+    }
     YoloDecoder decoder(decode, options.preprocess.width, options.preprocess.height);
     return Detector(std::move(session).value(), ImagePreprocessor(options.preprocess), std::move(decoder),
-                    model.graph().inputs().front(), output->name, name, layout);
+                    model.graph().inputs().front(), std::move(names), name, layout);
 }
+
+namespace {
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string s;
+    for (const auto& n : names)
+        s += (s.empty() ? "" : "', '") + n;
+    return s;
+}
+
+}  // namespace
 
 Result<std::vector<Detection>> Detector::detect(const PreparedImage& image) {
     const auto start = std::chrono::steady_clock::now();
-    auto out = session_.run({{inputName_, image.shape, image.tensor.data(), image.tensor.size()}}, {outputName_});
+    auto out = session_.run({{inputName_, image.shape, image.tensor.data(), image.tensor.size()}}, outputNames_);
     lastInferenceMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!out)
         return out.error();
-    const TensorView& view = out->view(0);
-    if (layout_ == YoloLayout::Auto) {  // an output of dynamic shape: settled on the first image
-        auto resolved = resolveLayout(view.shape, decoder_.options(), preprocessor_.options().width,
-                                      preprocessor_.options().height);
-        if (!resolved)
-            return Error{displayName_ + ": output '" + outputName_ + "': " + resolved.errorMessage()};
-        layout_ = *resolved;
+    std::vector<const TensorView*> views;
+    std::vector<std::vector<int64_t>> shapes;
+    for (size_t k = 0; k < outputNames_.size(); ++k) {
+        views.push_back(&out->view(k));
+        shapes.push_back(out->view(k).shape);
+    }
+    if (layout_ == YoloLayout::Auto) {  // outputs of dynamic shape: settled on the first image
+        auto plan = resolveHead(shapes, decoder_.options(), preprocessor_.options().width, preprocessor_.options().height);
+        if (!plan)
+            return Error{displayName_ + ": output '" + joined(outputNames_) + "': " + plan.errorMessage()};
+        layout_ = plan->layout;
         DecodeOptions decode = decoder_.options();
         decode.layout = layout_;
         decoder_ = YoloDecoder(decode, preprocessor_.options().width, preprocessor_.options().height);
+        std::vector<std::string> read;
+        std::vector<const TensorView*> readViews;
+        for (const size_t k : plan->outputs) {
+            read.push_back(outputNames_[k]);
+            readViews.push_back(views[k]);
+        }
+        outputNames_ = std::move(read);
+        views = std::move(readViews);
     }
-    return decoder_.decode(view, image.transform);
+    return decoder_.decode(views, image.transform);
 }
 
 Result<std::vector<Detection>> Detector::detect(const std::string& imagePath) {
@@ -104,7 +141,7 @@ Result<std::vector<Detection>> Detector::detect(const std::string& imagePath) {
 
 Status Detector::warmUp(const PreparedImage& image, int runs) {
     for (int i = 0; i < runs; ++i)
-        if (auto out = session_.run({{inputName_, image.shape, image.tensor.data(), image.tensor.size()}}, {outputName_}); !out)
+        if (auto out = session_.run({{inputName_, image.shape, image.tensor.data(), image.tensor.size()}}, outputNames_); !out)
             return out.error();
     return Ok{};
 }

@@ -22,8 +22,9 @@ struct DetectorOptions {
 class Detector {
 public:
     // Refuses, in one line, a model it could only misread: more than one image input, several
-    // outputs without options.decode.outputName, or an output whose shape (when fixed) fits no
-    // layout, not the one asked for, or not the number of class names (see resolveLayout).
+    // outputs that no multi-output head reads (and no options.decode.outputName), or outputs whose
+    // shapes (when fixed) fit no layout, several, not the one asked for, or not the number of class
+    // names (see resolveHead).
     static Result<Detector> create(const OnnxModel& model, const DetectorOptions& options);
 
     Result<std::vector<Detection>> detect(const PreparedImage& image);
@@ -34,7 +35,9 @@ public:
     const ImagePreprocessor& preprocessor() const { return preprocessor_; }
     InferenceSession& session() { return session_; }
     const std::string& inputName() const { return inputName_; }
-    const std::string& outputName() const { return outputName_; }
+    // The outputs the head reads, in the order it reads them (one for most heads).
+    const std::vector<std::string>& outputNames() const { return outputNames_; }
+    const std::string& outputName() const { return outputNames_.front(); }
     // The layout the output is read with; Auto until known (an output of dynamic shape is
     // resolved on the first image).
     YoloLayout layout() const { return layout_; }
@@ -43,12 +46,12 @@ public:
 
 private:
     Detector(InferenceSession session, ImagePreprocessor preprocessor, YoloDecoder decoder, std::string inputName,
-             std::string outputName, std::string displayName, YoloLayout layout);
+             std::vector<std::string> outputNames, std::string displayName, YoloLayout layout);
     InferenceSession session_;
     ImagePreprocessor preprocessor_;
     YoloDecoder decoder_;
     std::string inputName_;
-    std::string outputName_;
+    std::vector<std::string> outputNames_;  // until the layout is known: every output it may read
     std::string displayName_;  // the model's, for errors
     YoloLayout layout_ = YoloLayout::Auto;
     double lastInferenceMs_ = 0.0;

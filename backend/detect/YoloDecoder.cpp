@@ -10,15 +10,6 @@
 namespace ql {
 namespace {
 
-constexpr int kStrides[] = {8, 16, 32};
-
-int64_t gridCells(int width, int height) {
-    int64_t cells = 0;
-    for (const int s : kStrides)
-        cells += static_cast<int64_t>(width / s) * (height / s);
-    return cells;
-}
-
 float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
 struct Candidate {
@@ -55,162 +46,72 @@ float iou(const Box& a, const Box& b) {
     return uni > 0 ? inter / uni : 0.0f;
 }
 
-std::string layoutName(YoloLayout layout) {
-    switch (layout) {
-    case YoloLayout::Auto: return "auto";
-    case YoloLayout::Ultralytics: return "ultralytics";
-    case YoloLayout::YoloV5: return "v5";
-    case YoloLayout::YoloX: return "yolox";
-    case YoloLayout::EndToEnd: return "e2e";
-    }
-    return "?";
-}
-
-Result<YoloLayout> parseLayout(const std::string& text) {
-    for (auto l : {YoloLayout::Auto, YoloLayout::Ultralytics, YoloLayout::YoloV5, YoloLayout::YoloX, YoloLayout::EndToEnd})
-        if (text == layoutName(l))
-            return l;
-    return Error{"unknown output layout '" + text + "' (use auto, ultralytics, v5, yolox or e2e)"};
-}
-
-namespace {
-
-// Anchor-free heads: one anchor per cell of the stride 8/16/32 grids, of P6 models (8..64) or of
-// P2 models (4..32).
-std::vector<int64_t> anchorFreeCounts(int w, int h) {
-    const int64_t base = gridCells(w, h);
-    return {base, base + static_cast<int64_t>(w / 64) * (h / 64), base + static_cast<int64_t>(w / 4) * (h / 4)};
-}
-
-bool contains(const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); }
-
-// "2100|2125|8500": the counts, each once (a small input has no stride-64 grid).
-std::string countsText(const std::vector<int64_t>& counts) {
-    std::string s = std::to_string(counts[0]);
-    for (size_t i = 1; i < counts.size(); ++i)
-        if (std::find(counts.begin(), counts.begin() + static_cast<long>(i), counts[i]) == counts.begin() + static_cast<long>(i))
-            s += "|" + std::to_string(counts[i]);
-    return s;
-}
-
-// The layouts QuantLens reads with the shape each expects for this input size, for messages.
-std::string knownLayouts(int w, int h) {
-    const auto free = anchorFreeCounts(w, h);
-    const std::vector<int64_t> anchored = {3 * free[0], 3 * free[1]};
-    return "layouts QuantLens reads for a " + std::to_string(w) + "x" + std::to_string(h) + " input: ultralytics [1,4+C," +
-           countsText(free) + "], v5 [1," + countsText(anchored) + ",5+C], yolox [1," + std::to_string(free[0]) +
-           ",5+C], e2e [1,N,6]";
-}
-
-// Classes an output of this layout carries; -1 where the layout does not say (e2e).
-int64_t classesOf(YoloLayout layout, const std::vector<int64_t>& shape) {
-    switch (layout) {
-    case YoloLayout::Ultralytics: return shape[1] - 4;
-    case YoloLayout::YoloV5:
-    case YoloLayout::YoloX: return shape[2] - 5;
-    default: return -1;
-    }
-}
-
-// Why an output of `shape` cannot be read as `layout` ("" when it can), whatever its anchor count.
-std::string whyNot(YoloLayout layout, const std::vector<int64_t>& shape, int w, int h) {
-    if (shape.size() != 3 || shape[0] != 1)
-        return "every layout is a rank-3 tensor with batch 1";
-    const int64_t a = shape[1], b = shape[2];
-    switch (layout) {
-    case YoloLayout::Ultralytics:
-        if (a < 5)
-            return "ultralytics [1,4+C,N] needs 4 box rows and at least one class row, this has " + std::to_string(a) + " rows";
-        if (a >= b && !contains(anchorFreeCounts(w, h), b))
-            return "ultralytics [1,4+C,N] has more anchors than rows, this has " + std::to_string(a) + " rows and " +
-                   std::to_string(b) + " anchors (transposed or another head)";
-        return {};
-    case YoloLayout::YoloV5:
-        if (b < 6)
-            return "v5 [1,N,5+C] needs 5 box/objectness columns and at least one class column, this has " + std::to_string(b);
-        if (b >= a && a != 3 * anchorFreeCounts(w, h)[0] && a != 3 * anchorFreeCounts(w, h)[1])
-            return "v5 [1,N,5+C] has more anchors than columns, this has " + std::to_string(a) + " anchors and " +
-                   std::to_string(b) + " columns (transposed or another head)";
-        return {};
-    case YoloLayout::YoloX:
-        if (a != gridCells(w, h))
-            return "yolox [1,N,5+C] has one row per cell of the stride 8/16/32 grids, " + std::to_string(gridCells(w, h)) +
-                   " for this input, this has " + std::to_string(a);
-        if (b < 6)
-            return "yolox [1,N,5+C] needs at least 6 columns, this has " + std::to_string(b);
-        return {};
-    case YoloLayout::EndToEnd:
-        if (b != 6)
-            return "e2e [1,N,6] has 6 columns (x1 y1 x2 y2 score class), this has " + std::to_string(b);
-        return {};
-    case YoloLayout::Auto:
-        break;
-    }
-    return {};
-}
-
-}  // namespace
-
-YoloLayout detectLayout(const std::vector<int64_t>& shape, int inputWidth, int inputHeight) {
-    if (shape.size() != 3 || shape[0] != 1)
-        return YoloLayout::Auto;
-    const int64_t a = shape[1], b = shape[2];
-    const auto free = anchorFreeCounts(inputWidth, inputHeight);
-    // The standard grids first; P6/P2 anchor counts after the others, as a tiny input's P2 count
-    // can equal a YOLOX column count.
-    if (a >= 5 && b == free[0])
-        return YoloLayout::Ultralytics;
-    if (a == free[0] && b >= 6)
-        return YoloLayout::YoloX;
-    if ((a == 3 * free[0] || a == 3 * free[1]) && b >= 6)
-        return YoloLayout::YoloV5;
-    if (a >= 5 && contains(free, b))
-        return YoloLayout::Ultralytics;
-    if (b == 6)
-        return YoloLayout::EndToEnd;
-    return YoloLayout::Auto;
-}
-
-Result<YoloLayout> resolveLayout(const std::vector<int64_t>& shape, const DecodeOptions& options, int w, int h) {
-    const std::string what = "an output of shape " + shapeToString(shape);
-    YoloLayout layout = options.layout;
-    if (layout == YoloLayout::Auto) {
-        layout = detectLayout(shape, w, h);
-        if (layout == YoloLayout::Auto)
-            return Error{what + " fits none of the " + knownLayouts(w, h) +
-                         "; if it is one of them with other anchors, name it with --layout"};
-    } else if (const std::string why = whyNot(layout, shape, w, h); !why.empty()) {
-        return Error{what + " cannot be read as --layout " + layoutName(layout) + ": " + why + "; " + knownLayouts(w, h)};
-    }
-    const int64_t classes = classesOf(layout, shape);
-    if (options.expectedClasses > 0 && classes >= 0 && classes != options.expectedClasses) {
-        const std::string source = options.classSource.empty() ? "the class names" : options.classSource;
-        return Error{what + " read as " + layoutName(layout) + " carries " + std::to_string(classes) + " classes, but " +
-                     source + " names " + std::to_string(options.expectedClasses) +
-                     (options.layout == YoloLayout::Auto ? "; wrong names, or another layout (--layout)" : "; wrong names?")};
-    }
-    return layout;
-}
-
 YoloDecoder::YoloDecoder(DecodeOptions options, int inputWidth, int inputHeight)
     : options_(options), inputWidth_(inputWidth), inputHeight_(inputHeight) {}
 
 Result<std::vector<Detection>> YoloDecoder::decode(const TensorView& out, const LetterboxTransform& t) const {
-    if (!out.data)
-        return Error{"the model's output is not a float tensor"};
-    auto resolved = resolveLayout(out.shape, options_, inputWidth_, inputHeight_);
+    return decode(std::vector<const TensorView*>{&out}, t);
+}
+
+namespace {
+
+// Scores may be logits (some raw heads end before their sigmoid): any value outside 0..1 gives it away.
+bool anyOutsideUnit(const float* d, size_t count, size_t step, size_t offset, size_t width) {
+    for (size_t i = 0; i < count; ++i)
+        for (size_t c = offset; c < offset + width; ++c) {
+            const float v = d[i * step + c];
+            if (v < 0.0f || v > 1.0f)
+                return true;
+        }
+    return false;
+}
+
+// Element (channel c, cell k) of a per-level output: [1,ch,H,W] (channels first) or [1,H*W,ch].
+struct LevelView {
+    const float* d;
+    size_t cells, channels;
+    bool channelsFirst;
+    float at(size_t k, size_t c) const { return channelsFirst ? d[c * cells + k] : d[k * channels + c]; }
+};
+
+// Distance of one box side from its GFL distribution: softmax over the bins, then the expected bin.
+float distributionDistance(const float* bins, size_t step, int count) {
+    float top = bins[0];
+    for (int i = 1; i < count; ++i)
+        top = std::max(top, bins[static_cast<size_t>(i) * step]);
+    float sum = 0.0f, weighted = 0.0f;
+    for (int i = 0; i < count; ++i) {
+        const float e = std::exp(bins[static_cast<size_t>(i) * step] - top);
+        sum += e;
+        weighted += e * static_cast<float>(i);
+    }
+    return weighted / sum;
+}
+
+}  // namespace
+
+Result<std::vector<Detection>> YoloDecoder::decode(const std::vector<const TensorView*>& outputs,
+                                                   const LetterboxTransform& t) const {
+    std::vector<std::vector<int64_t>> shapes;
+    for (const TensorView* o : outputs) {
+        if (!o || !o->data)
+            return Error{"the model's output is not a float tensor"};
+        shapes.push_back(o->shape);
+    }
+    auto resolved = resolveHead(shapes, options_, inputWidth_, inputHeight_);
     if (!resolved)
         return resolved.error();
-    const YoloLayout layout = *resolved;
-    const size_t rows = static_cast<size_t>(out.shape[1]);
-    const size_t cols = static_cast<size_t>(out.shape[2]);
+    const HeadPlan& plan = *resolved;
+    const YoloLayout layout = plan.layout;
+    const TensorView& out = *outputs[plan.outputs.front()];
+    const bool rank3 = out.shape.size() == 3;
+    const size_t rows = rank3 ? static_cast<size_t>(out.shape[1]) : 0;
+    const size_t cols = rank3 ? static_cast<size_t>(out.shape[2]) : 0;
     const float* d = out.data;
+    const int classes = static_cast<int>(plan.classes);
     std::vector<Candidate> candidates;
     switch (layout) {
     case YoloLayout::Ultralytics: {
-        if (rows < 5)
-            return Error{"an Ultralytics output needs at least 5 rows, got " + shapeToString(out.shape)};
-        const int classes = static_cast<int>(rows) - 4;
         for (size_t j = 0; j < cols; ++j) {
             int id;
             float score;
@@ -221,20 +122,11 @@ Result<std::vector<Detection>> YoloDecoder::decode(const TensorView& out, const 
         break;
     }
     case YoloLayout::YoloV5:
+    case YoloLayout::YoloV6:
     case YoloLayout::YoloX: {
-        if (cols < 6)
-            return Error{"a " + layoutName(layout) + " output needs at least 6 columns, got " + shapeToString(out.shape)};
-        const int classes = static_cast<int>(cols) - 5;
         const bool yolox = layout == YoloLayout::YoloX;
-        if (yolox && static_cast<int64_t>(rows) != gridCells(inputWidth_, inputHeight_))
-            return Error{"a YOLOX output for a " + std::to_string(inputWidth_) + "x" + std::to_string(inputHeight_) +
-                         " input has " + std::to_string(gridCells(inputWidth_, inputHeight_)) + " rows, got " +
-                         std::to_string(rows)};
         // Raw YOLOX heads may or may not end in a sigmoid; logits give it away.
-        bool logits = false;
-        for (size_t j = 0; j < rows && !logits; ++j)
-            for (size_t c = 4; c < cols && !logits; ++c)
-                logits = d[j * cols + c] < 0.0f || d[j * cols + c] > 1.0f;
+        const bool logits = anyOutsideUnit(d, rows, cols, 4, cols - 4);
         size_t row = 0;
         for (const int stride : yolox ? std::vector<int>{8, 16, 32} : std::vector<int>{0}) {
             const int gw = stride ? inputWidth_ / stride : 0;
@@ -261,13 +153,133 @@ Result<std::vector<Detection>> YoloDecoder::decode(const TensorView& out, const 
         }
         break;
     }
+    case YoloLayout::YoloV6NoObjectness:
+    case YoloLayout::RtDetr: {
+        // RT-DETR's boxes are fractions of the input; v6's are input pixels.
+        const bool normalised = layout == YoloLayout::RtDetr;
+        const float sx = normalised ? static_cast<float>(inputWidth_) : 1.0f;
+        const float sy = normalised ? static_cast<float>(inputHeight_) : 1.0f;
+        for (size_t j = 0; j < rows; ++j) {
+            const float* r = d + j * cols;
+            int id;
+            float score;
+            bestClass(r + 4, classes, 1, 1.0f, false, &id, &score);
+            if (score >= options_.confidence)
+                candidates.push_back({fromCentre(r[0] * sx, r[1] * sy, r[2] * sx, r[3] * sy), id, score});
+        }
+        break;
+    }
     case YoloLayout::EndToEnd: {
-        if (cols != 6)
-            return Error{"an end-to-end output has 6 columns (x1 y1 x2 y2 score class), got " + shapeToString(out.shape)};
         for (size_t j = 0; j < rows; ++j) {
             const float* r = d + j * cols;
             if (r[4] >= options_.confidence)
                 candidates.push_back({{r[0], r[1], r[2], r[3]}, static_cast<int>(std::lround(r[5])), r[4]});
+        }
+        break;
+    }
+    case YoloLayout::YoloNas: {
+        const TensorView& scores = *outputs[plan.outputs[1]];
+        const size_t n = static_cast<size_t>(out.shape[1]);
+        for (size_t j = 0; j < n; ++j) {
+            int id;
+            float score;
+            bestClass(scores.data + j * static_cast<size_t>(classes), classes, 1, 1.0f, false, &id, &score);
+            if (score >= options_.confidence)
+                candidates.push_back({{d[4 * j], d[4 * j + 1], d[4 * j + 2], d[4 * j + 3]}, id, score});
+        }
+        break;
+    }
+    case YoloLayout::YoloXLevels:
+    case YoloLayout::Gfl: {
+        // One LevelView per stride: the outputs of a per-level head, or the rows of a
+        // concatenated GFL output level after level.
+        // Each level's scores and box channels: one view for both, or (GFL with scores and
+        // distributions apart) a view for each, the boxes' channels starting at boxOffset.
+        struct Level {
+            int stride;
+            LevelView scores, boxes;
+            size_t boxOffset;
+        };
+        std::vector<Level> levels;
+        const size_t levelCount = plan.scoresApart ? plan.strides.size() / 2 : plan.strides.size();
+        const size_t boxOffset = layout == YoloLayout::Gfl ? static_cast<size_t>(classes) : 0;
+        auto viewOf = [&](size_t i, size_t cellCount) -> LevelView {
+            const TensorView& v = *outputs[plan.outputs[i]];
+            const bool first = v.shape.size() == 4;
+            return {v.data, cellCount, static_cast<size_t>(first ? v.shape[1] : v.shape[2]), first};
+        };
+        size_t row = 0;
+        for (size_t i = 0; i < levelCount; ++i) {
+            const int s = plan.strides[i];
+            const size_t cellCount = static_cast<size_t>(inputWidth_ / s) * static_cast<size_t>(inputHeight_ / s);
+            if (plan.outputs.size() == 1) {
+                const LevelView v{d + row * cols, cellCount, cols, false};
+                levels.push_back({s, v, v, boxOffset});
+                row += cellCount;
+            } else if (plan.scoresApart) {
+                levels.push_back({s, viewOf(i, cellCount), viewOf(levelCount + i, cellCount), 0});
+            } else {
+                const LevelView v = viewOf(i, cellCount);
+                levels.push_back({s, v, v, boxOffset});
+            }
+        }
+        const bool gfl = layout == YoloLayout::Gfl;
+        const size_t scoreBegin = gfl ? 0 : 4;  // GFL: class scores first; YOLOX: dx dy log-w log-h objectness classes
+        bool logits = false;
+        for (const auto& level : levels) {
+            const LevelView& v = level.scores;
+            for (size_t k = 0; k < v.cells && !logits; ++k)
+                for (size_t c = scoreBegin; c < (gfl ? static_cast<size_t>(classes) : v.channels) && !logits; ++c)
+                    logits = v.at(k, c) < 0.0f || v.at(k, c) > 1.0f;
+        }
+        const int bins = plan.regMax + 1;
+        for (const auto& level : levels) {
+            const int s = level.stride;
+            const LevelView& v = level.scores;
+            const LevelView& bx = level.boxes;
+            const size_t gw = static_cast<size_t>(inputWidth_ / s);
+            const float stride = static_cast<float>(s);
+            std::vector<float> side(static_cast<size_t>(bins));
+            for (size_t k = 0; k < v.cells; ++k) {
+                const float gx = static_cast<float>(k % gw), gy = static_cast<float>(k / gw);
+                float objectness = 1.0f;
+                if (!gfl) {
+                    objectness = logits ? sigmoid(v.at(k, 4)) : v.at(k, 4);
+                    if (objectness < options_.confidence)
+                        continue;
+                }
+                int id = 0;
+                float score = -1.0f;
+                for (int c = 0; c < classes; ++c) {
+                    const float raw = v.at(k, (gfl ? 0 : 5) + static_cast<size_t>(c));
+                    const float p = (logits ? sigmoid(raw) : raw) * objectness;
+                    if (p > score) {
+                        score = p;
+                        id = c;
+                    }
+                }
+                if (score < options_.confidence)
+                    continue;
+                if (!gfl) {
+                    candidates.push_back({fromCentre((bx.at(k, 0) + gx) * stride, (bx.at(k, 1) + gy) * stride,
+                                                     std::exp(bx.at(k, 2)) * stride, std::exp(bx.at(k, 3)) * stride),
+                                          id, score});
+                    continue;
+                }
+                // Distances left, top, right, bottom from the cell's prior, in units of the
+                // stride: at (x, y) * stride in NanoDet-Plus (get_single_level_center_priors),
+                // at the cell's centre in the legacy NanoDet head (options.gflCellCentre), whose
+                // export is the one with scores and distributions apart.
+                float dist[4];
+                for (int e = 0; e < 4; ++e) {
+                    for (int i = 0; i < bins; ++i)
+                        side[static_cast<size_t>(i)] = bx.at(k, level.boxOffset + static_cast<size_t>(e * bins + i));
+                    dist[e] = distributionDistance(side.data(), 1, bins) * stride;
+                }
+                const float centre = options_.gflCellCentre || plan.scoresApart ? 0.5f : 0.0f;
+                const float px = (gx + centre) * stride, py = (gy + centre) * stride;
+                candidates.push_back({{px - dist[0], py - dist[1], px + dist[2], py + dist[3]}, id, score});
+            }
         }
         break;
     }
@@ -276,10 +288,11 @@ Result<std::vector<Detection>> YoloDecoder::decode(const TensorView& out, const 
     }
 
     std::vector<int> keep;
-    if (layout == YoloLayout::EndToEnd) {
+    if (layout == YoloLayout::EndToEnd || layout == YoloLayout::RtDetr) {
+        // NMS already done (e2e) or not needed (RT-DETR's queries): the best maxDetections by score.
         for (size_t i = 0; i < candidates.size(); ++i)
             keep.push_back(static_cast<int>(i));
-        std::sort(keep.begin(), keep.end(), [&](int a, int b) { return candidates[a].score > candidates[b].score; });
+        std::stable_sort(keep.begin(), keep.end(), [&](int a, int b) { return candidates[a].score > candidates[b].score; });
         if (keep.size() > static_cast<size_t>(options_.maxDetections))
             keep.resize(static_cast<size_t>(options_.maxDetections));
     } else {

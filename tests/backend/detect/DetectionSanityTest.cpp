@@ -67,6 +67,42 @@ TEST(Detector, DecodesTheNamedOutputOfSeveral) {
     EXPECT_TRUE(found->empty());
 }
 
+TEST(Detector, ReadsAHeadOfSeveralOutputs) {
+    // YOLO-NAS, scores first: the detector reads both, boxes first.
+    const OnnxModel nas = zeroModel({{"scores", {1, 21, 80}}, {"boxes", {1, 21, 4}}});
+    auto d = Detector::create(nas, options32());
+    ASSERT_TRUE(d) << d.errorMessage();
+    EXPECT_EQ(d->layout(), YoloLayout::YoloNas);
+    EXPECT_EQ(d->outputNames(), (std::vector<std::string>{"boxes", "scores"}));
+    auto found = d->detect(PreparedImage{std::vector<float>(3 * 32 * 32, 0.5f), {1, 3, 32, 32}, {}});
+    ASSERT_TRUE(found) << found.errorMessage();
+    EXPECT_TRUE(found->empty());
+
+    // YOLOX per level (80 classes by the names; 85 channels could as well be a 53-class GFL head).
+    const OnnxModel levels = zeroModel({{"p5", {1, 85, 1, 1}}, {"p3", {1, 85, 4, 4}}, {"p4", {1, 85, 2, 2}}});
+    DetectorOptions coco = options32();
+    coco.decode.expectedClasses = 80;
+    d = Detector::create(levels, coco);
+    ASSERT_TRUE(d) << d.errorMessage();
+    EXPECT_EQ(d->layout(), YoloLayout::YoloXLevels);
+    EXPECT_EQ(d->outputNames(), (std::vector<std::string>{"p3", "p4", "p5"}));
+
+    // A single-output head named among several still works; a multi-output one is refused then.
+    DetectorOptions named = options32();
+    named.decode.outputName = "boxes";
+    d = Detector::create(nas, named);
+    ASSERT_FALSE(d);
+    EXPECT_NE(d.errorMessage().find("output 'boxes'"), std::string::npos) << d.errorMessage();
+
+    // Two outputs of one level: not a head QuantLens reads, and the refusal says what was expected.
+    named = options32();
+    named.decode.layout = YoloLayout::YoloXLevels;
+    d = Detector::create(zeroModel({{"a", {1, 85, 4, 4}}, {"b", {1, 85, 4, 4}}, {"c", {1, 85, 1, 1}}}), named);
+    ASSERT_FALSE(d);
+    EXPECT_NE(d.errorMessage().find("has 3 outputs"), std::string::npos) << d.errorMessage();
+    EXPECT_NE(d.errorMessage().find("cannot be read as --layout yolox-levels"), std::string::npos) << d.errorMessage();
+}
+
 TEST(Detector, RefusesAClassCountOtherThanTheNames) {
     const OnnxModel model = zeroModel({{"output0", {1, 84, 21}}});  // 4 + 80
     DetectorOptions o = options32();
