@@ -26,7 +26,7 @@ add_refusal_test(cli.refuse_named_output_of_unknown_shape
     "error: .*output 'cls_pred_stride_8': an output of shape \\[1,1600,80\\] fits none of the layouts"
     "detections \\(" detect ${R}/nanodet_six_outputs.onnx ${R}/noise.png --output-name cls_pred_stride_8)
 add_refusal_test(cli.refuse_unknown_shape
-    "shape \\[1,1600,80\\] fits none of the layouts QuantLens reads for a 320x320 input: ultralytics \\[1,4\\+C,2100\\|2125\\|8500\\], v5 \\[1,6300\\|6375,5\\+C\\], yolox \\[1,2100,5\\+C\\], e2e \\[1,N,6\\]; if it is one of them with other anchors, name it with --layout"
+    "shape \\[1,1600,80\\] fits none of the layouts QuantLens reads for a 320x320 input: ultralytics \\[1,4\\+C,2100\\|2125\\|8500\\], v5 \\[1,6300\\|6375,5\\+C\\], yolox \\[1,2100,5\\+C\\], e2e \\[1,N,6\\], .*nas 2 outputs \\[1,N,4\\] and \\[1,N,C\\]. if it is one of them with other anchors, name it with --layout"
     "detections \\(" detect ${R}/unknown_shape.onnx ${R}/noise.png)
 add_refusal_test(cli.refuse_given_layout_says_why
     "shape \\[1,1600,80\\] cannot be read as --layout yolox: yolox \\[1,N,5\\+C\\] has one row per cell of the stride 8/16/32 grids, 2100 for this input, this has 1600"
@@ -41,13 +41,13 @@ add_refusal_test(cli.refuse_class_count_from_names
 # Warnings per run: nothing found (a YOLOX head read as YOLOX, all zero), --max-det reached.
 # ([1,N,85] is also a decoded YOLOv6 head's shape: the layout is named.)
 add_refusal_test(cli.warn_nothing_found
-    "yolox_zero.onnx: 0 detections.*warning: the FP32 model found nothing on the image at --conf 0.25: most likely the preprocessing is not the model's .*--preprocess auto.*read as yolox; try --layout"
+    "yolox_zero.onnx: 0 detections.*warning: the FP32 model found nothing on the image at --conf 0.25: most likely the preprocessing is not the model's .*--preprocess auto.*read as yolox. try --layout"
     "" detect ${R}/yolox_zero.onnx ${R}/noise.png --layout yolox)
 add_refusal_test(cli.warn_nothing_found_eval
     "warning: the FP32 model found nothing on any of the 2 images at --conf 0.25"
     "" eval ${R}/ultralytics_zero.onnx ${R}/ultralytics_zero.onnx --data ${R}/data --runs 1)
 add_refusal_test(cli.warn_max_det
-    "every_anchor.onnx: 300 detections.*warning: the FP32 model reached --max-det 300 on 1 of 1 image at --conf 0.25: most likely the output layout is wrong \\(read as ultralytics; try --layout\\)"
+    "every_anchor.onnx: 300 detections.*warning: the FP32 model reached --max-det 300 on 1 of 1 image at --conf 0.25: most likely the output layout is wrong \\(read as ultralytics. try --layout\\)"
     "" detect ${R}/every_anchor.onnx ${R}/noise.png)
 add_refusal_test(cli.no_warning_below_max_det
     "every_anchor.onnx: 2100 detections"
