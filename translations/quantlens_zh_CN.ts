@@ -787,6 +787,14 @@ no histograms: none of its tensors was compared</source>
         <source>Videos (*.mp4 *.avi *.mov *.mkv *.webm *.m4v *.mpg *.mpeg);;All files (*)</source>
         <translation>视频 (*.mp4 *.avi *.mov *.mkv *.webm *.m4v *.mpg *.mpeg);;所有文件 (*)</translation>
     </message>
+    <message>
+        <source>Detector &amp;Head</source>
+        <translation>检测头(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Automatic (from the output shapes)</source>
+        <translation>自动（根据输出形状）</translation>
+    </message>
 </context>
 <context>
     <name>ql::ModelSummaryView</name>
@@ -1874,6 +1882,10 @@ no histograms: none of its tensors was compared</source>
     <message>
         <source>Playing %1 through both models...</source>
         <translation>正在用两个模型播放 %1...</translation>
+    </message>
+    <message>
+        <source>Analysis › Detector Head</source>
+        <translation>分析 › 检测头</translation>
     </message>
 </context>
 </TS>

@@ -358,6 +358,26 @@ void MainWindow::createActions() {
         outputSummary_->setPreprocessingNote(workspace_->preprocessingNote());
         autoPreprocess->setChecked(workspace_->autoPreprocessing());  // Quantization Settings may change it
     });
+    // The CLI's --layout: how the outputs are read as detections.
+    QMenu* head = analysis->addMenu(tr("Detector &Head"));
+    head->setObjectName(QStringLiteral("detectorHeadMenu"));
+    auto* heads = new QActionGroup(head);
+    std::vector<YoloLayout> layouts{YoloLayout::Auto};
+    layouts.insert(layouts.end(), knownLayouts().begin(), knownLayouts().end());
+    for (const YoloLayout layout : layouts) {
+        QAction* a = head->addAction(layout == YoloLayout::Auto ? tr("Automatic (from the output shapes)")
+                                                                : QString::fromStdString(layoutName(layout)));
+        a->setCheckable(true);
+        a->setChecked(layout == YoloLayout::Auto);
+        a->setData(static_cast<int>(layout));
+        heads->addAction(a);
+        connect(a, &QAction::triggered, workspace_, [this, layout] { workspace_->setDetectorHead(layout); });
+    }
+    connect(workspace_, &Workspace::preprocessingChanged, heads, [this, heads] {  // a project sets it too
+        for (QAction* a : heads->actions())
+            if (a->data().toInt() == static_cast<int>(workspace_->detectorHead()))
+                a->setChecked(true);
+    });
     analysis->addAction(tr("&Suggest Exclusions..."), this, &MainWindow::suggestExclusions);
     analysis->addAction(tr("C&ancel"), workspace_, &Workspace::cancel)->setShortcut(QKeySequence(Qt::Key_Escape));
 

@@ -40,6 +40,12 @@ namespace {
 constexpr double kPresentationEmphasis = 2.0;
 // Frames of a video looked at for presentation mode, spread over the clip.
 constexpr int kVideoFramesLooked = 120;
+// A backend message about reading outputs as detections, in the app's terms: the CLI's --layout is
+// the app's Analysis › Detector Head.
+QString inAppTerms(const std::string& message) {
+    return QString::fromStdString(message).replace(QStringLiteral("--layout"), Workspace::tr("Analysis \u203a Detector Head"));
+}
+
 // What a cancelled background job returns instead of an error to show.
 const QString kCancelled = QStringLiteral("cancelled");
 
@@ -236,7 +242,7 @@ void Workspace::suggestExclusions(const SuggestionRequest& request) {
         QString error;
     };
     QPointer<Workspace> self(this);
-    auto work = [fp32 = fp32_, request, cancel = cancel_, self, in = std::move(inputs).value(),
+    auto work = [fp32 = fp32_, request, cancel = cancel_, self, in = std::move(inputs).value(), decode = decodeOptions(),
                  scoring = std::move(scoring)]() -> Outcome {
         const auto& [images, settings, calibration] = in;
         const TaskControl control = backgroundControl(self, cancel.get());
@@ -248,6 +254,7 @@ void Workspace::suggestExclusions(const SuggestionRequest& request) {
         options.prefixDepth = request.prefixDepth;
         options.quantizedOnly = false;
         options.preprocess = calibration.preprocess;
+        options.decode = decode;
         // The comparison images score: the first N the candidates, the rest (when asked) each step.
         const size_t scoredCount = std::min(static_cast<size_t>(std::max(1, request.scoredImages)), scoring.size());
         const ImageSet scored = scoring.slice(0, scoredCount);
@@ -312,6 +319,7 @@ struct DetectionOutcome {
 struct Workspace::Detectors {
     std::shared_ptr<const LoadedModel> fp32Model, quantizedModel;
     PreprocessOptions preprocess;  // as the workspace chose it when these were made
+    DecodeOptions decode;          // the detector head, as the workspace chose it
     std::mutex mutex;              // one image at a time: a Detector keeps its last latency
     std::optional<DetectorPair> pair;
 
@@ -326,9 +334,7 @@ struct Workspace::Detectors {
         std::vector<std::string> names = ModelMetadata::fromProps(fp32Model->analyzed.model.metadataProps()).classNames;
         DetectorOptions options;
         options.preprocess = preprocess;
-        // The model's own names settle heads whose shapes fit several (as the CLI does); COCO's do not.
-        options.decode.expectedClasses = static_cast<int>(names.size());
-        options.decode.classSource = "the model's metadata";
+        options.decode = decode;
         if (names.empty())
             names = cocoClassNames();
         auto made = DetectorPair::create(fp32Model->analyzed.model, quantizedModel->analyzed.model, options, std::move(names));
@@ -342,12 +348,12 @@ struct Workspace::Detectors {
         DetectionOutcome out;
         const std::lock_guard<std::mutex> lock(mutex);
         if (auto made = make(); !made) {
-            out.error = QString::fromStdString(made.errorMessage());
+            out.error = inAppTerms(made.errorMessage());
             return out;
         }
         auto compared = pair->compare(path, kTimedRuns);
         if (!compared) {
-            out.error = QString::fromStdString(compared.errorMessage());
+            out.error = inAppTerms(compared.errorMessage());
             return out;
         }
         const DetectionComparison& c = compared->comparison;
@@ -445,11 +451,12 @@ struct Workspace::Detectors {
 std::shared_ptr<Workspace::Detectors> Workspace::detectors() {
     const PreprocessOptions preprocess = preprocessing();
     if (!detectors_ || detectors_->fp32Model != fp32_ || detectors_->quantizedModel != quantized_ ||
-        detectors_->preprocess.describe() != preprocess.describe()) {
+        detectors_->preprocess.describe() != preprocess.describe() || detectors_->decode.layout != detectorHead_) {
         detectors_ = std::make_shared<Detectors>();
         detectors_->fp32Model = fp32_;
         detectors_->quantizedModel = quantized_;
         detectors_->preprocess = preprocess;
+        detectors_->decode = decodeOptions();
     }
     return detectors_;
 }
@@ -881,9 +888,11 @@ void Workspace::setDataSet(const QString& path) {
 namespace {
 
 // A model's accuracy on the data set, as `eval` measures it (all predictions kept for mAP).
-std::optional<MapResult> accuracyOn(const OnnxModel& model, const YoloDataset& data, const PreprocessOptions& preprocess) {
+std::optional<MapResult> accuracyOn(const OnnxModel& model, const YoloDataset& data, const PreprocessOptions& preprocess,
+                                    const DecodeOptions& decode) {
     EvaluationOptions options;
     options.detector.preprocess = preprocess;
+    options.detector.decode = decode;
     options.warmupRuns = 0;
     options.timedRuns = 1;  // latency is measured apart, when nothing else runs
     auto report = evaluateDetection(model, nullptr, data, options);
@@ -907,9 +916,11 @@ void Workspace::measureNextRun() {
         if (!r.report && !r.outputsTried && run.number != currentRun_) {
             r.outputsTried = true;
             using Outcome = std::shared_ptr<const ActivationReport>;
-            auto work = [fp32 = fp32_, model = r.model, preprocess = preprocessing(), images = *images]() -> Outcome {
+            auto work = [fp32 = fp32_, model = r.model, preprocess = preprocessing(), decode = decodeOptions(),
+                         images = *images]() -> Outcome {
                 ActivationOptions options;
                 options.preprocess = preprocess;
+                options.decode = decode;
                 auto report = ql::compareActivations(fp32->analyzed, model->analyzed, images, options);
                 return report ? std::make_shared<const ActivationReport>(std::move(report).value()) : nullptr;
             };
@@ -946,8 +957,8 @@ void Workspace::measureNextRun() {
         if (loadedDataSet_ && !run.metrics.map50 && !r.accuracyTried) {
             r.accuracyTried = true;
             using Outcome = std::optional<MapResult>;
-            auto work = [model = r.model, data = loadedDataSet_, preprocess = preprocessing()]() -> Outcome {
-                return accuracyOn(model->analyzed.model, *data, preprocess);
+            auto work = [model = r.model, data = loadedDataSet_, preprocess = preprocessing(), decode = decodeOptions()]() -> Outcome {
+                return accuracyOn(model->analyzed.model, *data, preprocess, decode);
             };
             auto done = [this, number](Outcome accuracy) {
                 if (Run* run = runs_.find(number); run && accuracy) {
@@ -963,8 +974,8 @@ void Workspace::measureNextRun() {
     if (loadedDataSet_ && !fp32Accuracy_ && !fp32AccuracyTried_) {
         fp32AccuracyTried_ = true;
         using Outcome = std::optional<MapResult>;
-        auto work = [fp32 = fp32_, data = loadedDataSet_, preprocess = preprocessing()]() -> Outcome {
-            return accuracyOn(fp32->analyzed.model, *data, preprocess);
+        auto work = [fp32 = fp32_, data = loadedDataSet_, preprocess = preprocessing(), decode = decodeOptions()]() -> Outcome {
+            return accuracyOn(fp32->analyzed.model, *data, preprocess, decode);
         };
         auto done = [this](Outcome accuracy) {
             fp32Accuracy_ = accuracy;
@@ -1068,6 +1079,27 @@ void Workspace::setPreprocessingChoice(const PreprocessingChoice& choice) {
     compareActivations();
 }
 
+DecodeOptions Workspace::decodeOptions() const {
+    DecodeOptions decode;
+    decode.layout = detectorHead_;
+    if (fp32_) {
+        // The model's own class names settle heads whose shapes fit several (as the CLI does); COCO's do not.
+        decode.expectedClasses =
+            static_cast<int>(ModelMetadata::fromProps(fp32_->analyzed.model.metadataProps()).classNames.size());
+        decode.classSource = "the model's metadata";
+    }
+    return decode;
+}
+
+void Workspace::setDetectorHead(YoloLayout layout) {
+    if (layout == detectorHead_)
+        return;
+    detectorHead_ = layout;
+    detectors_.reset();
+    emit preprocessingChanged();  // what reads the images and outputs changed: views refresh
+    compareActivations();
+}
+
 void Workspace::setAutoPreprocessing(bool on) {
     if (on == autoPreprocessing())
         return;
@@ -1103,9 +1135,10 @@ bool Workspace::awaitingPreprocessing() {
     choosingPreprocessing_ = true;
     const quint64 generation = ++preprocessingGeneration_;
     using Outcome = std::pair<std::optional<PreprocessChoice>, QString>;
-    auto work = [fp32 = fp32_, images = std::move(images).value()]() -> Outcome {
+    auto work = [fp32 = fp32_, decode = decodeOptions(), images = std::move(images).value()]() -> Outcome {
         DetectorOptions options;
         options.preprocess = PreprocessOptions::forModel(fp32->analyzed.model);
+        options.decode = decode;
         auto choice = choosePreprocessing(fp32->analyzed.model, images, options);
         if (!choice)
             return {std::nullopt, QString::fromStdString(choice.errorMessage())};
@@ -1148,6 +1181,7 @@ Project Workspace::project() const {
     p.quantizer = quantizerSettings_;
     p.calibration = calibration_;
     p.preprocessing = preprocessingChoice_;
+    p.detectorHead = detectorHead_;
     p.runs = runs_;
     p.dataSet = dataSet_.toStdString();
     return p;
@@ -1169,6 +1203,7 @@ void Workspace::openProject(const Project& p) {
     for (const auto& i : p.calibrationImages)
         calibrationImages_ << QString::fromStdString(i);
     preprocessingChoice_ = p.preprocessing;
+    detectorHead_ = p.detectorHead;
     forgetPreprocessing();
     emit calibrationChanged();
     emit preprocessingChanged();
@@ -1261,14 +1296,15 @@ void Workspace::compareActivations() {
     const int count = static_cast<int>(images->size());
     using Outcome = std::pair<std::shared_ptr<ActivationReport>, QString>;
     auto work = [fp32 = fp32_, quant = quantized_, cancel = cancel_, self = QPointer<Workspace>(this),
-                 excluded = exclusions(), preprocess = preprocessing(),
+                 excluded = exclusions(), preprocess = preprocessing(), decode = decodeOptions(),
                  images = std::move(images).value()]() -> Outcome {
         ActivationOptions options;
         options.preprocess = preprocess;
+        options.decode = decode;
         const TaskControl control = backgroundControl(self, cancel.get());
         auto report = ql::compareActivations(fp32->analyzed, quant->analyzed, images, options, control);
         if (!report)
-            return {nullptr, QString::fromStdString(report.errorMessage())};
+            return {nullptr, inAppTerms(report.errorMessage())};
         for (const auto& r : undoneExclusions(report->loadRewrites, excluded))
             report->warnings.push_back(undoneExclusionWarning(r, report->optimization));
         return {std::make_shared<ActivationReport>(std::move(report).value()), {}};

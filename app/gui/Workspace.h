@@ -150,6 +150,11 @@ public:
     void setPreprocessingChoice(const PreprocessingChoice& choice);
     const PreprocessingChoice& preprocessingChoice() const { return preprocessingChoice_; }
     void setAutoPreprocessing(bool on);  // Automatic, or from Automatic back to the model's default
+    // The detector head the outputs are read with (the CLI's --layout): Auto finds it from the
+    // output shapes and the model's class names; a model whose shapes fit several heads needs one.
+    // Detections, fidelity, mAP, suggestions and the report all read outputs this way.
+    void setDetectorHead(YoloLayout layout);
+    YoloLayout detectorHead() const { return detectorHead_; }
     bool autoPreprocessing() const { return preprocessingChoice_.mode == PreprocessingMode::Automatic; }
     QString preprocessingNote() const;  // what auto chose and from what, or the custom convention
 
@@ -203,6 +208,7 @@ private:
     ReportContent reportContent() const;
     CalibrationOptions calibrationFor(const OnnxModel& model) const;
     PreprocessOptions preprocessing() const;  // for the loaded FP32 model, under preprocessingChoice_
+    DecodeOptions decodeOptions() const;      // the detector head and the FP32 model's class count
     // With auto on and no convention chosen yet for these inputs, starts choosing (once) and says
     // true: the caller waits, and runs again when the choice is made.
     bool awaitingPreprocessing();
@@ -248,6 +254,7 @@ private:
     bool unsavedModel_ = false;
     bool suggestionAsked_ = false;  // the user has chosen Suggest's objective at least once
     PreprocessingChoice preprocessingChoice_;
+    YoloLayout detectorHead_ = YoloLayout::Auto;
     std::optional<PreprocessOptions> chosenPreprocessing_;  // auto's choice for fp32_ and images_
     bool choosingPreprocessing_ = false;
     quint64 preprocessingGeneration_ = 0;

@@ -90,6 +90,7 @@ std::string projectToJson(const Project& project, const std::string& projectPath
         {"calibration", calibrationToJson(project.calibration)},
         {"preprocessing", {{"mode", preprocessingModeName(project.preprocessing.mode)},
                            {"custom", project.preprocessing.custom.toJson()}}},
+        {"detector_head", layoutName(project.detectorHead)},
         {"selected_node", project.selectedNode},
         {"runs", project.runs.toJson()},
         {"data_set", toStored(project.dataSet, folder)}};
@@ -138,6 +139,10 @@ Result<Project> projectFromJson(const std::string& text, const std::string& proj
                 p.preprocessing.custom = *custom;
             }
         }
+        auto head = parseLayout(j.value("detector_head", "auto"));
+        if (!head)
+            return Error{projectPath + ": detector_head: " + head.errorMessage()};
+        p.detectorHead = *head;
         p.selectedNode = j.value("selected_node", "");
         p.dataSet = fromStored(j.value("data_set", ""), folder);
         if (j.contains("runs")) {  // projects before runs have none

@@ -9,6 +9,7 @@
 
 #include "project/RunHistory.h"
 #include "quantize/Calibrator.h"
+#include "detect/YoloDecoder.h"
 #include "quantize/QuantizerSettings.h"
 #include "util/Result.h"
 
@@ -44,6 +45,7 @@ struct Project {
     QuantizerSettings quantizer;     // nodesToExclude holds the exclusions
     CalibrationOptions calibration;  // method and its parameters; its preprocess is not stored (see below)
     PreprocessingChoice preprocessing;
+    YoloLayout detectorHead = YoloLayout::Auto;  // how outputs are read as detections ("detector_head", optional)
     std::string selectedNode;        // FP32 node name
     RunHistory runs;                 // the quantized models of the session and their figures
     std::string dataSet;             // labelled images (folder or YOLO YAML) each run is scored on; may be empty

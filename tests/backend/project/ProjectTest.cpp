@@ -137,6 +137,28 @@ TEST(Project, RoundTripsCalibrationSetAndPreprocessing) {
     EXPECT_EQ(automatic->preprocessing.custom.mean, saved.preprocessing.custom.mean);  // kept to come back to
 }
 
+// The detector head the app reads outputs with (the CLI's --layout) comes back; a file without
+// one reads automatic; a head QuantLens does not know is a clear error naming the file.
+TEST(Project, RoundTripsTheDetectorHead) {
+    const fs::path folder = test::tempPath("project-head");
+    fs::create_directories(folder);
+    const std::string file = (folder / "session.qlproj").string();
+    Project saved = sampleProject(folder);
+    saved.detectorHead = YoloLayout::YoloXLevels;
+    const std::string json = projectToJson(saved, file);
+    EXPECT_NE(json.find("\"detector_head\": \"yolox-levels\""), std::string::npos);
+    auto loaded = projectFromJson(json, file);
+    ASSERT_TRUE(loaded) << loaded.errorMessage();
+    EXPECT_EQ(loaded->detectorHead, YoloLayout::YoloXLevels);
+    auto j = nlohmann::json::parse(json);
+    j.erase("detector_head");
+    EXPECT_EQ(projectFromJson(j.dump(), file)->detectorHead, YoloLayout::Auto);
+    j["detector_head"] = "yolo99";
+    auto bad = projectFromJson(j.dump(), file);
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.errorMessage().find("session.qlproj: detector_head"), std::string::npos) << bad.errorMessage();
+}
+
 // A project written before the calibration set and preprocessing existed (version 1, as
 // QuantLens wrote it) opens with no calibration set and the model's default preprocessing.
 TEST(Project, VersionOneFilesStillOpen) {
