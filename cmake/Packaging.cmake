@@ -42,6 +42,13 @@ if(QUANTLENS_BUNDLE_ONNXRUNTIME)
 endif()
 
 install(FILES "${_ql_resources}/copyright" DESTINATION ${QUANTLENS_DOCDIR})
+# Debian wants the changelog gzipped, reproducibly (-n: no name or time stamp inside).
+execute_process(COMMAND gzip -9nc INPUT_FILE "${_ql_resources}/changelog"
+                OUTPUT_FILE "${PROJECT_BINARY_DIR}/changelog.gz" RESULT_VARIABLE _gzip_result)
+if(_gzip_result EQUAL 0)
+    install(FILES "${PROJECT_BINARY_DIR}/changelog.gz" DESTINATION ${QUANTLENS_DOCDIR})
+endif()
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${_ql_resources}/changelog")
 install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" DESTINATION ${QUANTLENS_DOCDIR})
 
 if(QUANTLENS_BUILD_GUI)
@@ -68,13 +75,18 @@ set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 set(CPACK_GENERATOR "DEB")
 set(CPACK_PACKAGE_NAME "quantlens")
 set(CPACK_PACKAGE_VENDOR "The QuantLens developers")
-set(CPACK_PACKAGE_CONTACT "The QuantLens developers <quantlens@localhost>")
+# No project address exists yet: whoever publishes the package sets a real one with -DQUANTLENS_MAINTAINER=...
+set(QUANTLENS_MAINTAINER "The QuantLens developers <quantlens@localhost>" CACHE STRING "Maintainer field of the Debian package")
+set(CPACK_PACKAGE_CONTACT "${QUANTLENS_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Compare an FP32 ONNX model with its INT8 version")
+# Lines under 80 characters, as Debian's control files want them.
 set(CPACK_PACKAGE_DESCRIPTION
-    "QuantLens is for engineers who quantize YOLO detectors to INT8 with ONNX Runtime. It shows where\n"
-    "quantization costs accuracy: weight and per-layer activation error, detections of both models\n"
-    "side by side, mAP; it quantizes models itself and finds the nodes to leave float. The desktop\n"
-    "application is quantlens, the command-line program quantlens-cli. ONNX Runtime is bundled.")
+    "QuantLens is for engineers who quantize YOLO detectors to INT8 with ONNX\n"
+    "Runtime. It shows where quantization costs accuracy: weight and per-layer\n"
+    "activation error, the detections of both models side by side, mAP. It\n"
+    "quantizes models itself and finds the nodes to leave float. The desktop\n"
+    "application is quantlens, the command-line program quantlens-cli.\n"
+    "ONNX Runtime is bundled.")
 string(REPLACE ";" "" CPACK_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION}")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
