@@ -12,6 +12,7 @@ packages=(
     libgraphviz-dev googletest libgtest-dev libcli11-dev nlohmann-json3-dev
     libyaml-cpp-dev
     xvfb xauth fonts-wqy-microhei
+    desktop-file-utils appstream  # the package test validates the menu entry and the AppStream file
     # Tests check QuantLens' figures against computations written apart from it, in Python.
     python3 python3-numpy python3-opencv python3-onnx
 )

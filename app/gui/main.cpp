@@ -78,6 +78,7 @@ int main(int argc, char** argv) {
             return answerWithoutDisplay(argc, argv);
     QApplication app(argc, argv);
     name(app);
+    QGuiApplication::setDesktopFileName(QStringLiteral("quantlens"));  // the menu entry's icon on Wayland
     ql::AppSettings::installTranslator(app);
     ql::AppSettings::applyTheme(ql::AppSettings::theme());
 

@@ -22,11 +22,24 @@ const std::vector<std::string> kHeadLeftFloat = {"/model.22/Concat_3", "/model.2
 std::string demoDirectory() {
     if (const char* dir = std::getenv("QUANTLENS_DEMO_DIR"); dir && *dir)
         return dir;
+    // Installed (cmake --install, the .deb), wherever the prefix is; a program in the build tree has
+    // no share/ beside it and uses the source folder.
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec)
+        if (std::string installed = installedDemoDirectory(exe.string()); !installed.empty())
+            return installed;
 #ifdef QUANTLENS_DEMO_DIR_DEFAULT
     return QUANTLENS_DEMO_DIR_DEFAULT;
 #else
     return {};
 #endif
+}
+
+std::string installedDemoDirectory(const std::string& executable) {
+    const fs::path demo = fs::path(executable).parent_path().parent_path() / "share" / "quantlens" / "demo";
+    std::error_code ec;
+    return fs::is_regular_file(demo / "yolov8n_fp32.onnx", ec) ? demo.string() : std::string{};
 }
 
 Result<DemoFiles> prepareDemo(const std::string& demoDir, std::string cacheDir, const TaskControl& control) {

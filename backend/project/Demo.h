@@ -18,8 +18,13 @@ struct DemoFiles {
     std::vector<std::string> excluded;  // nodes_to_exclude the INT8 model was made with
 };
 
-// $QUANTLENS_DEMO_DIR, else the source tree's resources/demo the build was configured with.
+// $QUANTLENS_DEMO_DIR, else the installed demo beside this program (installedDemoDirectory), else
+// the source tree's resources/demo the build was configured with.
 std::string demoDirectory();
+
+// The demo folder of an installed QuantLens whose program is `executable`: <prefix>/bin/quantlens
+// looks in <prefix>/share/quantlens/demo. Empty when that folder has no yolov8n_fp32.onnx.
+std::string installedDemoDirectory(const std::string& executable);
 
 // The demo's files, quantizing the FP32 model into `cacheDir` (written atomically) unless a
 // quantized model newer than it is there already. `cacheDir` empty: the user's cache folder.

@@ -1,6 +1,7 @@
 // The bundled demo: its INT8 model is made once, kept, and is a working detector pair with its
 // class scores intact; a missing demo folder is one clear error.
 #include <filesystem>
+#include <fstream>
 
 #include <gtest/gtest.h>
 
@@ -36,6 +37,21 @@ TEST(Demo, AMissingFolderIsOneClearError) {
     ASSERT_FALSE(demo);
     EXPECT_NE(demo.errorMessage().find("/nonexistent/demo/yolov8n_fp32.onnx is missing"), std::string::npos)
         << demo.errorMessage();
+}
+
+// An installed program (cmake --install, the .deb) finds the demo under its own prefix, not in the
+// source tree it was built from; a prefix without the demo's model is no demo folder.
+TEST(Demo, AnInstalledProgramFindsTheDemoBesideIt) {
+    namespace fs = std::filesystem;
+    const fs::path prefix = test::tempPath("demo-prefix");
+    fs::remove_all(prefix);
+    fs::create_directories(prefix / "bin");
+    fs::create_directories(prefix / "share" / "quantlens" / "demo");
+    const std::string program = (prefix / "bin" / "quantlens").string();
+    EXPECT_EQ(installedDemoDirectory(program), "");  // the folder alone is not enough
+    std::ofstream(prefix / "share" / "quantlens" / "demo" / "yolov8n_fp32.onnx") << "x";
+    EXPECT_EQ(installedDemoDirectory(program), (prefix / "share" / "quantlens" / "demo").string());
+    EXPECT_EQ(installedDemoDirectory((prefix / "other" / "bin" / "quantlens").string()), "");  // another prefix
 }
 
 }  // namespace
