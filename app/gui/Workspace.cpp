@@ -46,8 +46,6 @@ QString inAppTerms(const std::string& message) {
     return QString::fromStdString(message).replace(QStringLiteral("--layout"), Workspace::tr("Analysis \u203a Detector Head"));
 }
 
-// What a cancelled background job returns instead of an error to show.
-const QString kCancelled = QStringLiteral("cancelled");
 
 // Outputs whose shapes fit a detector head for the model's input size (one or several heads).
 bool isDetector(const OnnxModel& model) {
@@ -273,9 +271,9 @@ void Workspace::suggestExclusions(const SuggestionRequest& request) {
             return {nullptr, QString::fromStdString(s.errorMessage())};
         return {std::make_shared<Suggestion>(std::move(s).value()), {}};
     };
-    auto done = [this](Outcome outcome) {
+    auto done = [this, cancel = cancel_](Outcome outcome) {
         if (!outcome.suggestion) {
-            if (outcome.error != kCancelled)
+            if (!*cancel)  // stopped on Cancel: nothing to report
                 emit errorOccurred(outcome.error);
             return;
         }
@@ -488,14 +486,14 @@ void Workspace::exportReport(const QString& path) {
                  self = QPointer<Workspace>(this)]() -> QString {
         // A model that is no detector still gets its report.
         if (!detectors->addPictures(*shared, pictures, backgroundControl(self, cancel.get())))
-            return kCancelled;
+            return {};  // cancelled: `done` sees the flag
         if (path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive))
             return {};
         auto st = writeFileAtomically(path.toStdString(), renderHtml(*shared));
         return st ? QString() : QString::fromStdString(st.errorMessage());
     };
-    auto done = [this, path](QString error) {
-        if (error == kCancelled)
+    auto done = [this, path, cancel = cancel_](QString error) {
+        if (*cancel)
             return;  // nothing written, as asked
         if (error.isEmpty() && path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive)) {
             // Qt's printing runs on the GUI thread; the HTML part was prepared in the background.
@@ -542,7 +540,7 @@ void Workspace::preparePresentation(int count, const QString& video) {
                 return std::nullopt;
             };
             auto slides = detectors->slides(next, static_cast<size_t>(count), control);
-            return {std::move(slides), control.cancelled() ? kCancelled : QString()};
+            return {std::move(slides), QString()};
         }
         // About kVideoFramesLooked frames spread over the clip: every Nth, N from its length.
         auto probe = VideoFrames::open(video, 1);
@@ -560,11 +558,11 @@ void Workspace::preparePresentation(int count, const QString& video) {
             return std::make_pair(frame->name, std::move(frame->bgr));
         };
         auto slides = detectors->slides(next, static_cast<size_t>(count), control);
-        return {std::move(slides), control.cancelled() ? kCancelled : QString()};
+        return {std::move(slides), QString()};
     };
-    auto done = [this, headline, video](Outcome outcome) {
-        if (outcome.second == kCancelled)
-            return;
+    auto done = [this, headline, video, cancel = cancel_](Outcome outcome) {
+        if (*cancel)
+            return;  // stopped on Cancel: no presentation
         if (!outcome.second.isEmpty()) {
             emit errorOccurred(outcome.second);
             return;
@@ -635,13 +633,13 @@ void Workspace::playVideo(const QString& video, int from) {
             const double late = std::chrono::duration<double>(Clock::now() - start).count();
             wanted = std::max(frame->index + 1, from + static_cast<int>(late * fps));
         }
-        return kCancelled;
+        return {};  // stopped
     };
     auto done = [this, playback](QString error) {
         if (playback_ != playback)
             return;  // stopped from the view, or replaced by a new playback
         playback_.reset();
-        emit playbackEnded(error == kCancelled ? QString() : error);
+        emit playbackEnded(error);  // empty at the end or on Cancel
     };
     runInBackground<QString>(tr("Playing %1 through both models...").arg(QFileInfo(video).fileName()), std::move(work),
                              std::move(done));
@@ -1309,11 +1307,11 @@ void Workspace::compareActivations() {
             report->warnings.push_back(undoneExclusionWarning(r, report->optimization));
         return {std::make_shared<ActivationReport>(std::move(report).value()), {}};
     };
-    auto done = [this, generation, quant = quantized_](Outcome outcome) {
+    auto done = [this, generation, quant = quantized_, cancel = cancel_](Outcome outcome) {
         if (generation != activationsGeneration_)
             return;
         if (!outcome.first) {
-            if (outcome.second != kCancelled)
+            if (!*cancel)
                 emit errorOccurred(outcome.second);
             return;
         }

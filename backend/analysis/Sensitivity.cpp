@@ -301,7 +301,7 @@ Status scoreGroups(const OnnxModel& fp32, const CalibrationData& calibration, co
                    SensitivityReport& report, const TaskControl& control, size_t& done, size_t total) {
     for (const auto& [group, nodes] : groups) {
         if (control.cancelled())
-            return Error{"cancelled"};
+            return cancelledError();
         control.report(done++, total, group);
         SensitivityEntry entry;
         entry.group = group;
@@ -557,7 +557,7 @@ Result<Suggestion> searchExclusions(ExclusionEvaluator& evaluator, Objective obj
             break;
         }
         if (control.cancelled())
-            return Error{"cancelled"};
+            return cancelledError();
         control.report(step, o.maxSteps, "step " + std::to_string(step + 1));
         const std::vector<std::string> list = listOf(taken);
         const std::set<std::string> have(list.begin(), list.end());
@@ -657,7 +657,7 @@ Result<Suggestion> searchExclusions(ExclusionEvaluator& evaluator, Objective obj
         dropped = false;
         for (size_t k = taken.size(); k-- > 0;) {
             if (control.cancelled())
-                return Error{"cancelled"};
+                return cancelledError();
             std::vector<const SensitivityEntry*> without = taken;
             without.erase(without.begin() + static_cast<long>(k));
             const auto list = listOf(without);

@@ -44,7 +44,7 @@ Result<EvaluationReport> evaluateDetection(const OnnxModel& fp32Model, const Onn
     std::vector<size_t> fp32ShownCounts;  // per image, for the run's warnings
     for (size_t i = 0; i < count; ++i) {
         if (control.cancelled())
-            return Error{"cancelled"};
+            return cancelledError();
         const LabeledImage& item = data.images[i];
         control.report(i, count, item.image);
         auto image = fp32->preprocessor().prepare(item.image);

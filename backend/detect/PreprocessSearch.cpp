@@ -96,7 +96,7 @@ Result<PreprocessChoice> choosePreprocessing(const OnnxModel& model, const std::
     const auto tried = candidates(detector.preprocess, search);
     for (size_t k = 0; k < tried.size(); ++k) {
         if (control.cancelled())
-            return Error{"cancelled"};
+            return cancelledError();
         control.report(k, tried.size(), conventionName(tried[k]));
         const ImagePreprocessor preprocessor(tried[k]);
         double total = 0.0;

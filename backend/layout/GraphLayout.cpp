@@ -130,7 +130,7 @@ Result<GraphLayout> layoutGraph(const Graph& graph, const QdqStructure* qdq, con
     }
     if (control.cancelled()) {
         agclose(g);
-        return Error{"cancelled"};
+        return cancelledError();
     }
     if (gvLayout(gvc, g, "dot") != 0) {
         agclose(g);

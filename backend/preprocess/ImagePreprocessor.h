@@ -91,7 +91,7 @@ Result<std::vector<std::string>> collectImages(const std::vector<std::string>& p
 Result<cv::Mat> readImageBgr(const std::string& path);
 
 // Hands each image, prepared in turn, to body(index, image), which returns a Status; reports
-// progress to `control` and stops with "cancelled" when asked, or at the first error (an
+// progress to `control` and stops with cancelledError() when asked, or at the first error (an
 // unreadable image, or the body's). Given `skipped`, an image that cannot be read (not an image,
 // a truncated JPEG) is passed over instead, with a line naming it and why added there; it is an
 // error then only when no image at all could be read.
@@ -102,7 +102,7 @@ Status forEachPreparedImage(const ImagePreprocessor& preprocessor, const std::ve
     std::string firstProblem;
     for (size_t i = 0; i < images.size(); ++i) {
         if (control.cancelled())
-            return Error{"cancelled"};
+            return cancelledError();
         control.report(i, images.size(), images[i]);
         auto image = preprocessor.prepare(images[i]);
         if (!image && skipped) {

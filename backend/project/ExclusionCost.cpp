@@ -31,7 +31,7 @@ Result<std::vector<Run>> measureExclusionCost(const AnalyzedModel& fp32, const A
     std::vector<Run> runs;
     for (const QuantizerSettings* settings : std::initializer_list<const QuantizerSettings*>{&withNone, &withList}) {
         if (control.cancelled())
-            return Error{"cancelled"};
+            return cancelledError();
         auto made = quantizeQdq(fp32.model, **stats, *settings);
         if (!made)
             return Error{"making " + name + " again from " + fp32.model.displayName() + ": " + made.errorMessage()};

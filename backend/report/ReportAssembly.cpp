@@ -39,7 +39,7 @@ Status addMostChangedPictures(ReportContent& content, DetectorPair& detectors, c
     std::string firstError;
     for (size_t i = 0; i < candidates.size() && count > 0; ++i) {
         if (control.cancelled())
-            return Error{"cancelled"};
+            return cancelledError();
         control.report(i, candidates.size(), candidates[i]);
         auto result = detectors.compare(candidates[i]);
         if (!result) {
@@ -72,7 +72,7 @@ Status addMostChangedFrames(ReportContent& content, DetectorPair& detectors, Vid
     const size_t expected = frames.framesInFile();
     while (auto frame = frames.next()) {
         if (control.cancelled())
-            return Error{"cancelled"};
+            return cancelledError();
         control.report(static_cast<size_t>(frame->index), expected, frame->name);
         auto comparison = detectors.compare(frame->bgr);
         if (!comparison)

@@ -12,7 +12,12 @@ namespace ql {
 
 struct Error {
     std::string message;
+    bool cancelled = false;  // the work stopped because it was asked to (TaskControl), not because it failed
 };
+
+// What long work returns when its TaskControl asked it to stop: callers tell it from a failure by
+// the kind (Result::cancelled()), never by the text.
+inline Error cancelledError() { return Error{"cancelled", true}; }
 
 // Thrown only inside the backend, for deep helpers; the public entry points catch it and return
 // it as an Error, so no exception reaches the CLI or a Qt event handler.
@@ -40,6 +45,7 @@ public:
 
     const Error& error() const { return std::get<Error>(state_); }
     const std::string& errorMessage() const { return error().message; }
+    bool cancelled() const { return !ok() && error().cancelled; }
 
 private:
     T& checkedValue() {
