@@ -2,10 +2,10 @@
 """Checks the weight error split of `quantlens-cli inspect --weights --json` and `compare --json` on a
 TensorRT-style QAT model (issue 16) against numpy.
 
-The FP32 network: images [1,3,32,32] -> Conv -> Relu -> Conv -> Relu -> Conv -> Relu -> Conv ->
-output. The QAT model is what pytorch-quantization exports after training: every node and tensor
+The FP32 network: images [1,3,32,32] -> Conv -> Relu -> Conv -> Relu -> Conv -> Relu -> Add (with
+the second Relu) -> Conv -> output. The QAT model is what pytorch-quantization exports after training: every node and tensor
 named differently (another exporter), symmetric INT8 Q/DQ (zero point 0) on each Conv's input and,
-per output channel, on its weight; no Q/DQ on Conv outputs; float biases. Its weights are the
+per output channel, on its weight, and on both inputs of the Add; no Q/DQ on outputs; float biases. Its weights are the
 FP32 ones *changed by training*: conv2 and conv4 moved by several quantization steps, conv3 by a
 few elements only (under the 1% flag), conv1 not at all but clipped (amax under max |w|). conv1
 and conv2 keep the FP32 weight with QuantizeLinear -> DequantizeLinear, conv3 and conv4 store
@@ -116,6 +116,9 @@ def fp32_model(fp32, biases):
         if k < len(LAYERS) - 1:
             nodes.append(helper.make_node("Relu", [out], [f"r{k + 1}"], name=f"relu{k + 1}"))
             x = f"r{k + 1}"
+        if k == 2:  # a residual Add
+            nodes.append(helper.make_node("Add", ["r3", "r2"], ["a3"], name="add3"))
+            x = "a3"
     g = helper.make_graph(nodes, "fp32", [helper.make_tensor_value_info("images", TensorProto.FLOAT, [1, 3, SIZE, SIZE])],
                           [helper.make_tensor_value_info("output0", TensorProto.FLOAT, [1, 4, SIZE, SIZE])], inits)
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
@@ -154,6 +157,19 @@ def qat_model(qat, scales, biases):
         if k < len(LAYERS) - 1:
             nodes.append(helper.make_node("Relu", [out], [f"/backbone/block{k}/act/Relu_output_0"], name=f"/backbone/block{k}/act/Relu"))
             x = f"/backbone/block{k}/act/Relu_output_0"
+        if k == 2:  # the residual Add, Q/DQ on both its inputs (none on its output)
+            ins = []
+            for j, src in enumerate([x, "/backbone/block1/act/Relu_output_0"]):
+                q_s, q_z = f"/backbone/add/input{j}_scale", f"/backbone/add/input{j}_zero_point"
+                inits += [numpy_helper.from_array(np.array(0.04 + 0.01 * j, np.float32), q_s),
+                          numpy_helper.from_array(np.array(0, np.int8), q_z)]
+                nodes += [helper.make_node("QuantizeLinear", [src, q_s, q_z], [f"/backbone/add/in{j}_q"],
+                                           name=f"/backbone/add/input{j}_quantizer/QuantizeLinear"),
+                          helper.make_node("DequantizeLinear", [f"/backbone/add/in{j}_q", q_s, q_z], [f"/backbone/add/in{j}_dq"],
+                                           name=f"/backbone/add/input{j}_quantizer/DequantizeLinear")]
+                ins.append(f"/backbone/add/in{j}_dq")
+            nodes.append(helper.make_node("Add", ins, ["/backbone/add/Add_output_0"], name="/backbone/add/Add"))
+            x = "/backbone/add/Add_output_0"
     g = helper.make_graph(nodes, "qat", [helper.make_tensor_value_info("input.1", TensorProto.FLOAT, [1, 3, SIZE, SIZE])],
                           [helper.make_tensor_value_info("logits", TensorProto.FLOAT, [1, 4, SIZE, SIZE])], inits)
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
@@ -180,7 +196,7 @@ def main():
 
     report = json.loads(run(cli, "inspect", fp32_path, qat_path, "--weights", "--json"))
     pairing = report["pairing"]
-    check(pairing["unmatched"] == 0 and pairing["matched_by_name"] == 0 and pairing["matched_by_structure"] == 7,
+    check(pairing["unmatched"] == 0 and pairing["matched_by_name"] == 0 and pairing["matched_by_structure"] == 8,
           f"pairing by structure alone, every node: {pairing}")
     rows = {r["fp32_name"]: r for r in report["weights"]}
     for name, _, how in LAYERS:
