@@ -13,7 +13,8 @@ int8 integers with DequantizeLinear only. numpy splits each element's error e = 
 channel's step s: rounding clamp(e, -s/2, s/2), the rest clipping where the integer sits at the
 range end and the FP32 value lies beyond it, otherwise beyond rounding. QuantLens' fraction beyond
 rounding, rounding-only SQNR (rounding + clipping), whole SQNR and flags must agree, and exactly
-conv2 and conv4 must be flagged.
+conv2 and conv4 must be flagged. A variant leaves the last Conv float (YOLOv9-QAT's option): it still
+pairs, and only the three quantized weights are compared.
 Usage: check_qat_weights.py QUANTLENS_CLI WORK_DIR
 """
 import json
@@ -124,13 +125,20 @@ def fp32_model(fp32, biases):
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
 
 
-def qat_model(qat, scales, biases):
-    """pytorch-quantization's export, names as another exporter writes them."""
+def qat_model(qat, scales, biases, last_float=False):
+    """pytorch-quantization's export, names as another exporter writes them; `last_float`: the last
+    Conv left float with its trained weight (YOLOv9-QAT's option)."""
     nodes, inits = [], []
     x = "input.1"
     act_scales = [1.0 / 127, 0.05, 0.05, 0.05]
     for k, (name, _, _) in enumerate(LAYERS):
         p = f"/backbone/block{k}/Conv"
+        if last_float and k == len(LAYERS) - 1:
+            inits += [numpy_helper.from_array(qat[name], f"backbone.block{k}.conv.weight"),
+                      numpy_helper.from_array(biases[name], f"backbone.block{k}.conv.bias")]
+            nodes.append(helper.make_node("Conv", [x, f"backbone.block{k}.conv.weight", f"backbone.block{k}.conv.bias"],
+                                          ["logits"], name=p, pads=[1, 1, 1, 1]))
+            break
         a_s, a_z = f"onnx::QuantizeLinear_{100 + 10 * k}", f"onnx::QuantizeLinear_{101 + 10 * k}"
         inits += [numpy_helper.from_array(np.array(act_scales[k], np.float32), a_s),
                   numpy_helper.from_array(np.array(0, np.int8), a_z)]
@@ -223,6 +231,16 @@ def main():
     check("Weights: 2 of 4 weights differ from the FP32 file by more than rounding: a QAT model or another checkpoint"
           in text, "inspect text: the verdict line")
     check(text.count("weights changed (training or another checkpoint)") == 2, "inspect text: two layers flagged")
+
+    # The last layer left float (no Q/DQ): three quantized weights compared, one of them changed.
+    last_path = os.path.join(work, "qat_last_float.onnx")
+    onnx.save(qat_model(qat, scales, biases, last_float=True), last_path)
+    report = json.loads(run(cli, "inspect", fp32_path, last_path, "--weights", "--json"))
+    check(report["pairing"]["unmatched"] == 0 and report["pairing"]["matched_by_structure"] == 8,
+          f"last layer float: every node paired by structure ({report['pairing']})")
+    check(len(report["weights"]) == 3 and report["weights_changed"] == 1 and
+          report["weights_verdict"].startswith("1 of 3 weights differs from the FP32 file"),
+          f"last layer float: 1 of 3 weights changed ({report['weights_verdict']!r})")
 
     # A model quantized from the FP32 file itself: nothing beyond rounding, no verdict.
     own = qat_model(fp32, scales, biases)
