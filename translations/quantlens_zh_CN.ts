@@ -1667,6 +1667,30 @@ no histograms: none of its tensors was compared</source>
         <source>no</source>
         <translation>否</translation>
     </message>
+    <message>
+        <source>%1 of %2 weights differ from the FP32 file by more than rounding: a QAT model or another checkpoint; their error is not quantization alone</source>
+        <translation>%2 个权重中有 %1 个与 FP32 文件的差异超出舍入：这是 QAT 模型或另一个检查点；其误差并非仅来自量化</translation>
+    </message>
+    <message>
+        <source>Elements whose error exceeds half a quantization step (clipping aside): weights changed since the FP32 file</source>
+        <translation>误差超过半个量化步长的元素（截断除外）：自 FP32 文件以来权重已改变</translation>
+    </message>
+    <message>
+        <source>Beyond rounding</source>
+        <translation>超出舍入</translation>
+    </message>
+    <message>
+        <source>%1 %  weights changed</source>
+        <translation>%1 %  权重已改变</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>%1 of %2 elements beyond rounding, %3 clipped; SQNR of rounding and clipping alone: %4 dB</source>
+        <translation>%2 个元素中有 %1 个超出舍入，%3 个被截断；仅计舍入与截断的 SQNR：%4 dB</translation>
+    </message>
 </context>
 <context>
     <name>ql::Workspace</name>

@@ -21,6 +21,17 @@ const WeightError* WeightErrorModel::weightAt(int row) const {
     return row >= 0 && row < static_cast<int>(weights_.size()) ? &weights_[static_cast<size_t>(row)] : nullptr;
 }
 
+QString WeightErrorModel::weightsVerdict() const {
+    const int changed = weightsChangedCount(weights_);
+    if (changed == 0)
+        return {};
+    int compared = 0;
+    for (const auto& w : weights_)
+        compared += w.kind == QuantizedKind::Weight && w.problem.empty() ? 1 : 0;
+    return tr("%1 of %2 weights differ from the FP32 file by more than rounding: a QAT model or another checkpoint; "
+              "their error is not quantization alone").arg(changed).arg(compared);
+}
+
 int WeightErrorModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : static_cast<int>(weights_.size());
 }
@@ -30,6 +41,13 @@ int WeightErrorModel::columnCount(const QModelIndex& parent) const { return pare
 QVariant WeightErrorModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation == Qt::Horizontal && section == Excluded)
         return excludedHeader(role);
+    // The column's tooltip carries the model-level verdict.
+    if (orientation == Qt::Horizontal && section == BeyondRounding && role == Qt::ToolTipRole) {
+        const QString verdict = weightsVerdict();
+        return verdict.isEmpty() ? tr("Elements whose error exceeds half a quantization step (clipping aside): "
+                                      "weights changed since the FP32 file")
+                                 : verdict;
+    }
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
@@ -44,6 +62,7 @@ QVariant WeightErrorModel::headerData(int section, Qt::Orientation orientation, 
     case Mse: return tr("MSE");
     case MaxAbs: return tr("Max |error|");
     case WorstChannel: return tr("Worst channel (dB)");
+    case BeyondRounding: return tr("Beyond rounding");
     }
     return {};
 }
@@ -63,11 +82,19 @@ QVariant WeightErrorModel::data(const QModelIndex& index, int role) const {
         case Mse: return ok ? w->overall.mse : -1.0;
         case MaxAbs: return ok ? w->overall.maxAbsError : -1.0;
         case WorstChannel: return ok ? worst : HUGE_VAL;
+        case BeyondRounding: return ok ? w->split.beyondFraction() : -1.0;
         default: return data(index, Qt::DisplayRole);
         }
     }
     if (role == Qt::ToolTipRole && !ok)
         return QString::fromStdString(w->problem);
+    const bool changed = w->weightsChanged();
+    if (role == Qt::ToolTipRole && index.column() == BeyondRounding && ok)
+        return tr("%1 of %2 elements beyond rounding, %3 clipped; SQNR of rounding and clipping alone: %4 dB")
+            .arg(w->split.beyondRounding).arg(w->split.elements).arg(w->split.clipped)
+            .arg(QString::fromStdString(formatDb(w->split.roundingSqnrDb)));
+    if (role == Qt::ForegroundRole && index.column() == BeyondRounding && changed)
+        return QBrush(QColor(200, 40, 40));
     if (role == Qt::TextAlignmentRole && index.column() >= Sqnr)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ForegroundRole && index.column() == Sqnr && ok && w->overall.sqnrDb < 20.0)
@@ -88,6 +115,10 @@ QVariant WeightErrorModel::data(const QModelIndex& index, int role) const {
     case WorstChannel:
         return ok && w->worstChannel >= 0 ? QStringLiteral("%1  #%2").arg(QString::fromStdString(formatDb(worst))).arg(w->worstChannel)
                                           : QString();
+    case BeyondRounding:
+        return !ok ? QString()
+             : changed ? tr("%1 %  weights changed").arg(100.0 * w->split.beyondFraction(), 0, 'f', 1)
+                       : tr("%1 %").arg(100.0 * w->split.beyondFraction(), 0, 'f', 1);
     }
     return {};
 }

@@ -10,12 +10,14 @@ namespace ql {
 class WeightErrorModel : public ExcludableRowsModel {
     Q_OBJECT
 public:
-    enum Column { Excluded = ExcludedColumn, Name, Kind, Consumer, Shape, Type, PerChannel, Sqnr, Cosine, Mse, MaxAbs, WorstChannel, ColumnCount };
+    enum Column { Excluded = ExcludedColumn, Name, Kind, Consumer, Shape, Type, PerChannel, Sqnr, Cosine, Mse, MaxAbs, WorstChannel, BeyondRounding, ColumnCount };
 
     explicit WeightErrorModel(QObject* parent = nullptr);
     void setWeights(std::vector<WeightError> weights);
     const WeightError* weightAt(int row) const;
     const std::vector<WeightError>& weights() const { return weights_; }
+    // The model-level line when weights changed beyond rounding (QAT, another checkpoint); "" when none.
+    QString weightsVerdict() const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

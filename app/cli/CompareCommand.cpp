@@ -8,6 +8,8 @@
 #include "PreprocessFlags.h"
 #include "SessionFlags.h"
 #include "ProgressBar.h"
+#include "quant/ModelPairing.h"
+#include "quant/WeightComparison.h"
 #include "report/CompareReport.h"
 #include "util/AtomicFile.h"
 
@@ -55,6 +57,12 @@ int runCompare(const CompareOptions& o) {
         printError(report.errorMessage());
         return kExitError;
     }
+    // Weights changed beyond rounding (QAT, another checkpoint) explain layer error quantization does not.
+    std::string weightsVerdict;
+    if (quant->qdq.format != QuantFormat::Float)
+        if (auto pairing = ModelPairing::match(fp32->model.graph(), quant->model.graph(), quant->qdq))
+            weightsVerdict = weightsChangedVerdict(
+                compareWeights(fp32->model.graph(), quant->model.graph(), quant->qdq, *pairing));
     const LayerOrder order = o.order == "topo" ? LayerOrder::Topological : LayerOrder::WorstFirst;
     if (!o.csv.empty()) {
         std::ostringstream csv;
@@ -64,10 +72,15 @@ int runCompare(const CompareOptions& o) {
             return kExitError;
         }
     }
-    if (o.json)
-        printJson(toJson(*report, order, o.histograms));
-    else
+    if (o.json) {
+        nlohmann::json j = toJson(*report, order, o.histograms);
+        j["weights_verdict"] = weightsVerdict;
+        printJson(j);
+    } else {
+        if (!weightsVerdict.empty())
+            std::cout << "Weights: " << weightsVerdict << "\n";
         printActivationTable(std::cout, *report, order, o.top);
+    }
     return 0;
 }
 

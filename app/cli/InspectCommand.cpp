@@ -77,6 +77,9 @@ int runInspect(const InspectOptions& o) {
             for (const auto& w : weights)
                 rows.push_back(toJson(w, o.histograms));
             json["weights"] = rows;
+            // Weights changed by more than rounding (QAT, another checkpoint): "" when none.
+            json["weights_verdict"] = weightsChangedVerdict(weights);
+            json["weights_changed"] = weightsChangedCount(weights);
             json["pairing"] = {{"verdict", verdict},
                                {"matched_by_name", pairing->matchedByName()},
                                {"matched_by_structure", pairing->matchedByStructure()},

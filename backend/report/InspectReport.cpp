@@ -103,6 +103,12 @@ nlohmann::json toJson(const WeightError& w, bool withHistograms) {
     for (const auto& c : w.perChannel)
         channels.push_back(jsonNumber(c.sqnrDb));
     j["per_channel_sqnr_db"] = channels;
+    // The error split: rounding (quantizing this FP32 file) and beyond it (weights changed).
+    j["beyond_rounding_fraction"] = w.split.beyondFraction();
+    j["beyond_rounding_elements"] = w.split.beyondRounding;
+    j["clipped_elements"] = w.split.clipped;
+    j["rounding_sqnr_db"] = jsonNumber(w.split.roundingSqnrDb);
+    j["weights_changed"] = w.weightsChanged();
     if (withHistograms)
         j["histograms"] = {{"fp32", toJson(w.histograms.reference)},
                            {"dequantized", toJson(w.histograms.quantized)},
@@ -172,7 +178,7 @@ void printWeightTable(std::ostream& out, const std::vector<WeightError>& weights
     out << std::left << std::setw(static_cast<int>(nameWidth)) << "weight" << "  " << std::setw(6) << "kind"
         << std::right << std::setw(6) << "type" << std::setw(4) << "pc" << std::setw(10) << "SQNR dB"
         << std::setw(10) << "cosine" << std::setw(12) << "MSE" << std::setw(11) << "max |err|"
-        << std::setw(14) << "worst ch dB" << "\n";
+        << std::setw(14) << "worst ch dB" << std::setw(10) << "beyond%" << std::setw(10) << "round dB" << "\n";
     for (const auto& w : weights) {
         std::string name = w.name.size() > nameWidth ? "..." + w.name.substr(w.name.size() - nameWidth + 3) : w.name;
         out << std::left << std::setw(static_cast<int>(nameWidth)) << name << "  " << std::setw(6) << kindName(w.kind)
@@ -189,8 +195,15 @@ void printWeightTable(std::ostream& out, const std::vector<WeightError>& weights
         const std::string worst = w.worstChannel >= 0
             ? formatDb(w.perChannel[static_cast<size_t>(w.worstChannel)].sqnrDb) + " #" + std::to_string(w.worstChannel)
             : "-";
-        out << line.str() << std::setw(14) << worst << "\n";
+        std::ostringstream split;  // beyond rounding: % of elements; rounding-only SQNR; the flag
+        split << std::setw(10) << std::fixed << std::setprecision(1) << 100.0 * w.split.beyondFraction()
+              << std::setw(10) << formatDb(w.split.roundingSqnrDb)
+              << (w.weightsChanged() ? "  weights changed (training or another checkpoint)" : "");
+        out << line.str() << std::setw(14) << worst << split.str() << "\n";
     }
+    // The verdict: errors of changed weights are not quantization alone.
+    if (const std::string verdict = weightsChangedVerdict(weights); !verdict.empty())
+        out << "Weights: " << verdict << "\n";
 }
 
 }  // namespace ql

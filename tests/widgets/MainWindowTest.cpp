@@ -157,6 +157,31 @@ private slots:
         QVERIFY(first <= last);
     }
 
+    // Weights changed beyond rounding (QAT): the flag column and the model-level line in its header.
+    void weightTableFlagsWeightsChangedBeyondRounding() {
+        WeightErrorModel model;
+        WeightError moved;
+        moved.name = "w.moved";
+        moved.split.elements = 200;
+        moved.split.beyondRounding = 150;  // 75%
+        WeightError kept;
+        kept.name = "w.kept";
+        kept.split.elements = 200;
+        kept.split.beyondRounding = 1;  // 0.5%: under the 1% flag
+        WeightError bias = moved;
+        bias.kind = QuantizedKind::Bias;  // biases are reported, never flagged
+        model.setWeights({moved, kept, bias});
+        const int col = WeightErrorModel::BeyondRounding;
+        QCOMPARE(model.index(0, col).data().toString(), QStringLiteral("75.0 %  weights changed"));
+        QCOMPARE(model.index(1, col).data().toString(), QStringLiteral("0.5 %"));
+        QCOMPARE(model.index(2, col).data().toString(), QStringLiteral("75.0 %"));
+        const QString verdict = model.headerData(col, Qt::Horizontal, Qt::ToolTipRole).toString();
+        QVERIFY2(verdict.startsWith(QStringLiteral("1 of 2 weights differ from the FP32 file by more than rounding")),
+                 qPrintable(verdict));
+        model.setWeights({kept});
+        QVERIFY(!model.headerData(col, Qt::Horizontal, Qt::ToolTipRole).toString().contains(QStringLiteral("of 1 weights")));
+    }
+
     void summaryListsInputsAndFormat() {
         MainWindow w;
         w.openFiles({quantPath_});
