@@ -70,6 +70,8 @@ Result<EvaluationReport> evaluateDetection(const OnnxModel& fp32Model, const Onn
                 return Error{item.image + ": " + q.errorMessage()};
             quantAccuracy.addImage(*q, labels);
             fidelity.add(*f, *q);
+            report.imageMatches.push_back(
+                {item.image, matchDetections(fp32Shown, aboveConfidence(*q, shown), options.matchIou)});
             if (options.keepPredictions)
                 report.quantized->predictions.push_back(std::move(q).value());
         }
