@@ -40,13 +40,6 @@ struct EvaluatedImage {
     int width = 0, height = 0;  // pixels of the original image
 };
 
-// One image's quantized detections matched to its FP32 ones (at the shown confidence), for
-// ranking images by how much quantization changed them (report/HtmlReport.h changeScore).
-struct ImageMatch {
-    std::string path;
-    DetectionMatch match;
-};
-
 struct EvaluationReport {
     size_t images = 0;                          // images scored
     size_t datasetImages = 0;                   // images in the dataset (more when a limit was given)
@@ -54,7 +47,6 @@ struct EvaluationReport {
     ModelEvaluation fp32;                       // the model evaluated (FP32 in a pair)
     std::optional<ModelEvaluation> quantized;   // absent when one model was evaluated
     std::optional<DetectionFidelity> fidelity;  // with a quantized model only: its detections against FP32's
-    std::vector<ImageMatch> imageMatches;       // with a quantized model: every image scored, in order
     std::vector<std::string> classNames;
     std::vector<std::string> warnings;  // about the run as a whole (detect/DetectionSanity.h)
 };

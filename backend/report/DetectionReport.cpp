@@ -26,13 +26,39 @@ nlohmann::json toJson(const ModelEvaluation& m) {
 
 }  // namespace
 
-std::vector<ImageChangeRank> imagesByChange(const EvaluationReport& r) {
+std::vector<ImageChangeRank> imagesByChange(const std::vector<ImageMatch>& images) {
     std::vector<ImageChangeRank> ranked;
-    for (const auto& m : r.imageMatches)
+    for (const auto& m : images)
         if (const double c = changeScore(m.match); c > 0.0)
             ranked.push_back({&m, c});
     std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.change > b.change; });
     return ranked;
+}
+
+nlohmann::json imagesByChangeJson(const std::vector<ImageMatch>& images) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& i : imagesByChange(images))
+        a.push_back({{"image", i.image->path}, {"change", i.change}, {"matched", i.image->match.pairs.size()},
+                     {"missed", i.image->match.missed.size()}, {"extra", i.image->match.extra.size()},
+                     {"moved", movedPairs(i.image->match).size()}});
+    return a;
+}
+
+void printImagesByChange(std::ostream& out, const std::vector<ImageMatch>& all, size_t top) {
+    char line[256];
+    const auto images = imagesByChange(all);
+    out << "\nImages quantization changed most (" << images.size() << " of " << all.size() << " changed";
+    out << (images.size() > top ? "; top " + std::to_string(top) + ")\n" : ")\n");
+    if (!images.empty()) {
+        std::snprintf(line, sizeof line, "  %7s %7s %6s %5s %5s  %s\n", "change", "matched", "missed", "extra", "moved", "image");
+        out << line;
+    }
+    for (size_t i = 0; i < images.size() && i < top; ++i) {
+        const DetectionMatch& m = images[i].image->match;
+        std::snprintf(line, sizeof line, "  %7.2f %7zu %6zu %5zu %5zu  ", images[i].change, m.pairs.size(), m.missed.size(),
+                      m.extra.size(), movedPairs(m).size());
+        out << line << images[i].image->path << "\n";
+    }
 }
 
 std::vector<ClassLoss> classesByLoss(const EvaluationReport& r) {
@@ -75,11 +101,8 @@ nlohmann::json toJson(const EvaluationReport& r) {
         j["matching"] = {{"matched", f.matched}, {"moved", f.moved}, {"missed", f.missed}, {"extra", f.extra},
                          {"mean_iou", f.meanIou}, {"mean_score_change", f.meanScoreChange}};
     }
-    j["images_by_change"] = nlohmann::json::array();
-    for (const auto& i : imagesByChange(r))
-        j["images_by_change"].push_back({{"image", i.image->path}, {"change", i.change},
-                                         {"matched", i.image->match.pairs.size()}, {"missed", i.image->match.missed.size()},
-                                         {"extra", i.image->match.extra.size()}, {"moved", movedPairs(i.image->match).size()}});
+    if (r.fidelity)
+        j["images_by_change"] = imagesByChangeJson(r.fidelity->imageMatches);
     j["classes_by_loss"] = nlohmann::json::array();
     for (const auto& c : classesByLoss(r)) {
         nlohmann::json e = {{"class_id", c.classId}, {"class", className(r.classNames, c.classId)}, {"fp32_ap50", c.fp32Ap50},
@@ -162,19 +185,7 @@ void printEvaluation(std::ostream& out, const EvaluationReport& r) {
                   f.map.map50, f.map.map50to95, f.matched, f.meanIou, f.meanScoreChange, f.moved, f.missed, f.extra);
     out << line;
     constexpr size_t kTop = 10;
-    const auto images = imagesByChange(r);
-    out << "\nImages quantization changed most (" << images.size() << " of " << r.imageMatches.size() << " changed";
-    out << (images.size() > kTop ? "; top " + std::to_string(kTop) + ")\n" : ")\n");
-    if (!images.empty()) {
-        std::snprintf(line, sizeof line, "  %7s %7s %6s %5s %5s  %s\n", "change", "matched", "missed", "extra", "moved", "image");
-        out << line;
-    }
-    for (size_t i = 0; i < images.size() && i < kTop; ++i) {
-        const DetectionMatch& m = images[i].image->match;
-        std::snprintf(line, sizeof line, "  %7.2f %7zu %6zu %5zu %5zu  ", images[i].change, m.pairs.size(), m.missed.size(),
-                      m.extra.size(), movedPairs(m).size());
-        out << line << images[i].image->path << "\n";
-    }
+    printImagesByChange(out, f.imageMatches, kTop);
     const auto classes = classesByLoss(r);
     if (!classes.empty()) {
         out << "\nPer class AP@0.5 against the labels, largest loss first" << (classes.size() > kTop ? " (top " + std::to_string(kTop) + ")" : "") << "\n";

@@ -23,7 +23,10 @@ struct ImageChangeRank {
     const ImageMatch* image = nullptr;
     double change = 0.0;
 };
-std::vector<ImageChangeRank> imagesByChange(const EvaluationReport& report);
+std::vector<ImageChangeRank> imagesByChange(const std::vector<ImageMatch>& images);
+// The same as JSON: [{image, change, matched, missed, extra, moved}]; text: the first `top`.
+nlohmann::json imagesByChangeJson(const std::vector<ImageMatch>& images);
+void printImagesByChange(std::ostream& out, const std::vector<ImageMatch>& images, size_t top = 10);
 
 // Per class with labels: AP@0.5 of both models against the labels, and the quantized model's
 // AP@0.5 against the FP32 detections (fidelity, -1 where FP32 found none of the class); largest

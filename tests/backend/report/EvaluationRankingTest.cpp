@@ -23,7 +23,7 @@ EvaluationReport handMadeReport() {
     DetectionMatch moved;  // pair IoU 0.6 (moved, < 0.8): 1 + 0.4, one extra: 1
     moved.pairs = {{0, 0, 0.6f, 0.0f}};
     moved.extra = {1};
-    r.imageMatches = {{"a.jpg", same}, {"b.jpg", moved}, {"c.jpg", someMissed}};
+    r.fidelity->imageMatches = {{"a.jpg", same}, {"b.jpg", moved}, {"c.jpg", someMissed}};
     r.fp32.accuracy.ap50PerClass = {{0, 0.8}, {1, 0.5}, {2, 0.9}};
     r.quantized->accuracy.ap50PerClass = {{0, 0.7}, {2, 0.5}};  // class 1: nothing found any more
     r.fidelity->map.ap50PerClass = {{0, 0.95}, {2, 0.6}};
@@ -32,7 +32,7 @@ EvaluationReport handMadeReport() {
 
 TEST(EvaluationRanking, ImagesMostChangedFirstUnchangedLeftOut) {
     const EvaluationReport r = handMadeReport();
-    const auto ranked = imagesByChange(r);
+    const auto ranked = imagesByChange(r.fidelity->imageMatches);
     ASSERT_EQ(ranked.size(), 2u);
     EXPECT_EQ(ranked[0].image->path, "b.jpg");
     EXPECT_NEAR(ranked[0].change, 2.4, 1e-6);
