@@ -206,5 +206,36 @@ TEST(BoxExplanation, DecidesWhyTheQuantizedOutputLostTheBox) {
     EXPECT_NEAR(e.boxes.front().partnerIou, 28.0f / 52.0f, 1e-4);
 }
 
+TEST(BoxExplanation, YoloV5ObjectnessUnderThresholdIsNamedAsSuch) {
+    // One box at stride 32, anchor 1, cell x 3, y 4 of a [1, 3*2100, 5+C] output of probabilities.
+    const int n = 3 * 2100, cols = 5 + kClasses;
+    RawOutput fp32{std::vector<float>(static_cast<size_t>(n * cols), 0.0f), {1, n, cols}};
+    const int row = 3 * 1600 + 3 * 400 + 1 * 100 + 4 * 10 + 3;
+    float* r = fp32.values.data() + static_cast<size_t>(row) * cols;
+    r[0] = 3.5f * 32, r[1] = 4.5f * 32, r[2] = 60, r[3] = 80, r[4] = 0.8f, r[5 + 1] = 0.9f;
+    RawOutput quantized = fp32;
+    quantized.values[static_cast<size_t>(row) * cols + 4] = 0.2f;  // objectness under 0.25
+    YoloDecoder decoder({}, kSize, kSize);
+    auto f = decoder.decode(fp32.view(), identity());
+    auto q = decoder.decode(quantized.view(), identity());
+    ASSERT_TRUE(f && q);
+    ASSERT_EQ(f->size(), 1u);
+    EXPECT_TRUE(q->empty());
+    auto e = explainOutputs(fp32, quantized, YoloLayout::YoloV5, decoder.options(), kSize, kSize, identity(), *f, *q, {});
+    ASSERT_TRUE(e) << e.errorMessage();
+    ASSERT_EQ(e->boxes.size(), 1u);
+    const BoxExplanation& b = e->boxes.front();
+    EXPECT_EQ(b.outcome, BoxOutcome::ObjectnessUnderThreshold);
+    EXPECT_EQ(b.cell.stride, 32);
+    EXPECT_EQ(b.cell.anchor, 1);
+    EXPECT_EQ(b.cell.x, 3);
+    EXPECT_EQ(b.cell.y, 4);
+    EXPECT_FLOAT_EQ(b.fp32At.objectness, 0.8f);
+    EXPECT_FLOAT_EQ(b.fp32At.classScore, 0.9f * 0.8f);
+    EXPECT_FLOAT_EQ(b.quantizedAt.objectness, 0.2f);
+    EXPECT_TRUE(b.fp32At.ltrb.empty());
+    EXPECT_TRUE(e->note.empty());
+}
+
 }  // namespace
 }  // namespace ql
