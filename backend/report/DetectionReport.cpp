@@ -81,9 +81,13 @@ std::vector<ClassLoss> classesByLoss(const EvaluationReport& r) {
 
 nlohmann::json toJson(const std::vector<Detection>& detections, const std::vector<std::string>& names) {
     nlohmann::json a = nlohmann::json::array();
-    for (const auto& d : detections)
-        a.push_back({{"class_id", d.classId}, {"class", className(names, d.classId)}, {"score", d.score},
-                     {"box", {d.box.x1, d.box.y1, d.box.x2, d.box.y2}}});
+    for (const auto& d : detections) {
+        nlohmann::json e = {{"class_id", d.classId}, {"class", className(names, d.classId)}, {"score", d.score},
+                            {"box", {d.box.x1, d.box.y1, d.box.x2, d.box.y2}}};
+        if (d.source >= 0)  // the output index that produced it (`explain` turns it into a head cell)
+            e["output_index"] = d.source;
+        a.push_back(std::move(e));
+    }
     return a;
 }
 

@@ -132,6 +132,18 @@ def main():
     rc, out, err = run(cli, "explain", fp32, lossy, image, "--box", ",".join(f"{v:.1f}" for v in kept), "--json")
     check(rc == 0 and json.loads(out)["boxes"][0]["reason"] == "kept", f"kept box: rc {rc}\n{out}\n{err}")
 
+    # detect --json names each box's output index: the planted columns, each decoding to its box
+    rc, out, err = run(cli, "detect", fp32, image, "--json")
+    dets = json.loads(out)[0]["models"][0]["detections"] if rc == 0 else []
+    planted = {column(s, px, py): (s, px, py, c, pw, ph) for s, px, py, c, pw, ph in PLANTS}
+    check(sorted(d.get("output_index", -1) for d in dets) == sorted(planted), f"detect output indexes {dets}")
+    for d in dets:
+        k = d.get("output_index", -1)
+        if k in planted:
+            bx = [h[0, 0, k] - planted[k][4] / 2, h[0, 1, k] - planted[k][5] / 2,
+                  h[0, 0, k] + planted[k][4] / 2, h[0, 1, k] + planted[k][5] / 2]
+            check(np.allclose(d["box"], np.clip(bx, 0, SIZE), atol=1e-3), f"detection {d} vs planted {bx}")
+
     rc, out, err = run(cli, "explain", fp32, e2e, image, "--missed")
     check(rc != 0, "an FP32/e2e pair of different shapes was explained")
     rc, out, err = run(cli, "explain", e2e, e2e, image, "--missed")
