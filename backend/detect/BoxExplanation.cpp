@@ -183,7 +183,9 @@ Result<ImageExplanation> explainOutputs(const RawOutput& fo, const RawOutput& qo
             if (auto pc = cellOf(layout, qo.shape, w, h, partner.source))
                 b.partnerCell = *pc;
             const bool sameCell = partner.source == b.fp32.source;
-            std::string where = sameCell ? "from the same cell" : b.partnerCell ? "from another cell (" + describeCell(*b.partnerCell) + ")" : "";
+            const std::string where = sameCell       ? "from the same cell"
+                                      : b.partnerCell ? "from another cell: " + describeCell(*b.partnerCell)
+                                                      : "from output index " + std::to_string(partner.source);
             if (pair->iou < kMovedBelowIou) {
                 b.outcome = BoxOutcome::BoxMoved;
                 b.detail = "the quantized box (" + where + ") overlaps the FP32 box by IoU " + fixed(pair->iou) + " (< " +
