@@ -18,8 +18,10 @@ Result<std::vector<int>> headStrides(YoloLayout layout, const std::vector<int64_
     if (layout == YoloLayout::EndToEnd)
         return Error{"an end-to-end output [1,N,6] (NMS inside the model) keeps no grid cell per box; "
                      "QuantLens cannot say which cell of the head produced it"};
-    if (layout == YoloLayout::Auto)
-        return Error{"the output layout is not known, so neither are its grids"};
+    // Only the layouts whose anchor order is known here; any other (a head added later) is refused
+    // rather than read with another's order.
+    if (layout != YoloLayout::Ultralytics && layout != YoloLayout::YoloV5 && layout != YoloLayout::YoloX)
+        return Error{"QuantLens does not know the grid order of " + layoutName(layout) + " outputs, so not which cell produced a box"};
     if (shape.size() != 3 || shape[0] != 1)
         return Error{"an output of shape " + shapeToString(shape) + " is no grid head QuantLens reads"};
     const int64_t anchors = layout == YoloLayout::Ultralytics ? shape[2] : shape[1];
