@@ -3,6 +3,7 @@
 
 #include "CompareCommand.h"
 #include "DetectCommands.h"
+#include "ExplainCommand.h"
 #include "InspectCommand.h"
 #include "QuantizeCommand.h"
 #include "ReportCommand.h"
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
     ql::cli::addCompareCommand(app, exitCode);
     ql::cli::addDetectCommand(app, exitCode);
     ql::cli::addEvalCommand(app, exitCode);
+    ql::cli::addExplainCommand(app, exitCode);
     ql::cli::addQuantizeCommand(app, exitCode);
     ql::cli::addSensitivityCommand(app, exitCode);
     ql::cli::addSuggestCommand(app, exitCode);

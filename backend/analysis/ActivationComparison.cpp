@@ -478,7 +478,7 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
     // An image that cannot be read (a truncated JPEG among them) is left out and named, so one bad
     // file does not abort the comparison of the others, nor skews it unseen.
     std::vector<std::string> skipped;
-    auto done = forEachPreparedImage(preprocessor, images, control, [&](size_t, const PreparedImage& prepared) -> Status {
+    auto done = forEachPreparedImage(preprocessor, images, control, [&](size_t imageIndex, const PreparedImage& prepared) -> Status {
         const InputTensor in{inputName, prepared.shape, prepared.tensor.data(), prepared.tensor.size()};
         // The two models run at the same time, each on its own thread: ONNX Runtime spreads one
         // model over cores far less well than two independent runs use them.
@@ -508,7 +508,7 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
             fp32Outputs.push_back(&f);
             deployedOutputs.push_back(&(*deployedRun)->view(k));
         }
-        outputs.add(fp32Outputs, deployedOutputs, prepared.transform);
+        outputs.add(fp32Outputs, deployedOutputs, prepared.transform, images[imageIndex]);
         const TensorView input{prepared.tensor.data(), prepared.tensor.size(), prepared.shape, onnx::TensorProto::FLOAT};
         parallelFor(accs.size(), [&](size_t k) {
             LayerAccumulator& acc = accs[k];

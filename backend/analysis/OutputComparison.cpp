@@ -123,7 +123,7 @@ void OutputComparer::chooseLayout(const std::vector<const TensorView*>& fp32) {
 }
 
 void OutputComparer::add(const std::vector<const TensorView*>& fp32, const std::vector<const TensorView*>& quantized,
-                         const LetterboxTransform& transform) {
+                         const LetterboxTransform& transform, const std::string& image) {
     for (size_t k = 0; k < whole_.size() && k < fp32.size() && k < quantized.size(); ++k) {
         const TensorView& f = *fp32[k];
         const TensorView& q = *quantized[k];
@@ -174,7 +174,7 @@ void OutputComparer::add(const std::vector<const TensorView*>& fp32, const std::
         fidelity_.reset();
         return;
     }
-    fidelity_->add(*fd, *qd);
+    fidelity_->add(*fd, *qd, image);
 }
 
 std::vector<OutputError> OutputComparer::outputs() const {

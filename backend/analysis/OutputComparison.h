@@ -58,7 +58,7 @@ public:
 
     // One image: the k-th view of each side is the k-th output.
     void add(const std::vector<const TensorView*>& fp32, const std::vector<const TensorView*>& quantized,
-             const LetterboxTransform& transform);
+             const LetterboxTransform& transform, const std::string& image = {});
 
     std::vector<OutputError> outputs() const;
     std::optional<DetectionFidelity> fidelity() const;  // when the output was read as detections

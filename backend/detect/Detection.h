@@ -17,6 +17,10 @@ struct Detection {
     Box box;
     int classId = 0;
     float score = 0.0f;
+    // The output index that produced the box: the anchor column of an Ultralytics [1,4+C,N]
+    // output, the row of a [1,N,5+C] or [1,N,6] one; -1 when not decoded from an output.
+    // detect/BoxOrigin.h turns it into head level and grid cell.
+    int source = -1;
 };
 
 float iou(const Box& a, const Box& b);

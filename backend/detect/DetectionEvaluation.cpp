@@ -69,7 +69,7 @@ Result<EvaluationReport> evaluateDetection(const OnnxModel& fp32Model, const Onn
             if (!q)
                 return Error{item.image + ": " + q.errorMessage()};
             quantAccuracy.addImage(*q, labels);
-            fidelity.add(*f, *q);
+            fidelity.add(*f, *q, item.image);
             if (options.keepPredictions)
                 report.quantized->predictions.push_back(std::move(q).value());
         }

@@ -5,11 +5,12 @@
 
 namespace ql {
 
-void FidelityAccumulator::add(const std::vector<Detection>& fp32, const std::vector<Detection>& quantized) {
+void FidelityAccumulator::add(const std::vector<Detection>& fp32, const std::vector<Detection>& quantized, const std::string& image) {
     const auto fp32Shown = aboveConfidence(fp32, shown_);
     const auto quantizedShown = aboveConfidence(quantized, shown_);
     map_.addImage(quantized, fp32Shown);
     const DetectionMatch match = matchDetections(fp32Shown, quantizedShown, matchIou_);
+    sums_.imageMatches.push_back({image, match});
     ++sums_.images;
     sums_.fp32Boxes += fp32Shown.size();
     sums_.quantizedBoxes += quantizedShown.size();

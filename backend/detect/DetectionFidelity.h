@@ -5,12 +5,21 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "detect/Detection.h"
+#include "detect/DetectionMatcher.h"
 #include "detect/MapEvaluator.h"
 
 namespace ql {
+
+// One image's quantized detections matched to its FP32 ones (at the shown confidence), for
+// ranking images by how much quantization changed them (report/HtmlReport.h changeScore).
+struct ImageMatch {
+    std::string path;
+    DetectionMatch match;
+};
 
 struct DetectionFidelity {
     size_t images = 0;
@@ -21,6 +30,7 @@ struct DetectionFidelity {
     double meanIou = 0.0;           // of the matched pairs
     double meanScoreChange = 0.0;   // quantized − FP32, matched pairs
     MapResult map;                  // quantized predictions (all kept for mAP) against FP32 boxes
+    std::vector<ImageMatch> imageMatches;  // every image added, in order
 };
 
 class FidelityAccumulator {
@@ -29,7 +39,8 @@ public:
         : shown_(shownConfidence), matchIou_(matchIou) {}
     // Both decoded at the mAP confidence (0.001, as COCO evaluation keeps); boxes under the shown
     // confidence only count for the quantized side's mAP.
-    void add(const std::vector<Detection>& fp32, const std::vector<Detection>& quantized);
+    // `image` names it in imageMatches.
+    void add(const std::vector<Detection>& fp32, const std::vector<Detection>& quantized, const std::string& image = {});
     DetectionFidelity result() const;
 
 private:

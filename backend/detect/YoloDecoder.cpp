@@ -16,6 +16,7 @@ struct Candidate {
     Box box;  // input pixels
     int classId;
     float score;
+    int source;  // the output index (anchor column or row) it was read from
 };
 
 // Best class of a row of class scores, with the objectness multiplied in.
@@ -117,7 +118,7 @@ Result<std::vector<Detection>> YoloDecoder::decode(const std::vector<const Tenso
             float score;
             bestClass(d + 4 * cols + j, classes, cols, 1.0f, false, &id, &score);
             if (score >= options_.confidence)
-                candidates.push_back({fromCentre(d[j], d[cols + j], d[2 * cols + j], d[3 * cols + j]), id, score});
+                candidates.push_back({fromCentre(d[j], d[cols + j], d[2 * cols + j], d[3 * cols + j]), id, score, static_cast<int>(j)});
         }
         break;
     }
@@ -148,7 +149,7 @@ Result<std::vector<Detection>> YoloDecoder::decode(const std::vector<const Tenso
                     const float gy = static_cast<float>(k / static_cast<size_t>(gw));
                     box = fromCentre((r[0] + gx) * stride, (r[1] + gy) * stride, std::exp(r[2]) * stride, std::exp(r[3]) * stride);
                 }
-                candidates.push_back({box, id, score});
+                candidates.push_back({box, id, score, static_cast<int>(row)});
             }
         }
         break;
@@ -173,7 +174,7 @@ Result<std::vector<Detection>> YoloDecoder::decode(const std::vector<const Tenso
         for (size_t j = 0; j < rows; ++j) {
             const float* r = d + j * cols;
             if (r[4] >= options_.confidence)
-                candidates.push_back({{r[0], r[1], r[2], r[3]}, static_cast<int>(std::lround(r[5])), r[4]});
+                candidates.push_back({{r[0], r[1], r[2], r[3]}, static_cast<int>(std::lround(r[5])), r[4], static_cast<int>(j)});
         }
         break;
     }
@@ -322,7 +323,7 @@ Result<std::vector<Detection>> YoloDecoder::decode(const std::vector<const Tenso
         b.x2 = std::clamp(b.x2, 0.0f, w);
         b.y1 = std::clamp(b.y1, 0.0f, h);
         b.y2 = std::clamp(b.y2, 0.0f, h);
-        detections.push_back({b, c.classId, c.score});
+        detections.push_back({b, c.classId, c.score, c.source});
     }
     return detections;
 }

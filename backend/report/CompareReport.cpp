@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "model/TensorData.h"
+#include "report/DetectionReport.h"
 #include "report/InspectReport.h"
 
 namespace ql {
@@ -102,6 +103,7 @@ nlohmann::json toJson(const DetectionFidelity& f) {
             {"moved", f.moved},
             {"missed", f.missed},
             {"extra", f.extra},
+            {"images_by_change", imagesByChangeJson(f.imageMatches)},
             {"mean_iou", f.meanIou},
             {"mean_score_change", f.meanScoreChange}};
 }
@@ -117,6 +119,8 @@ void printOutputSummary(std::ostream& out, const ActivationReport& report) {
             << "  mAP@0.5 " << std::fixed << std::setprecision(4) << f.map.map50 << "   mAP@.5:.95 " << f.map.map50to95
             << "\n  boxes: FP32 " << f.fp32Boxes << ", quantized " << f.quantizedBoxes << "; matched " << f.matched
             << " (moved " << f.moved << "), missed " << f.missed << ", extra " << f.extra << "\n";
+        if (f.images > 1)
+            printImagesByChange(out, f.imageMatches);
     }
     const auto metricsText = [](const ErrorMetrics& m) {
         std::ostringstream t;

@@ -2,7 +2,10 @@
 
 #include <cstdio>
 
+#include <algorithm>
+
 #include "detect/ClassNames.h"
+#include "report/HtmlReport.h"
 #include "report/InspectReport.h"
 
 namespace ql {
@@ -23,11 +26,68 @@ nlohmann::json toJson(const ModelEvaluation& m) {
 
 }  // namespace
 
+std::vector<ImageChangeRank> imagesByChange(const std::vector<ImageMatch>& images) {
+    std::vector<ImageChangeRank> ranked;
+    for (const auto& m : images)
+        if (const double c = changeScore(m.match); c > 0.0)
+            ranked.push_back({&m, c});
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.change > b.change; });
+    return ranked;
+}
+
+nlohmann::json imagesByChangeJson(const std::vector<ImageMatch>& images) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& i : imagesByChange(images))
+        a.push_back({{"image", i.image->path}, {"change", i.change}, {"matched", i.image->match.pairs.size()},
+                     {"missed", i.image->match.missed.size()}, {"extra", i.image->match.extra.size()},
+                     {"moved", movedPairs(i.image->match).size()}});
+    return a;
+}
+
+void printImagesByChange(std::ostream& out, const std::vector<ImageMatch>& all, size_t top) {
+    char line[256];
+    const auto images = imagesByChange(all);
+    out << "\nImages quantization changed most (" << images.size() << " of " << all.size() << " changed";
+    out << (images.size() > top ? "; top " + std::to_string(top) + ")\n" : ")\n");
+    if (!images.empty()) {
+        std::snprintf(line, sizeof line, "  %7s %7s %6s %5s %5s  %s\n", "change", "matched", "missed", "extra", "moved", "image");
+        out << line;
+    }
+    for (size_t i = 0; i < images.size() && i < top; ++i) {
+        const DetectionMatch& m = images[i].image->match;
+        std::snprintf(line, sizeof line, "  %7.2f %7zu %6zu %5zu %5zu  ", images[i].change, m.pairs.size(), m.missed.size(),
+                      m.extra.size(), movedPairs(m).size());
+        out << line << images[i].image->path << "\n";
+    }
+}
+
+std::vector<ClassLoss> classesByLoss(const EvaluationReport& r) {
+    std::vector<ClassLoss> classes;
+    if (!r.quantized)
+        return classes;
+    for (const auto& [id, ap] : r.fp32.accuracy.ap50PerClass) {
+        ClassLoss c;
+        c.classId = id;
+        c.fp32Ap50 = ap;
+        const auto& q = r.quantized->accuracy.ap50PerClass;
+        c.quantizedAp50 = q.count(id) ? q.at(id) : 0.0;
+        if (r.fidelity && r.fidelity->map.ap50PerClass.count(id))
+            c.fidelityAp50 = r.fidelity->map.ap50PerClass.at(id);
+        classes.push_back(c);
+    }
+    std::stable_sort(classes.begin(), classes.end(), [](const ClassLoss& a, const ClassLoss& b) { return a.loss() > b.loss(); });
+    return classes;
+}
+
 nlohmann::json toJson(const std::vector<Detection>& detections, const std::vector<std::string>& names) {
     nlohmann::json a = nlohmann::json::array();
-    for (const auto& d : detections)
-        a.push_back({{"class_id", d.classId}, {"class", className(names, d.classId)}, {"score", d.score},
-                     {"box", {d.box.x1, d.box.y1, d.box.x2, d.box.y2}}});
+    for (const auto& d : detections) {
+        nlohmann::json e = {{"class_id", d.classId}, {"class", className(names, d.classId)}, {"score", d.score},
+                            {"box", {d.box.x1, d.box.y1, d.box.x2, d.box.y2}}};
+        if (d.source >= 0)  // the output index that produced it (`explain` turns it into a head cell)
+            e["output_index"] = d.source;
+        a.push_back(std::move(e));
+    }
     return a;
 }
 
@@ -44,6 +104,15 @@ nlohmann::json toJson(const EvaluationReport& r) {
         j["fidelity"] = toJson(f.map);
         j["matching"] = {{"matched", f.matched}, {"moved", f.moved}, {"missed", f.missed}, {"extra", f.extra},
                          {"mean_iou", f.meanIou}, {"mean_score_change", f.meanScoreChange}};
+    }
+    if (r.fidelity)
+        j["images_by_change"] = imagesByChangeJson(r.fidelity->imageMatches);
+    j["classes_by_loss"] = nlohmann::json::array();
+    for (const auto& c : classesByLoss(r)) {
+        nlohmann::json e = {{"class_id", c.classId}, {"class", className(r.classNames, c.classId)}, {"fp32_ap50", c.fp32Ap50},
+                            {"quantized_ap50", c.quantizedAp50}, {"loss", c.loss()}};
+        e["fidelity_ap50"] = c.fidelityAp50 >= 0 ? nlohmann::json(c.fidelityAp50) : nlohmann::json(nullptr);
+        j["classes_by_loss"].push_back(std::move(e));
     }
     j["speed_ratio"] = r.quantized->latency.medianMs > 0 ? r.fp32.latency.medianMs / r.quantized->latency.medianMs : 0.0;
     return j;
@@ -119,6 +188,23 @@ void printEvaluation(std::ostream& out, const EvaluationReport& r) {
                   "Boxes: %zu matched (mean IoU %.3f, mean score change %+.3f; %zu moved), %zu missed, %zu extra\n",
                   f.map.map50, f.map.map50to95, f.matched, f.meanIou, f.meanScoreChange, f.moved, f.missed, f.extra);
     out << line;
+    constexpr size_t kTop = 10;
+    printImagesByChange(out, f.imageMatches, kTop);
+    const auto classes = classesByLoss(r);
+    if (!classes.empty()) {
+        out << "\nPer class AP@0.5 against the labels, largest loss first" << (classes.size() > kTop ? " (top " + std::to_string(kTop) + ")" : "") << "\n";
+        std::snprintf(line, sizeof line, "  %-16s %8s %9s %8s %9s\n", "class", "FP32", "quantized", "loss", "fidelity");
+        out << line;
+        for (size_t i = 0; i < classes.size() && i < kTop; ++i) {
+            const ClassLoss& c = classes[i];
+            char fid[16] = "-";
+            if (c.fidelityAp50 >= 0)
+                std::snprintf(fid, sizeof fid, "%.4f", c.fidelityAp50);
+            std::snprintf(line, sizeof line, "  %-16s %8.4f %9.4f %+8.4f %9s\n", className(r.classNames, c.classId).c_str(),
+                          c.fp32Ap50, c.quantizedAp50, c.loss(), fid);
+            out << line;
+        }
+    }
 }
 
 }  // namespace ql

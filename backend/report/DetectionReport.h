@@ -17,4 +17,25 @@ nlohmann::json predictionsJson(const EvaluationReport& report, const nlohmann::j
 void printDetections(std::ostream& out, const std::vector<Detection>& detections, const std::vector<std::string>& classNames);
 void printEvaluation(std::ostream& out, const EvaluationReport& report);
 
+// The images quantization changed, most changed first (changeScore, report/HtmlReport.h; ties
+// in dataset order); images it left unchanged (score 0) are left out.
+struct ImageChangeRank {
+    const ImageMatch* image = nullptr;
+    double change = 0.0;
+};
+std::vector<ImageChangeRank> imagesByChange(const std::vector<ImageMatch>& images);
+// The same as JSON: [{image, change, matched, missed, extra, moved}]; text: the first `top`.
+nlohmann::json imagesByChangeJson(const std::vector<ImageMatch>& images);
+void printImagesByChange(std::ostream& out, const std::vector<ImageMatch>& images, size_t top = 10);
+
+// Per class with labels: AP@0.5 of both models against the labels, and the quantized model's
+// AP@0.5 against the FP32 detections (fidelity, -1 where FP32 found none of the class); largest
+// loss (FP32 − quantized) first, ties by class id.
+struct ClassLoss {
+    int classId = 0;
+    double fp32Ap50 = 0.0, quantizedAp50 = 0.0, fidelityAp50 = -1.0;
+    double loss() const { return fp32Ap50 - quantizedAp50; }
+};
+std::vector<ClassLoss> classesByLoss(const EvaluationReport& report);
+
 }  // namespace ql
