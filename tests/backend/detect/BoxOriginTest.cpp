@@ -119,7 +119,9 @@ TEST(BoxOrigin, YoloXOffsetsDecodeFromTheCellTheyMapTo) {
     const int row = 2000 + 4 * 10 + 8;  // stride 32, x 8, y 4
     float* r = o.values.data() + static_cast<size_t>(row) * cols;
     r[0] = 0.5f, r[1] = 0.5f, r[2] = 0.0f, r[3] = 0.0f, r[4] = 0.9f, r[5] = 0.9f;
-    auto d = YoloDecoder({}, kSize, kSize).decode(o.view(), identity());
+    DecodeOptions yolox;  // [1,2100,8] fits YOLOv6 too: the head is named, as the CLI's --layout does
+    yolox.layout = YoloLayout::YoloX;
+    auto d = YoloDecoder(yolox, kSize, kSize).decode(o.view(), identity());
     ASSERT_TRUE(d) << d.errorMessage();
     ASSERT_EQ(d->size(), 1u);
     auto c = cellOf(YoloLayout::YoloX, o.shape, kSize, kSize, d->front().source);
