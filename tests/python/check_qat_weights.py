@@ -19,7 +19,6 @@ Usage: check_qat_weights.py QUANTLENS_CLI WORK_DIR
 """
 import json
 import os
-import subprocess
 import sys
 
 import cv2
@@ -27,22 +26,9 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from checks import check, failures, run
+
 SIZE = 32
-failures = []
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures.append(what)
-
-
-def run(cli, *args):
-    p = subprocess.run([cli, *args], capture_output=True, text=True)
-    if p.returncode != 0:
-        print(p.stdout, p.stderr)
-        sys.exit(f"quantlens-cli {' '.join(args)} failed with {p.returncode}")
-    return p.stdout
 
 
 def db(signal2, noise2):
