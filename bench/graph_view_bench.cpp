@@ -11,7 +11,7 @@
 #include "BenchCommon.h"
 #include "GraphView.h"
 #include "LargeModel.h"
-#include "quant/AnalyzedModel.h"
+#include "inspect/AnalyzedModel.h"
 
 using namespace ql;
 

@@ -6,7 +6,7 @@
 #include "BenchCommon.h"
 #include "LargeModel.h"
 #include "layout/GraphLayout.h"
-#include "quant/AnalyzedModel.h"
+#include "inspect/AnalyzedModel.h"
 
 using namespace ql;
 

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "quant/AnalyzedModel.h"
-#include "report/ModelSummary.h"
+#include "inspect/AnalyzedModel.h"
+#include "inspect/ModelSummary.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto model = ql::OnnxModel::fromBytes(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz");

@@ -3,7 +3,7 @@
 
 #include <QTreeWidget>
 
-#include "report/ModelSummary.h"
+#include "inspect/ModelSummary.h"
 
 namespace ql {
 

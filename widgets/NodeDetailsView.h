@@ -5,7 +5,7 @@
 
 #include <QWidget>
 
-#include "report/NodeDetails.h"
+#include "inspect/NodeDetails.h"
 
 class QCheckBox;
 class QPushButton;

@@ -3,7 +3,7 @@
 
 #include "ExcludableRowsModel.h"
 
-#include "quant/WeightComparison.h"
+#include "inspect/WeightComparison.h"
 
 namespace ql {
 

@@ -1,6 +1,6 @@
 #include "CliCommon.h"
 
-#include "quant/ModelPairing.h"
+#include "inspect/ModelPairing.h"
 
 namespace ql::cli {
 

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "quant/AnalyzedModel.h"
+#include "inspect/AnalyzedModel.h"
 
 namespace ql::cli {
 

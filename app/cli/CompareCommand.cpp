@@ -8,8 +8,8 @@
 #include "PreprocessFlags.h"
 #include "SessionFlags.h"
 #include "ProgressBar.h"
-#include "quant/ModelPairing.h"
-#include "quant/WeightComparison.h"
+#include "inspect/ModelPairing.h"
+#include "inspect/WeightComparison.h"
 #include "report/CompareReport.h"
 #include "util/AtomicFile.h"
 

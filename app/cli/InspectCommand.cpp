@@ -4,8 +4,8 @@
 #include <cmath>
 
 #include "CliCommon.h"
-#include "quant/ModelPairing.h"
-#include "quant/WeightComparison.h"
+#include "inspect/ModelPairing.h"
+#include "inspect/WeightComparison.h"
 #include "report/InspectReport.h"
 
 namespace ql::cli {

@@ -30,8 +30,8 @@
 #include "report/Verdict.h"
 #include "util/AtomicFile.h"
 #include "quantize/QdqQuantizer.h"
-#include "quant/ModelPairing.h"
-#include "quant/WeightComparison.h"
+#include "inspect/ModelPairing.h"
+#include "inspect/WeightComparison.h"
 
 namespace ql {
 namespace {

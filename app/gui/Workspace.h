@@ -14,12 +14,12 @@
 #include "analysis/Sensitivity.h"
 #include "detect/YoloDataset.h"
 #include "detect/MapEvaluator.h"
-#include "quant/AnalyzedModel.h"
-#include "quant/ModelPairing.h"
+#include "inspect/AnalyzedModel.h"
+#include "inspect/ModelPairing.h"
 #include "project/Project.h"
 #include "project/RunHistory.h"
 #include "quantize/QuantizerSettings.h"
-#include "report/ModelSummary.h"
+#include "inspect/ModelSummary.h"
 #include "PresentationView.h"
 
 namespace ql {

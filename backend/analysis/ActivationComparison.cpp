@@ -9,8 +9,8 @@
 
 #include "analysis/FakeQuantModel.h"
 #include "model/TensorData.h"
-#include "quant/FloatView.h"
-#include "quant/ModelPairing.h"
+#include "inspect/FloatView.h"
+#include "inspect/ModelPairing.h"
 #include "runtime/ActivationCapture.h"
 #include "runtime/FakeQuantOp.h"
 #include "runtime/MinMaxOp.h"

@@ -18,7 +18,7 @@
 #include "metrics/ErrorMetrics.h"
 #include "metrics/Histogram.h"
 #include "preprocess/ImagePreprocessor.h"
-#include "quant/AnalyzedModel.h"
+#include "inspect/AnalyzedModel.h"
 #include "runtime/InferenceSession.h"
 #include "runtime/LoadRewrites.h"
 #include "util/Result.h"

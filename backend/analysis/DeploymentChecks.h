@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "quant/AnalyzedModel.h"
+#include "inspect/AnalyzedModel.h"
 #include "runtime/InferenceSession.h"
 #include "util/Result.h"
 

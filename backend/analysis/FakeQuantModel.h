@@ -10,7 +10,7 @@
 
 #include <onnx/onnx_pb.h>
 
-#include "quant/QdqStructure.h"
+#include "inspect/QdqStructure.h"
 
 namespace ql {
 

@@ -15,7 +15,7 @@
 #include "metrics/ErrorMetrics.h"
 #include "preprocess/ImagePreprocessor.h"
 #include "model/Graph.h"
-#include "quant/QdqStructure.h"
+#include "inspect/QdqStructure.h"
 #include "runtime/InferenceSession.h"
 
 namespace ql {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "project/RunHistory.h"
-#include "quant/AnalyzedModel.h"
+#include "inspect/AnalyzedModel.h"
 #include "quantize/Calibrator.h"
 #include "util/Result.h"
 #include "util/TaskControl.h"

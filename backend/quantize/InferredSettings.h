@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "model/Graph.h"
-#include "quant/QdqStructure.h"
+#include "inspect/QdqStructure.h"
 #include "quantize/QuantizerSettings.h"
 #include "util/Result.h"
 

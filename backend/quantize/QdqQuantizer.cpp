@@ -9,7 +9,7 @@
 
 #include "model/ModelBuilder.h"
 #include "model/TensorData.h"
-#include "quant/QdqStructure.h"
+#include "inspect/QdqStructure.h"
 #include "quantize/NodeList.h"
 
 namespace ql {

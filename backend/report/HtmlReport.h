@@ -14,7 +14,7 @@
 #include "detect/Detector.h"
 #include "project/RunHistory.h"
 #include "quantize/QuantizerSettings.h"
-#include "report/ModelSummary.h"
+#include "inspect/ModelSummary.h"
 #include "report/ReportLanguage.h"
 
 namespace ql {

@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "quant/WeightComparison.h"
-#include "report/ModelSummary.h"
+#include "inspect/WeightComparison.h"
+#include "inspect/ModelSummary.h"
 
 namespace ql {
 

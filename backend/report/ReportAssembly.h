@@ -8,7 +8,7 @@
 
 #include "detect/DetectorPair.h"
 #include "detect/VideoFrames.h"
-#include "quant/AnalyzedModel.h"
+#include "inspect/AnalyzedModel.h"
 #include "quantize/QuantizerSettings.h"
 #include "report/HtmlReport.h"
 #include "util/TaskControl.h"

@@ -9,7 +9,7 @@
 
 #include "model/ModelBuilder.h"
 #include "model/TensorData.h"
-#include "quant/QdqStructure.h"
+#include "inspect/QdqStructure.h"
 #include "quantize/ModelPreparation.h"
 #include "quantize/QdqQuantizer.h"
 #include "runtime/InferenceSession.h"

@@ -5,8 +5,8 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "model/TensorData.h"
-#include "quant/AnalyzedModel.h"
-#include "quant/QdqStructure.h"
+#include "inspect/AnalyzedModel.h"
+#include "inspect/QdqStructure.h"
 #include "quantize/CalibrationCache.h"
 #include "quantize/NodeList.h"
 #include "quantize/InferredSettings.h"

@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "model/OnnxModel.h"
-#include "quant/ModelPairing.h"
-#include "quant/WeightComparison.h"
+#include "inspect/ModelPairing.h"
+#include "inspect/WeightComparison.h"
 #include "support/TestModels.h"
 
 namespace ql {

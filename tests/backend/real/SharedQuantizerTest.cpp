@@ -7,8 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "model/TensorData.h"
-#include "quant/AnalyzedModel.h"
-#include "quant/QdqStructure.h"
+#include "inspect/AnalyzedModel.h"
+#include "inspect/QdqStructure.h"
 #include "quantize/CalibrationCache.h"
 #include "quantize/InferredSettings.h"
 #include "quantize/QdqQuantizer.h"

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "model/ModelBuilder.h"
-#include "quant/QdqStructure.h"
+#include "inspect/QdqStructure.h"
 #include "runtime/FakeQuantOp.h"
 #include "runtime/InferenceSession.h"
 #include "runtime/KernelChunks.h"

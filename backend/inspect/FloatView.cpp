@@ -1,4 +1,4 @@
-#include "quant/FloatView.h"
+#include "inspect/FloatView.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "report/NodeDetails.h"
+#include "inspect/NodeDetails.h"
 
 #include <iomanip>
 #include <sstream>

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "model/OnnxModel.h"
-#include "report/NodeDetails.h"
+#include "inspect/NodeDetails.h"
 #include "support/TestModels.h"
 
 namespace ql {

@@ -6,8 +6,8 @@
 #include "model/ModelBuilder.h"
 #include "model/OnnxModel.h"
 #include "model/TensorData.h"
-#include "quant/ModelPairing.h"
-#include "quant/WeightComparison.h"
+#include "inspect/ModelPairing.h"
+#include "inspect/WeightComparison.h"
 #include "support/TestModels.h"
 
 namespace ql {

@@ -10,7 +10,7 @@
 #include "analysis/OutputComparison.h"
 #include "model/OnnxModel.h"
 #include "quantize/InferredSettings.h"
-#include "quant/QdqStructure.h"
+#include "inspect/QdqStructure.h"
 
 namespace ql {
 

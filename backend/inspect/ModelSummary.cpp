@@ -1,4 +1,4 @@
-#include "report/ModelSummary.h"
+#include "inspect/ModelSummary.h"
 
 #include "model/TensorData.h"
 

@@ -12,8 +12,8 @@
 #include "metrics/ErrorMetrics.h"
 #include "metrics/Histogram.h"
 #include "model/Graph.h"
-#include "quant/ModelPairing.h"
-#include "quant/QdqStructure.h"
+#include "inspect/ModelPairing.h"
+#include "inspect/QdqStructure.h"
 
 namespace ql {
 

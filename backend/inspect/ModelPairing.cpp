@@ -1,10 +1,10 @@
-#include "quant/ModelPairing.h"
+#include "inspect/ModelPairing.h"
 
 #include <algorithm>
 #include <set>
 
 #include "model/TensorData.h"
-#include "quant/FloatView.h"
+#include "inspect/FloatView.h"
 
 namespace ql {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "model/Graph.h"
-#include "quant/QdqStructure.h"
+#include "inspect/QdqStructure.h"
 
 namespace ql {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "model/Graph.h"
-#include "quant/QdqStructure.h"
+#include "inspect/QdqStructure.h"
 #include "util/Result.h"
 
 namespace ql {

@@ -1,4 +1,4 @@
-#include "quant/AnalyzedModel.h"
+#include "inspect/AnalyzedModel.h"
 
 namespace ql {
 

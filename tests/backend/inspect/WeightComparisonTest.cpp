@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "model/OnnxModel.h"
-#include "quant/WeightComparison.h"
+#include "inspect/WeightComparison.h"
 #include "support/TestModels.h"
 
 namespace ql {

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "model/OnnxModel.h"
-#include "quant/QdqStructure.h"
+#include "inspect/QdqStructure.h"
 
 namespace ql {
 

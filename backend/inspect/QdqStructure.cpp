@@ -1,4 +1,4 @@
-#include "quant/QdqStructure.h"
+#include "inspect/QdqStructure.h"
 
 #include <algorithm>
 #include <cmath>

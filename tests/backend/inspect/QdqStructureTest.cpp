@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "model/OnnxModel.h"
-#include "quant/QdqStructure.h"
+#include "inspect/QdqStructure.h"
 #include "support/TestModels.h"
 
 namespace ql {

@@ -1,4 +1,4 @@
-#include "quant/WeightComparison.h"
+#include "inspect/WeightComparison.h"
 
 #include <algorithm>
 #include <cfloat>

@@ -10,7 +10,7 @@
 
 #include "analysis/ActivationComparison.h"
 #include "model/Graph.h"
-#include "quant/QdqStructure.h"
+#include "inspect/QdqStructure.h"
 
 namespace ql {
 
