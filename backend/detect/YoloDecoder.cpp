@@ -19,6 +19,9 @@ struct Candidate {
     int source;  // the output index (anchor column or row) it was read from
 };
 
+// The per-level heads (YOLOX levels, GFL) keep no output index: BoxOrigin does not map their cells.
+constexpr int kNoOutputIndex = -1;
+
 // Best class of a row of class scores, with the objectness multiplied in.
 void bestClass(const float* scores, int classes, size_t step, float objectness, bool applySigmoid, int* id, float* score) {
     *id = 0;
@@ -166,7 +169,7 @@ Result<std::vector<Detection>> YoloDecoder::decode(const std::vector<const Tenso
             float score;
             bestClass(r + 4, classes, 1, 1.0f, false, &id, &score);
             if (score >= options_.confidence)
-                candidates.push_back({fromCentre(r[0] * sx, r[1] * sy, r[2] * sx, r[3] * sy), id, score});
+                candidates.push_back({fromCentre(r[0] * sx, r[1] * sy, r[2] * sx, r[3] * sy), id, score, static_cast<int>(j)});
         }
         break;
     }
@@ -186,7 +189,7 @@ Result<std::vector<Detection>> YoloDecoder::decode(const std::vector<const Tenso
             float score;
             bestClass(scores.data + j * static_cast<size_t>(classes), classes, 1, 1.0f, false, &id, &score);
             if (score >= options_.confidence)
-                candidates.push_back({{d[4 * j], d[4 * j + 1], d[4 * j + 2], d[4 * j + 3]}, id, score});
+                candidates.push_back({{d[4 * j], d[4 * j + 1], d[4 * j + 2], d[4 * j + 3]}, id, score, static_cast<int>(j)});
         }
         break;
     }
@@ -264,7 +267,7 @@ Result<std::vector<Detection>> YoloDecoder::decode(const std::vector<const Tenso
                 if (!gfl) {
                     candidates.push_back({fromCentre((bx.at(k, 0) + gx) * stride, (bx.at(k, 1) + gy) * stride,
                                                      std::exp(bx.at(k, 2)) * stride, std::exp(bx.at(k, 3)) * stride),
-                                          id, score});
+                                          id, score, kNoOutputIndex});
                     continue;
                 }
                 // Distances left, top, right, bottom from the cell's prior, in units of the
@@ -279,7 +282,7 @@ Result<std::vector<Detection>> YoloDecoder::decode(const std::vector<const Tenso
                 }
                 const float centre = options_.gflCellCentre || plan.scoresApart ? 0.5f : 0.0f;
                 const float px = (gx + centre) * stride, py = (gy + centre) * stride;
-                candidates.push_back({{px - dist[0], py - dist[1], px + dist[2], py + dist[3]}, id, score});
+                candidates.push_back({{px - dist[0], py - dist[1], px + dist[2], py + dist[3]}, id, score, kNoOutputIndex});
             }
         }
         break;
