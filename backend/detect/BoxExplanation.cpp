@@ -281,24 +281,18 @@ Result<RawOutput> runRaw(Detector& d, const PreparedImage& image) {
 }  // namespace
 
 Result<ImageExplanation> explainImage(Detector& fp32, Detector& quantized, const cv::Mat& bgr, const ExplainTarget& target) {
-    auto image = fp32.preprocessor().prepare(bgr);
-    if (!image)
-        return image.error();
-    auto f = fp32.detect(*image);
-    if (!f)
-        return f.error();
-    auto q = quantized.detect(*image);
-    if (!q)
-        return q.error();
-    auto fo = runRaw(fp32, *image);
+    auto both = detectOnBoth(fp32, quantized, bgr);
+    if (!both)
+        return both.error();
+    auto fo = runRaw(fp32, both->image);
     if (!fo)
         return fo.error();
-    auto qo = runRaw(quantized, *image);
+    auto qo = runRaw(quantized, both->image);
     if (!qo)
         return qo.error();
     const auto& pre = fp32.preprocessor().options();
-    return explainOutputs(*fo, *qo, fp32.layout(), fp32.decodeOptions(), pre.width, pre.height, image->transform,
-                          std::move(f).value(), std::move(q).value(), target);
+    return explainOutputs(*fo, *qo, fp32.layout(), fp32.decodeOptions(), pre.width, pre.height, both->image.transform,
+                          std::move(both->fp32), std::move(both->quantized), target);
 }
 
 }  // namespace ql

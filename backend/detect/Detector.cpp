@@ -146,7 +146,7 @@ Status Detector::warmUp(const PreparedImage& image, int runs) {
     return Ok{};
 }
 
-Result<DetectionComparison> compareDetections(Detector& fp32, Detector& quantized, const cv::Mat& bgr, int timedRuns) {
+Result<DetectionsOnImage> detectOnBoth(Detector& fp32, Detector& quantized, const cv::Mat& bgr) {
     auto image = fp32.preprocessor().prepare(bgr);
     if (!image)
         return image.error();
@@ -156,10 +156,18 @@ Result<DetectionComparison> compareDetections(Detector& fp32, Detector& quantize
     auto q = quantized.detect(*image);
     if (!q)
         return q.error();
+    return DetectionsOnImage{std::move(image).value(), std::move(f).value(), std::move(q).value()};
+}
+
+Result<DetectionComparison> compareDetections(Detector& fp32, Detector& quantized, const cv::Mat& bgr, int timedRuns) {
+    auto both = detectOnBoth(fp32, quantized, bgr);
+    if (!both)
+        return both.error();
+    const PreparedImage* image = &both->image;
     DetectionComparison c;
-    c.match = matchDetections(*f, *q);
-    c.fp32 = std::move(f).value();
-    c.quantized = std::move(q).value();
+    c.match = matchDetections(both->fp32, both->quantized);
+    c.fp32 = std::move(both->fp32);
+    c.quantized = std::move(both->quantized);
     c.fp32Ms = fp32.lastInferenceMs();
     c.quantizedMs = quantized.lastInferenceMs();
     c.fp32Latency = {1, c.fp32Ms, c.fp32Ms, c.fp32Ms, c.fp32Ms};

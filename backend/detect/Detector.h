@@ -57,6 +57,15 @@ private:
     double lastInferenceMs_ = 0.0;
 };
 
+// Both detectors on one image, preprocessed once (with the FP32 detector's preprocessing), not
+// matched: what compareDetections and the box explanations start from.
+struct DetectionsOnImage {
+    PreparedImage image;
+    std::vector<Detection> fp32;
+    std::vector<Detection> quantized;
+};
+Result<DetectionsOnImage> detectOnBoth(Detector& fp32, Detector& quantized, const cv::Mat& bgrImage);
+
 // The FP32 and the quantized detector on the same image (preprocessed once), matched.
 struct DetectionComparison {
     std::vector<Detection> fp32;
