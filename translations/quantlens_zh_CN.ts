@@ -998,6 +998,22 @@ no histograms: none of its tensors was compared</source>
         <source>Images preprocessed as: %1</source>
         <translation>图像预处理方式：%1</translation>
     </message>
+    <message>
+        <source>boxes</source>
+        <translation>框</translation>
+    </message>
+    <message>
+        <source>objectness</source>
+        <translation>目标置信度</translation>
+    </message>
+    <message>
+        <source>class scores</source>
+        <translation>类别分数</translation>
+    </message>
+    <message>
+        <source>class ids</source>
+        <translation>类别编号</translation>
+    </message>
 </context>
 <context>
     <name>ql::PresentationView</name>

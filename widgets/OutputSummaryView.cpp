@@ -7,7 +7,19 @@
 #include "report/InspectReport.h"
 
 namespace ql {
+
 namespace {
+
+// The app's own words for an output part (partName() is the backend's English, for the CLI).
+QString partLabel(OutputPartKind kind) {
+    switch (kind) {
+    case OutputPartKind::Boxes: return OutputSummaryView::tr("boxes");
+    case OutputPartKind::Objectness: return OutputSummaryView::tr("objectness");
+    case OutputPartKind::ClassScores: return OutputSummaryView::tr("class scores");
+    case OutputPartKind::ClassIds: return OutputSummaryView::tr("class ids");
+    }
+    return {};
+}
 
 QString db(double value) { return QString::fromStdString(formatDb(value)); }
 
@@ -80,7 +92,7 @@ void OutputSummaryView::render() {
         html += QStringLiteral("<br>%1: SQNR %2 dB").arg(QString::fromStdString(o.name).toHtmlEscaped(), db(o.metrics.sqnrDb));
         for (const auto& p : o.parts) {
             const bool poor = p.metrics.sqnrDb < 15.0;
-            const QString value = QStringLiteral("%1 %2 dB").arg(QString::fromStdString(partName(p.kind)), db(p.metrics.sqnrDb));
+            const QString value = QStringLiteral("%1 %2 dB").arg(partLabel(p.kind), db(p.metrics.sqnrDb));
             html += QStringLiteral(" &nbsp;·&nbsp; ") +
                     (poor ? QStringLiteral("<span style=\"color:%1\">%2</span>").arg(bad, value) : value);
         }
