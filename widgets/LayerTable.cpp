@@ -83,6 +83,11 @@ void LayerTable::resizeEvent(QResizeEvent* event) {
     fitColumns();
 }
 
+int LayerTable::currentSourceRow() const {
+    const QModelIndex current = view_->currentIndex();
+    return current.isValid() ? proxy_->mapToSource(current).row() : -1;
+}
+
 void LayerTable::selectSourceRow(int row) {
     const QModelIndex index = proxy_->mapFromSource(proxy_->sourceModel()->index(row, 0));
     if (!index.isValid())

@@ -17,6 +17,7 @@ public:
     void setModel(QAbstractItemModel* model, int sortRole, int initialSortColumn);
     QTableView* view() const { return view_; }
     void selectSourceRow(int row);  // selects and shows a row given in source-model terms
+    int currentSourceRow() const;   // -1 for none
     // Sizes the columns to their contents, then narrows `nameColumn` (names elided in the middle)
     // until `valueColumn` ends inside the view, so a name and its figure show without scrolling
     // on a small screen; again on every resize.

@@ -25,6 +25,7 @@
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolButton>
@@ -69,6 +70,7 @@ MainWindow::MainWindow(QWidget* parent)
     tabs_->addTab(activationTable_, tr("Activations"));
     tabs_->addTab(layerTable_, tr("Weights"));
     tabs_->addTab(detectionView_, tr("Detections"));
+    connect(tabs_->tabBar(), &QTabBar::tabBarClicked, this, [this] { userChoseTab_ = true; });
     {
         // Above the tabs: a banner while the exclusion list differs from the shown model's.
         auto* frame = static_cast<QFrame*>(banner_);
@@ -149,13 +151,17 @@ MainWindow::MainWindow(QWidget* parent)
             outputSqnrBeforeRequantize_ = NAN;
         }
         statusLabel_->setText(text);
-        if (tabs_->currentWidget() == layerTable_)
+        // Activations say more than weights, but a tab the user chose stays.
+        if (tabs_->currentWidget() == layerTable_ && !userChoseTab_)
             tabs_->setCurrentWidget(activationTable_);
         // The node the user was looking at stays selected, with its new figures; else the worst row.
         if (!restoreSelection()) {
             histograms_->clearHistograms();
             activationTable_->view()->selectRow(0);
         }
+        // On the Weights tab the histograms stay those of the weight it shows.
+        if (tabs_->currentWidget() == layerTable_ && layerTable_->currentSourceRow() >= 0)
+            showWeightHistograms(layerTable_->currentSourceRow());
     });
     connect(activationTable_, &LayerTable::currentSourceRowChanged, this, &MainWindow::showSelectedActivation);
     connect(graphPanel_, &GraphPanel::nodeSelected, this, &MainWindow::selectGraphNode);
@@ -786,8 +792,10 @@ void MainWindow::showTab(const QString& name) {
                                               {QStringLiteral("activations"), activationTable_},
                                               {QStringLiteral("weights"), layerTable_},
                                               {QStringLiteral("detections"), detectionView_}};
-    if (auto it = tabs.find(name.toLower()); it != tabs.end())
+    if (auto it = tabs.find(name.toLower()); it != tabs.end()) {
         tabs_->setCurrentWidget(it->second);
+        userChoseTab_ = true;
+    }
 }
 
 void MainWindow::selectGraphNode(int node) {

@@ -82,6 +82,7 @@ private:
 
     Workspace* workspace_;
     QTabWidget* tabs_;
+    bool userChoseTab_ = false;  // clicked a tab or asked for one (--tab): analyses no longer switch tabs
     GraphPanel* graphPanel_;
     DetectionCompareView* detectionView_;
     QListWidget* exclusionList_;
