@@ -271,6 +271,14 @@ int runExplain(const ExplainOptions& o) {
         printError("give --missed (every missed and moved box) or --box x1,y1,x2,y2 (one box), not both");
         return kExitError;
     }
+    if (!o.dumpDir.empty() && !o.trace) {
+        printError("--dump-tensors writes the traced tensors: give --trace with it");
+        return kExitError;
+    }
+    if (o.traceWindow < 0 || o.traceWindow > 64) {
+        printError("--trace-window " + std::to_string(o.traceWindow) + ": expected 0..64 head cells");
+        return kExitError;
+    }
     ExplainTarget target;
     if (!o.box.empty()) {
         target.box = parseBox(o.box);
@@ -308,14 +316,6 @@ int runExplain(const ExplainOptions& o) {
     // and, with --trace, the per-layer error around each box's cell.
     TraceResults traces;
     traces.asked = o.trace;
-    if (!o.dumpDir.empty() && !o.trace) {
-        printError("--dump-tensors writes the traced tensors: give --trace with it");
-        return kExitError;
-    }
-    if (o.traceWindow < 0 || o.traceWindow > 64) {
-        printError("--trace-window " + std::to_string(o.traceWindow) + ": expected 0..64 head cells");
-        return kExitError;
-    }
     if ((o.trace || e->layout == YoloLayout::Ultralytics) && !e->boxes.empty()) {
         auto image = pair->fp32().preprocessor().prepare(*bgr);
         if (!image) {
