@@ -73,12 +73,13 @@ struct DflPattern {
     std::string probabilities;  // its output (FP32 model's name)
     std::string logits;      // the 64-channel box branch feeding its Reshape/Transpose chain
 };
-// Finds, in the FP32 graph, a Softmax whose output feeds a Conv with a constant [1,16,1,1]
-// weight 0, 1, ..., 15 (through Q/DQ pairs if any), and walks its input back through
-// Reshape/Transpose/Identity/Flatten to the box branch. The error says what is missing.
+// Finds, in the FP32 graph, a Softmax whose output feeds a Conv with a constant 16-value weight
+// 0, 1, ..., 15 (each within 0.1, so an int8-stored ramp counts; Q/DQ pairs between them are looked
+// through), and walks its input back through Reshape/Transpose/Identity/Flatten/Squeeze/Unsqueeze
+// and Q/DQ to the box branch ([1,64,anchors] in Ultralytics exports). The error says what is missing.
 Result<DflPattern> findDflSoftmax(const Graph& fp32);
 
-// Both models captured once on one image.
+// Both models captured once on one image. Keeps pointers to the two models: they must outlive it.
 class TraceCapture {
 public:
     enum class Scope {

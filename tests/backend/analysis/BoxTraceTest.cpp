@@ -96,9 +96,11 @@ TEST_P(BoxTraceBadLayer, MarksTheLayerQuantizedBadly) {
     EXPECT_EQ(marked.quantizedTensor, bad + "_DequantizeLinear_Output");
     // The quantized reading of the bad layer loses far more than any other layer's.
     ASSERT_TRUE(marked.drop.has_value());
-    for (const auto& l : trace->layers)
-        if (&l != &marked && l.drop)
+    for (const auto& l : trace->layers) {
+        if (&l != &marked && l.drop) {
             EXPECT_LT(*l.drop, *marked.drop) << l.fp32Tensor;
+        }
+    }
     EXPECT_GT(*marked.drop, 15.0);
 
     // Windows by hand: head cells 1..5 (x) and 2..6 (y) at stride 4 = input pixels [4, 24) x [8, 28).
