@@ -124,7 +124,7 @@ nlohmann::json traceJson(const BoxTraceResult& r, const std::string& dumpDir) {
 
 nlohmann::json dflJson(const DflDistributions& d) {
     static const char* kSides[4] = {"left", "top", "right", "bottom"};
-    nlohmann::json j = {{"softmax", d.softmax}, {"bins", d.bins}, {"fp32", nlohmann::json::object()},
+    nlohmann::json j = {{"softmax", d.softmax}, {"bins", d.bins}, {"bin_values", d.binValues}, {"fp32", nlohmann::json::object()},
                         {"quantized", nlohmann::json::object()}};
     for (size_t s = 0; s < 4 && s < d.fp32.size(); ++s) {
         j["fp32"][kSides[s]] = d.fp32[s];
@@ -175,12 +175,17 @@ std::string dbText(double db) { return std::isfinite(db) ? f(db, 1) : "exact"; }
 
 void printDfl(const DflDistributions& d) {
     static const char* kSides[4] = {"left", "top", "right", "bottom"};
-    std::cout << "  DFL (" << d.bins << " bins, probabilities; expectation = ltrb/stride):\n";
+    bool ramp = true;
+    for (size_t i = 0; i < d.binValues.size(); ++i)
+        ramp = ramp && d.binValues[i] == static_cast<float>(i);
+    std::cout << "  DFL (" << d.bins << " bins, probabilities; expectation E = ltrb/stride"
+              << (ramp ? std::string() : ", with the DFL Conv's weights " + values(d.binValues) + " as bin values") << "):\n";
     for (size_t s = 0; s < 4 && s < d.fp32.size(); ++s) {
         double ef = 0, eq = 0;
         for (size_t i = 0; i < d.fp32[s].size(); ++i) {
-            ef += d.fp32[s][i] * static_cast<double>(i);
-            eq += d.quantized[s][i] * static_cast<double>(i);
+            const double v = i < d.binValues.size() ? d.binValues[i] : static_cast<double>(i);
+            ef += d.fp32[s][i] * v;
+            eq += d.quantized[s][i] * v;
         }
         std::cout << "    " << kSides[s] << (s == 1 ? "   " : s == 0 ? "  " : s == 2 ? " " : "") << " FP32 " << values(d.fp32[s])
                   << "  (E " << f(ef, 2) << ")\n";

@@ -172,6 +172,7 @@ Result<DflPattern> findDflSoftmax(const Graph& g) {
         if (n.opType != "Softmax" || n.inputs.empty() || n.outputs.empty())
             continue;
         bool feedsDflConv = false;
+        std::vector<float> bins;
         for (const int c : consumersThrough(g, n.outputs[0])) {
             const Node& conv = g.node(c);
             if (conv.opType != "Conv" || conv.inputs.size() < 2)
@@ -182,6 +183,8 @@ Result<DflPattern> findDflSoftmax(const Graph& g) {
             bool ramp = true;
             for (size_t k = 0; k < w.size(); ++k)
                 ramp = ramp && std::abs(w[k] - static_cast<float>(k)) < 0.1f;  // int8 storage of 0..15 stays within 0.06
+            if (ramp && !feedsDflConv)
+                bins = w;
             feedsDflConv = feedsDflConv || ramp;
         }
         if (!feedsDflConv)
@@ -189,6 +192,7 @@ Result<DflPattern> findDflSoftmax(const Graph& g) {
         DflPattern p;
         p.softmax = g.label(i);
         p.probabilities = n.outputs[0];
+        p.binValues = bins;
         std::string t = n.inputs[0];
         for (int guard = 0; guard < 8; ++guard) {
             const int prod = g.producer(t);
@@ -553,6 +557,10 @@ Result<DflDistributions> TraceCapture::dfl(const GridCell& cell) const {
     DflDistributions d;
     d.softmax = dflPattern_->softmax;
     d.bins = static_cast<int>(s[static_cast<size_t>(binAxis)]);
+    if (dflPattern_->binValues.size() != static_cast<size_t>(d.bins))
+        return Error{"the DFL Softmax has " + std::to_string(d.bins) + " bins, its Conv " +
+                     std::to_string(dflPattern_->binValues.size()) + " weights"};
+    d.binValues = dflPattern_->binValues;
     for (int side = 0; side < 4; ++side) {
         std::vector<float> fp, qp;
         for (int b = 0; b < d.bins; ++b) {

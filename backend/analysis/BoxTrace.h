@@ -72,6 +72,7 @@ struct DflPattern {
     std::string softmax;     // node name
     std::string probabilities;  // its output (FP32 model's name)
     std::string logits;      // the 64-channel box branch feeding its Reshape/Transpose chain
+    std::vector<float> binValues;  // the DFL Conv's weights (FP32 model)
 };
 // Finds, in the FP32 graph, a Softmax whose output feeds a Conv with a constant 16-value weight
 // 0, 1, ..., 15 (each within 0.1, so an int8-stored ramp counts; Q/DQ pairs between them are looked

@@ -55,6 +55,10 @@ struct DflDistributions {
     std::string softmax;  // the Softmax node (FP32 model's name)
     int bins = 16;
     std::vector<std::vector<float>> fp32, quantized;  // [side: left, top, right, bottom][bin], probabilities
+    // The DFL Conv's weights, one per bin: 0, 1, ..., 15 in an export; a model whose weights were
+    // quantized and dequantized again holds them slightly off (0.945 for 1), and its sides are
+    // sum(p_i * binValues[i]).
+    std::vector<float> binValues;
 };
 
 struct BoxExplanation {
