@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "analysis/BoxTrace.h"
+#include "model/ModelBuilder.h"
+#include "model/TensorData.h"
 #include "runtime/ActivationCapture.h"
 #include "support/TestModels.h"
 
@@ -172,6 +174,114 @@ TEST(BoxTrace, RefusesModelsItCannotReadAsFloat) {
     auto capture = TraceCapture::run(fp32, other, "y", image, TraceCapture::Scope::Trace, {});
     ASSERT_FALSE(capture);
     EXPECT_NE(capture.errorMessage().find("per-layer"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ql
+
+namespace ql {
+namespace {
+
+// An Ultralytics-style DFL tail on a 4x4 map: x [1,3,4,4] -> 1x1 Conv "box" (3->64) -> Reshape
+// [1,4,16,16] -> Transpose [1,16,4,16] -> Softmax(axis 1) -> Conv with weights 0..15 -> Reshape
+// "dist" [1,4,16]. With `boxScale`, the box logits get a uint8 Q/DQ pair (zero point 128).
+constexpr int kCells = 16;
+float dflWeight(int c, int k) { return 0.4f * std::sin(0.7f * static_cast<float>(c) + 1.3f * static_cast<float>(k)); }
+float dflBias(int c) { return 0.3f * std::cos(0.9f * static_cast<float>(c)); }
+
+onnx::ModelProto makeDflTail(float boxScale) {
+    ModelBuilder b;
+    b.input("x", {1, 3, 4, 4}).output("dist", {1, 4, kCells});
+    std::vector<float> w, bias;
+    for (int c = 0; c < 64; ++c) {
+        for (int k = 0; k < 3; ++k)
+            w.push_back(dflWeight(c, k));
+        bias.push_back(dflBias(c));
+    }
+    b.floatInitializer("box.weight", {64, 3, 1, 1}, w);
+    b.floatInitializer("box.bias", {64}, bias);
+    b.node("Conv", {"x", "box.weight", "box.bias"}, {"box"}, "box_conv");
+    std::string box = "box";
+    if (boxScale > 0.0f) {
+        b.floatInitializer("box_scale", {}, {boxScale});
+        b.initializer(makeIntTensor("box_zero_point", onnx::TensorProto::UINT8, {}, {128}));
+        b.node("QuantizeLinear", {"box", "box_scale", "box_zero_point"}, {"box_QuantizeLinear_Output"}, "box_QuantizeLinear");
+        b.node("DequantizeLinear", {"box_QuantizeLinear_Output", "box_scale", "box_zero_point"}, {"box_DequantizeLinear_Output"},
+               "box_DequantizeLinear");
+        box = "box_DequantizeLinear_Output";
+    }
+    b.initializer(makeIntTensor("flat_shape", onnx::TensorProto::INT64, {3}, {1, 64, kCells}));
+    b.node("Reshape", {box, "flat_shape"}, {"flat"}, "flatten");
+    b.initializer(makeIntTensor("dfl_shape", onnx::TensorProto::INT64, {4}, {1, 4, 16, kCells}));
+    b.node("Reshape", {"flat", "dfl_shape"}, {"sides"}, "dfl_reshape");
+    setAttribute(b.node("Transpose", {"sides"}, {"bins"}, "dfl_transpose"), "perm", std::vector<int64_t>{0, 2, 1, 3});
+    setAttribute(b.node("Softmax", {"bins"}, {"probabilities"}, "dfl_softmax"), "axis", int64_t{1});
+    std::vector<float> ramp;
+    for (int i = 0; i < 16; ++i)
+        ramp.push_back(static_cast<float>(i));
+    b.floatInitializer("dfl.weight", {1, 16, 1, 1}, ramp);
+    b.node("Conv", {"probabilities", "dfl.weight"}, {"expectation"}, "dfl_conv");
+    b.initializer(makeIntTensor("dist_shape", onnx::TensorProto::INT64, {3}, {1, 4, kCells}));
+    b.node("Reshape", {"expectation", "dist_shape"}, {"dist"}, "dfl_out");
+    return b.build();
+}
+
+TEST(BoxTraceDfl, FindsTheSoftmaxAndReadsTheFourSidesAtTheCell) {
+    const PreparedImage image = traceInput();
+    PreparedImage small;
+    small.shape = {1, 3, 4, 4};
+    small.tensor.assign(image.tensor.begin(), image.tensor.begin() + 48);
+    const AnalyzedModel fp32 = analyzed(makeDflTail(0.0f), "dfl_fp32.onnx");
+    const float step = 0.05f;
+    const AnalyzedModel quant = analyzed(makeDflTail(step), "dfl_qdq.onnx");
+    auto pattern = findDflSoftmax(fp32.model.graph());
+    ASSERT_TRUE(pattern) << pattern.errorMessage();
+    EXPECT_EQ(pattern->softmax, "dfl_softmax");
+    EXPECT_EQ(pattern->logits, "box");
+
+    auto capture = TraceCapture::run(fp32, quant, "dist", small, TraceCapture::Scope::Dfl, {});
+    ASSERT_TRUE(capture) << capture.errorMessage();
+    GridCell cell;
+    cell.index = 9;  // pixel (x 1, y 2) of the 4x4 map
+    auto d = capture->dfl(cell);
+    ASSERT_TRUE(d) << d.errorMessage();
+    ASSERT_EQ(d->fp32.size(), 4u);
+    ASSERT_EQ(d->bins, 16);
+    // By hand: the 1x1 conv's logits at that pixel, channel side*16+bin, softmax over the bins;
+    // the quantized side rounds each logit to the 0.05 grid (uint8, zero point 128) first.
+    for (int side = 0; side < 4; ++side) {
+        std::vector<double> logit(16), rounded(16);
+        for (int bin = 0; bin < 16; ++bin) {
+            const int c = side * 16 + bin;
+            double v = dflBias(c);
+            for (int k = 0; k < 3; ++k)
+                v += dflWeight(c, k) * small.tensor[static_cast<size_t>(k * 16 + cell.index)];
+            logit[static_cast<size_t>(bin)] = v;
+            const double q = std::clamp(std::nearbyint(v / step) + 128.0, 0.0, 255.0);
+            rounded[static_cast<size_t>(bin)] = (q - 128.0) * step;
+        }
+        auto softmax = [](const std::vector<double>& z) {
+            const double hi = *std::max_element(z.begin(), z.end());
+            std::vector<double> p;
+            double sum = 0;
+            for (const double v : z)
+                sum += std::exp(v - hi);
+            for (const double v : z)
+                p.push_back(std::exp(v - hi) / sum);
+            return p;
+        };
+        const auto pf = softmax(logit), pq = softmax(rounded);
+        for (int bin = 0; bin < 16; ++bin) {
+            EXPECT_NEAR(d->fp32[static_cast<size_t>(side)][static_cast<size_t>(bin)], pf[static_cast<size_t>(bin)], 1e-5)
+                << "side " << side << " bin " << bin;
+            EXPECT_NEAR(d->quantized[static_cast<size_t>(side)][static_cast<size_t>(bin)], pq[static_cast<size_t>(bin)], 1e-5)
+                << "side " << side << " bin " << bin;
+        }
+    }
+    EXPECT_EQ(d->binValues.size(), 16u);
+    // A cell outside the map is refused, not read past the end.
+    cell.index = kCells;
+    EXPECT_FALSE(capture->dfl(cell));
 }
 
 }  // namespace
