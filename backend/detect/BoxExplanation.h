@@ -48,6 +48,19 @@ enum class BoxOutcome {
 };
 std::string outcomeName(BoxOutcome outcome);  // "score under threshold", ...
 
+// Ultralytics: the DFL head's distributions of the four sides at a cell, read from the Softmax
+// that feeds the fixed 0..15 Conv (analysis/BoxTrace.h finds it in the graph and captures it).
+// Expectation sum(p_i * i) of a side is its distance from the anchor point in strides (ltrb).
+struct DflDistributions {
+    std::string softmax;  // the Softmax node (FP32 model's name)
+    int bins = 16;
+    std::vector<std::vector<float>> fp32, quantized;  // [side: left, top, right, bottom][bin], probabilities
+    // The DFL Conv's weights, one per bin: 0, 1, ..., 15 in an export; a model whose weights were
+    // quantized and dequantized again holds them slightly off (0.945 for 1), and its sides are
+    // sum(p_i * binValues[i]).
+    std::vector<float> binValues;
+};
+
 struct BoxExplanation {
     int fp32Index = -1;  // into ImageExplanation::fp32
     Detection fp32;
@@ -60,6 +73,7 @@ struct BoxExplanation {
     BoxOutcome outcome = BoxOutcome::Kept;
     std::string detail;  // the facts behind the outcome, one sentence
     std::optional<int> suppressedBy;  // SuppressedByNms: the quantized detection that won
+    std::optional<DflDistributions> dfl;  // Ultralytics heads, when the DFL Softmax was found and captured
 };
 
 struct ImageExplanation {

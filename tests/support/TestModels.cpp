@@ -70,6 +70,53 @@ onnx::ModelProto makeConvNet() {
 
 float convNetWeight1Scale() { return maxAbs(convNetWeight1()) / 127.0f; }
 
+onnx::ModelProto makeTraceNet(const std::vector<std::pair<std::string, float>>& scales) {
+    ModelBuilder b;
+    b.input("x", {1, 3, 32, 32}).output("y", {1, 2, 8, 8});
+    uint32_t state = 12345u;
+    auto next = [&] {  // a fixed LCG: the same weights on every platform
+        state = state * 1664525u + 1013904223u;
+        return static_cast<float>(state >> 8) / static_cast<float>(1u << 24) - 0.5f;  // -0.5 .. 0.5
+    };
+    auto values = [&](size_t n, float gain) {
+        std::vector<float> v(n);
+        for (auto& x : v)
+            x = gain * next();
+        return v;
+    };
+    // Reads `t` through its Q/DQ pair when it has a scale.
+    auto read = [&](const std::string& t) {
+        for (const auto& [name, scale] : scales)
+            if (name == t) {
+                b.floatInitializer(t + "_scale", {}, {scale});
+                b.initializer(makeIntTensor(t + "_zero_point", onnx::TensorProto::UINT8, {}, {0}));
+                b.node("QuantizeLinear", {t, t + "_scale", t + "_zero_point"}, {t + "_QuantizeLinear_Output"}, t + "_QuantizeLinear");
+                b.node("DequantizeLinear", {t + "_QuantizeLinear_Output", t + "_scale", t + "_zero_point"},
+                       {t + "_DequantizeLinear_Output"}, t + "_DequantizeLinear");
+                return t + "_DequantizeLinear_Output";
+            }
+        return t;
+    };
+    auto conv = [&](const std::string& name, const std::string& in, int64_t cin, int64_t cout, int64_t k, int64_t stride,
+                    const std::string& out) {
+        b.floatInitializer(name + ".weight", {cout, cin, k, k}, values(static_cast<size_t>(cout * cin * k * k), 1.2f));
+        b.floatInitializer(name + ".bias", {cout}, values(static_cast<size_t>(cout), 0.2f));
+        auto& n = b.node("Conv", {in, name + ".weight", name + ".bias"}, {out}, name);
+        setAttribute(n, "kernel_shape", std::vector<int64_t>{k, k});
+        setAttribute(n, "strides", std::vector<int64_t>{stride, stride});
+        const int64_t p = k / 2;
+        setAttribute(n, "pads", std::vector<int64_t>{p, p, p, p});
+    };
+    conv("conv1", read("x"), 3, 4, 3, 1, "c1");
+    b.node("Relu", {"c1"}, {"relu1"}, "relu1");
+    conv("conv2", read("relu1"), 4, 4, 3, 2, "c2");
+    b.node("Relu", {"c2"}, {"relu2"}, "relu2");
+    conv("conv3", read("relu2"), 4, 4, 3, 2, "c3");
+    b.node("Relu", {"c3"}, {"relu3"}, "relu3");
+    conv("conv4", read("relu3"), 4, 2, 1, 1, "y");
+    return b.build();
+}
+
 onnx::ModelProto makeQdqConvNet(const QdqOptions& o) {
     ModelBuilder b;
     const bool ort = o.onnxRuntimeNames;

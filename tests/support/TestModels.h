@@ -27,6 +27,14 @@ struct QdqOptions {
 onnx::ModelProto makeQdqConvNet(const QdqOptions& options = {});
 float convNetWeight1Scale();  // per-tensor scale of W1 in makeQdqConvNet
 
+// A conv net on a map large enough for windows, for the box trace:
+//   "x" [1,3,32,32] -> conv1 (3->4, 3x3, pad 1) -> relu1 -> conv2 (4->4, 3x3, stride 2, pad 1) -> relu2
+//   -> conv3 (4->4, 3x3, stride 2, pad 1) -> relu3 -> conv4 (4->2, 1x1) -> "y" [1,2,8,8]
+// Weights are fixed pseudo-random values. With `activationScales` (by tensor: "x", "relu1",
+// "relu2", "relu3"), each of those tensors gets a uint8 Q/DQ pair with that scale and zero point 0
+// (ONNX Runtime's names), as a QDQ quantizer would write it; weights stay float. Without, FP32.
+onnx::ModelProto makeTraceNet(const std::vector<std::pair<std::string, float>>& activationScales = {});
+
 // ../shared (or $QUANTLENS_TESTDATA) when it exists.
 std::optional<std::string> sharedDataDir();
 std::optional<std::string> sharedFile(const std::string& relativePath);
