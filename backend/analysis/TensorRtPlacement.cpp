@@ -249,8 +249,16 @@ void checkEqualScales(const Graph& g, const Node& n, std::vector<PlacementFindin
             fs.push_back(quoted(t));
         f.message = what + " mixes quantized inputs (" + joined(qs) + ") with float inputs (" + joined(fs) +
                     "): TensorRT dequantizes the INT8 inputs and runs it in higher precision";
+        // A DequantizeLinear shared with INT8 layers (a Split output that also feeds a quantized
+        // Add, say) cannot simply go: the Concat should read the float tensor instead.
+        std::vector<std::string> shared;
+        for (size_t i = 0; i < inputs.size(); ++i)
+            if (dqs[i] >= 0 && g.consumers(inputs[i]).size() > 1)
+                shared.push_back(quoted(inputs[i]));
         f.fix = "quantize " + joined(fs) + " with the same scale as the other inputs of " + quoted(f.node) +
-                ", or remove the Q/DQ pairs on its inputs";
+                (shared.empty() ? ", or remove the Q/DQ pairs on its inputs"
+                                : ", or let it read the float tensors behind " + joined(shared) +
+                                      " (their DequantizeLinear also feeds other layers)");
         out.push_back(std::move(f));
         return;
     }

@@ -54,6 +54,7 @@ struct QdqGraph {
 struct Options {
     float catScale = 0.1f;       // the second Concat input's scale (0.1: same as the first)
     bool concatFloat = false;    // the second Concat input float
+    bool concatSharedDq = false;  // Concat(r1's DequantizeLinear, shared with conv2 and the Add; float c1)
     bool convSideQdq = false;    // Q/DQ between conv2 and the Add
     bool siluSide = false;       // conv2 -> SiLU (Sigmoid, Mul) before the Add
     bool sigmoidOnly = false;    // r1 -Q/DQ-> Sigmoid -> graph output z
@@ -78,9 +79,13 @@ std::vector<PlacementFinding> build(const Options& o) {
     if (o.convSideQdq)
         convSide = g.qdq(convSide, "c2", 0.05f);
     b.node("Add", {convSide, r1}, {"add"}, "add");
-    const std::string a = g.qdq("add", "add", 0.1f);
-    const std::string second = o.concatFloat ? "r1" : g.qdq("r1", "r1b", o.catScale);
-    setAttribute(b.node("Concat", {a, second}, {"y"}, "cat"), "axis", int64_t{1});
+    if (o.concatSharedDq) {
+        setAttribute(b.node("Concat", {r1, "c1"}, {"y"}, "cat"), "axis", int64_t{1});
+    } else {
+        const std::string a = g.qdq("add", "add", 0.1f);
+        const std::string second = o.concatFloat ? "r1" : g.qdq("r1", "r1b", o.catScale);
+        setAttribute(b.node("Concat", {a, second}, {"y"}, "cat"), "axis", int64_t{1});
+    }
     b.output("y", {1, 8, 4, 4});
     if (o.sigmoidOnly) {
         b.node("Sigmoid", {g.qdq("r1", "r1s", 0.05f)}, {"z"}, "sig");
@@ -128,6 +133,19 @@ TEST(TensorRtPlacement, ConcatMixingQuantizedAndFloatInputs) {
     EXPECT_EQ(f[0].issue, PlacementIssue::UnequalScales);
     EXPECT_NE(f[0].message.find("mixes quantized inputs ('add_dq') with float inputs ('r1')"), std::string::npos)
         << f[0].message;
+}
+
+TEST(TensorRtPlacement, ConcatReadingADequantizeSharedWithInt8Layers) {
+    Options o;
+    o.concatSharedDq = true;
+    const auto f = build(o);
+    // r1_dq also feeds conv2 and the Add: the Concat should read r1 itself (the Add's float output
+    // is left unused here, which is no placement matter).
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].node, "cat");
+    EXPECT_NE(f[0].message.find("mixes quantized inputs ('r1_dq') with float inputs ('c1')"), std::string::npos)
+        << f[0].message;
+    EXPECT_NE(f[0].fix.find("let it read the float tensors behind 'r1_dq'"), std::string::npos) << f[0].fix;
 }
 
 TEST(TensorRtPlacement, QdqBetweenConvAndResidualAdd) {
