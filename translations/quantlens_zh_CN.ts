@@ -878,6 +878,24 @@ no histograms: none of its tensors was compared</source>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
+    <message>
+        <source>TensorRT placement</source>
+        <translation>TensorRT 量化节点布局</translation>
+    </message>
+    <message>
+        <source>no Q/DQ placement that makes TensorRT reformat or fall back</source>
+        <translation>没有会让 TensorRT 插入重排层或回退到更高精度的 Q/DQ 布局</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n finding(s)</source>
+        <translation>
+            <numerusform>%n 项发现</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Fix</source>
+        <translation>修正建议</translation>
+    </message>
 </context>
 <context>
     <name>ql::NodeDetailsView</name>
@@ -1253,6 +1271,26 @@ no histograms: none of its tensors was compared</source>
     <message>
         <source>Import recipe %1</source>
         <translation>导入配方 %1</translation>
+    </message>
+    <message>
+        <source>Keep the last layers float (detector head and output decoding)</source>
+        <translation>最后几层保持浮点（检测头及输出解码）</translation>
+    </message>
+    <message>
+        <source>no conversion</source>
+        <translation>不转换</translation>
+    </message>
+    <message>
+        <source>Convert an older export to this opset with ONNX&apos;s version converter before calibrating (per-channel weights need opset 13); a model already at it or above is not converted</source>
+        <translation>校准前用 ONNX 的版本转换器把旧导出转换到此 opset（逐通道权重需要 opset 13）；已达到或高于该 opset 的模型不转换</translation>
+    </message>
+    <message>
+        <source>Leave the last Conv/Gemm/MatMul before each output and the decoding after them float, as a YOLOv9-QAT export does; your exclusion list is unchanged</source>
+        <translation>像 YOLOv9-QAT 导出那样，让每个输出前的最后一个 Conv/Gemm/MatMul 及其后的解码保持浮点；排除列表不变</translation>
+    </message>
+    <message>
+        <source>Convert to opset:</source>
+        <translation>转换到 opset：</translation>
     </message>
 </context>
 <context>

@@ -65,6 +65,17 @@ void ModelSummaryView::setSummary(const ModelSummary& s, const QString& origin) 
     }
     for (const auto& w : s.warnings)
         addTreeRow(root, tr("Warning"), toQString(w));
+    // Deployment warnings for TensorRT: one row per finding, its fix beneath it.
+    if (s.format == QuantFormat::QDQ) {
+        auto* trt = addTreeRow(root, tr("TensorRT placement"),
+                               s.tensorRtPlacement.empty() ? tr("no Q/DQ placement that makes TensorRT reformat or fall back")
+                                                           : tr("%n finding(s)", nullptr, static_cast<int>(s.tensorRtPlacement.size())));
+        for (const auto& f : s.tensorRtPlacement) {
+            auto* row = addTreeRow(trt, toQString(f.node), toQString(f.message));
+            row->setToolTip(1, toQString(f.message));
+            addTreeRow(row, tr("Fix"), toQString(f.fix));
+        }
+    }
 }
 
 }  // namespace ql

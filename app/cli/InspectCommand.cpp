@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "CliCommon.h"
 #include "inspect/ModelPairing.h"
@@ -18,6 +19,38 @@ struct InspectOptions {
     bool histograms = false;
     bool worstFirst = false;
 };
+
+nlohmann::json placementJson(const std::vector<PlacementFinding>& findings) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& f : findings)
+        rows.push_back({{"issue", placementIssueName(f.issue)},
+                        {"node", f.node},
+                        {"qdq_nodes", f.qdqNodes},
+                        {"message", f.message},
+                        {"fix", f.fix}});
+    return rows;
+}
+
+// The TensorRT placement check of a Q/DQ model: counts per kind, then each finding with its fix.
+void printPlacement(std::ostream& out, const std::vector<PlacementFinding>& findings) {
+    std::map<PlacementIssue, int> counts;
+    for (const auto& f : findings)
+        ++counts[f.issue];
+    out << "TensorRT placement: ";
+    if (findings.empty()) {
+        out << "no Q/DQ placement that makes TensorRT reformat or fall back\n";
+        return;
+    }
+    out << findings.size() << " finding(s): ";
+    bool first = true;
+    for (const auto issue : {PlacementIssue::UnequalScales, PlacementIssue::SplitConvAdd, PlacementIssue::NoQuantizableConsumer}) {
+        out << (first ? "" : ", ") << counts[issue] << " " << placementIssueName(issue);
+        first = false;
+    }
+    out << "\n";
+    for (const auto& f : findings)
+        out << "  [" << placementIssueName(f.issue) << "] " << f.message << "\n      fix: " << f.fix << "\n";
+}
 
 int runInspect(const InspectOptions& o) {
     if (o.weights && o.models.size() != 2) {
@@ -40,12 +73,18 @@ int runInspect(const InspectOptions& o) {
     nlohmann::json summaries = nlohmann::json::array();
     for (size_t i = 0; i < loaded.size(); ++i) {
         const ModelSummary s = summarize(loaded[i].model, loaded[i].qdq);
+        const bool qdqModel = s.format == QuantFormat::QDQ;
         if (o.json) {
-            summaries.push_back(toJson(s));
+            nlohmann::json j = toJson(s);
+            if (qdqModel)
+                j["tensorrt_placement"] = placementJson(s.tensorRtPlacement);
+            summaries.push_back(std::move(j));
         } else {
             if (i > 0)
                 std::cout << "\n";
             printSummary(std::cout, s);
+            if (qdqModel)
+                printPlacement(std::cout, s.tensorRtPlacement);
         }
     }
     json["models"] = summaries;

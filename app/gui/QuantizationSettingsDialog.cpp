@@ -15,6 +15,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
+#include <QSpinBox>
 #include <QVBoxLayout>
 
 #include "Workspace.h"
@@ -77,7 +78,9 @@ QuantizationSettingsDialog::QuantizationSettingsDialog(const Workspace& workspac
       perChannel_(new QCheckBox(tr("Per-channel weights"), this)), reduceRange_(new QCheckBox(tr("Reduce range (7-bit weights)"), this)),
       activationSymmetric_(new QCheckBox(tr("Symmetric activations"), this)),
       weightSymmetric_(new QCheckBox(tr("Symmetric weights"), this)), quantizeBias_(new QCheckBox(tr("Quantize bias"), this)),
-      opTypes_(new QLineEdit(this)), recipeNote_(wrappingLabel(QStringLiteral("recipeNote"), this)) {
+      opTypes_(new QLineEdit(this)), upgradeOpset_(new QSpinBox(this)),
+      keepLastLayerFloat_(new QCheckBox(tr("Keep the last layers float (detector head and output decoding)"), this)),
+      recipeNote_(wrappingLabel(QStringLiteral("recipeNote"), this)) {
     setWindowTitle(tr("Quantization Settings"));
 
     // Calibration: which images, and how their ranges become quantization parameters.
@@ -138,6 +141,18 @@ QuantizationSettingsDialog::QuantizationSettingsDialog(const Workspace& workspac
     quantForm->addRow(QString(), weightSymmetric_);
     quantForm->addRow(QString(), quantizeBias_);
     quantForm->addRow(tr("Op types to quantize:"), opTypes_);
+    // Older exports, as `quantlens-cli quantize --upgrade-opset N --keep-last-layer-float`.
+    upgradeOpset_->setObjectName(QStringLiteral("upgradeOpset"));
+    upgradeOpset_->setRange(0, 21);
+    upgradeOpset_->setSpecialValueText(tr("no conversion"));
+    upgradeOpset_->setToolTip(tr("Convert an older export to this opset with ONNX's version converter before "
+                                 "calibrating (per-channel weights need opset 13); a model already at it or above "
+                                 "is not converted"));
+    keepLastLayerFloat_->setObjectName(QStringLiteral("keepLastLayerFloat"));
+    keepLastLayerFloat_->setToolTip(tr("Leave the last Conv/Gemm/MatMul before each output and the decoding after "
+                                       "them float, as a YOLOv9-QAT export does; your exclusion list is unchanged"));
+    quantForm->addRow(tr("Convert to opset:"), upgradeOpset_);
+    quantForm->addRow(QString(), keepLastLayerFloat_);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     auto* importButton = new QPushButton(tr("Import Recipe..."), this);
@@ -203,6 +218,8 @@ void QuantizationSettingsDialog::setSettingsFields(const QuantizerSettings& sett
     for (const auto& op : settings.opTypesToQuantize)
         ops << QString::fromStdString(op);
     opTypes_->setText(ops.join(QStringLiteral(", ")));
+    upgradeOpset_->setValue(settings.upgradeOpset);
+    keepLastLayerFloat_->setChecked(settings.keepLastLayerFloat);
 }
 
 void QuantizationSettingsDialog::setCalibrationFields(const CalibrationOptions& calibration) {
@@ -281,6 +298,8 @@ QuantizerSettings QuantizationSettingsDialog::settings() const {
     for (const QString& op : opTypes_->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
         if (!op.trimmed().isEmpty())
             s.opTypesToQuantize.push_back(op.trimmed().toStdString());
+    s.upgradeOpset = upgradeOpset_->value();
+    s.keepLastLayerFloat = keepLastLayerFloat_->isChecked();
     return s;
 }
 

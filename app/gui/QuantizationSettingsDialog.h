@@ -19,6 +19,7 @@ class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QSpinBox;
 
 namespace ql {
 
@@ -79,6 +80,8 @@ private:
     QCheckBox* weightSymmetric_;
     QCheckBox* quantizeBias_;
     QLineEdit* opTypes_;
+    QSpinBox* upgradeOpset_;          // 0: no conversion
+    QCheckBox* keepLastLayerFloat_;
     QLabel* recipeNote_;
 };
 

@@ -29,6 +29,7 @@
 #include "report/ReportAssembly.h"
 #include "report/Verdict.h"
 #include "util/AtomicFile.h"
+#include "quantize/ExportPreparation.h"
 #include "quantize/QdqQuantizer.h"
 #include "inspect/ModelPairing.h"
 #include "inspect/WeightComparison.h"
@@ -726,23 +727,30 @@ void Workspace::requantize(RunOrigin origin) {
     // would stop this calibration at once, so a project's in-app model was never made again.
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     auto work = [fp32 = fp32_, cancel = cancel_, withBaseline, in = std::move(inputs).value()]() -> Outcome {
-        const auto& [images, settings, calibration] = in;
+        const auto& [images, chosen, calibration] = in;
         TaskControl control;
         control.cancel = cancel.get();
+        // An older export raised to the opset asked for, and the last layers kept float, as
+        // `quantize --upgrade-opset --keep-last-layer-float` does; the user's exclusions unchanged.
+        QuantizerSettings settings = chosen;
+        auto prepared = prepareExport(fp32->analyzed.model, settings);
+        if (!prepared)
+            return {nullptr, nullptr, 0, 0, QString::fromStdString(prepared.errorMessage())};
+        const OnnxModel& source = prepared->converted ? *prepared->converted : fp32->analyzed.model;
         CalibrationCache cache;
-        auto stats = cache.get(fp32->analyzed.model, images, calibration, control);
+        auto stats = cache.get(source, images, calibration, control);
         if (!stats)
             return {nullptr, nullptr, 0, 0, QString::fromStdString(stats.errorMessage())};
         Outcome out;
-        auto made = quantizeForRun(fp32->analyzed.model, **stats, settings);
+        auto made = quantizeForRun(source, **stats, settings);
         if (!made)
             return {nullptr, nullptr, 0, 0, QString::fromStdString(made.errorMessage())};
         out.model = *made;
         out.size = out.model->analyzed.model.fileSize();  // its serialized size (OnnxModel::fromProto)
         if (withBaseline) {  // same calibration statistics, no exclusions
             QuantizerSettings none = settings;
-            none.nodesToExclude.clear();
-            if (auto baseline = quantizeForRun(fp32->analyzed.model, **stats, none)) {
+            none.nodesToExclude = prepared->keptFloat;
+            if (auto baseline = quantizeForRun(source, **stats, none)) {
                 out.baseline = *baseline;
                 out.baselineSize = out.baseline->analyzed.model.fileSize();
             }

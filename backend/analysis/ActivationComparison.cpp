@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "analysis/FakeQuantModel.h"
+#include "analysis/QOperatorRecompute.h"
 #include "model/TensorData.h"
 #include "inspect/FloatView.h"
 #include "inspect/ModelPairing.h"
@@ -179,7 +180,8 @@ std::string formatNote(QuantFormat format) {
                "of their own";
     case QuantFormat::QOperator:
         return "QOperator model: QLinear* outputs are dequantized with their own scale and zero point; an operator's "
-               "own rounding is not separated from its arithmetic (round dB only for QuantizeLinear)";
+               "own rounding is its dequantized output against the operator recomputed in float from its dequantized "
+               "inputs (QLinearConv, QLinearMatMul, QGemm, QLinearAdd/Mul/Concat/Sigmoid/LeakyRelu/AveragePool)";
     case QuantFormat::Float:
         return "the second model has no quantization: every node output that pairs with the FP32 model is compared "
                "(FP16 tensors read as float)";
@@ -289,6 +291,14 @@ std::vector<FloatReading> floatReadings(const AnalyzedModel& quant, const FloatV
                 r.encoding = &e->second;
                 r.post = dequantized(out, e->second);
                 r.integer = out;
+                // The operator recomputed in float from its dequantized inputs: what its output's
+                // own rounding starts from.
+                if (auto pre = recomputeInFloat(g, g.node(vn.index), quant.model.opsetVersion())) {
+                    for (size_t k = 0; k + 1 < pre->nodes.size(); ++k)
+                        *edited.mutable_graph()->add_node() = pre->nodes[k];
+                    addReadingNode(edited, g, pre->nodes.back(), out);
+                    r.pre = pre->output;
+                }
             } else if (isFloatTensor(out) && (chain || quant.qdq.format == QuantFormat::Float)) {
                 r.post = asFloat(out);
             } else {
@@ -443,8 +453,13 @@ Result<ActivationReport> compareActivations(const AnalyzedModel& fp32, const Ana
                         : fakeQuant.sumsOf.empty()
                             ? CaptureSession::create(quant.model, quantTensors, sessionOptions)
                             : CaptureSession::create(quant.model, fakeQuant.proto, quantTensors, sessionOptions);
-    if (!quantSession)
-        return quantSession.error();
+    if (!quantSession) {
+        Error e = quantSession.error();
+        if (e.message.find("Could not find an implementation") != std::string::npos)
+            if (const std::string note = bfloat16ComputeNote(qg); !note.empty())
+                e.message += "; " + note;
+        return e;
+    }
     // The quantized model as it is deployed: a plain session at the user's optimisation level.
     // Its final outputs are the ones reported; the instrumented run's are only checked against them.
     auto deployedBytes = quant.model.serialize();

@@ -129,4 +129,23 @@ FloatView FloatView::build(const Graph& graph, const QdqStructure& qdq) {
     return v;
 }
 
+std::string bfloat16ComputeNote(const Graph& graph) {
+    static const char* const moves[] = {"Cast", "CastLike", "Identity", "Reshape", "Flatten", "Squeeze", "Unsqueeze",
+                                        "Transpose", "Shape", "Constant"};
+    for (const int i : graph.topologicalOrder()) {
+        const Node& n = graph.node(i);
+        if (std::any_of(std::begin(moves), std::end(moves), [&](const char* o) { return n.opType == o; }))
+            continue;
+        std::vector<std::string> tensors = n.inputs;
+        tensors.insert(tensors.end(), n.outputs.begin(), n.outputs.end());
+        for (const auto& t : tensors)
+            if (!t.empty() && elementTypeOf(graph, t) == onnx::TensorProto::BFLOAT16)
+                return "node '" + graph.label(i) + "' (" + n.opType +
+                       ") computes in bfloat16, which ONNX Runtime's CPU provider has no kernel for; QuantLens "
+                       "compares BF16 models whose operators run in float between Casts to bfloat16 and back "
+                       "(BF16 storage, as an export writes it)";
+    }
+    return {};
+}
+
 }  // namespace ql

@@ -42,4 +42,9 @@ struct FloatView {
     static FloatView build(const Graph& graph, const QdqStructure& qdq);
 };
 
+// The first node (not a Cast or a layer that only moves data) that computes in bfloat16: an input
+// or output typed BF16. "" when none. ONNX Runtime's CPU provider has no BF16 kernel for Conv,
+// MatMul, Gemm and most others, so a session error on such a model gets this explanation.
+std::string bfloat16ComputeNote(const Graph& graph);
+
 }  // namespace ql

@@ -49,9 +49,11 @@ ModelSummary summarize(const OnnxModel& model, const QdqStructure& qdq) {
     s.warnings = g.warnings();
     const PreprocessOptions input = PreprocessOptions::forModel(model);
     s.scoreProblems = scoreStepProblems(g, qdq, input.width, input.height);
-    if (qdq.format == QuantFormat::QDQ)
+    if (qdq.format == QuantFormat::QDQ) {
         if (auto inferred = inferSettings(g, qdq))
             s.inferredSettings = std::move(inferred).value();
+        s.tensorRtPlacement = checkTensorRtPlacement(g, qdq);
+    }
     return s;
 }
 

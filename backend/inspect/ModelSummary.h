@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/OutputComparison.h"
+#include "analysis/TensorRtPlacement.h"
 #include "model/OnnxModel.h"
 #include "quantize/InferredSettings.h"
 #include "inspect/QdqStructure.h"
@@ -46,6 +47,8 @@ struct ModelSummary {
     std::vector<ScoreStepProblem> scoreProblems;
     // For a QDQ model: the quantize_static settings it was made with, read back from it.
     std::optional<InferredSettings> inferredSettings;
+    // For a QDQ model: Q/DQ placements that make TensorRT reformat or fall back to higher precision.
+    std::vector<PlacementFinding> tensorRtPlacement;
 };
 
 ModelSummary summarize(const OnnxModel& model, const QdqStructure& qdq);

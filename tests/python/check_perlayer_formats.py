@@ -148,14 +148,21 @@ def qoperator_model(p, x):
     expected["images"] = (deq(xq, xs, xz), x)
     c1q = qconv(xq, xs, xz, w1q, w1s, b1q, *s["c1"])
     expected["q_c1"] = (deq(c1q, *s["c1"]), f["c1"])
+    # Before each output's own rounding: the operator in float on its dequantized inputs.
+    pre = {"q_c1": conv(deq(xq, xs, xz), w1q * w1s.reshape(-1, 1, 1, 1).astype(np.float64), b1q * (np.float64(xs) * w1s))}
     # QLinearSigmoid: a table of the 256 dequantized inputs through sigmoid, requantized.
     table = quant(sigmoid(deq(np.arange(256), *s["c1"])), *s["s1"])
     s1q = table[c1q]
     expected["q_s1"] = (deq(s1q, *s["s1"]), f["s1"])
+    pre["q_s1"] = sigmoid(deq(c1q, *s["c1"]))
+    pre["q_c2"] = conv(deq(s1q, *s["s1"]), w2q * w2s.reshape(-1, 1, 1, 1).astype(np.float64),
+                       b2q * (np.float64(s["s1"][0]) * w2s))
     c2q = qconv(s1q, s["s1"][0], s["s1"][1], w2q, w2s, b2q, *s["c2"])
     expected["q_c2"] = (deq(c2q, *s["c2"]), f["c2"])
     addq = quant(deq(c2q, *s["c2"]) + deq(s1q, *s["s1"]), *s["add"])
     expected["q_add"] = (deq(addq, *s["add"]), f["add"])
+    pre["q_add"] = deq(c2q, *s["c2"]) + deq(s1q, *s["s1"])
+    pre["q_cat"] = np.concatenate([deq(addq, *s["add"]), deq(s1q, *s["s1"])], axis=1)
     catq = np.concatenate([quant(deq(addq, *s["add"]), cs, cz), quant(deq(s1q, *s["s1"]), cs, cz)], axis=1)
     expected["q_cat"] = (deq(catq, cs, cz), f["cat"])
 
@@ -184,7 +191,7 @@ def qoperator_model(p, x):
                         "l2.weight": (w2q.astype(np.float64) * w2s.reshape(-1, 1, 1, 1), p["w2"]),
                         "l1.bias": (b1q * (np.float64(xs) * w1s), p["b1"]),
                         "l2.bias": (b2q * (np.float64(s["s1"][0]) * w2s), p["b2"])}
-    return model, expected, weights_expected
+    return model, expected, weights_expected, pre
 
 
 def dynamic_quantize(t):
@@ -300,7 +307,7 @@ def main():
 
     fp32 = fp32_model(p)
     onnx.save(fp32, os.path.join(work, "fp32.onnx"))
-    qop, expected, weights_expected = qoperator_model(p, x)
+    qop, expected, weights_expected, pre = qoperator_model(p, x)
     onnx.save(qop, os.path.join(work, "qoperator.onnx"))
     # The QuantizeLinear row is named by the float tensor it quantizes, as in QDQ models.
     fp32_names = {"images": "images", "q_c1": "c1", "q_s1": "s1", "q_c2": "c2", "q_add": "add", "q_cat": "output0"}
@@ -320,6 +327,12 @@ def main():
         got = row["accumulated"]["sqnr_db"]
         # ONNX Runtime's integer kernels may round a rare tie the other way: a few hundredths of a dB.
         check(got is not None and abs(got - want) < 0.1, f"QOperator: '{name}' accumulated SQNR {got} vs numpy {want:.3f}")
+    # An operator's own rounding: its dequantized output against numpy's float operator on the
+    # dequantized inputs (QLinearConv with its int32 bias, QLinearSigmoid, QLinearAdd, QLinearConcat).
+    for name, before in pre.items():
+        got = rows.get(name, {}).get("rounding", {}).get("sqnr_db")
+        want = sqnr(before, expected[name][0])
+        check(got is not None and abs(got - want) < 0.1, f"QOperator: '{name}' rounding SQNR {got} vs numpy {want:.3f}")
     q_in = rows.get("images") or {}
     if "rounding" in q_in:
         want = sqnr(x, expected["images"][0])

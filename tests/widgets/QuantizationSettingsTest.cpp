@@ -4,10 +4,12 @@
 // the project keeps it, and the dialog fits a 1366x768 screen in both themes and languages.
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QLabel>
 #include <QScreen>
+#include <QSpinBox>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTranslator>
@@ -282,6 +284,55 @@ private slots:
         QVERIFY(action->isChecked());
         action->setChecked(false);  // the menu turns it off: back to the model's default
         QCOMPARE(w.workspace()->preprocessingChoice().mode, PreprocessingMode::ModelDefault);
+    }
+
+    // Older exports (issue 16): the dialog's "Convert to opset" and "Keep the last layers float"
+    // reach re-quantize (an opset-11 model comes out at opset 13; conv2, the net's last layer,
+    // keeps its float weight while conv1's is quantized, and the exclusion list stays empty) and
+    // the project.
+    void olderExportOptionsReachRequantizeAndProject() {
+        onnx::ModelProto old = test::makeConvNet();
+        old.mutable_opset_import(0)->set_version(11);
+        const QString oldPath = QString::fromStdString(test::tempPath("settings_opset11.onnx"));
+        QVERIFY(OnnxModel::fromProto(old, "old")->save(oldPath.toStdString()));
+        const QString comparison = imageFolder("oldexport_comparison", 1, cv::Scalar(20, 120, 220));
+        const QString projectFile = comparison + QStringLiteral("/old.qlproj");
+        {
+            MainWindow w;
+            Workspace& ws = *w.workspace();
+            ws.setImages({comparison});
+            ws.openModel(oldPath);
+            QVERIFY(waitIdle(ws));
+            QuantizationSettingsDialog dialog(ws);
+            auto* opset = dialog.findChild<QSpinBox*>(QStringLiteral("upgradeOpset"));
+            auto* keep = dialog.findChild<QCheckBox*>(QStringLiteral("keepLastLayerFloat"));
+            QVERIFY(opset && keep);
+            QCOMPARE(opset->value(), 0);
+            QVERIFY(!keep->isChecked());
+            opset->setValue(13);
+            keep->setChecked(true);
+            dialog.applyTo(ws);
+            QCOMPARE(ws.quantizerSettings().upgradeOpset, 13);
+            QVERIFY(ws.quantizerSettings().keepLastLayerFloat);
+            QVERIFY(requantizeAndWait(ws));
+            const auto* q = ws.model(Workspace::Slot::Quantized);
+            QCOMPARE(q->analyzed.model.opsetVersion(), int64_t{13});
+            const Graph& g = q->analyzed.model.graph();
+            QVERIFY(g.findNode("conv1") >= 0 && g.findNode("conv2") >= 0);
+            // conv1 reads its weight through a DequantizeLinear; conv2 (kept float) the FP32 initializer.
+            QVERIFY(!g.isInitializer(g.node(g.findNode("conv1")).inputs.at(1)));
+            QVERIFY(g.isInitializer(g.node(g.findNode("conv2")).inputs.at(1)));
+            QVERIFY(ws.exclusions().empty());
+            QVERIFY(w.saveProject(projectFile));
+        }
+        MainWindow w;
+        w.openFiles({projectFile});
+        QVERIFY(waitIdle(*w.workspace()));
+        QCOMPARE(w.workspace()->quantizerSettings().upgradeOpset, 13);
+        QVERIFY(w.workspace()->quantizerSettings().keepLastLayerFloat);
+        QuantizationSettingsDialog dialog(*w.workspace());
+        QCOMPARE(dialog.findChild<QSpinBox*>(QStringLiteral("upgradeOpset"))->value(), 13);
+        QVERIFY(dialog.findChild<QCheckBox*>(QStringLiteral("keepLastLayerFloat"))->isChecked());
     }
 
     // At 1366x768 (less a panel and the title bar) the dialog fits, in light and dark and in
