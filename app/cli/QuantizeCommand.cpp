@@ -11,6 +11,7 @@
 #include "QuantizeFlags.h"
 #include "ProgressBar.h"
 #include "analysis/DeploymentChecks.h"
+#include "quantize/ExportPreparation.h"
 #include "quantize/CalibrationCache.h"
 #include "quantize/ModelPreparation.h"
 #include "quantize/NodeList.h"
@@ -51,51 +52,33 @@ int runQuantize(const QuantizeOptions& o) {
         return kExitError;
     QuantizerSettings settings = *settingsOrNone;
 
-    // An older export is brought to the opset the settings need, only when asked (the file changes).
-    std::optional<OnnxModel> converted;
+    // An older export is brought to the opset the settings need, only when asked (the file changes),
+    // and the last layers stay float when asked: the same steps as the app's re-quantize.
     const int64_t opset = fp32->model.opsetVersion();
-    if (o.upgradeOpset > 0 && opset >= o.upgradeOpset) {
-        std::cout << o.fp32 << " already uses opset " << opset << "; not converted\n";
-    } else if (o.upgradeOpset > 0) {
-        std::cout << "Converting " << o.fp32 << " from opset " << opset << " to opset " << o.upgradeOpset
-                  << " with ONNX's version converter (onnx.version_converter); the quantized model is made from the converted one\n";
-        auto up = upgradeOpset(fp32->model, o.upgradeOpset);
-        if (!up) {
-            printError(up.errorMessage());  // names the file
-            return kExitError;
-        }
-        converted = std::move(up).value();
+    if (o.upgradeOpset > 0)
         settings.upgradeOpset = o.upgradeOpset;
-    } else if (settings.perChannel && opset < 13) {
-        printError(o.fp32 + " uses opset " + std::to_string(opset) +
-                   "; per-channel Q/DQ needs opset 13 (the axis attribute): add --upgrade-opset 13 to convert it with ONNX's version converter");
+    if (o.keepLastLayerFloat)
+        settings.keepLastLayerFloat = true;
+    if (settings.upgradeOpset > 0 && opset >= settings.upgradeOpset)
+        std::cout << o.fp32 << " already uses opset " << opset << "; not converted\n";
+    else if (settings.upgradeOpset > 0)
+        std::cout << "Converting " << o.fp32 << " from opset " << opset << " to opset " << settings.upgradeOpset
+                  << " with ONNX's version converter (onnx.version_converter); the quantized model is made from the converted one\n";
+    auto prepared = prepareExport(fp32->model, settings);
+    if (!prepared) {
+        printError(prepared.errorMessage());  // names the file
         return kExitError;
     }
-    const OnnxModel& model = converted ? *converted : fp32->model;
-
-    if (o.keepLastLayerFloat) {
+    const OnnxModel& model = prepared->converted ? *prepared->converted : fp32->model;
+    if (settings.keepLastLayerFloat) {
         // The last layers and the output decoding after them (YOLO's anchor Add/Sub, stride Mul)
         // stay float, as in a QAT export where only the layers before them carry quantizers.
-        const NetworkEnd end = networkEnd(model.graph());
-        if (end.lastComputeNodes.empty()) {
-            printError(o.fp32 + ": --keep-last-layer-float found no named Conv, ConvTranspose, Gemm or MatMul node before the outputs");
-            return kExitError;
-        }
-        auto exclude = [&](const std::string& name) {
-            if (std::find(settings.nodesToExclude.begin(), settings.nodesToExclude.end(), name) == settings.nodesToExclude.end())
-                settings.nodesToExclude.push_back(name);
-        };
-        std::cout << "Keeping " << end.lastComputeNodes.size() << " last layer(s) float:";
-        for (const auto& name : end.lastComputeNodes) {
+        std::cout << "Keeping " << prepared->lastLayers.size() << " last layer(s) float:";
+        for (const auto& name : prepared->lastLayers)
             std::cout << " " << name;
-            exclude(name);
-        }
         std::cout << "\n";
-        if (!end.nodesAfter.empty())
-            std::cout << "  and the " << end.nodesAfter.size() << " node(s) after them (output decoding)\n";
-        for (const auto& name : end.nodesAfter)
-            exclude(name);
-        settings.keepLastLayerFloat = true;
+        if (!prepared->decoding.empty())
+            std::cout << "  and the " << prepared->decoding.size() << " node(s) after them (output decoding)\n";
     }
     // Everything the model itself rules out is said before calibration spends minutes on it.
     if (auto st = checkQuantizable(model, settings); !st) {

@@ -44,7 +44,10 @@ constexpr int kVideoFramesLooked = 120;
 // A backend message about reading outputs as detections, in the app's terms: the CLI's --layout is
 // the app's Analysis › Detector Head.
 QString inAppTerms(const std::string& message) {
-    return QString::fromStdString(message).replace(QStringLiteral("--layout"), Workspace::tr("Analysis \u203a Detector Head"));
+    return QString::fromStdString(message)
+        .replace(QStringLiteral("--layout"), Workspace::tr("Analysis \u203a Detector Head"))
+        .replace(QStringLiteral("add --upgrade-opset 13"),
+                 Workspace::tr("set \u201cConvert to opset\u201d to 13 in Analysis \u203a Quantization Settings"));
 }
 
 
@@ -735,7 +738,7 @@ void Workspace::requantize(RunOrigin origin) {
         QuantizerSettings settings = chosen;
         auto prepared = prepareExport(fp32->analyzed.model, settings);
         if (!prepared)
-            return {nullptr, nullptr, 0, 0, QString::fromStdString(prepared.errorMessage())};
+            return {nullptr, nullptr, 0, 0, inAppTerms(prepared.errorMessage())};
         const OnnxModel& source = prepared->converted ? *prepared->converted : fp32->analyzed.model;
         CalibrationCache cache;
         auto stats = cache.get(source, images, calibration, control);
