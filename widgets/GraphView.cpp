@@ -544,16 +544,18 @@ void GraphView::buildGroupedScene(const GroupedLayout& layout) {
     const QPen edgePen(QColor(110, 110, 120), 1.2);
     for (const auto& e : layout.edges) {
         const QPainterPath path = splinePath(e.points);
-        auto* item = scene_->addPath(path, e.count > 1 ? QPen(QColor(110, 110, 120), 1.8) : edgePen);
+        // The arrow head in the same item (an outline): one item per edge keeps a big view quick to build.
+        QPainterPath withHead = path;
+        if (e.points.size() >= 2) {
+            const QPointF tip(e.points.back().first, e.points.back().second);
+            withHead.moveTo(tip + QPointF(-3.5, -7));
+            withHead.lineTo(tip);
+            withHead.lineTo(tip + QPointF(3.5, -7));
+        }
+        auto* item = scene_->addPath(withHead, e.count > 1 ? QPen(QColor(110, 110, 120), 1.8) : edgePen);
         item->setToolTip(e.count > 1 ? tr("%1 and %n more", nullptr, e.count - 1).arg(QString::fromStdString(e.tensor))
                                      : QString::fromStdString(e.tensor));
         item->setZValue(-1);
-        if (e.points.size() >= 2) {
-            const QPointF tip(e.points.back().first, e.points.back().second);
-            QPolygonF head;
-            head << tip << tip + QPointF(-3.5, -7) << tip + QPointF(3.5, -7);
-            scene_->addPolygon(head, edgePen, QBrush(QColor(110, 110, 120)))->setZValue(-1);
-        }
         if (e.quantized) {
             const QPointF mid = path.pointAtPercent(0.5);
             QPolygonF diamond;
@@ -577,10 +579,11 @@ void GraphView::buildGroupedScene(const GroupedLayout& layout) {
             scene_->nodes[placed.item.index] = item;
         }
     }
-    scene_->setSceneRect(scene_->itemsBoundingRect().adjusted(-20, -20, 20, 20));
+    scene_->setSceneRect(QRectF(0, 0, layout.width, layout.height).adjusted(-20, -20, 20, 20));  // the layout's own box
     view_->setRenderHint(QPainter::Antialiasing, layout.items.size() < 2000);
-    applyHeat();
-    setExcluded(excluded_);
+    for (auto& [node, item] : scene_->nodes)
+        item->setExcluded(excluded_.contains(item->name()));
+    applyHeat();  // nodes and group boxes, exclusions counted
 }
 
 bool GraphView::isGrouped() const { return tree_ && !isFlat(*tree_, open_); }
@@ -678,11 +681,30 @@ QStringList GraphView::quantizableNodesOf(int group) const {
 }
 
 void GraphView::refreshGroupBoxes() {
-    if (!tree_)
+    if (!tree_ || scene_->groups.empty())
         return;
+    // Once for all the boxes: the values and the exclusions per node.
+    std::map<int, double> values;
+    for (const auto& [node, h] : heat_)
+        values[node] = h.value;
+    std::vector<char> excluded(static_cast<size_t>(graph_->nodeCount()), 0);
+    if (!excluded_.isEmpty())
+        for (int n = 0; n < graph_->nodeCount(); ++n)
+            excluded[static_cast<size_t>(n)] = excluded_.contains(QString::fromStdString(graph_->node(n).name));
+    std::vector<char> quantizableFlag(static_cast<size_t>(graph_->nodeCount()), 0);
+    std::map<std::string, bool> byOp;
+    for (int n = 0; n < graph_->nodeCount(); ++n) {
+        const Node& node = graph_->node(n);
+        auto it = byOp.find(node.opType);
+        if (it == byOp.end())
+            it = byOp.emplace(node.opType, quantizableOps_.contains(QString::fromStdString(node.opType))).first;
+        quantizableFlag[static_cast<size_t>(n)] = it->second && !node.name.empty();
+    }
     for (auto& [group, item] : scene_->groups) {
-        const GroupSummary s = groupSummary(group);
-        const int quantizable = static_cast<int>(quantizableNodesOf(group).size());
+        const GroupSummary s = summarizeGroup(*tree_, group, values, [&](int node) { return excluded[static_cast<size_t>(node)] != 0; });
+        int quantizable = 0;
+        for (const int node : tree_->groups[static_cast<size_t>(group)].nodes)
+            quantizable += quantizableFlag[static_cast<size_t>(node)];
         const QString count = tr("%n nodes", nullptr, s.nodes);
         QStringList lines = {count};
         std::optional<QColor> worst, median;
