@@ -18,6 +18,8 @@
 #include "MainWindow.h"
 #include "Workspace.h"
 #include "model/ModelBuilder.h"
+#include "inspect/QdqStructure.h"
+#include "layout/GraphLayout.h"
 #include "model/OnnxModel.h"
 #include "support/TestModels.h"
 
@@ -326,6 +328,41 @@ private slots:
         QTest::keyClick(canvasOf(v), Qt::Key_E);
         QCOMPARE(requested.size(), 2);
         QCOMPARE(requested.at(1).at(1).toBool(), false);
+    }
+
+    // Real models within the budget open flat, node for node where Graphviz puts them in the whole
+    // graph's layout, as before groups existed; also folded (the full-graph QDQ YOLO11n).
+    void realYoloModelsWithinTheBudgetOpenFlatAsBefore() {
+        if (!test::sharedDataDir())
+            QSKIP("../shared not found");
+        for (const auto& [rel, fold] : {std::pair<std::string, bool>{"models/yolov8n_fp32.onnx", false},
+                                        std::pair<std::string, bool>{"models/yolo11n_320_qdq_fullgraph.onnx", true}}) {
+            const auto path = test::sharedFile(rel);
+            QVERIFY(path);
+            auto loaded = OnnxModel::load(*path);
+            QVERIFY(loaded);
+            auto m = std::make_shared<OnnxModel>(std::move(loaded).value());
+            auto qdq = QdqStructure::analyze(m->graph());
+            QVERIFY(qdq);
+            const QdqStructure* folded = fold ? &*qdq : nullptr;
+            GraphView v;
+            v.resize(900, 700);
+            v.show();
+            v.setGraph(m, &m->graph(), folded);
+            QVERIFY(QTest::qWaitFor([&] { return v.nodeCount() > 0; }, 60000));
+            QVERIFY(!v.isGrouped());
+            QCOMPARE(v.groupCount(), 0);
+            auto expected = layoutGraph(m->graph(), folded);
+            QVERIFY(expected);
+            QCOMPARE(v.nodeCount(), static_cast<int>(expected->nodes.size()));
+            QVERIFY(v.groups()->groups.size() > 10);  // it has groups, all open
+            for (const auto& n : expected->nodes) {
+                QGraphicsItem* item = itemNamed(v, QString::fromStdString(m->graph().node(n.node).name));
+                QVERIFY2(item, m->graph().node(n.node).name.c_str());
+                const QPointF c = item->sceneBoundingRect().center();
+                QVERIFY2(std::abs(c.x() - n.x) < 0.01 && std::abs(c.y() - n.y) < 0.01, m->graph().node(n.node).name.c_str());
+            }
+        }
     }
 
     void sideBySideGraphsKeepTheSameGroupsOpen() {
