@@ -11,11 +11,14 @@
 #include <QLineEdit>
 #include <QTest>
 
+#include <QCheckBox>
 #include <QSignalSpy>
+#include <QTreeWidget>
 
 #include "GraphPanel.h"
 #include "GraphView.h"
 #include "MainWindow.h"
+#include "NodeDetailsView.h"
 #include "Workspace.h"
 #include "model/ModelBuilder.h"
 #include "inspect/QdqStructure.h"
@@ -394,6 +397,32 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return quant->selectedNode() >= 0 && fp32->selectedNode() >= 0; }, 10000));
         QCOMPARE(quant->graph()->label(quant->selectedNode()), std::string("/s.2/b.2/Sigmoid"));
         QVERIFY(quant->isGroupOpen(QStringLiteral("/s.2/b.2/")));
+        // A group selected on the quantized side: the node panel shows its summary, and its tick box
+        // excludes the group's quantizable nodes (Relu and Sigmoid here: all six of /s.1/) by their
+        // FP32 names, in one undo step.
+        auto* details = w.findChild<NodeDetailsView*>();
+        QVERIFY(details);
+        QVERIFY(QTest::qWaitFor([&] { return !quant->isRelayingOut() && !fp32->isRelayingOut(); }, 10000));
+        quant->selectGroup(quant->groups()->findGroup("/s.1/"));
+        QCOMPARE(details->groupPath(), QStringLiteral("/s.1/"));
+        auto* tree = details->findChild<QTreeWidget*>();
+        const auto rows = tree->findItems(QStringLiteral("Nodes"), Qt::MatchExactly);
+        QVERIFY(!rows.isEmpty());
+        QCOMPARE(rows.first()->text(1), QStringLiteral("6"));
+        auto* box = details->findChild<QCheckBox*>();
+        QVERIFY(box && box->isEnabled() && !box->isChecked());
+        Workspace* ws = w.workspace();
+        const int steps = ws->undoStack()->count();
+        box->click();
+        QCOMPARE(ws->exclusions().size(), size_t(6));
+        QVERIFY(ws->isExcluded(QStringLiteral("/s.1/b.2/Sigmoid")));
+        QCOMPARE(ws->undoStack()->count(), steps + 1);
+        QVERIFY(box->isChecked());
+        QCOMPARE(quant->groupSummary(quant->groups()->findGroup("/s.1/")).excluded, 6);  // both sides show it
+        QCOMPARE(fp32->groupSummary(fp32->groups()->findGroup("/s.1/b.0/")).excluded, 2);
+        ws->undoStack()->undo();
+        QVERIFY(ws->exclusions().empty());
+        QVERIFY(!box->isChecked());
     }
 };
 
