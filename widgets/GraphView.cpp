@@ -1004,6 +1004,10 @@ std::vector<int> GraphView::shownNeighbours(int node, bool upstream) const {
 }
 
 void GraphView::moveSelection(int key) {
+    if (isGrouped()) {
+        moveSelectionAmongBoxes(key);
+        return;
+    }
     if (!graph_ || scene_->nodes.empty())
         return;
     auto current = scene_->nodes.find(selectedNode());
@@ -1041,6 +1045,71 @@ void GraphView::moveSelection(int key) {
     }
     if (best)
         goTo(best);
+}
+
+void GraphView::moveSelectionAmongBoxes(int key) {
+    // The boxes on show: nodes and closed groups; Up and Down follow the edges between them.
+    std::map<GroupItem, QGraphicsItem*> boxes;
+    for (auto& [n, item] : scene_->nodes)
+        boxes[{false, n}] = item;
+    for (auto& [g, item] : scene_->groups)
+        if (!item->isOpen())
+            boxes[{true, g}] = item;
+    if (boxes.empty())
+        return;
+    auto show = [this](QGraphicsItem* item) {
+        scene_->clearSelection();  // selectionChanged reports the node or group
+        item->setSelected(true);
+        view_->ensureVisible(item, 80, 80);
+    };
+    std::optional<GroupItem> current;
+    if (const int n = selectedNode(); n >= 0)
+        current = GroupItem{false, n};
+    else if (const int g = selectedGroup(); g >= 0 && boxes.count({true, g}))
+        current = GroupItem{true, g};
+    if (!current) {  // nothing selected: start at the top
+        QGraphicsItem* top = nullptr;
+        for (auto& [it, item] : boxes)
+            if (!top || item->sceneBoundingRect().top() < top->sceneBoundingRect().top())
+                top = item;
+        show(top);
+        return;
+    }
+    const QPointF from = boxes.at(*current)->sceneBoundingRect().center();
+    std::set<GroupItem> candidates;
+    if (key == Qt::Key_Up || key == Qt::Key_Down) {
+        for (const auto& e : tree_->edges) {
+            const GroupItem a = visibleItemOf(*tree_, open_, e.from), b = visibleItemOf(*tree_, open_, e.to);
+            if (a == b)
+                continue;
+            if (key == Qt::Key_Down && a == *current)
+                candidates.insert(b);
+            if (key == Qt::Key_Up && b == *current)
+                candidates.insert(a);
+        }
+    } else {
+        for (auto& [it, item] : boxes) {
+            const double dx = item->sceneBoundingRect().center().x() - from.x();
+            if ((key == Qt::Key_Left && dx < -1) || (key == Qt::Key_Right && dx > 1))
+                candidates.insert(it);
+        }
+    }
+    const bool vertical = key == Qt::Key_Up || key == Qt::Key_Down;
+    QGraphicsItem* best = nullptr;
+    double bestScore = 0.0;
+    for (const auto& c : candidates) {
+        auto it = boxes.find(c);
+        if (it == boxes.end())
+            continue;
+        const QPointF p = it->second->sceneBoundingRect().center();
+        const double score = vertical ? std::abs(p.x() - from.x()) : std::abs(p.x() - from.x()) + 4.0 * std::abs(p.y() - from.y());
+        if (!best || score < bestScore) {
+            best = it->second;
+            bestScore = score;
+        }
+    }
+    if (best)
+        show(best);
 }
 
 void GraphView::goTo(NodeItem* item) {

@@ -133,6 +133,7 @@ private:
     void setSearchProblem(const QString& problem);
     bool handleKey(QKeyEvent* event);
     void moveSelection(int key);
+    void moveSelectionAmongBoxes(int key);  // grouped: nodes and closed groups alike
     void goTo(NodeItem* item);
     void showContextMenu(NodeItem* item, const QPoint& globalPos);
     // Neighbours on screen: Q/DQ nodes folded away are walked through.

@@ -253,6 +253,12 @@ private slots:
         QVERIFY(!v.isGroupOpen(QStringLiteral("/s.2/b.1/")));
         QCOMPARE(v.nodeCount(), 0);
         QCOMPARE(v.groupCount(), 9);
+        // Arrows walk the boxes, groups and nodes alike: down from /s.0/b.2/ is /s.1/b.0/.
+        v.selectGroup(v.groups()->findGroup("/s.0/b.2/"));
+        QTest::keyClick(canvas, Qt::Key_Down);
+        QCOMPARE(v.selectedGroup(), v.groups()->findGroup("/s.1/b.0/"));
+        QTest::keyClick(canvas, Qt::Key_Up);
+        QCOMPARE(v.selectedGroup(), v.groups()->findGroup("/s.0/b.2/"));
         // Enter on a selected closed group opens it; expanding to depth 1 closes the stages.
         v.selectGroup(v.groups()->findGroup("/s.0/b.0/"));
         QTest::keyClick(canvas, Qt::Key_Return);
