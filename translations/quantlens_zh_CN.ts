@@ -154,10 +154,6 @@
         <translation>%1 上的 Q/DQ</translation>
     </message>
     <message>
-        <source>Arrows: follow edges · E: exclude · F: fit · +/−: zoom · Shift+drag: select several</source>
-        <translation>方向键：沿边移动 · E：排除 · F：适应宽度 · +/−：缩放 · Shift+拖动：多选</translation>
-    </message>
-    <message>
         <source>Map</source>
         <translation>概览</translation>
     </message>
@@ -212,6 +208,72 @@
     <message>
         <source>No node or tensor named &quot;%1&quot;</source>
         <translation>没有名为“%1”的节点或张量</translation>
+    </message>
+    <message>
+        <source>Arrows: follow edges · E: exclude · F: fit · +/−: zoom · Shift+drag: select several · double-click or Enter: open a group · Backspace: close it</source>
+        <translation>方向键：沿边移动 · E：排除 · F：适应 · +/−：缩放 · Shift+拖动：多选 · 双击或 Enter：展开分组 · Backspace：折叠分组</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 and %n more</source>
+        <translation>
+            <numerusform>%1 及另外 %n 个</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n nodes</source>
+        <translation>
+            <numerusform>%n 个节点</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>worst %1 · median %2</source>
+        <translation>最差 %1 · 中位数 %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n excluded</source>
+        <translation>
+            <numerusform>已排除 %n 个</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Double-click the title to close</source>
+        <translation>双击标题折叠</translation>
+    </message>
+    <message>
+        <source>Double-click to open</source>
+        <translation>双击展开</translation>
+    </message>
+    <message>
+        <source>Close Group %1</source>
+        <translation>折叠分组 %1</translation>
+    </message>
+    <message>
+        <source>Expand All to Depth</source>
+        <translation>全部展开到深度</translation>
+    </message>
+    <message>
+        <source>All (no groups)</source>
+        <translation>全部（不分组）</translation>
+    </message>
+    <message>
+        <source>Close Group</source>
+        <translation>折叠分组</translation>
+    </message>
+    <message>
+        <source>Open Group</source>
+        <translation>展开分组</translation>
+    </message>
+    <message numerus="yes">
+        <source>Include Group Again (%n quantizable nodes)</source>
+        <translation>
+            <numerusform>重新量化该分组（%n 个可量化节点）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exclude Group from Quantization (%n quantizable nodes)</source>
+        <translation>
+            <numerusform>将该分组排除出量化（%n 个可量化节点）</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -984,6 +1046,38 @@ no histograms: none of its tensors was compared</source>
     <message>
         <source>Read quantized by</source>
         <translation>以量化方式读取者</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Quantizable nodes</source>
+        <translation>可量化节点</translation>
+    </message>
+    <message>
+        <source>Excluded nodes</source>
+        <translation>已排除节点</translation>
+    </message>
+    <message>
+        <source>Worst (%1)</source>
+        <translation>最差（%1）</translation>
+    </message>
+    <message>
+        <source>Median (%1)</source>
+        <translation>中位数（%1）</translation>
+    </message>
+    <message>
+        <source>Nodes measured</source>
+        <translation>已测量节点</translation>
+    </message>
+    <message>
+        <source>not measured yet</source>
+        <translation>尚未测量</translation>
     </message>
 </context>
 <context>

@@ -22,6 +22,7 @@
 
 #include "GraphMinimap.h"
 #include "model/Subgraphs.h"
+#include "quantize/QuantizerSettings.h"
 
 namespace ql {
 namespace {
@@ -111,10 +112,113 @@ QPainterPath splinePath(const std::vector<std::pair<double, double>>& pts) {
 
 }  // namespace
 
+// A group: closed, one box (name, node count, worst and median heat, excluded count; filled with
+// the median's colour, a band on the left in the worst's); open, a frame around its children with
+// its name on top.
+class GroupBoxItem : public QGraphicsItem {
+public:
+    GroupBoxItem(int group, bool open, QString label, QString path, QRectF rect)
+        : group_(group), open_(open), label_(std::move(label)), path_(std::move(path)), rect_(rect) {
+        setFlag(ItemIsSelectable);
+        setAcceptHoverEvents(true);
+    }
+    QRectF boundingRect() const override { return rect_.adjusted(-3, -3, 3, 3); }
+    // Only the title line of an open frame takes clicks: a click inside it reaches what is below.
+    QPainterPath shape() const override {
+        QPainterPath path;
+        path.addRect(open_ ? QRectF(rect_.left(), rect_.top(), rect_.width(), kFrameHeader) : rect_);
+        return path;
+    }
+    void paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget*) override {
+        const bool far = option->levelOfDetailFromTransform(p->worldTransform()) < 0.35;
+        if (open_) {
+            p->setPen(QPen(isSelected() ? QColor(30, 90, 200) : QColor(120, 130, 150), isSelected() ? 2.0 : 1.0, Qt::DashLine));
+            p->setBrush(QColor(120, 140, 180, 18));
+            p->drawRoundedRect(rect_, 6, 6);
+            if (far)
+                return;
+            QFont f = p->font();
+            f.setPointSizeF(8.0);
+            f.setBold(true);
+            p->setFont(f);
+            p->setPen(QColor(60, 70, 90));
+            p->drawText(rect_.adjusted(6, 2, -6, 0).topLeft() + QPointF(0, 12),
+                        QStringLiteral("\u2212 %1  (%2)").arg(label_, countText_));
+            return;
+        }
+        const QColor fill = median_.value_or(QColor(222, 226, 236));
+        if (far) {
+            p->fillRect(rect_, isSelected() ? QColor(30, 90, 200) : fill);
+            return;
+        }
+        p->setRenderHint(QPainter::Antialiasing);
+        QPen pen(isSelected() ? QColor(30, 90, 200) : QColor(60, 60, 80), isSelected() ? 3.0 : 1.6);
+        if (excluded_ > 0 && excluded_ == quantizable_)
+            pen.setStyle(Qt::DashLine);
+        p->setPen(pen);
+        p->setBrush(fill);
+        p->drawRoundedRect(rect_, 7, 7);
+        if (worst_) {  // the worst node's colour, a band on the left
+            p->setPen(Qt::NoPen);
+            p->setBrush(*worst_);
+            p->drawRect(QRectF(rect_.left() + 1.5, rect_.top() + 6, 9, rect_.height() - 12));
+        }
+        p->setPen(Qt::black);
+        QFont f = p->font();
+        f.setPointSizeF(8.5);
+        f.setBold(true);
+        p->setFont(f);
+        const QRectF text = rect_.adjusted(14, 3, -4, -3);
+        const QFontMetricsF metrics(f);
+        p->drawText(QRectF(text.left(), text.top(), text.width(), text.height() / 3), Qt::AlignCenter,
+                    metrics.elidedText(QStringLiteral("+ ") + label_, Qt::ElideMiddle, text.width()));
+        f.setBold(false);
+        f.setPointSizeF(7.5);
+        p->setFont(f);
+        p->drawText(QRectF(text.left(), text.top() + text.height() / 3, text.width(), 2 * text.height() / 3),
+                    Qt::AlignHCenter | Qt::AlignTop, details_);
+    }
+    int group() const { return group_; }
+    bool isOpen() const { return open_; }
+    const QString& path() const { return path_; }
+    void setSummary(const GroupSummary& s, std::optional<QColor> worst, std::optional<QColor> median, int quantizable,
+                    const QString& countText, const QString& details, const QString& tip) {
+        worst_ = worst;
+        median_ = median;
+        excluded_ = s.excluded;
+        quantizable_ = quantizable;
+        countText_ = countText;
+        details_ = details;
+        setToolTip(tip);
+        update();
+    }
+
+private:
+    int group_;
+    bool open_;
+    QString label_, path_, countText_, details_;
+    QRectF rect_;
+    std::optional<QColor> worst_, median_;
+    int excluded_ = 0, quantizable_ = 0;
+};
+
 class GraphScene : public QGraphicsScene {
 public:
     using QGraphicsScene::QGraphicsScene;
     std::map<int, NodeItem*> nodes;
+    std::map<int, GroupBoxItem*> groups;  // closed boxes and open frames
+};
+
+struct GraphView::Picture {
+    std::shared_ptr<const GroupTree> tree;
+    OpenGroups open;
+    std::shared_ptr<const GraphLayout> flat;        // the whole graph by Graphviz (within the budget)
+    std::shared_ptr<const GroupedLayout> grouped;   // else
+    bool first = false;                             // the graph's first picture
+    int focusGroup = -1;                            // keep the view on this group
+    int selectNode = -1;                            // then select this node
+    bool announce = false;                          // emit openGroupsChanged
+    bool quietSelect = false;                       // select selectNode without emitting nodeSelected
 };
 
 GraphView::GraphView(QWidget* parent)
@@ -131,7 +235,10 @@ GraphView::GraphView(QWidget* parent)
     view_->setFocusPolicy(Qt::StrongFocus);
     view_->viewport()->installEventFilter(this);
     view_->installEventFilter(this);
-    view_->setToolTip(tr("Arrows: follow edges · E: exclude · F: fit · +/−: zoom · Shift+drag: select several"));
+    view_->setToolTip(tr("Arrows: follow edges · E: exclude · F: fit · +/−: zoom · Shift+drag: select several · "
+                         "double-click or Enter: open a group · Backspace: close it"));
+    for (const auto& op : defaultOpTypesToQuantize())
+        quantizableOps_.insert(QString::fromStdString(op));
     minimap_ = new GraphMinimap(view_, view_);
     minimap_->hide();
     title_->hide();
@@ -172,6 +279,8 @@ GraphView::GraphView(QWidget* parent)
         const int node = selectedNode();
         if (node >= 0)
             emit nodeSelected(node);
+        else if (const int group = selectedGroup(); group >= 0)
+            emit groupSelected(group);
     });
 }
 
@@ -189,7 +298,7 @@ int GraphView::selectedNode() const {
 
 void GraphView::placeMinimap() {
     const QRectF r = scene_->sceneRect();
-    if (!mapButton_->isChecked() || scene_->nodes.empty() || r.isEmpty()) {
+    if (!mapButton_->isChecked() || (scene_->nodes.empty() && scene_->groups.empty()) || r.isEmpty()) {
         minimap_->hide();
         return;
     }
@@ -227,7 +336,9 @@ GraphView::~GraphView() {
         watcher_->waitForFinished();
 }
 
-bool GraphView::isLayingOut() const { return watcher_ && watcher_->isRunning(); }
+bool GraphView::isLayingOut() const { return !laidOut_ && watcher_ && watcher_->isRunning(); }
+
+bool GraphView::isRelayingOut() const { return watcher_ && watcher_->isRunning(); }
 
 int GraphView::nodeCount() const { return static_cast<int>(scene_->nodes.size()); }
 
@@ -235,38 +346,159 @@ void GraphView::clearGraph() {
     ++generation_;
     scene_->clear();
     scene_->nodes.clear();
+    scene_->groups.clear();
     owner_.reset();
     graph_ = nullptr;
+    qdq_ = nullptr;
+    tree_.reset();
+    flat_.reset();
+    cache_.reset();
+    open_.clear();
+    wanted_.clear();
+    wantedSelect_ = -1;
+    laidOut_ = false;
 }
 
 void GraphView::setGraph(std::shared_ptr<const void> owner, const Graph* graph, const QdqStructure* qdq) {
     clearGraph();
     owner_ = std::move(owner);
     graph_ = graph;
-    const quint64 generation = generation_;
+    qdq_ = qdq;
+    cache_ = std::make_shared<GroupLayoutCache>();
+    auto keepAlive = owner_;
+    auto cache = cache_;
+    const int budget = budget_;
+    // Grouping and the first picture, in the background: the whole graph by Graphviz when it
+    // shows no more than the budget of nodes, else the groups of the default view.
+    relayoutWith([graph, qdq, keepAlive, cache, budget]() -> std::shared_ptr<Picture> {
+        auto picture = std::make_shared<Picture>();
+        picture->first = true;
+        auto tree = std::make_shared<GroupTree>(groupGraph(*graph, qdq));
+        picture->open = defaultView(*tree, budget);
+        if (tree->shownNodes <= budget) {
+            auto layout = layoutGraph(*graph, qdq);
+            if (!layout)
+                return nullptr;
+            picture->flat = std::make_shared<GraphLayout>(std::move(layout).value());
+        } else {
+            auto layout = layoutGroups(*graph, *tree, picture->open, *cache);
+            if (!layout)
+                return nullptr;
+            picture->grouped = std::make_shared<GroupedLayout>(std::move(layout).value());
+        }
+        picture->tree = std::move(tree);
+        return picture;
+    });
+}
+
+void GraphView::relayoutWith(std::function<std::shared_ptr<Picture>()> job) {
+    const quint64 generation = ++generation_;
     if (!watcher_) {
-        watcher_ = new QFutureWatcher<std::shared_ptr<GraphLayout>>(this);
+        watcher_ = new QFutureWatcher<std::shared_ptr<Picture>>(this);
     } else {
         watcher_->disconnect(this);
-        watcher_->waitForFinished();
+        watcher_->waitForFinished();  // layouts take the Graphviz lock one at a time anyway
     }
-    connect(watcher_, &QFutureWatcher<std::shared_ptr<GraphLayout>>::finished, this, [this, generation] {
-        auto layout = watcher_->result();
-        if (generation != generation_ || !layout)
+    connect(watcher_, &QFutureWatcher<std::shared_ptr<Picture>>::finished, this, [this, generation] {
+        auto picture = watcher_->result();
+        if (generation != generation_ || !picture)
             return;
-        buildScene(*layout);
-        emit layoutFinished();
+        showPicture(*picture);
     });
+    watcher_->setFuture(QtConcurrent::run(std::move(job)));
+}
+
+void GraphView::relayout(OpenGroups open, int focusGroup, int selectNodeAfter, bool announce, bool quietSelect) {
+    if (!graph_ || !tree_)
+        return;
+    wanted_ = open;
+    wantedSelect_ = selectNodeAfter;
+    wantedQuiet_ = quietSelect;
+    const Graph* graph = graph_;
+    const QdqStructure* qdq = qdq_;
     auto keepAlive = owner_;
-    watcher_->setFuture(QtConcurrent::run([graph, qdq, keepAlive]() -> std::shared_ptr<GraphLayout> {
-        auto layout = layoutGraph(*graph, qdq);
-        return layout ? std::make_shared<GraphLayout>(std::move(layout).value()) : nullptr;
-    }));
+    auto tree = tree_;
+    auto cache = cache_;
+    auto flat = flat_;
+    const int budget = budget_;
+    relayoutWith([=]() -> std::shared_ptr<Picture> {
+        auto picture = std::make_shared<Picture>();
+        picture->tree = tree;
+        picture->open = open;
+        picture->focusGroup = focusGroup;
+        picture->selectNode = selectNodeAfter;
+        picture->announce = announce;
+        picture->quietSelect = quietSelect;
+        if (isFlat(*tree, open) && tree->shownNodes <= budget) {  // everything open: Graphviz's picture of the whole
+            if (flat) {
+                picture->flat = flat;
+            } else {
+                auto layout = layoutGraph(*graph, qdq);
+                if (!layout)
+                    return nullptr;
+                picture->flat = std::make_shared<GraphLayout>(std::move(layout).value());
+            }
+            (void)keepAlive;
+            return picture;
+        }
+        auto layout = layoutGroups(*graph, *tree, open, *cache);
+        if (!layout)
+            return nullptr;
+        picture->grouped = std::make_shared<GroupedLayout>(std::move(layout).value());
+        return picture;
+    });
+}
+
+void GraphView::showPicture(const Picture& picture) {
+    // Where the focus group is on screen now, to put it back there after the scene is rebuilt.
+    const QTransform transform = view_->transform();
+    std::optional<QPointF> focusOnScreen;
+    if (auto it = scene_->groups.find(picture.focusGroup); it != scene_->groups.end())
+        focusOnScreen = view_->mapFromScene(it->second->sceneBoundingRect().topLeft());
+    tree_ = picture.tree;
+    open_ = picture.open;
+    wanted_ = open_;
+    wantedSelect_ = -1;
+    if (picture.flat) {
+        flat_ = picture.flat;
+        buildScene(*picture.flat);
+    } else {
+        buildGroupedScene(*picture.grouped);
+    }
+    if (picture.first) {
+        laidOut_ = true;
+        fit();
+        placeMinimap();
+        emit layoutFinished();
+        return;
+    }
+    view_->setTransform(transform);  // the zoom stays
+    placeMinimap();
+    if (picture.selectNode >= 0 && scene_->nodes.count(picture.selectNode)) {
+        const QSignalBlocker block(picture.quietSelect ? scene_ : nullptr);
+        goTo(scene_->nodes.at(picture.selectNode));
+    } else if (auto it = scene_->groups.find(picture.focusGroup); it != scene_->groups.end()) {
+        // The opened (or closed) group's top-left corner stays where it was on screen.
+        const QPointF now = view_->mapFromScene(it->second->sceneBoundingRect().topLeft());
+        if (focusOnScreen) {
+            const QPointF shift = now - *focusOnScreen;
+            view_->horizontalScrollBar()->setValue(view_->horizontalScrollBar()->value() + static_cast<int>(std::lround(shift.x())));
+            view_->verticalScrollBar()->setValue(view_->verticalScrollBar()->value() + static_cast<int>(std::lround(shift.y())));
+        }
+        // A group larger than the screen: its top stays in sight.
+        view_->ensureVisible(QRectF(it->second->sceneBoundingRect().topLeft(), QSizeF(10, 10)), 40, 40);
+        const QSignalBlocker block(scene_);
+        scene_->clearSelection();
+        it->second->setSelected(true);
+    }
+    if (picture.announce)
+        emit openGroupsChanged();
 }
 
 void GraphView::buildScene(const GraphLayout& layout) {
     scene_->clear();
     scene_->nodes.clear();
+    scene_->groups.clear();
     const QPen edgePen(QColor(110, 110, 120), 1.2);
     for (const auto& e : layout.edges) {
         const QPainterPath path = splinePath(e.points);
@@ -301,9 +533,193 @@ void GraphView::buildScene(const GraphLayout& layout) {
     }
     scene_->setSceneRect(scene_->itemsBoundingRect().adjusted(-20, -20, 20, 20));
     view_->setRenderHint(QPainter::Antialiasing, layout.nodes.size() < 2000);  // big graphs: speed first
+    applyHeat();
     setExcluded(excluded_);
-    fit();
-    placeMinimap();
+}
+
+void GraphView::buildGroupedScene(const GroupedLayout& layout) {
+    scene_->clear();
+    scene_->nodes.clear();
+    scene_->groups.clear();
+    const QPen edgePen(QColor(110, 110, 120), 1.2);
+    for (const auto& e : layout.edges) {
+        const QPainterPath path = splinePath(e.points);
+        // The arrow head in the same item (an outline): one item per edge keeps a big view quick to build.
+        QPainterPath withHead = path;
+        if (e.points.size() >= 2) {
+            const QPointF tip(e.points.back().first, e.points.back().second);
+            withHead.moveTo(tip + QPointF(-3.5, -7));
+            withHead.lineTo(tip);
+            withHead.lineTo(tip + QPointF(3.5, -7));
+        }
+        auto* item = scene_->addPath(withHead, e.count > 1 ? QPen(QColor(110, 110, 120), 1.8) : edgePen);
+        item->setToolTip(e.count > 1 ? tr("%1 and %n more", nullptr, e.count - 1).arg(QString::fromStdString(e.tensor))
+                                     : QString::fromStdString(e.tensor));
+        item->setZValue(-1);
+        if (e.quantized) {
+            const QPointF mid = path.pointAtPercent(0.5);
+            QPolygonF diamond;
+            diamond << mid + QPointF(0, -4) << mid + QPointF(4, 0) << mid + QPointF(0, 4) << mid + QPointF(-4, 0);
+            auto* mark = scene_->addPolygon(diamond, QPen(QColor(200, 110, 20)), QBrush(QColor(250, 160, 60)));
+            mark->setToolTip(tr("Q/DQ on %1").arg(QString::fromStdString(e.tensor)));
+        }
+    }
+    for (const auto& placed : layout.items) {
+        const QRectF rect(placed.x - placed.width / 2, placed.y - placed.height / 2, placed.width, placed.height);
+        if (placed.item.isGroup) {
+            const NodeGroup& g = tree_->groups[static_cast<size_t>(placed.item.index)];
+            auto* item = new GroupBoxItem(placed.item.index, placed.open, QString::fromStdString(g.label), QString::fromStdString(g.path), rect);
+            item->setZValue(placed.open ? -10 + 0.01 * g.depth : 0);  // frames under edges, outer under inner
+            scene_->addItem(item);
+            scene_->groups[placed.item.index] = item;
+        } else {
+            const Node& node = graph_->node(placed.item.index);
+            auto* item = new NodeItem(placed.item.index, QString::fromStdString(node.opType), QString::fromStdString(node.name), rect);
+            scene_->addItem(item);
+            scene_->nodes[placed.item.index] = item;
+        }
+    }
+    scene_->setSceneRect(QRectF(0, 0, layout.width, layout.height).adjusted(-20, -20, 20, 20));  // the layout's own box
+    view_->setRenderHint(QPainter::Antialiasing, layout.items.size() < 2000);
+    for (auto& [node, item] : scene_->nodes)
+        item->setExcluded(excluded_.contains(item->name()));
+    applyHeat();  // nodes and group boxes, exclusions counted
+}
+
+bool GraphView::isGrouped() const { return tree_ && !isFlat(*tree_, open_); }
+
+int GraphView::groupCount() const {
+    return static_cast<int>(std::count_if(scene_->groups.begin(), scene_->groups.end(), [](const auto& g) { return !g.second->isOpen(); }));
+}
+
+QStringList GraphView::openGroupPaths() const {
+    QStringList paths;
+    if (tree_)
+        for (const int g : open_)
+            paths << QString::fromStdString(tree_->groups[static_cast<size_t>(g)].path);
+    return paths;
+}
+
+bool GraphView::isGroupOpen(const QString& path) const {
+    if (!tree_)
+        return false;
+    const int g = tree_->findGroup(path.toStdString());
+    return g == 0 || (g > 0 && open_.count(g));
+}
+
+void GraphView::setGroupOpen(const QString& path, bool open) {
+    if (!tree_)
+        return;
+    const int g = tree_->findGroup(path.toStdString());
+    if (g <= 0 || static_cast<bool>(wanted_.count(g)) == open)
+        return;
+    OpenGroups next = wanted_;
+    if (open) {
+        for (int a = g; a > 0; a = tree_->groups[static_cast<size_t>(a)].parent)  // and the groups around it
+            next.insert(a);
+    } else {
+        next.erase(g);
+    }
+    relayout(std::move(next), g, -1, true);
+}
+
+void GraphView::expandToDepth(int depth) {
+    if (tree_)
+        relayout(openToDepth(*tree_, depth), selectedGroup(), selectedNode(), true);
+}
+
+void GraphView::setOpenGroupPaths(const QStringList& paths) {
+    if (!tree_)
+        return;
+    OpenGroups next;
+    for (const QString& p : paths)
+        if (const int g = tree_->findGroup(p.toStdString()); g > 0)
+            next.insert(g);
+    // A layout under way (a selection opening groups, say) is superseded, its selection kept.
+    if (next != wanted_)
+        relayout(std::move(next), selectedGroup(), isRelayingOut() ? wantedSelect_ : selectedNode(), false,
+                 isRelayingOut() && wantedQuiet_);
+}
+
+int GraphView::selectedGroup() const {
+    for (QGraphicsItem* item : scene_->selectedItems())
+        if (auto* g = dynamic_cast<GroupBoxItem*>(item))
+            return g->group();
+    return -1;
+}
+
+void GraphView::selectGroup(int group) {
+    auto it = scene_->groups.find(group);
+    if (it == scene_->groups.end())
+        return;
+    scene_->clearSelection();  // selectionChanged reports the group
+    it->second->setSelected(true);
+    view_->ensureVisible(it->second, 80, 80);
+}
+
+GroupSummary GraphView::groupSummary(int group) const {
+    if (!tree_ || !graph_)
+        return {};
+    std::map<int, double> values;
+    for (const auto& [node, h] : heat_)
+        values[node] = h.value;
+    return summarizeGroup(*tree_, group, values, [this](int node) {
+        return excluded_.contains(QString::fromStdString(graph_->node(node).name));
+    });
+}
+
+QStringList GraphView::quantizableNodesOf(int group) const {
+    QStringList names;
+    if (!tree_ || !graph_ || group < 0 || group >= static_cast<int>(tree_->groups.size()))
+        return names;
+    for (const int node : tree_->groups[static_cast<size_t>(group)].nodes) {
+        const Node& n = graph_->node(node);
+        if (!n.name.empty() && quantizableOps_.contains(QString::fromStdString(n.opType)))
+            names << QString::fromStdString(n.name);
+    }
+    return names;
+}
+
+void GraphView::refreshGroupBoxes() {
+    if (!tree_ || scene_->groups.empty())
+        return;
+    // Once for all the boxes: the values and the exclusions per node.
+    std::map<int, double> values;
+    for (const auto& [node, h] : heat_)
+        values[node] = h.value;
+    std::vector<char> excluded(static_cast<size_t>(graph_->nodeCount()), 0);
+    if (!excluded_.isEmpty())
+        for (int n = 0; n < graph_->nodeCount(); ++n)
+            excluded[static_cast<size_t>(n)] = excluded_.contains(QString::fromStdString(graph_->node(n).name));
+    std::vector<char> quantizableFlag(static_cast<size_t>(graph_->nodeCount()), 0);
+    std::map<std::string, bool> byOp;
+    for (int n = 0; n < graph_->nodeCount(); ++n) {
+        const Node& node = graph_->node(n);
+        auto it = byOp.find(node.opType);
+        if (it == byOp.end())
+            it = byOp.emplace(node.opType, quantizableOps_.contains(QString::fromStdString(node.opType))).first;
+        quantizableFlag[static_cast<size_t>(n)] = it->second && !node.name.empty();
+    }
+    for (auto& [group, item] : scene_->groups) {
+        const GroupSummary s = summarizeGroup(*tree_, group, values, [&](int node) { return excluded[static_cast<size_t>(node)] != 0; });
+        int quantizable = 0;
+        for (const int node : tree_->groups[static_cast<size_t>(group)].nodes)
+            quantizable += quantizableFlag[static_cast<size_t>(node)];
+        const QString count = tr("%n nodes", nullptr, s.nodes);
+        QStringList lines = {count};
+        std::optional<QColor> worst, median;
+        if (s.measured > 0) {
+            worst = heat(s.worst, scale_);
+            median = heat(s.median, scale_);
+            lines << tr("worst %1 · median %2").arg(s.worst, 0, 'f', 1).arg(s.median, 0, 'f', 1);
+        }
+        if (s.excluded > 0)
+            lines << tr("%n excluded", nullptr, s.excluded);
+        const QString tip = QString::fromStdString(tree_->groups[static_cast<size_t>(group)].path) + QStringLiteral("\n") +
+                            lines.join(QStringLiteral("\n")) + QStringLiteral("\n") +
+                            (item->isOpen() ? tr("Double-click the title to close") : tr("Double-click to open"));
+        item->setSummary(s, worst, median, quantizable, count, lines.join(QStringLiteral("\n")), tip);
+    }
 }
 
 void GraphView::fit() {
@@ -326,14 +742,21 @@ void GraphView::fit() {
 }
 
 void GraphView::setHeatMap(const std::map<int, NodeHeat>& values, const HeatScale& scale) {
+    heat_ = values;
+    scale_ = scale;
+    applyHeat();
+    setLegend(scale);
+}
+
+void GraphView::applyHeat() {
     for (auto& [node, item] : scene_->nodes) {
-        auto it = values.find(node);
-        if (it == values.end())
+        auto it = heat_.find(node);
+        if (it == heat_.end())
             item->setHeat(std::nullopt, QString());
         else
-            item->setHeat(heat(it->second.value, scale), it->second.text);
+            item->setHeat(heat(it->second.value, scale_), it->second.text);
     }
-    setLegend(scale);
+    refreshGroupBoxes();
 }
 
 void GraphView::setLegend(const HeatScale& scale) {
@@ -352,12 +775,32 @@ void GraphView::setExcluded(const QSet<QString>& names) {
     excluded_ = names;
     for (auto& [node, item] : scene_->nodes)
         item->setExcluded(names.contains(item->name()));
+    refreshGroupBoxes();
+}
+
+int GraphView::innermostOpenGroupOf(int node) const {
+    if (!tree_ || node < 0)
+        return -1;
+    const auto chain = tree_->ancestorsOf(node);
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+        if (open_.count(*it))
+            return *it;
+    return -1;
 }
 
 void GraphView::selectNode(int node) {
     auto it = scene_->nodes.find(node);
-    if (it == scene_->nodes.end())
+    if (it == scene_->nodes.end()) {
+        // Inside closed groups: open them, then select it (without telling anyone: the caller knows).
+        if (tree_ && node >= 0 && node < static_cast<int>(tree_->groupOf.size()) && tree_->groupOf[static_cast<size_t>(node)] >= 0) {
+            OpenGroups next = wanted_;
+            for (const int g : tree_->ancestorsOf(node))
+                next.insert(g);
+            if (next != open_)
+                relayout(std::move(next), -1, node, true, true);
+        }
         return;
+    }
     const QSignalBlocker block(scene_);
     scene_->clearSelection();
     it->second->setSelected(true);
@@ -394,21 +837,31 @@ bool GraphView::search(const QString& text) {
         setSearchProblem(QString());
         return false;
     }
-    if (!graph_ || scene_->nodes.empty()) {
+    if (!graph_ || !tree_ || (scene_->nodes.empty() && scene_->groups.empty())) {
         setSearchProblem(tr("No graph to search yet"));
         return false;
     }
-    for (auto& [node, item] : scene_->nodes) {
+    // Every node on show or inside a closed group; the groups on the way to it are opened.
+    for (int node = 0; node < static_cast<int>(tree_->groupOf.size()); ++node) {
+        if (tree_->groupOf[static_cast<size_t>(node)] < 0)
+            continue;
         const Node& n = graph_->node(node);
-        bool match = item->name().contains(text, Qt::CaseInsensitive);
+        bool match = QString::fromStdString(n.name).contains(text, Qt::CaseInsensitive);
         for (const auto& t : n.outputs)
             match = match || QString::fromStdString(t).contains(text, Qt::CaseInsensitive);
-        if (match) {
-            setSearchProblem(QString());
-            goTo(item);
-            view_->setFocus();
+        if (!match)
+            continue;
+        setSearchProblem(QString());
+        view_->setFocus();
+        if (auto it = scene_->nodes.find(node); it != scene_->nodes.end()) {
+            goTo(it->second);
             return true;
         }
+        OpenGroups next = wanted_;
+        for (const int g : tree_->ancestorsOf(node))
+            next.insert(g);
+        relayout(std::move(next), -1, node, true);
+        return true;
     }
     setSearchProblem(tr("No node or tensor named \"%1\"").arg(text));
     return false;
@@ -433,10 +886,22 @@ bool GraphView::eventFilter(QObject* watched, QEvent* event) {
             view_->setDragMode(static_cast<QMouseEvent*>(event)->modifiers() & Qt::ShiftModifier ? QGraphicsView::RubberBandDrag
                                                                                                  : QGraphicsView::ScrollHandDrag);
             break;
+        case QEvent::MouseButtonDblClick: {
+            // A closed group opens; an open group's title closes it.
+            auto* mouse = static_cast<QMouseEvent*>(event);
+            if (auto* group = dynamic_cast<GroupBoxItem*>(view_->itemAt(mouse->position().toPoint()))) {
+                setGroupOpen(group->path(), !group->isOpen());
+                return true;
+            }
+            break;
+        }
         case QEvent::ContextMenu: {
             auto* menuEvent = static_cast<QContextMenuEvent*>(event);
-            if (auto* item = dynamic_cast<NodeItem*>(view_->itemAt(menuEvent->pos())))
+            QGraphicsItem* at = view_->itemAt(menuEvent->pos());
+            if (auto* item = dynamic_cast<NodeItem*>(at))
                 showContextMenu(item, menuEvent->globalPos());
+            else if (auto* group = dynamic_cast<GroupBoxItem*>(at))
+                showGroupMenu(group, menuEvent->globalPos());
             return true;
         }
         default:
@@ -471,13 +936,34 @@ bool GraphView::handleKey(QKeyEvent* event) {
         return true;
     case Qt::Key_E:
     case Qt::Key_Space: {
+        if (const int g = selectedGroup(); g >= 0) {  // a group: exclude its quantizable nodes, or include them again
+            const QStringList names = quantizableNodesOf(g);
+            const bool include = std::all_of(names.begin(), names.end(), [this](const QString& n) { return excluded_.contains(n); });
+            if (!names.isEmpty())
+                emit exclusionsRequested(names, !include);
+            return true;
+        }
         auto it = scene_->nodes.find(selectedNode());
         if (it != scene_->nodes.end() && !it->second->name().isEmpty())
             emit exclusionToggled(it->second->name());
         return true;
     }
+    case Qt::Key_Backspace: {  // closes the group around the selection (or the selected open group)
+        int group = -1;
+        if (const int g = selectedGroup(); g >= 0)
+            group = scene_->groups.at(g)->isOpen() ? g : tree_->groups[static_cast<size_t>(g)].parent;
+        else
+            group = innermostOpenGroupOf(selectedNode());
+        if (tree_ && group > 0)
+            setGroupOpen(QString::fromStdString(tree_->groups[static_cast<size_t>(group)].path), false);
+        return true;
+    }
     case Qt::Key_Return:
     case Qt::Key_Enter: {
+        if (const int g = selectedGroup(); g >= 0 && !scene_->groups.at(g)->isOpen()) {
+            setGroupOpen(scene_->groups.at(g)->path(), true);
+            return true;
+        }
         auto it = scene_->nodes.find(selectedNode());
         if (it != scene_->nodes.end())
             view_->centerOn(it->second);
@@ -518,6 +1004,10 @@ std::vector<int> GraphView::shownNeighbours(int node, bool upstream) const {
 }
 
 void GraphView::moveSelection(int key) {
+    if (isGrouped()) {
+        moveSelectionAmongBoxes(key);
+        return;
+    }
     if (!graph_ || scene_->nodes.empty())
         return;
     auto current = scene_->nodes.find(selectedNode());
@@ -555,6 +1045,71 @@ void GraphView::moveSelection(int key) {
     }
     if (best)
         goTo(best);
+}
+
+void GraphView::moveSelectionAmongBoxes(int key) {
+    // The boxes on show: nodes and closed groups; Up and Down follow the edges between them.
+    std::map<GroupItem, QGraphicsItem*> boxes;
+    for (auto& [n, item] : scene_->nodes)
+        boxes[{false, n}] = item;
+    for (auto& [g, item] : scene_->groups)
+        if (!item->isOpen())
+            boxes[{true, g}] = item;
+    if (boxes.empty())
+        return;
+    auto show = [this](QGraphicsItem* item) {
+        scene_->clearSelection();  // selectionChanged reports the node or group
+        item->setSelected(true);
+        view_->ensureVisible(item, 80, 80);
+    };
+    std::optional<GroupItem> current;
+    if (const int n = selectedNode(); n >= 0)
+        current = GroupItem{false, n};
+    else if (const int g = selectedGroup(); g >= 0 && boxes.count({true, g}))
+        current = GroupItem{true, g};
+    if (!current) {  // nothing selected: start at the top
+        QGraphicsItem* top = nullptr;
+        for (auto& [it, item] : boxes)
+            if (!top || item->sceneBoundingRect().top() < top->sceneBoundingRect().top())
+                top = item;
+        show(top);
+        return;
+    }
+    const QPointF from = boxes.at(*current)->sceneBoundingRect().center();
+    std::set<GroupItem> candidates;
+    if (key == Qt::Key_Up || key == Qt::Key_Down) {
+        for (const auto& e : tree_->edges) {
+            const GroupItem a = visibleItemOf(*tree_, open_, e.from), b = visibleItemOf(*tree_, open_, e.to);
+            if (a == b)
+                continue;
+            if (key == Qt::Key_Down && a == *current)
+                candidates.insert(b);
+            if (key == Qt::Key_Up && b == *current)
+                candidates.insert(a);
+        }
+    } else {
+        for (auto& [it, item] : boxes) {
+            const double dx = item->sceneBoundingRect().center().x() - from.x();
+            if ((key == Qt::Key_Left && dx < -1) || (key == Qt::Key_Right && dx > 1))
+                candidates.insert(it);
+        }
+    }
+    const bool vertical = key == Qt::Key_Up || key == Qt::Key_Down;
+    QGraphicsItem* best = nullptr;
+    double bestScore = 0.0;
+    for (const auto& c : candidates) {
+        auto it = boxes.find(c);
+        if (it == boxes.end())
+            continue;
+        const QPointF p = it->second->sceneBoundingRect().center();
+        const double score = vertical ? std::abs(p.x() - from.x()) : std::abs(p.x() - from.x()) + 4.0 * std::abs(p.y() - from.y());
+        if (!best || score < bestScore) {
+            best = it->second;
+            bestScore = score;
+        }
+    }
+    if (best)
+        show(best);
 }
 
 void GraphView::goTo(NodeItem* item) {
@@ -607,8 +1162,46 @@ void GraphView::showContextMenu(NodeItem* item, const QPoint& globalPos) {
             selected << n->name();
     if (selected.size() > 1)
         addGroup(&menu, tr("the selected nodes"), selected);
+    addGroupActions(menu, innermostOpenGroupOf(item->node()));
     if (!menu.isEmpty())
         menu.exec(globalPos);
+}
+
+void GraphView::addGroupActions(QMenu& menu, int innermostOpen) {
+    if (!tree_ || tree_->groups.size() < 2)
+        return;
+    menu.addSeparator();
+    if (innermostOpen > 0) {
+        const QString path = QString::fromStdString(tree_->groups[static_cast<size_t>(innermostOpen)].path);
+        QAction* close = menu.addAction(tr("Close Group %1").arg(path));
+        connect(close, &QAction::triggered, this, [this, path] { setGroupOpen(path, false); });
+    }
+    QMenu* depth = menu.addMenu(tr("Expand All to Depth"));
+    for (int d = 1; d <= tree_->maxDepth + 1; ++d) {
+        QAction* a = depth->addAction(d == tree_->maxDepth + 1 ? tr("All (no groups)") : QString::number(d));
+        connect(a, &QAction::triggered, this, [this, d] { expandToDepth(d); });
+    }
+}
+
+void GraphView::showGroupMenu(GroupBoxItem* item, const QPoint& globalPos) {
+    if (!tree_)
+        return;
+    scene_->clearSelection();
+    item->setSelected(true);
+    QMenu menu;
+    const QString path = item->path();
+    QAction* toggle = menu.addAction(item->isOpen() ? tr("Close Group") : tr("Open Group"));
+    connect(toggle, &QAction::triggered, this, [this, path, open = !item->isOpen()] { setGroupOpen(path, open); });
+    const QStringList names = quantizableNodesOf(item->group());
+    if (!names.isEmpty()) {
+        const bool include = std::all_of(names.begin(), names.end(), [this](const QString& n) { return excluded_.contains(n); });
+        QAction* a = menu.addAction(include ? tr("Include Group Again (%n quantizable nodes)", nullptr, static_cast<int>(names.size()))
+                                            : tr("Exclude Group from Quantization (%n quantizable nodes)", nullptr, static_cast<int>(names.size())));
+        connect(a, &QAction::triggered, this, [this, names, include] { emit exclusionsRequested(names, !include); });
+    }
+    const int parent = tree_->groups[static_cast<size_t>(item->group())].parent;
+    addGroupActions(menu, item->isOpen() ? -1 : parent);
+    menu.exec(globalPos);
 }
 
 }  // namespace ql

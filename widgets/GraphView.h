@@ -3,17 +3,25 @@
 // (arrows follow the edges), nodes coloured by an error metric with a legend, Q/DQ pairs shown
 // as marks on the edges, excluded nodes hatched, and a context menu that excludes a node, its
 // module, everything downstream of it or a rubber-band selection (Shift+drag).
+// A graph of more than `nodeBudget()` nodes (1,500) is shown grouped (see layout/GraphGroups.h):
+// closed groups are boxes with their node count, worst and median heat and excluded count; a
+// double-click, Enter or the context menu opens one (Backspace closes the group around the
+// selection), each level laid out in the background and cached, the view kept on the group.
 #pragma once
 
 #include <QFutureWatcher>
+#include <functional>
 #include <QGraphicsView>
 #include <QSet>
 #include <map>
 #include <memory>
 
+#include "layout/GraphGroups.h"
 #include "layout/GraphLayout.h"
+#include "layout/GroupLayout.h"
 
 class QLineEdit;
+class QMenu;
 class QLabel;
 class QToolButton;
 
@@ -21,6 +29,7 @@ namespace ql {
 
 class GraphMinimap;
 class GraphScene;
+class GroupBoxItem;
 class NodeItem;
 
 // How heat-map values become colours: `bad` and below red, `good` and above green. Values are
@@ -69,23 +78,62 @@ public:
     QRect minimapGeometry() const;   // in viewport coordinates; empty when hidden
     QRect canvasGeometry() const;    // the viewport's own rectangle
 
+    // Groups. Set the budget before setGraph: graphs showing more nodes open grouped.
+    void setNodeBudget(int nodes) { budget_ = nodes; }
+    int nodeBudget() const { return budget_; }
+    const GroupTree* groups() const { return tree_.get(); }  // null before the first layout
+    bool isGrouped() const;          // some group closed
+    int groupCount() const;          // boxes of closed groups on show
+    QStringList openGroupPaths() const;
+    bool isGroupOpen(const QString& path) const;
+    // Opens or closes the group with this path (nothing when the graph has none), lays out in the
+    // background and keeps the view on it; emits openGroupsChanged.
+    void setGroupOpen(const QString& path, bool open);
+    // Opens every group above `depth` and closes the others (depth 1: the top-level groups closed).
+    void expandToDepth(int depth);
+    // The same open groups as another view of the same model (by path); does not emit openGroupsChanged.
+    void setOpenGroupPaths(const QStringList& paths);
+    int selectedGroup() const;       // a group's index in groups(), -1 when none is selected
+    void selectGroup(int group);     // a closed group's box or an open group's frame
+    GroupSummary groupSummary(int group) const;  // with the current heat values and exclusions
+    // The node names a group's "Exclude" excludes: its nodes of these op types.
+    void setQuantizableOps(const QSet<QString>& opTypes) { quantizableOps_ = opTypes; }
+    QStringList quantizableNodesOf(int group) const;
+    bool isRelayingOut() const;      // a newly opened level being laid out
+
 signals:
     void nodeSelected(int node);
     void exclusionToggled(const QString& nodeName);
     // Several nodes at once (a module, a subgraph, a selection): exclude or include them all.
     void exclusionsRequested(const QStringList& nodeNames, bool exclude);
     void layoutFinished();
+    // After a group opened or closed (by the user or a search) and its picture is shown.
+    void openGroupsChanged();
+    void groupSelected(int group);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    struct Picture;  // what a background layout hands the GUI thread
     void buildScene(const GraphLayout& layout);
+    void buildGroupedScene(const GroupedLayout& layout);
+    void showPicture(const Picture& picture);
+    // Lays out the view of `open` in the background; afterwards centres on `focus` (a group index
+    // or, when node >= 0, selects that node).
+    void relayout(OpenGroups open, int focusGroup, int selectNodeAfter, bool announce, bool quietSelect = false);
+    void relayoutWith(std::function<std::shared_ptr<Picture>()> job);
+    void applyHeat();  // to the items on show, from heat_
+    void refreshGroupBoxes();
+    void showGroupMenu(GroupBoxItem* item, const QPoint& globalPos);
+    void addGroupActions(QMenu& menu, int innermostOpen);
+    int innermostOpenGroupOf(int node) const;
     void setLegend(const HeatScale& scale);
     void placeMinimap();
     void setSearchProblem(const QString& problem);
     bool handleKey(QKeyEvent* event);
     void moveSelection(int key);
+    void moveSelectionAmongBoxes(int key);  // grouped: nodes and closed groups alike
     void goTo(NodeItem* item);
     void showContextMenu(NodeItem* item, const QPoint& globalPos);
     // Neighbours on screen: Q/DQ nodes folded away are walked through.
@@ -102,8 +150,21 @@ private:
     QSet<QString> excluded_;
     std::shared_ptr<const void> owner_;  // keeps the graph alive while shown
     const Graph* graph_ = nullptr;
-    QFutureWatcher<std::shared_ptr<GraphLayout>>* watcher_ = nullptr;
+    QFutureWatcher<std::shared_ptr<Picture>>* watcher_ = nullptr;
     quint64 generation_ = 0;
+    const QdqStructure* qdq_ = nullptr;
+    int budget_ = 1500;
+    std::shared_ptr<const GroupTree> tree_;
+    std::shared_ptr<GroupLayoutCache> cache_;
+    std::shared_ptr<const GraphLayout> flat_;  // Graphviz's layout of the whole graph, once made
+    OpenGroups open_;       // on show
+    OpenGroups wanted_;     // the latest asked for (== open_ unless a layout runs)
+    int wantedSelect_ = -1; // the node that layout selects afterwards
+    bool wantedQuiet_ = false;
+    std::map<int, NodeHeat> heat_;
+    HeatScale scale_;
+    QSet<QString> quantizableOps_;
+    bool laidOut_ = false;
 };
 
 }  // namespace ql

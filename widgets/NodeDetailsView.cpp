@@ -66,8 +66,10 @@ NodeDetailsView::NodeDetailsView(QWidget* parent)
                               "read them are quantized (ONNX Runtime quantizes the inputs of quantized nodes). "
                               "Excluding those readers too keeps the outputs float."));
     connect(keepFloat_, &QPushButton::clicked, this, [this] { emit excludeNodesRequested(readers_); });
-    connect(exclude_, &QCheckBox::toggled, this, [this] {
-        if (!name_.isEmpty())
+    connect(exclude_, &QCheckBox::toggled, this, [this](bool on) {
+        if (!groupPath_.isEmpty())
+            emit groupExclusionRequested(groupNodes_, on);
+        else if (!name_.isEmpty())
             emit exclusionToggled(name_);
     });
     clearNode();
@@ -81,6 +83,8 @@ void NodeDetailsView::updateKeepFloat() {
 
 void NodeDetailsView::clearNode() {
     name_.clear();
+    groupPath_.clear();
+    groupNodes_.clear();
     readers_.clear();
     tree_->clear();
     tree_->addTopLevelItem(new QTreeWidgetItem({tr("Select a node in the graph or a row in a table")}));
@@ -96,7 +100,34 @@ void NodeDetailsView::setExcluded(bool excluded) {
     updateKeepFloat();
 }
 
+void NodeDetailsView::setGroup(const QString& path, const GroupSummary& s, const QString& metricTitle,
+                               const QStringList& quantizable, bool allExcluded) {
+    name_.clear();
+    readers_.clear();
+    groupPath_ = path;
+    groupNodes_ = quantizable;
+    tree_->clear();
+    auto* root = tree_->invisibleRootItem();
+    addTreeRow(root, tr("Group"), path);
+    addTreeRow(root, tr("Nodes"), QString::number(s.nodes));
+    addTreeRow(root, tr("Quantizable nodes"), QString::number(quantizable.size()));
+    addTreeRow(root, tr("Excluded nodes"), QString::number(s.excluded));
+    if (s.measured > 0) {
+        addTreeRow(root, tr("Worst (%1)").arg(metricTitle), QString::number(s.worst, 'f', 2));
+        addTreeRow(root, tr("Median (%1)").arg(metricTitle), QString::number(s.median, 'f', 2));
+        addTreeRow(root, tr("Nodes measured"), QString::number(s.measured));
+    } else {
+        addTreeRow(root, metricTitle, tr("not measured yet"));
+    }
+    const QSignalBlocker block(exclude_);
+    exclude_->setEnabled(!quantizable.isEmpty());
+    exclude_->setChecked(allExcluded && !quantizable.isEmpty());
+    updateKeepFloat();
+}
+
 void NodeDetailsView::setNode(const NodeDetails& d, bool excluded) {
+    groupPath_.clear();
+    groupNodes_.clear();
     name_ = toQString(d.name);
     readers_.clear();
     for (const auto& t : d.outputs)

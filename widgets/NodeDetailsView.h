@@ -1,11 +1,14 @@
 // The node panel: the selected node's tensors (type, shape, quantization, measured error, which
 // nodes read them quantized), its attributes, and a tick box that excludes it from quantization;
-// for an excluded node whose outputs stay quantized, a button that keeps them float too.
+// for an excluded node whose outputs stay quantized, a button that keeps them float too. For a
+// group of the graph view: its summary (nodes, worst and median error, excluded), and a tick box
+// that excludes its quantizable nodes.
 #pragma once
 
 #include <QWidget>
 
 #include "inspect/NodeDetails.h"
+#include "layout/GraphGroups.h"
 
 class QCheckBox;
 class QPushButton;
@@ -20,6 +23,12 @@ public:
     void setNode(const NodeDetails& details, bool excluded);
     void setExcluded(bool excluded);
     void clearNode();
+    // A group: `metricTitle` names the worst/median figures; `quantizable` are the nodes its tick
+    // box excludes (ticked when they all are).
+    void setGroup(const QString& path, const GroupSummary& summary, const QString& metricTitle, const QStringList& quantizable,
+                  bool allExcluded);
+    const QString& groupPath() const { return groupPath_; }
+    const QStringList& groupNodes() const { return groupNodes_; }
     const QString& nodeName() const { return name_; }
     static QString quantizationText(const NodeTensorDetails& tensor);
     static QString errorText(const TensorErrorSummary& error);
@@ -28,6 +37,8 @@ signals:
     void exclusionToggled(const QString& nodeName);
     // "Also keep its outputs float": exclude the nodes that read them quantized, as one step.
     void excludeNodesRequested(const QStringList& nodeNames);
+    // A group's tick box: exclude its quantizable nodes, or include them again (one undo step).
+    void groupExclusionRequested(const QStringList& nodeNames, bool exclude);
 
 private:
     void updateKeepFloat();
@@ -36,6 +47,8 @@ private:
     QPushButton* keepFloat_;
     QTreeWidget* tree_;
     QString name_;
+    QString groupPath_;
+    QStringList groupNodes_;  // a group's quantizable nodes
     QStringList readers_;  // nodes that read this node's outputs quantized
 };
 

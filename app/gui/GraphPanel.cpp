@@ -35,10 +35,18 @@ GraphPanel::GraphPanel(Workspace* workspace, QWidget* parent)
     });
     connect(fp32_, &GraphView::layoutFinished, this, [this] {
         refreshColours();
+        followGroups(fp32_, quantized_);
         emit layoutFinished();
     });
+    // The same groups open on both sides, whichever side opened or closed them.
+    connect(fp32_, &GraphView::openGroupsChanged, this, [this] { followGroups(fp32_, quantized_); });
+    connect(quantized_, &GraphView::openGroupsChanged, this, [this] { followGroups(quantized_, fp32_); });
+    connect(fp32_, &GraphView::groupSelected, this, [this](int group) { emit groupSelected(fp32_, group); });
+    connect(quantized_, &GraphView::groupSelected, this, [this](int group) { emit groupSelected(quantized_, group); });
     connect(quantized_, &GraphView::layoutFinished, this, [this] {
         refreshColours();
+        if (fp32Shown())
+            followGroups(fp32_, quantized_);
         if (const int selected = fp32_->selectedNode(); selected >= 0 && fp32Shown())  // laid out after the FP32 graph
             quantized_->selectNode(workspace_->quantizedNodeFor(selected));
     });
@@ -66,6 +74,11 @@ GraphPanel::GraphPanel(Workspace* workspace, QWidget* parent)
     connect(workspace_, &Workspace::activationsChanged, this, &GraphPanel::refreshColours);
     // Re-colour once the pairing is known: the quantized view's exclusions need it.
     connect(workspace_, &Workspace::weightsChanged, this, &GraphPanel::refreshColours);
+}
+
+void GraphPanel::followGroups(GraphView* from, GraphView* to) {
+    if (to->isVisible() && to->groups() && from->groups())
+        to->setOpenGroupPaths(from->openGroupPaths());
 }
 
 bool GraphPanel::fp32Shown() const { return workspace_->model(Workspace::Slot::Fp32) != nullptr; }
@@ -111,12 +124,24 @@ void GraphPanel::setFoldQdq(bool on) {
         showModels();
 }
 
+void GraphPanel::setNodeBudget(int nodes) {
+    fp32_->setNodeBudget(nodes);
+    quantized_->setNodeBudget(nodes);
+}
+
 void GraphPanel::setHeatMetric(HeatMetric metric) {
     heatMetric_ = metric;
     refreshColours();
 }
 
 void GraphPanel::refreshColours() {
+    // A group's "Exclude" takes the op types the quantizer would quantize.
+    QSet<QString> ops;
+    const auto& chosen = workspace_->quantizerSettings().opTypesToQuantize;
+    for (const auto& op : chosen.empty() ? defaultOpTypesToQuantize() : chosen)
+        ops.insert(QString::fromStdString(op));
+    fp32_->setQuantizableOps(ops);
+    quantized_->setQuantizableOps(ops);
     // Called with no comparison yet too: the nodes stay neutral and the legend shows the scale.
     const auto& report = workspace_->activationModel()->report();
     if (const auto* fp32 = workspace_->model(Workspace::Slot::Fp32)) {

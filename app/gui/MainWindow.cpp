@@ -192,6 +192,21 @@ MainWindow::MainWindow(QWidget* parent)
     // project's) is made again.
     connect(graphPanel_, &GraphPanel::layoutFinished, this, &MainWindow::restoreSelection);
     connect(nodeView_, &NodeDetailsView::exclusionToggled, workspace_, &Workspace::toggleExclusion);
+    // A group of the graph: its summary in the node panel; its tick box excludes its nodes (FP32 names).
+    connect(graphPanel_, &GraphPanel::groupSelected, this, [this](GraphView* view, int group) {
+        const GroupTree* tree = view->groups();
+        if (!tree || group < 0)
+            return;
+        const QString path = QString::fromStdString(tree->groups[static_cast<size_t>(group)].path);
+        GraphView* fp32 = graphPanel_->fp32View();
+        const int fp32Group = fp32->groups() ? fp32->groups()->findGroup(path.toStdString()) : -1;
+        GraphView* shown = workspace_->model(Workspace::Slot::Fp32) && fp32Group >= 0 ? fp32 : view;
+        const int g = shown == fp32 && fp32Group >= 0 ? fp32Group : group;
+        const QStringList names = shown == fp32 ? shown->quantizableNodesOf(g) : QStringList();
+        const bool all = !names.isEmpty() && std::all_of(names.begin(), names.end(), [this](const QString& n) { return workspace_->isExcluded(n); });
+        nodeView_->setGroup(path, shown->groupSummary(g), heatScale(graphPanel_->heatMetric()).title, names, all);
+    });
+    connect(nodeView_, &NodeDetailsView::groupExclusionRequested, workspace_, &Workspace::excludeNodes);
     connect(workspace_->weightModel(), &ExcludableRowsModel::exclusionToggleRequested, workspace_, &Workspace::toggleExclusion);
     connect(workspace_->activationModel(), &ExcludableRowsModel::exclusionToggleRequested, workspace_, &Workspace::toggleExclusion);
     connect(workspace_, &Workspace::exclusionsChanged, this, [this] {
@@ -201,7 +216,10 @@ MainWindow::MainWindow(QWidget* parent)
         const QSet<QString> excluded = workspace_->exclusionSet();
         workspace_->weightModel()->setExcluded(excluded);
         workspace_->activationModel()->setExcluded(excluded);
-        nodeView_->setExcluded(workspace_->isExcluded(nodeView_->nodeName()));
+        if (const QStringList group = nodeView_->groupNodes(); !nodeView_->groupPath().isEmpty())
+            nodeView_->setExcluded(!group.isEmpty() && std::all_of(group.begin(), group.end(), [this](const QString& n) { return workspace_->isExcluded(n); }));
+        else
+            nodeView_->setExcluded(workspace_->isExcluded(nodeView_->nodeName()));
     });
     connect(workspace_, &Workspace::requantized, this, [this](double before) { outputSqnrBeforeRequantize_ = before; });
     connect(workspace_, &Workspace::runsChanged, this, &MainWindow::showRuns);

@@ -7,27 +7,37 @@
 
 #include <graphviz/gvc.h>
 
-namespace ql {
-namespace {
+#include "layout/GraphvizShared.h"
 
-// Graphviz keeps global state; one layout at a time.
+namespace ql {
+namespace detail {
+
 std::mutex& graphvizMutex() {
     static std::mutex m;
     return m;
 }
 
-// One context for the process: freeing and recreating it leaves Graphviz's text plugin with a
-// dangling cached font name (a use-after-free AddressSanitizer caught).
-GVC_t* graphvizContext() {
+GVC_s* graphvizContext() {
     static GVC_t* gvc = gvContext();
     return gvc;
 }
+
+}  // namespace detail
+namespace {
+
+using detail::graphvizContext;
+using detail::graphvizMutex;
 
 void set(void* object, const char* name, const std::string& value) {
     agsafeset(object, const_cast<char*>(name), const_cast<char*>(value.c_str()), const_cast<char*>(""));
 }
 
 }  // namespace
+
+double nodeBoxWidthInches(const std::string& opType) {
+    // From the op type's length: the view draws the op type as the title.
+    return std::max(0.9, 0.11 * static_cast<double>(opType.size()) + 0.4);
+}
 
 Result<GraphLayout> layoutGraph(const Graph& graph, const QdqStructure* qdq, const TaskControl& control) {
     auto shown = [&](const Node& n) { return !qdq || !isQdqOp(n.opType); };
@@ -70,9 +80,7 @@ Result<GraphLayout> layoutGraph(const Graph& graph, const QdqStructure* qdq, con
         set(an, "shape", "box");
         set(an, "fixedsize", "true");
         set(an, "label", "");  // the view draws the text; Graphviz need not measure any
-        // Width in inches, from the op type's length: the view draws the op type as the title.
-        const double width = std::max(0.9, 0.11 * static_cast<double>(n.opType.size()) + 0.4);
-        set(an, "width", std::to_string(width));
+        set(an, "width", std::to_string(nodeBoxWidthInches(n.opType)));
         set(an, "height", "0.42");
         nodes[i] = an;
     }

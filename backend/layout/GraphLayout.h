@@ -33,6 +33,9 @@ struct GraphLayout {
     double width = 0, height = 0;
 };
 
+// A node's box width in inches, from its op type's length (the view draws the op type as the title).
+double nodeBoxWidthInches(const std::string& opType);
+
 // `qdq` given: Q/DQ nodes are folded into the edges they sit on.
 Result<GraphLayout> layoutGraph(const Graph& graph, const QdqStructure* qdq = nullptr, const TaskControl& control = {});
 

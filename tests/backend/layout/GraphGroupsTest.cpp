@@ -1,0 +1,232 @@
+// Groups of a graph, checked against groups counted by hand on small graphs: module paths nest,
+// single-child groups merge into their child, nodes without paths form blocks cut at branch and
+// merge points, wide groups are wrapped; a group's summary; the views a set of open groups gives;
+// and the layout of a view (frames hold their boxes, closing a group brings the picture back).
+#include <gtest/gtest.h>
+
+#include "layout/GraphGroups.h"
+#include "layout/GroupLayout.h"
+#include "model/ModelBuilder.h"
+#include "model/OnnxModel.h"
+
+using namespace ql;
+
+namespace {
+
+OnnxModel build(ModelBuilder& b) {
+    auto model = OnnxModel::fromProto(b.build(), "test");
+    EXPECT_TRUE(model) << model.errorMessage();
+    return std::move(model).value();
+}
+
+// x -> Conv0 -> Sigmoid -> Mul(Conv0, Sigmoid) -> Conv1 -> Relu1 -> Add(Relu1, Mul) -> output
+OnnxModel pathModel() {
+    ModelBuilder b;
+    b.input("x", {1, 2, 4, 4}).output("y", {1, 2, 4, 4});
+    b.floatInitializer("w0", {2, 2, 1, 1}, std::vector<float>(4, 0.5f));
+    b.floatInitializer("w1", {2, 2, 1, 1}, std::vector<float>(4, 0.5f));
+    b.node("Conv", {"x", "w0"}, {"c0"}, "/model.0/conv/Conv");
+    b.node("Sigmoid", {"c0"}, {"s0"}, "/model.0/act/Sigmoid");
+    b.node("Mul", {"c0", "s0"}, {"m0"}, "/model.0/act/Mul");
+    b.node("Conv", {"m0", "w1"}, {"c1"}, "/model.1/cv1/conv/Conv");
+    b.node("Relu", {"c1"}, {"r1"}, "/model.1/cv1/act/Relu");
+    b.node("Add", {"r1", "m0"}, {"a2"}, "/model.2/Add");
+    b.node("Relu", {"a2"}, {"y"}, "output");
+    return build(b);
+}
+
+std::vector<std::string> paths(const GroupTree& t) {
+    std::vector<std::string> p;
+    for (const auto& g : t.groups)
+        p.push_back(g.path);
+    return p;
+}
+
+}  // namespace
+
+TEST(GraphGroups, ModulePathsNestAndSingleChildGroupsMerge) {
+    const OnnxModel m = pathModel();
+    const Graph& g = m.graph();
+    const GroupTree t = groupGraph(g, nullptr);
+    // /model.0/conv/ holds one Conv (merged into it), /model.1/ holds only cv1/ (merged into cv1/),
+    // /model.2/ holds one Add, the path-less "output" forms a block of one: both merged into the node.
+    EXPECT_EQ(paths(t), (std::vector<std::string>{"", "/model.0/", "/model.0/act/", "/model.1/cv1/"}));
+    EXPECT_EQ(t.shownNodes, 7);
+    EXPECT_EQ(t.maxDepth, 2);
+    const int m0 = t.findGroup("/model.0/"), act = t.findGroup("/model.0/act/"), cv1 = t.findGroup("/model.1/cv1/");
+    EXPECT_EQ(t.groups[static_cast<size_t>(act)].label, "act");
+    EXPECT_EQ(t.groups[static_cast<size_t>(act)].parent, m0);
+    EXPECT_EQ(t.groups[static_cast<size_t>(cv1)].parent, 0);
+    const std::vector<GroupItem> root = {{true, m0}, {true, cv1}, {false, g.findNode("/model.2/Add")}, {false, g.findNode("output")}};
+    EXPECT_EQ(t.groups[0].children, root);
+    EXPECT_EQ(t.groups[static_cast<size_t>(m0)].children,
+              (std::vector<GroupItem>{{false, g.findNode("/model.0/conv/Conv")}, {true, act}}));
+    EXPECT_EQ(t.groups[static_cast<size_t>(m0)].nodes.size(), 3u);
+    EXPECT_EQ(t.groups[0].nodes.size(), 7u);
+    EXPECT_EQ(t.ancestorsOf(g.findNode("/model.0/act/Mul")), (std::vector<int>{m0, act}));
+    EXPECT_TRUE(t.contains(m0, g.findNode("/model.0/act/Sigmoid")));
+    EXPECT_FALSE(t.contains(cv1, g.findNode("/model.0/act/Sigmoid")));
+    // 8 graph edges (weights are none); each counted once in the innermost group holding both ends.
+    EXPECT_EQ(t.edges.size(), 8u);
+    EXPECT_EQ(t.groups[0].childEdges.size(), 4u);  // model.0->cv1, cv1->Add, model.0->Add, Add->output
+    EXPECT_EQ(t.groups[static_cast<size_t>(m0)].childEdges.size(), 1u);  // Conv->act, read twice
+    EXPECT_EQ(t.groups[static_cast<size_t>(act)].childEdges.size(), 1u);
+    EXPECT_EQ(t.groups[static_cast<size_t>(cv1)].childEdges.size(), 1u);
+}
+
+TEST(GraphGroups, NodesWithoutPathsFormBlocksBetweenBranchAndMergePoints) {
+    // a0 -> a1 -> a2 -> {b0, b1, b2} -> c (Sum of three) -> d0 -> d1
+    ModelBuilder b;
+    b.input("x", {1, 4}).output("d1", {1, 4});
+    b.node("Relu", {"x"}, {"a0"}, "a0");
+    b.node("Relu", {"a0"}, {"a1"}, "a1");
+    b.node("Relu", {"a1"}, {"a2"}, "a2");
+    for (int i = 0; i < 3; ++i)
+        b.node("Relu", {"a2"}, {"b" + std::to_string(i)}, "b" + std::to_string(i));
+    b.node("Sum", {"b0", "b1", "b2"}, {"c"}, "c");
+    b.node("Relu", {"c"}, {"d0"}, "d0");
+    b.node("Relu", {"d0"}, {"d1"}, "d1");
+    const OnnxModel m = build(b);
+    const GroupTree t = groupGraph(m.graph(), nullptr);
+    // Block 1 ends after a2 (three consumers), block 3 starts at c (three producers).
+    ASSERT_EQ(paths(t), (std::vector<std::string>{"", "block 1", "block 2", "block 3"}));
+    auto names = [&](int group) {
+        std::vector<std::string> n;
+        for (const int i : t.groups[static_cast<size_t>(group)].nodes)
+            n.push_back(m.graph().node(i).name);
+        std::sort(n.begin(), n.end());
+        return n;
+    };
+    EXPECT_EQ(names(1), (std::vector<std::string>{"a0", "a1", "a2"}));
+    EXPECT_EQ(names(2), (std::vector<std::string>{"b0", "b1", "b2"}));
+    EXPECT_EQ(names(3), (std::vector<std::string>{"c", "d0", "d1"}));
+    // The size cap: a chain of 100 nodes in blocks of at most 40 is 40 + 40 + 20.
+    ModelBuilder c;
+    c.input("x", {1, 4}).output("t99", {1, 4});
+    std::string in = "x";
+    for (int i = 0; i < 100; ++i) {
+        c.node("Relu", {in}, {"t" + std::to_string(i)}, "r" + std::to_string(i));
+        in = "t" + std::to_string(i);
+    }
+    const OnnxModel chain = build(c);
+    const GroupTree ct = groupGraph(chain.graph(), nullptr);
+    ASSERT_EQ(ct.groups.size(), 4u);
+    EXPECT_EQ(ct.groups[1].nodes.size(), 40u);
+    EXPECT_EQ(ct.groups[2].nodes.size(), 40u);
+    EXPECT_EQ(ct.groups[3].nodes.size(), 20u);
+    EXPECT_EQ(ct.groups[0].childEdges.size(), 2u);  // block 1 -> 2 -> 3
+}
+
+TEST(GraphGroups, WideGroupsAreWrappedInRuns) {
+    // 50 modules of one node each: all merged into their nodes, 50 children of the root; at most
+    // 20 allowed, so runs of 10: [1-10] ... [41-50].
+    ModelBuilder b;
+    b.input("x", {1, 4}).output("t49", {1, 4});
+    std::string in = "x";
+    for (int i = 0; i < 50; ++i) {
+        b.node("Relu", {in}, {"t" + std::to_string(i)}, "/m." + std::to_string(i) + "/Relu");
+        in = "t" + std::to_string(i);
+    }
+    const OnnxModel m = build(b);
+    GroupingOptions options;
+    options.maxChildren = 20;
+    const GroupTree t = groupGraph(m.graph(), nullptr, options);
+    ASSERT_EQ(t.groups.size(), 6u);
+    EXPECT_EQ(t.groups[1].path, "[1-10]");
+    EXPECT_EQ(t.groups[5].path, "[41-50]");
+    for (size_t g = 1; g < 6; ++g)
+        EXPECT_EQ(t.groups[g].children.size(), 10u);
+}
+
+TEST(GraphGroups, SummaryCountsWorstMedianAndExcluded) {
+    const OnnxModel m = pathModel();
+    const Graph& g = m.graph();
+    const GroupTree t = groupGraph(g, nullptr);
+    const int m0 = t.findGroup("/model.0/");
+    const int conv = g.findNode("/model.0/conv/Conv"), sig = g.findNode("/model.0/act/Sigmoid"), mul = g.findNode("/model.0/act/Mul");
+    const std::map<int, double> metric = {{conv, 30.0}, {sig, 10.0}, {mul, 20.0}, {g.findNode("output"), 1.0}};
+    const GroupSummary s = summarizeGroup(t, m0, metric, [&](int node) { return node == mul; });
+    EXPECT_EQ(s.nodes, 3);
+    EXPECT_EQ(s.measured, 3);
+    EXPECT_DOUBLE_EQ(s.worst, 10.0);
+    EXPECT_DOUBLE_EQ(s.median, 20.0);
+    EXPECT_EQ(s.excluded, 1);
+    // Four values: the lower median.
+    const GroupSummary all = summarizeGroup(t, 0, metric, nullptr);
+    EXPECT_EQ(all.nodes, 7);
+    EXPECT_DOUBLE_EQ(all.worst, 1.0);
+    EXPECT_DOUBLE_EQ(all.median, 10.0);
+    EXPECT_EQ(all.excluded, 0);
+}
+
+TEST(GraphGroups, ViewsShowOpenGroupsChildrenAndClosedGroupsAsOneBox) {
+    const OnnxModel m = pathModel();
+    const Graph& g = m.graph();
+    const GroupTree t = groupGraph(g, nullptr);
+    const int m0 = t.findGroup("/model.0/"), act = t.findGroup("/model.0/act/");
+    EXPECT_EQ(visibleItems(t, {}).size(), 4u);
+    EXPECT_EQ(visibleItems(t, openToDepth(t, 2)).size(), 6u);  // act/ still closed
+    EXPECT_EQ(visibleItems(t, openToDepth(t, 3)).size(), 7u);  // flat
+    EXPECT_TRUE(isFlat(t, openToDepth(t, 3)));
+    EXPECT_EQ(visibleItemOf(t, {}, g.findNode("/model.0/act/Mul")), (GroupItem{true, m0}));
+    EXPECT_EQ(visibleItemOf(t, {m0}, g.findNode("/model.0/act/Mul")), (GroupItem{true, act}));
+    EXPECT_EQ(visibleItemOf(t, {m0, act}, g.findNode("/model.0/act/Mul")), (GroupItem{false, g.findNode("/model.0/act/Mul")}));
+    EXPECT_TRUE(isFlat(t, defaultView(t, 7)));  // within the budget: flat
+    EXPECT_EQ(defaultView(t, 5), OpenGroups{});  // 4 boxes fit, 6 do not
+    EXPECT_EQ(defaultView(t, 6), openToDepth(t, 2));
+}
+
+TEST(GraphGroups, LayoutPutsBoxesInsideTheirFramesAndClosingRestoresThePicture) {
+    const OnnxModel m = pathModel();
+    const Graph& g = m.graph();
+    const GroupTree t = groupGraph(g, nullptr);
+    const int m0 = t.findGroup("/model.0/"), act = t.findGroup("/model.0/act/");
+    GroupLayoutCache cache;
+    auto closed = layoutGroups(g, t, {}, cache);
+    ASSERT_TRUE(closed) << closed.errorMessage();
+    EXPECT_EQ(closed->items.size(), 4u);
+    EXPECT_EQ(closed->edges.size(), 4u);
+    auto opened = layoutGroups(g, t, {m0, act}, cache);
+    ASSERT_TRUE(opened);
+    // Two frames (model.0, act) then the boxes: Conv0, Sigmoid, Mul, cv1 (closed), Add, output.
+    ASSERT_EQ(opened->items.size(), 8u);
+    EXPECT_TRUE(opened->items[0].open);
+    EXPECT_EQ(opened->items[0].item, (GroupItem{true, m0}));
+    EXPECT_EQ(opened->items[1].item, (GroupItem{true, act}));
+    auto inside = [](const PlacedItem& box, const PlacedItem& frame) {
+        return box.x - box.width / 2 >= frame.x - frame.width / 2 - 0.5 && box.x + box.width / 2 <= frame.x + frame.width / 2 + 0.5 &&
+               box.y - box.height / 2 >= frame.y - frame.height / 2 + kFrameHeader - 0.5 &&
+               box.y + box.height / 2 <= frame.y + frame.height / 2 + 0.5;
+    };
+    int inModel0 = 0, inAct = 0;
+    for (size_t k = 2; k < opened->items.size(); ++k) {
+        const PlacedItem& box = opened->items[k];
+        EXPECT_FALSE(box.open);
+        const bool under0 = !box.item.isGroup && t.contains(m0, box.item.index);
+        const bool underAct = !box.item.isGroup && t.contains(act, box.item.index);
+        EXPECT_EQ(inside(box, opened->items[0]), under0) << k;
+        EXPECT_EQ(inside(box, opened->items[1]), underAct) << k;
+        inModel0 += under0;
+        inAct += underAct;
+        for (size_t j = 2; j < k; ++j) {  // no two boxes overlap
+            const PlacedItem& o = opened->items[j];
+            EXPECT_TRUE(std::abs(box.x - o.x) >= (box.width + o.width) / 2 - 0.5 || std::abs(box.y - o.y) >= (box.height + o.height) / 2 - 0.5)
+                << k << " overlaps " << j;
+        }
+    }
+    EXPECT_EQ(inModel0, 3);
+    EXPECT_EQ(inAct, 2);
+    // Edges now: Conv0->Sigmoid, Conv0->Mul, Sigmoid->Mul, Mul->cv1, Mul->Add, cv1->Add, Add->output.
+    EXPECT_EQ(opened->edges.size(), 7u);
+    // Closing both again lays out nothing new and gives the first picture back.
+    const size_t cached = cache.size();
+    auto again = layoutGroups(g, t, {}, cache);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(cache.size(), cached);
+    ASSERT_EQ(again->items.size(), closed->items.size());
+    for (size_t k = 0; k < again->items.size(); ++k) {
+        EXPECT_EQ(again->items[k].item, closed->items[k].item);
+        EXPECT_DOUBLE_EQ(again->items[k].x, closed->items[k].x);
+        EXPECT_DOUBLE_EQ(again->items[k].y, closed->items[k].y);
+    }
+}
