@@ -6,6 +6,7 @@
 
 #include "CliCommon.h"
 #include "DetectionFlags.h"
+#include "ExplainSuggest.h"
 #include "PreprocessFlags.h"
 #include "SessionFlags.h"
 #include "detect/BoxExplanation.h"
@@ -25,6 +26,7 @@ struct ExplainOptions {
     SessionFlags session;
     PreprocessFlags preprocess;
     DetectionFlags detection;
+    ExplainSuggestFlags fix;  // --suggest and its options (ExplainSuggest.h)
 };
 
 std::optional<Box> parseBox(const std::string& text) {
@@ -136,6 +138,14 @@ int runExplain(const ExplainOptions& o) {
         printError("give --missed (every missed and moved box) or --box x1,y1,x2,y2 (one box), not both");
         return kExitError;
     }
+    if (!o.fix.suggest && (!o.fix.images.empty() || !o.fix.save.empty() || !o.fix.calibration.empty())) {
+        printError("--images, --save and --calibration go with --suggest");
+        return kExitError;
+    }
+    if (!o.fix.images.empty() && !o.missed) {
+        printError("--images goes with --missed: a --box is in IMAGE's pixels");
+        return kExitError;
+    }
     ExplainTarget target;
     if (!o.box.empty()) {
         target.box = parseBox(o.box);
@@ -169,6 +179,39 @@ int runExplain(const ExplainOptions& o) {
         printError(o.image + ": " + e.errorMessage());
         return kExitError;
     }
+    if (o.fix.suggest) {
+        // --suggest: the boxes explained here (and on --images) are the ones to bring back.
+        std::vector<ExplainedImage> explained{{o.image, *e}};
+        auto more = o.fix.images.empty() ? Result<std::vector<std::string>>(std::vector<std::string>{})
+                                         : collectImages(o.fix.images);
+        if (!more) {
+            printError("--images: " + more.errorMessage());
+            return kExitError;
+        }
+        for (const auto& path : *more) {
+            auto other = readImageBgr(path);
+            if (!other) {
+                printError(other.errorMessage());
+                return kExitError;
+            }
+            auto x = explainImage(pair->fp32(), pair->quantized(), *other, target);
+            if (!x) {
+                printError(path + ": " + x.errorMessage());
+                return kExitError;
+            }
+            explained.push_back({path, std::move(x).value()});
+        }
+        nlohmann::json j;
+        if (o.json)
+            j = toJson(*e, *names, o.image);
+        else
+            printText(*e, *names, o.image, decode->confidence);
+        const int rc = runExplainSuggest(o.fix, *models, explained, target.box.has_value(), *names, *decode, *pre,
+                                         o.session.options(), o.json ? &j : nullptr);
+        if (rc == 0 && o.json)
+            printJson(j);
+        return rc;
+    }
     if (o.json)
         printJson(toJson(*e, *names, o.image));
     else
@@ -191,6 +234,7 @@ void addExplainCommand(CLI::App& app, int& exitCode) {
     o->session.addTo(*cmd);
     o->preprocess.addTo(*cmd);
     o->detection.addTo(*cmd);
+    o->fix.addTo(*cmd);
     cmd->callback([o, &exitCode] { exitCode = runExplain(*o); });
 }
 
