@@ -214,7 +214,8 @@ std::vector<BoxCasePage> boxCasePages(const std::string& imageName, const cv::Ma
             p.quantizedBox = q.box;
             p.iou = b.partnerIou;
         } else {
-            p.quantizedClass = nameOf(names, b.quantizedAt.bestClass);
+            // Its class at the cell: FP32's, unless another class won there (its score stays FP32's class's).
+            p.quantizedClass = nameOf(names, b.outcome == BoxOutcome::AnotherClassWon ? b.quantizedAt.bestClass : b.fp32.classId);
             p.quantizedScore = b.quantizedAt.classScore;
         }
         p.level = b.cell.level;
@@ -418,9 +419,9 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
         const std::string status = T(b.missed ? "missed" : "moved");
         h << "<h2 class=\"page\"" << kPageBreak << ">"
           << escape(F("Why INT8 lost a box: {0} {1} in {2}", {b.fp32Class, fixed(b.fp32Score, 3), b.image})) << "</h2>\n";
-        h << "<table class=\"boxcase-crops\" width=\"100%\"><tr><td width=\"50%\">" << image(b.image + " FP32", 320)
+        h << "<table class=\"boxcase-crops\" width=\"100%\"><tr><td width=\"50%\">" << image(b.image + " FP32", 300)
           << "<br><span class=\"caption\">" << escape(T("FP32: the box in green")) << "</span></td><td width=\"50%\">"
-          << image(b.image + " INT8", 320) << "<br><span class=\"caption\">"
+          << image(b.image + " INT8", 300) << "<br><span class=\"caption\">"
           << escape(T("INT8: its boxes in orange, the FP32 box in grey")) << "</span></td></tr></table>\n";
         h << "<table class=\"boxcase\" width=\"100%\"><tr><th width=\"25%\"></th><th>FP32</th><th>INT8</th></tr>\n"
           << "<tr><th>" << escape(T("Class")) << "</th><td>" << escape(b.fp32Class) << "</td><td>" << escape(b.quantizedClass)

@@ -51,9 +51,10 @@ struct BoxCasePage {
     std::vector<unsigned char> quantizedCrop;  // JPEG: the same region, INT8's boxes in it drawn (FP32's thin)
     int cropX = 0, cropY = 0, cropWidth = 0, cropHeight = 0;  // the region, original-image pixels
     bool missed = true;                   // false: moved (INT8 found it elsewhere)
-    std::string fp32Class, quantizedClass;  // INT8's: its partner's class, or the best class at the cell when missed
+    std::string fp32Class, quantizedClass;  // INT8's: its partner's class; missed: FP32's class, or the class
+                                            // that won at the cell (BoxOutcome::AnotherClassWon)
     float fp32Score = 0.0f;
-    float quantizedScore = 0.0f;          // the partner's score, or the FP32 class's score at the cell when missed
+    float quantizedScore = 0.0f;          // the partner's score; missed: the FP32 class's score at the cell
     float iou = 0.0f;                     // with the partner (0 when missed)
     Box fp32Box;
     std::optional<Box> quantizedBox;      // the partner's
