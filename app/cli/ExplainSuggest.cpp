@@ -221,6 +221,13 @@ int runExplainSuggest(const ExplainSuggestFlags& o, const ModelPair& models, con
     std::printf("nodes_to_exclude = %s\n", toPythonList(fix->suggestion.nodesToExclude).c_str());
     if (!o.save.empty())
         std::printf("Wrote %s (quantize --exclude %s)\n", o.save.c_str(), o.save.c_str());
+    // The search quantized with the settings read back; quantize needs their op types to make the same model.
+    std::string ops;
+    for (const auto& t : fix->settings.opTypesToQuantize)
+        ops += (ops.empty() ? "" : ",") + t;
+    if (!ops.empty())
+        std::printf("Made with the op types read back: quantize ... --op-types %s --exclude LIST (--json lists every "
+                    "setting)\n", ops.c_str());
     for (const auto& w : fix->suggestion.warnings)
         printWarning(w);
     return 0;
