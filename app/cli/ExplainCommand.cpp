@@ -7,6 +7,7 @@
 
 #include "CliCommon.h"
 #include "DetectionFlags.h"
+#include "ExplainSuggest.h"
 #include "PreprocessFlags.h"
 #include "SessionFlags.h"
 #include "analysis/BoxTrace.h"
@@ -30,6 +31,7 @@ struct ExplainOptions {
     SessionFlags session;
     PreprocessFlags preprocess;
     DetectionFlags detection;
+    ExplainSuggestFlags fix;  // --suggest and its options (ExplainSuggest.h)
 };
 
 std::optional<Box> parseBox(const std::string& text) {
@@ -284,6 +286,14 @@ int runExplain(const ExplainOptions& o) {
         printError("--trace-window " + std::to_string(o.traceWindow) + ": expected 0..64 head cells");
         return kExitError;
     }
+    if (!o.fix.suggest && (!o.fix.images.empty() || !o.fix.save.empty() || !o.fix.calibration.empty())) {
+        printError("--images, --save and --calibration go with --suggest");
+        return kExitError;
+    }
+    if (!o.fix.images.empty() && !o.missed) {
+        printError("--images goes with --missed: a --box is in IMAGE's pixels");
+        return kExitError;
+    }
     ExplainTarget target;
     if (!o.box.empty()) {
         target.box = parseBox(o.box);
@@ -365,6 +375,39 @@ int runExplain(const ExplainOptions& o) {
             }
         }
     }
+    if (o.fix.suggest) {
+        // --suggest: the boxes explained here (and on --images) are the ones to bring back.
+        std::vector<ExplainedImage> explained{{o.image, *e}};
+        auto more = o.fix.images.empty() ? Result<std::vector<std::string>>(std::vector<std::string>{})
+                                         : collectImages(o.fix.images);
+        if (!more) {
+            printError("--images: " + more.errorMessage());
+            return kExitError;
+        }
+        for (const auto& path : *more) {
+            auto other = readImageBgr(path);
+            if (!other) {
+                printError(other.errorMessage());
+                return kExitError;
+            }
+            auto x = explainImage(pair->fp32(), pair->quantized(), *other, target);
+            if (!x) {
+                printError(path + ": " + x.errorMessage());
+                return kExitError;
+            }
+            explained.push_back({path, std::move(x).value()});
+        }
+        nlohmann::json j;
+        if (o.json)
+            j = toJson(*e, *names, o.image, traces);
+        else
+            printText(*e, *names, o.image, decode->confidence, traces);
+        const int rc = runExplainSuggest(o.fix, *models, explained, target.box.has_value(), *names, *decode, *pre,
+                                         o.session.options(), o.json ? &j : nullptr);
+        if (rc == 0 && o.json)
+            printJson(j);
+        return rc;
+    }
     if (o.json)
         printJson(toJson(*e, *names, o.image, traces));
     else
@@ -393,6 +436,7 @@ void addExplainCommand(CLI::App& app, int& exitCode) {
     o->session.addTo(*cmd);
     o->preprocess.addTo(*cmd);
     o->detection.addTo(*cmd);
+    o->fix.addTo(*cmd);
     cmd->callback([o, &exitCode] { exitCode = runExplain(*o); });
 }
 

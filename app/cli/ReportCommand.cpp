@@ -48,6 +48,7 @@ struct ReportOptions {
     std::string title = kDefaultReportTitle;  // written in --lang's language unless given
     std::string lang = "en";                  // of the report's texts: en or zh_CN
     std::vector<std::string> exclusionCost;  // calibration images: time the exclusion list's cost
+    std::vector<std::string> explain;        // images: a page per FP32 box INT8 missed or moved on them
     PreprocessFlags preprocess;
     DetectionFlags detection;
     SessionFlags session;
@@ -153,6 +154,14 @@ int runReport(const ReportOptions& o) {
     }
     for (const auto& s : skipped)
         printWarning("not pictured: " + s);
+    if (!o.explain.empty()) {
+        if (auto st = addBoxPages(content, *detectors, o.explain, textProgress("explaining boxes")); !st) {
+            printError("--explain: " + st.errorMessage());
+            return kExitError;
+        }
+        std::cout << "Explained " << content.boxCases.size() << " boxes INT8 missed or moved on " << o.explain.size()
+                  << (o.explain.size() == 1 ? " image\n" : " images\n");
+    }
     std::cout << "Pictured the " << content.detections.size() << " of " << content.picturesConsidered
               << (o.video.empty() ? " images" : " frames") << " INT8 changed most\n";
     if (data) {
@@ -250,6 +259,10 @@ void addReportCommand(CLI::App& app, int& exitCode) {
                     "Calibration images or folders: make the FP32 model again with the quantized model's settings, "
                     "with and without the nodes it leaves float, and time both for the first page")
         ->expected(1, -1);
+    cmd->add_option("--explain", o->explain, "Images: a page per FP32 box INT8 missed or moved on each (both crops, "
+                                             "scores, the grid cell it came from and why)")
+        ->expected(1, -1)
+        ->delimiter(',');
     cmd->add_option("--settings", o->settings, "Quantization settings JSON (from quantize --export-json)");
     cmd->add_option("--html", o->html, "Self-contained HTML file to write");
     cmd->add_option("--pdf", o->pdf, "PDF file to write");

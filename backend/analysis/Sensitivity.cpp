@@ -37,6 +37,14 @@ public:
         e.detections_ = objectiveNeedsDetections(options.objective) || labelled;  // labels: mAP is shown whatever the objective
         e.decode_ = options.decode;
         e.inputName_ = fp32.graph().inputs().front();
+        if (options.objective == Objective::BoxRecovery) {
+            size_t boxes = 0;
+            for (const auto& t : images.targets)
+                boxes += t.size();
+            if (images.targets.size() != images.paths.size() || boxes == 0)
+                return Error{"the objective box-recovery needs the FP32 boxes to bring back on each image: none were given"};
+            e.targets_ = images.targets;
+        }
         if (objectiveNeedsLabels(options.objective) && images.labels.size() != images.paths.size())
             return Error{"the objective " + objectiveName(options.objective) +
                          " is mAP against labels: give a dataset with labels (--data), or choose sqnr, fidelity50 or "
@@ -126,10 +134,18 @@ public:
                 } else {
                     s.referenceBoxes += referenceDetections_[i].size();
                 }
+                if (!targets_.empty())
+                    recoverBoxes(i, *dets, s);
                 fidelity.addImage(std::move(dets).value(), referenceDetections_[i]);
             }
         }
         s.images = n;
+        if (!s.boxes.empty()) {
+            double sum = 0.0;
+            for (const auto& b : s.boxes)
+                sum += b.recovery;
+            s.boxRecovery = sum / static_cast<double>(s.boxes.size());
+        }
         s.output = acc.result();
         if (detections_) {
             const MapResult f = fidelity.result();
@@ -151,6 +167,31 @@ public:
     }
 
 private:
+    // Each target box of image `i`: the same-class detection with the highest score x IoU with it
+    // (detections at confidence 0.001, after NMS), as a fraction of its FP32 score, capped at 1 so
+    // a box scored higher than FP32 cannot hide another one lost.
+    void recoverBoxes(size_t i, const std::vector<Detection>& dets, Score& s) const {
+        for (size_t t = 0; t < targets_[i].size(); ++t) {
+            const Detection& target = targets_[i][t];
+            RecoveredBox r;
+            r.image = i;
+            r.target = t;
+            double best = 0.0;
+            for (const auto& d : dets) {
+                if (d.classId != target.classId)
+                    continue;
+                const float overlap = iou(d.box, target.box);
+                if (static_cast<double>(d.score) * overlap > best) {
+                    best = static_cast<double>(d.score) * overlap;
+                    r.score = d.score;
+                    r.iou = overlap;
+                }
+            }
+            r.recovery = target.score > 0.0f ? std::min(1.0, best / static_cast<double>(target.score)) : 0.0;
+            s.boxes.push_back(r);
+        }
+    }
+
     // For an input of `shape` (NCHW): the layout is checked against that size's anchor grids.
     YoloDecoder decoder(float confidence, const std::vector<int64_t>& shape) const {
         DecodeOptions d = decode_;
@@ -164,6 +205,7 @@ private:
     DecodeOptions decode_;
     std::vector<std::vector<Detection>> referenceDetections_;  // FP32's, at the shown confidence
     std::vector<std::vector<Detection>> labelBoxes_;           // per image, original pixels
+    std::vector<std::vector<Detection>> targets_;              // BoxRecovery: per image, original pixels
     std::string inputName_;
     std::vector<PreparedImage> inputs_;
     std::vector<std::vector<std::vector<float>>> reference_;
@@ -339,6 +381,7 @@ std::string objectiveName(Objective objective) {
     case Objective::Fidelity50to95: return "fidelity50-95";
     case Objective::Map50: return "map50";
     case Objective::Map50to95: return "map50-95";
+    case Objective::BoxRecovery: return "box-recovery";
     }
     return "sqnr";
 }
@@ -350,6 +393,7 @@ std::string objectiveLabel(Objective objective) {
     case Objective::Fidelity50to95: return "detection fidelity mAP@0.5:0.95";
     case Objective::Map50: return "mAP@0.5 against labels";
     case Objective::Map50to95: return "mAP@0.5:0.95 against labels";
+    case Objective::BoxRecovery: return "FP32 boxes recovered (score x IoU / FP32 score)";
     }
     return {};
 }
@@ -377,6 +421,8 @@ ImageSet ImageSet::slice(size_t begin, size_t count) const {
         s.paths.push_back(paths[i]);
         if (labels.size() == paths.size())
             s.labels.push_back(labels[i]);
+        if (targets.size() == paths.size())
+            s.targets.push_back(targets[i]);
     }
     return s;
 }
@@ -388,6 +434,7 @@ double Score::value(Objective objective) const {
     case Objective::Fidelity50to95: return fidelityMap50to95;
     case Objective::Map50: return map50;
     case Objective::Map50to95: return map50to95;
+    case Objective::BoxRecovery: return boxRecovery;
     }
     return 0.0;
 }
@@ -397,7 +444,7 @@ Result<SensitivityReport> analyzeSensitivity(const OnnxModel& fp32, const Calibr
                                              const SensitivityOptions& options, const TaskControl& control) {
     if (images.empty())
         return Error{"sensitivity analysis needs at least one image"};
-    auto evaluator = OutputEvaluator::create(fp32, ImageSet{images, {}}, options);
+    auto evaluator = OutputEvaluator::create(fp32, ImageSet{images, {}, {}}, options);
     if (!evaluator)
         return evaluator.error();
     SensitivityReport report;
@@ -725,14 +772,15 @@ Result<Suggestion> suggestExclusions(const OnnxModel& fp32, const CalibrationDat
         return s.error();
     // Too few images or boxes to tell candidates apart: say so rather than let a fit pass for a gain.
     const Score& start = s->curve.front().score;
-    if (scoring.size() < 16)
+    const bool boxes = options.objective == Objective::BoxRecovery;  // aimed at chosen boxes: BoxFix warns
+    if (!boxes && scoring.size() < 16)
         s->warnings.push_back("only " + std::to_string(scoring.size()) +
                               " scoring images: differences between candidates may be noise; score on 32 or more");
-    if (objectiveNeedsDetections(options.objective) && start.referenceBoxes < 100)
+    if (!boxes && objectiveNeedsDetections(options.objective) && start.referenceBoxes < 100)
         s->warnings.push_back("the scoring images hold only " + std::to_string(start.referenceBoxes) +
                               (objectiveNeedsLabels(options.objective) ? " labelled boxes" : " FP32 detections") +
                               ": mAP moves in coarse steps; score on more images");
-    if (!validationEvaluator)
+    if (!validationEvaluator && !boxes)
         s->warnings.push_back("no validation images: nothing checks that the list holds beyond the scoring images");
     if (compareWith) {
         QuantizerSettings theirs = settings;
@@ -760,7 +808,7 @@ Result<Suggestion> suggestExclusions(const OnnxModel& fp32, const CalibrationDat
     search.target = target;
     search.maxSteps = maxSteps;
     search.candidatesPerStep = perStep;
-    return suggestExclusions(fp32, calibration, settings, ImageSet{images, {}}, ImageSet{}, options, ranking, search, nullptr,
+    return suggestExclusions(fp32, calibration, settings, ImageSet{images, {}, {}}, ImageSet{}, options, ranking, search, nullptr,
                              control);
 }
 

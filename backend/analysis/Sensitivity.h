@@ -29,6 +29,10 @@ enum class Objective {
     Fidelity50to95,     // the same at IoU 0.5:0.95: box precision counts
     Map50,              // mAP@0.5 against the labels of a dataset
     Map50to95,          // mAP@0.5:0.95 against the labels
+    BoxRecovery,        // how much of chosen FP32 boxes the quantized model finds again (0..1): per box
+                        // the best same-class box's score x IoU with it over the FP32 score, capped
+                        // at 1, averaged over the boxes (ImageSet::targets). Not offered by parseObjective:
+                        // only `explain --suggest` (analysis/BoxFix.h) has boxes to aim at.
 };
 
 std::string objectiveName(Objective objective);   // "sqnr", "fidelity50", "fidelity50-95", "map50", "map50-95"
@@ -41,6 +45,8 @@ bool objectiveNeedsDetections(Objective objective);  // fidelity and mAP decode 
 struct ImageSet {
     std::vector<std::string> paths;
     std::vector<std::vector<YoloLabel>> labels;  // one per path when labelled, else empty
+    std::vector<std::vector<Detection>> targets; // BoxRecovery: one per path, the FP32 boxes to bring back
+                                                 // (original-image pixels, with their FP32 score); else empty
     size_t size() const { return paths.size(); }
     ImageSet slice(size_t begin, size_t count) const;  // images [begin, begin + count), clipped
 };
@@ -54,6 +60,14 @@ struct SensitivityOptions {
     SessionOptions session;
 };
 
+// One target box as a candidate quantization finds it again (Objective::BoxRecovery).
+struct RecoveredBox {
+    size_t image = 0, target = 0;  // into ImageSet::paths and ImageSet::targets[image]
+    float score = 0.0f;            // the best same-class quantized box's score (0: none at all)
+    float iou = 0.0f;              // its IoU with the FP32 box
+    double recovery = 0.0;         // min(1, score x IoU / FP32 score)
+};
+
 // A candidate quantization scored: the output error, the detection fidelity and the mAP against
 // labels when the objective needs them.
 struct Score {
@@ -64,6 +78,8 @@ struct Score {
     double map50to95 = 0.0;
     size_t images = 0;
     size_t referenceBoxes = 0;       // boxes the mAP is measured against: labels, or FP32 detections
+    double boxRecovery = 0.0;        // BoxRecovery: mean of boxes[].recovery
+    std::vector<RecoveredBox> boxes; // BoxRecovery: each target box, in image then target order
     double value(Objective objective) const;
 };
 

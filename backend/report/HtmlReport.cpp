@@ -153,6 +153,93 @@ DetectionPicture detectionPicture(const std::string& imageName, const cv::Mat& b
     return d;
 }
 
+cv::Rect boxCaseRegion(const Box& box, int imageWidth, int imageHeight) {
+    const double w = std::max(0.0f, box.x2 - box.x1), h = std::max(0.0f, box.y2 - box.y1);
+    const double mx = std::max(16.0, w / 2), my = std::max(16.0, h / 2);
+    const int x1 = std::clamp(static_cast<int>(std::floor(box.x1 - mx)), 0, std::max(0, imageWidth - 1));
+    const int y1 = std::clamp(static_cast<int>(std::floor(box.y1 - my)), 0, std::max(0, imageHeight - 1));
+    const int x2 = std::clamp(static_cast<int>(std::ceil(box.x2 + mx)), x1 + 1, imageWidth);
+    const int y2 = std::clamp(static_cast<int>(std::ceil(box.y2 + my)), y1 + 1, imageHeight);
+    return {x1, y1, x2 - x1, y2 - y1};
+}
+
+namespace {
+
+// The region of `bgr` with boxes outlined (no labels: the page prints the figures), scaled to
+// kCropHeight pixels high, as JPEG.
+constexpr int kCropHeight = 240;
+std::vector<unsigned char> cropJpeg(const cv::Mat& bgr, const cv::Rect& region,
+                                    const std::vector<std::pair<Box, cv::Scalar>>& boxes) {
+    cv::Mat crop = bgr(region).clone();
+    const double scale = static_cast<double>(kCropHeight) / region.height;
+    cv::resize(crop, crop, {std::max(1, static_cast<int>(std::lround(region.width * scale))), kCropHeight}, 0, 0,
+               scale > 1 ? cv::INTER_LINEAR : cv::INTER_AREA);
+    for (const auto& [b, colour] : boxes)
+        cv::rectangle(crop, cv::Point(static_cast<int>(std::lround((b.x1 - region.x) * scale)), static_cast<int>(std::lround((b.y1 - region.y) * scale))),
+                      cv::Point(static_cast<int>(std::lround((b.x2 - region.x) * scale)), static_cast<int>(std::lround((b.y2 - region.y) * scale))),
+                      colour, 2, cv::LINE_AA);
+    std::vector<unsigned char> jpeg;
+    cv::imencode(".jpg", crop, jpeg, {cv::IMWRITE_JPEG_QUALITY, 88});
+    return jpeg;
+}
+
+std::string nameOf(const std::vector<std::string>& names, int id) {
+    return id >= 0 && static_cast<size_t>(id) < names.size() ? names[static_cast<size_t>(id)] : std::to_string(id);
+}
+
+}  // namespace
+
+std::vector<BoxCasePage> boxCasePages(const std::string& imageName, const cv::Mat& bgr, const ImageExplanation& e,
+                                      const std::vector<std::string>& names) {
+    std::vector<BoxCasePage> pages;
+    const cv::Scalar green(60, 170, 40), orange(13, 120, 240), grey(170, 170, 170);
+    for (const auto& b : e.boxes) {
+        if (b.outcome == BoxOutcome::Kept)
+            continue;
+        BoxCasePage p;
+        p.image = imageName;
+        const cv::Rect region = boxCaseRegion(b.fp32.box, bgr.cols, bgr.rows);
+        p.cropX = region.x;
+        p.cropY = region.y;
+        p.cropWidth = region.width;
+        p.cropHeight = region.height;
+        p.missed = b.missed;
+        p.fp32Class = nameOf(names, b.fp32.classId);
+        p.fp32Score = b.fp32.score;
+        p.fp32Box = b.fp32.box;
+        if (b.quantizedIndex) {
+            const Detection& q = e.quantized[static_cast<size_t>(*b.quantizedIndex)];
+            p.quantizedClass = nameOf(names, q.classId);
+            p.quantizedScore = q.score;
+            p.quantizedBox = q.box;
+            p.iou = b.partnerIou;
+        } else {
+            // Its class at the cell: FP32's, unless another class won there (its score stays FP32's class's).
+            p.quantizedClass = nameOf(names, b.outcome == BoxOutcome::AnotherClassWon ? b.quantizedAt.bestClass : b.fp32.classId);
+            p.quantizedScore = b.quantizedAt.classScore;
+        }
+        p.level = b.cell.level;
+        p.stride = b.cell.stride;
+        p.cellX = b.cell.x;
+        p.cellY = b.cell.y;
+        p.outputIndex = b.cell.index;
+        p.reason = outcomeName(b.outcome);
+        p.detail = b.detail;
+        p.fp32Crop = cropJpeg(bgr, region, {{b.fp32.box, green}});
+        std::vector<std::pair<Box, cv::Scalar>> quantizedBoxes = {{b.fp32.box, grey}};
+        const cv::Rect2f area(static_cast<float>(region.x), static_cast<float>(region.y), static_cast<float>(region.width),
+                              static_cast<float>(region.height));
+        for (const auto& q : e.quantized) {
+            const cv::Rect2f r(q.box.x1, q.box.y1, q.box.x2 - q.box.x1, q.box.y2 - q.box.y1);
+            if ((r & area).area() > 0)
+                quantizedBoxes.push_back({q.box, orange});
+        }
+        p.quantizedCrop = cropJpeg(bgr, region, quantizedBoxes);
+        pages.push_back(std::move(p));
+    }
+    return pages;
+}
+
 namespace {
 
 std::vector<const ActivationError*> worstShown(const ReportContent& c) {
@@ -199,6 +286,10 @@ std::vector<std::vector<unsigned char>> reportImages(const ReportContent& c) {
     std::vector<std::vector<unsigned char>> images;
     for (const auto& d : c.detections)
         images.push_back(d.jpeg);
+    for (const auto& b : c.boxCases) {
+        images.push_back(b.fp32Crop);
+        images.push_back(b.quantizedCrop);
+    }
     if (auto plot = runsPlotPng(c.runs); !plot.empty())
         images.push_back(std::move(plot));
     for (const ActivationError* l : worstShown(c))
@@ -320,6 +411,38 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
             h << "<p>" << image(d.image, 680) << "</p>\n<p class=\"caption\">"
               << escape(F("{0}: {1} missed, {2} extra, {3} moved; {4} matched.", {d.image, n(d.missed), n(d.extra), n(d.moved), n(d.matched)}))
               << "</p>\n";
+    }
+
+    // ---- A page per explained box ----
+    for (size_t k = 0; k < c.boxCases.size(); ++k) {
+        const BoxCasePage& b = c.boxCases[k];
+        const std::string status = T(b.missed ? "missed" : "moved");
+        h << "<h2 class=\"page\"" << kPageBreak << ">"
+          << escape(F("Why INT8 lost a box: {0} {1} in {2}", {b.fp32Class, fixed(b.fp32Score, 3), b.image})) << "</h2>\n";
+        h << "<table class=\"boxcase-crops\" width=\"100%\"><tr><td width=\"50%\">" << image(b.image + " FP32", 300)
+          << "<br><span class=\"caption\">" << escape(T("FP32: the box in green")) << "</span></td><td width=\"50%\">"
+          << image(b.image + " INT8", 300) << "<br><span class=\"caption\">"
+          << escape(T("INT8: its boxes in orange, the FP32 box in grey")) << "</span></td></tr></table>\n";
+        h << "<table class=\"boxcase\" width=\"100%\"><tr><th width=\"25%\"></th><th>FP32</th><th>INT8</th></tr>\n"
+          << "<tr><th>" << escape(T("Class")) << "</th><td>" << escape(b.fp32Class) << "</td><td>" << escape(b.quantizedClass)
+          << "</td></tr>\n<tr><th>" << escape(T("Score")) << "</th><td class=\"num score-fp32\">" << fixed(b.fp32Score, 3)
+          << "</td><td class=\"num score-int8\">" << fixed(b.quantizedScore, 3) << "</td></tr>\n<tr><th>" << escape(T("Box"))
+          << "</th><td>" << fixed(b.fp32Box.x1, 1) << ", " << fixed(b.fp32Box.y1, 1) << ", " << fixed(b.fp32Box.x2, 1) << ", "
+          << fixed(b.fp32Box.y2, 1) << "</td><td>"
+          << (b.quantizedBox ? fixed(b.quantizedBox->x1, 1) + ", " + fixed(b.quantizedBox->y1, 1) + ", " + fixed(b.quantizedBox->x2, 1) +
+                                   ", " + fixed(b.quantizedBox->y2, 1) + " (IoU " + fixed(b.iou, 3) + ")"
+                             : escape(T("none")))
+          << "</td></tr>\n</table>\n<p>"
+          << escape(F("{0}: {1}.", {T("Status"), status})) << "<br>"
+          << escape(F("Origin: level {0} (stride {1}), grid cell x {2}, y {3} (output index {4}).",
+                      {n(static_cast<size_t>(std::max(0, b.level))), std::to_string(b.stride), std::to_string(b.cellX),
+                       std::to_string(b.cellY), std::to_string(b.outputIndex)}))
+          << "<br>" << escape(F("{0}: {1}.", {T("Reason"), T(b.reason.c_str())}));
+        if (lang == ReportLanguage::English && !b.detail.empty())
+            h << "<br><span class=\"small\">" << escape(b.detail) << "</span>";
+        if (b.lostAtLayer)
+            h << "<br>" << escape(F("Lost at layer: {0}", {*b.lostAtLayer}));
+        h << "</p>\n";
     }
 
     // ---- Runs ----

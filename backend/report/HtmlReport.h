@@ -11,6 +11,7 @@
 
 #include "analysis/ActivationComparison.h"
 #include "detect/DetectionEvaluation.h"
+#include "detect/BoxExplanation.h"
 #include "detect/Detector.h"
 #include "project/RunHistory.h"
 #include "quantize/QuantizerSettings.h"
@@ -41,6 +42,36 @@ constexpr int kPictureWidth = 1200;
 DetectionPicture detectionPicture(const std::string& imageName, const cv::Mat& bgr, const DetectionComparison& comparison,
                                   const std::vector<std::string>& classNames);
 
+// A page per FP32 box INT8 missed or moved (issue 20, detect/BoxExplanation.h): the FP32 box's
+// region of both models' pictures, both scores and classes, where the box came from and why it
+// was lost.
+struct BoxCasePage {
+    std::string image;                    // file name shown as caption
+    std::vector<unsigned char> fp32Crop;  // JPEG: the region around the FP32 box, the FP32 box drawn
+    std::vector<unsigned char> quantizedCrop;  // JPEG: the same region, INT8's boxes in it drawn (FP32's thin)
+    int cropX = 0, cropY = 0, cropWidth = 0, cropHeight = 0;  // the region, original-image pixels
+    bool missed = true;                   // false: moved (INT8 found it elsewhere)
+    std::string fp32Class, quantizedClass;  // INT8's: its partner's class; missed: FP32's class, or the class
+                                            // that won at the cell (BoxOutcome::AnotherClassWon)
+    float fp32Score = 0.0f;
+    float quantizedScore = 0.0f;          // the partner's score; missed: the FP32 class's score at the cell
+    float iou = 0.0f;                     // with the partner (0 when missed)
+    Box fp32Box;
+    std::optional<Box> quantizedBox;      // the partner's
+    int level = 0, stride = 0, cellX = 0, cellY = 0, outputIndex = -1;
+    std::string reason;                   // outcomeName(), English (the report translates it)
+    std::string detail;                   // the facts behind it, one English sentence (English report only)
+    std::optional<std::string> lostAtLayer;  // the layer where the box was lost, when a trace found it
+};
+
+// The region shown for an FP32 box: the box with half its width and height added on each side (at
+// least 16 pixels), clipped to the image.
+cv::Rect boxCaseRegion(const Box& box, int imageWidth, int imageHeight);
+
+// One page per explained box of `explanation` (only those missed or moved), crops cut from `bgr`.
+std::vector<BoxCasePage> boxCasePages(const std::string& imageName, const cv::Mat& bgr, const ImageExplanation& explanation,
+                                      const std::vector<std::string>& classNames);
+
 constexpr const char* kDefaultReportTitle = "QuantLens report";
 
 struct ReportContent {
@@ -53,6 +84,7 @@ struct ReportContent {
     std::optional<ActivationReport> activations;
     size_t worstLayers = 10;
     std::vector<DetectionPicture> detections;  // most changed first
+    std::vector<BoxCasePage> boxCases;         // explained boxes, a page each (report --explain)
     size_t picturesConsidered = 0;             // images the pictures were chosen from (0: not chosen)
     std::optional<EvaluationReport> evaluation;
     std::vector<Run> runs;  // the app's session: every quantized model made or loaded, with its figures

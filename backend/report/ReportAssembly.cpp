@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "detect/BoxExplanation.h"
+#include "preprocess/ImagePreprocessor.h"
+
 namespace ql {
 
 ReportContent startReport(const AnalyzedModel& fp32, const AnalyzedModel& quantized) {
@@ -88,6 +91,25 @@ Status addMostChangedFrames(ReportContent& content, DetectorPair& detectors, Vid
     content.picturesConsidered = compared;
     for (auto& d : kept)
         content.detections.push_back(std::move(d));
+    return Ok{};
+}
+
+Status addBoxPages(ReportContent& content, DetectorPair& detectors, const std::vector<std::string>& images,
+                   const TaskControl& control) {
+    for (size_t i = 0; i < images.size(); ++i) {
+        if (control.cancelled())
+            return cancelledError();
+        control.report(i, images.size(), images[i]);
+        auto bgr = readImageBgr(images[i]);
+        if (!bgr)
+            return bgr.error();
+        auto e = explainImage(detectors.fp32(), detectors.quantized(), *bgr, ExplainTarget{});
+        if (!e)
+            return Error{images[i] + ": " + e.errorMessage()};
+        for (auto& page : boxCasePages(std::filesystem::path(images[i]).filename().string(), *bgr, *e, detectors.classNames()))
+            content.boxCases.push_back(std::move(page));
+    }
+    control.report(images.size(), images.size());
     return Ok{};
 }
 

@@ -39,4 +39,10 @@ Status addMostChangedPictures(ReportContent& content, DetectorPair& detectors, c
 Status addMostChangedFrames(ReportContent& content, DetectorPair& detectors, VideoFrames& frames, size_t count,
                             const TaskControl& control = {});
 
+// A page per FP32 box INT8 missed or moved on each image (detect/BoxExplanation.h): both crops, the
+// scores, the cell it came from and why. Stops at the first image that cannot be read or explained
+// (a head without grid cells is refused), naming it.
+Status addBoxPages(ReportContent& content, DetectorPair& detectors, const std::vector<std::string>& images,
+                   const TaskControl& control = {});
+
 }  // namespace ql

@@ -166,6 +166,29 @@ const std::vector<ReportTextEntry>& reportCatalog() {
          "{5} missed, {6} extra.",
          "保真度（以 FP32 检测结果为真值）：mAP@0.5 {0}，mAP@0.5:0.95 {1}；匹配 {2} 个框（平均 IoU {3}，偏移 {4} 个），"
          "漏检 {5} 个，多检 {6} 个。"},
+        // A page per box INT8 missed or moved (report --explain)
+        {"Why INT8 lost a box: {0} {1} in {2}", "INT8 为何丢失了这个框：{2} 中的 {0} {1}"},
+        {"FP32: the box in green", "FP32：绿色为该框"},
+        {"INT8: its boxes in orange, the FP32 box in grey", "INT8：橙色为其检测框，灰色为 FP32 的框"},
+        {"Class", "类别"},
+        {"Score", "分数"},
+        {"Box", "框坐标"},
+        {"none", "无"},
+        {"Status", "状态"},
+        {"missed", "漏检"},
+        {"moved", "偏移"},
+        {"Origin: level {0} (stride {1}), grid cell x {2}, y {3} (output index {4}).",
+         "来源：第 {0} 层级（步长 {1}），网格单元 x {2}，y {3}（输出索引 {4}）。"},
+        {"Reason", "原因"},
+        {"kept", "保留"},
+        {"objectness under threshold", "目标置信度低于阈值"},
+        {"score under threshold", "分数低于阈值"},
+        {"another class won", "另一类别胜出"},
+        {"suppressed by NMS", "被 NMS 抑制"},
+        {"cut by max detections", "超出最大检测数而被截去"},
+        {"box moved", "框发生偏移"},
+        {"matched to another FP32 box", "匹配到了另一个 FP32 框"},
+        {"Lost at layer: {0}", "丢失于层：{0}"},
     };
     return catalog;
 }

@@ -371,7 +371,7 @@ TEST(Sensitivity, MapObjectiveRefusesImagesWithoutLabels) {
     Fixture f;
     f.options.objective = Objective::Map50to95;
     SensitivityReport ranking;
-    auto s = suggestExclusions(f.model, *f.calibration, {}, ImageSet{f.images, {}}, ImageSet{}, f.options, ranking, {});
+    auto s = suggestExclusions(f.model, *f.calibration, {}, ImageSet{f.images, {}, {}}, ImageSet{}, f.options, ranking, {});
     ASSERT_FALSE(s);
     EXPECT_NE(s.errorMessage().find("mAP against labels"), std::string::npos) << s.errorMessage();
 }

@@ -166,7 +166,8 @@ std::string visibleText(const std::string& html) {
 // Technical identifiers and units that stay as they are in every language.
 const std::set<std::string>& identifiers() {
     static const std::set<std::string> words = {"FP32", "INT8", "mAP", "SQNR", "dB", "IoU", "ms", "MB", "KB", "ONNX",
-                                                "Runtime", "QuantLens", "Q", "DQ", "QDQ", "p95", "data", "x", "all", "inf"};
+                                                "Runtime", "QuantLens", "Q", "DQ", "QDQ", "p95", "data", "x", "all", "inf",
+                                                "y", "NMS"};  // a grid cell's x and y; non-maximum suppression
     return words;
 }
 
