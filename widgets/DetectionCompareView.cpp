@@ -67,6 +67,7 @@ DetectionCompareView::DetectionCompareView(QWidget* parent)
     fitButton_->setToolTip(tr("Scale both images to fit their views (F)"));
     connect(fitButton_, &QPushButton::clicked, this, &DetectionCompareView::fitImages);
     explainButton_->setToolTip(tr("Why INT8 missed or moved the FP32 boxes of this image; or click a box in the FP32 picture"));
+    explainButton_->setObjectName(QStringLiteral("explainMissedButton"));
     explainButton_->setEnabled(false);
     connect(explainButton_, &QPushButton::clicked, this, [this] {
         if (!boxesImage_.isEmpty())
