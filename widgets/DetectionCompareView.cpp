@@ -17,6 +17,7 @@
 #include <QVBoxLayout>
 #include <QWheelEvent>
 #include <cmath>
+#include <limits>
 
 #include "BoxExplanationView.h"
 #include "ImageChangeModel.h"
@@ -109,8 +110,12 @@ DetectionCompareView::DetectionCompareView(QWidget* parent)
     table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
     table_->setWordWrap(false);
     table_->setTextElideMode(Qt::ElideMiddle);
+    // The numbers as wide as they need; the name keeps room for a file name (elided in the
+    // middle, whole in its tooltip) and can be dragged wider. On a narrow side the table scrolls.
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    table_->horizontalHeader()->setSectionResizeMode(ImageChangeModel::Image, QHeaderView::Stretch);
+    table_->horizontalHeader()->setSectionResizeMode(ImageChangeModel::Image, QHeaderView::Interactive);
+    table_->horizontalHeader()->resizeSection(ImageChangeModel::Image,
+                                              table_->fontMetrics().horizontalAdvance(QStringLiteral("000000000000.jpg")));
     table_->horizontalHeader()->setMinimumSectionSize(30);
     connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
         const QString path = current.data(ImageChangeModel::PathRole).toString();
@@ -255,9 +260,21 @@ void DetectionCompareView::highlight(int box) {
 
 void DetectionCompareView::fitImages() {
     zoomed_ = false;
-    for (QGraphicsView* v : {left_, right_})
-        if (!v->sceneRect().isEmpty())
-            v->fitInView(v->sceneRect(), Qt::KeepAspectRatio);
+    // One scale for both, the smaller of the two fits (a view can be a pixel narrower than the
+    // other): the same spot of the image stays side by side at the same size.
+    double scale = std::numeric_limits<double>::infinity();
+    for (QGraphicsView* v : {left_, right_}) {
+        const QRectF scene = v->sceneRect();
+        const QRectF port = QRectF(v->viewport()->rect()).adjusted(1, 1, -1, -1);  // no scroll bars
+        if (!scene.isEmpty() && !port.isEmpty())
+            scale = std::min({scale, port.width() / scene.width(), port.height() / scene.height()});
+    }
+    if (!std::isfinite(scale))
+        return;
+    for (QGraphicsView* v : {left_, right_}) {
+        v->setTransform(QTransform::fromScale(scale, scale));
+        v->centerOn(v->sceneRect().center());
+    }
 }
 
 void DetectionCompareView::fitUnlessZoomed() {

@@ -31,7 +31,7 @@ class DetectionCompareView : public QWidget {
     Q_OBJECT
 public:
     explicit DetectionCompareView(QWidget* parent = nullptr);
-    // The images of the list, in the folder's order; figures of images still listed are kept. The
+    // The images of the list, in the folder's order, with no figures until setImageChange. The
     // row selected: `select`, else the image shown if still listed, else the first; selecting it
     // here asks for nothing (the caller shows it).
     void setImages(const QStringList& paths, const QString& select = QString());

@@ -10,16 +10,11 @@ ImageChangeModel::ImageChangeModel(QObject* parent) : QAbstractTableModel(parent
 
 void ImageChangeModel::setImages(const QStringList& paths) {
     beginResetModel();
-    std::vector<std::optional<ImageChange>> changes(static_cast<size_t>(paths.size()));
-    QHash<QString, int> rows;
-    for (int i = 0; i < paths.size(); ++i) {
-        rows.insert(paths[i], i);
-        if (const auto old = change(paths[i]))
-            changes[static_cast<size_t>(i)] = old;
-    }
     paths_ = paths;
-    rows_ = std::move(rows);
-    changes_ = std::move(changes);
+    rows_.clear();
+    for (int i = 0; i < paths.size(); ++i)
+        rows_.insert(paths[i], i);
+    changes_.assign(static_cast<size_t>(paths.size()), std::nullopt);
     endResetModel();
 }
 

@@ -25,7 +25,7 @@ public:
 
     explicit ImageChangeModel(QObject* parent = nullptr);
 
-    // The images in the folder's order, none run yet; figures of images still listed are kept.
+    // The images in the folder's order, none run yet (the models or the images changed).
     void setImages(const QStringList& paths);
     void setChange(const QString& path, const ImageChange& change);  // ignored for an image not listed
     const QStringList& images() const { return paths_; }
