@@ -296,7 +296,6 @@ void DetectionCompareView::showEvent(QShowEvent* event) {
     // The side as wide as the table's columns, up to 40% of the tab (but room for the
     // explanation's two columns of figures): the pictures keep the rest.
     sized_ = true;
-    table_->resizeColumnsToContents();
     int columns = table_->frameWidth() * 2 + table_->verticalScrollBar()->sizeHint().width();
     for (int c = 0; c < ImageChangeModel::ColumnCount; ++c)
         columns += c == ImageChangeModel::Image ? table_->fontMetrics().horizontalAdvance(QStringLiteral("000000000000.jpg"))
