@@ -162,10 +162,6 @@
         <translation>&lt;b&gt;FP32 #%1 %2 %3&lt;/b&gt; %4</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Why:&lt;/b&gt; %1. %2</source>
-        <translation>&lt;b&gt;原因：&lt;/b&gt;%1。%2</translation>
-    </message>
-    <message>
         <source>Origin: stride %1, level %2 (%3×%4 grid), cell x %5, y %6</source>
         <translation>来源：步长 %1，第 %2 层（%3×%4 网格），单元 x %5，y %6</translation>
     </message>
@@ -232,6 +228,10 @@
     <message>
         <source>No INT8 box takes its place.</source>
         <translation>没有 INT8 框取代它。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Why:&lt;/b&gt; %1: %2</source>
+        <translation>&lt;b&gt;原因：&lt;/b&gt;%1：%2</translation>
     </message>
 </context>
 <context>

@@ -194,7 +194,7 @@ void BoxExplanationView::showBox(int i) {
     const QString cls = name(classNames_, b.fp32.classId);
     const QString status = b.missed ? tr("missed by INT8") : b.outcome == BoxOutcome::Kept ? tr("kept by INT8") : tr("moved in INT8");
     title_->setText(tr("<b>FP32 #%1 %2 %3</b> %4").arg(b.fp32Index).arg(cls.toHtmlEscaped()).arg(number(b.fp32.score)).arg(status));
-    reason_->setText(tr("<b>Why:</b> %1. %2").arg(reasonText(b.outcome).toHtmlEscaped(), QString::fromStdString(b.detail).toHtmlEscaped()));
+    reason_->setText(tr("<b>Why:</b> %1: %2").arg(reasonText(b.outcome).toHtmlEscaped(), QString::fromStdString(b.detail).toHtmlEscaped()));
     const GridCell& c = b.cell;
     QString origin = tr("Origin: stride %1, level %2 (%3\u00d7%4 grid), cell x %5, y %6")
                          .arg(c.stride).arg(c.level).arg(c.gridWidth).arg(c.gridHeight).arg(c.x).arg(c.y);

@@ -188,8 +188,7 @@ void DetectionCompareView::showResult(const QImage& fp32, const QImage& quantize
 }
 
 void DetectionCompareView::setBoxes(const QString& imagePath, const DetectionComparison& boxes) {
-    if (imagePath != boxesImage_)
-        closeExplanation();  // it was about another image
+    closeExplanation();  // it was about another image, or other models
     boxesImage_ = imagePath;
     boxes_ = boxes;
     for (QGraphicsItem* item : missedMarks_)

@@ -42,7 +42,7 @@ public:
     void showResult(const QImage& fp32, const QImage& quantized, const QString& summary);
     // The boxes drawn in the pictures just shown (image pixels, as the pictures): what a click
     // finds, and the missed ones drawn dashed red over the FP32 picture.
-    void setBoxes(const QString& imagePath, const DetectionComparison& boxes);
+    void setBoxes(const QString& imagePath, const DetectionComparison& boxes);  // closes the explanation
     // Why there is nothing to show (models that are no detectors, an unreadable image): in place
     // of the pictures, not in a dialog, since it comes back with every image.
     void showProblem(const QString& message);
