@@ -31,6 +31,14 @@
         <source>With --screenshot: re-quantize once with the exclusions first.</source>
         <translation>与 --screenshot 一起使用：先按排除列表重新量化一次。</translation>
     </message>
+    <message>
+        <source>Image the Detections tab shows first (a file name among --images).</source>
+        <translation>“检测”标签页首先显示的图像（--images 中的文件名）。</translation>
+    </message>
+    <message>
+        <source>Explain why INT8 lost boxes of that image: &apos;missed&apos; (every missed and moved box) or the FP32 box nearest x1,y1,x2,y2 (image pixels).</source>
+        <translation>解释 INT8 为何丢失该图像的框：&apos;missed&apos;（每个漏检和偏移的框）或最接近 x1,y1,x2,y2（图像像素）的 FP32 框。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ActivationErrorModel</name>
@@ -80,6 +88,153 @@
     </message>
 </context>
 <context>
+    <name>ql::BoxExplanationView</name>
+    <message>
+        <source>Close the explanation</source>
+        <translation>关闭解释</translation>
+    </message>
+    <message>
+        <source>The boxes explained on this image</source>
+        <translation>此图像上已解释的框</translation>
+    </message>
+    <message>
+        <source>kept</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <source>objectness under threshold</source>
+        <translation>目标置信度低于阈值</translation>
+    </message>
+    <message>
+        <source>score under threshold</source>
+        <translation>分数低于阈值</translation>
+    </message>
+    <message>
+        <source>another class won</source>
+        <translation>另一类别胜出</translation>
+    </message>
+    <message>
+        <source>suppressed by NMS</source>
+        <translation>被 NMS 抑制</translation>
+    </message>
+    <message>
+        <source>cut by max detections</source>
+        <translation>超出最大检测数被截断</translation>
+    </message>
+    <message>
+        <source>box moved</source>
+        <translation>框偏移</translation>
+    </message>
+    <message>
+        <source>matched to another FP32 box</source>
+        <translation>匹配到另一个 FP32 框</translation>
+    </message>
+    <message>
+        <source>missed</source>
+        <translation>漏检</translation>
+    </message>
+    <message>
+        <source>moved</source>
+        <translation>偏移</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Nothing to explain&lt;/b&gt;</source>
+        <translation>&lt;b&gt;无需解释&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>INT8 found every FP32 box of this image, overlapping with IoU %1 or more.</source>
+        <translation>INT8 找到了此图像的每个 FP32 框，IoU 均不低于 %1。</translation>
+    </message>
+    <message>
+        <source>missed by INT8</source>
+        <translation>被 INT8 漏检</translation>
+    </message>
+    <message>
+        <source>kept by INT8</source>
+        <translation>被 INT8 保留</translation>
+    </message>
+    <message>
+        <source>moved in INT8</source>
+        <translation>在 INT8 中偏移</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;FP32 #%1 %2 %3&lt;/b&gt; %4</source>
+        <translation>&lt;b&gt;FP32 #%1 %2 %3&lt;/b&gt; %4</translation>
+    </message>
+    <message>
+        <source>Origin: stride %1, level %2 (%3×%4 grid), cell x %5, y %6</source>
+        <translation>来源：步长 %1，第 %2 层（%3×%4 网格），单元 x %5，y %6</translation>
+    </message>
+    <message>
+        <source>, anchor %1</source>
+        <translation>，锚框 %1</translation>
+    </message>
+    <message>
+        <source>; output index %1</source>
+        <translation>；输出索引 %1</translation>
+    </message>
+    <message>
+        <source>At this cell</source>
+        <translation>此单元处</translation>
+    </message>
+    <message>
+        <source>%1 score</source>
+        <translation>%1 分数</translation>
+    </message>
+    <message>
+        <source>The score of the box&apos;s class at the cell (objectness multiplied in)</source>
+        <translation>该单元处此框类别的分数（已乘以目标置信度）</translation>
+    </message>
+    <message>
+        <source>Best class</source>
+        <translation>最佳类别</translation>
+    </message>
+    <message>
+        <source>The class with the highest score at the cell: what the confidence threshold sees</source>
+        <translation>该单元处分数最高的类别：置信度阈值所比较的值</translation>
+    </message>
+    <message>
+        <source>Objectness</source>
+        <translation>目标置信度</translation>
+    </message>
+    <message>
+        <source>Box (x1 y1 x2 y2, pixels)</source>
+        <translation>框（x1 y1 x2 y2，像素）</translation>
+    </message>
+    <message>
+        <source>The box the cell decodes to, image pixels [x1, y1, x2, y2]; regression as the output holds it: FP32 %1, INT8 %2</source>
+        <translation>该单元解码得到的框，图像像素 [x1, y1, x2, y2]；输出中的回归值：FP32 %1，INT8 %2</translation>
+    </message>
+    <message>
+        <source>Sides (left top right bottom, strides)</source>
+        <translation>四边距离（左 上 右 下，以步长计）</translation>
+    </message>
+    <message>
+        <source>Distances from the cell&apos;s centre to the box&apos;s left, top, right and bottom sides, in strides</source>
+        <translation>从单元中心到框左、上、右、下边的距离，以步长为单位</translation>
+    </message>
+    <message>
+        <source>INT8 partner (highlighted): #%1 %2 %3, IoU %4</source>
+        <translation>INT8 对应框（已高亮）：#%1 %2 %3，IoU %4</translation>
+    </message>
+    <message>
+        <source>, from stride %1 cell x %2, y %3</source>
+        <translation>，来自步长 %1 单元 x %2，y %3</translation>
+    </message>
+    <message>
+        <source>No INT8 partner; suppressed by INT8 #%1 %2 %3 (highlighted)</source>
+        <translation>没有 INT8 对应框；被 INT8 #%1 %2 %3 抑制（已高亮）</translation>
+    </message>
+    <message>
+        <source>No INT8 box takes its place.</source>
+        <translation>没有 INT8 框取代它。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Why:&lt;/b&gt; %1: %2</source>
+        <translation>&lt;b&gt;原因：&lt;/b&gt;%1：%2</translation>
+    </message>
+</context>
+<context>
     <name>ql::DetectionCompareView</name>
     <message>
         <source>Open images (File &gt; Open Images) to compare the detections of both models.</source>
@@ -94,8 +249,20 @@
         <translation>缩放两幅图像以适应各自视图（F）</translation>
     </message>
     <message>
-        <source>Boxes in class colours: matched. Magenta: missed by the quantized model (left) or extra (right). White edged with black: moved, matched with IoU under %1.</source>
-        <translation>类别颜色的框：已匹配。洋红色：量化模型漏检（左）或多检（右）。白色黑边：位置偏移，匹配但 IoU 低于 %1。</translation>
+        <source>Explain missed boxes</source>
+        <translation>解释漏检框</translation>
+    </message>
+    <message>
+        <source>Why INT8 missed or moved the FP32 boxes of this image; or click a box in the FP32 picture</source>
+        <translation>INT8 为何漏检或偏移此图像的 FP32 框；也可点击 FP32 图中的框</translation>
+    </message>
+    <message>
+        <source>Boxes in class colours: matched. Magenta: missed by the quantized model (left, dashed red: click it to see why) or extra (right). White edged with black: moved, matched with IoU under %1.</source>
+        <translation>类别颜色的框：已匹配。洋红色：量化模型漏检（左，红色虚线：点击查看原因）或多检（右）。白色黑边：偏移，匹配但 IoU 低于 %1。</translation>
+    </message>
+    <message>
+        <source>Missed by INT8: click to see why</source>
+        <translation>被 INT8 漏检：点击查看原因</translation>
     </message>
 </context>
 <context>
@@ -348,6 +515,58 @@
     <message>
         <source>quantized - FP32</source>
         <translation>量化 - FP32</translation>
+    </message>
+</context>
+<context>
+    <name>ql::ImageChangeModel</name>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>Missed</source>
+        <translation>漏检</translation>
+    </message>
+    <message>
+        <source>Extra</source>
+        <translation>多检</translation>
+    </message>
+    <message>
+        <source>Moved</source>
+        <translation>偏移</translation>
+    </message>
+    <message>
+        <source>Drop</source>
+        <comment>Score drop: the mean score the matched boxes lost</comment>
+        <translation>降幅</translation>
+    </message>
+    <message>
+        <source>The image; click a header to sort by that column</source>
+        <translation>图像；点击表头按该列排序</translation>
+    </message>
+    <message>
+        <source>How much INT8 changed the detections: missed + extra + moved boxes, plus 1 − IoU of every matched pair. The list starts sorted by it, most changed first.</source>
+        <translation>INT8 对检测结果的改变程度：漏检 + 多检 + 偏移框数，加上每个匹配对的 1 − IoU。列表默认按此排序，变化最大的在前。</translation>
+    </message>
+    <message>
+        <source>FP32 boxes INT8 did not find</source>
+        <translation>INT8 未找到的 FP32 框</translation>
+    </message>
+    <message>
+        <source>INT8 boxes FP32 did not find</source>
+        <translation>FP32 未找到的 INT8 框</translation>
+    </message>
+    <message>
+        <source>Boxes both found, overlapping with IoU under %1</source>
+        <translation>两者都找到但 IoU 低于 %1 的框</translation>
+    </message>
+    <message>
+        <source>Score drop: the mean score the matched boxes lost in INT8 (FP32 − INT8)</source>
+        <translation>分数降幅：匹配框在 INT8 中平均损失的分数（FP32 − INT8）</translation>
     </message>
 </context>
 <context>
@@ -2058,6 +2277,20 @@ no histograms: none of its tensors was compared</source>
     <message>
         <source>Analysis › Detector Head</source>
         <translation>分析 › 检测头</translation>
+    </message>
+    <message numerus="yes">
+        <source>Ranking %n image(s) by how much INT8 changed their detections...</source>
+        <translation>
+            <numerusform>正在按 INT8 对检测结果的改变程度为 %n 张图像排序...</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot explain the boxes of %1: %2</source>
+        <translation>无法解释 %1 的框：%2</translation>
+    </message>
+    <message>
+        <source>Explaining the boxes of %1...</source>
+        <translation>正在解释 %1 的框...</translation>
     </message>
 </context>
 </TS>

@@ -168,9 +168,25 @@ MainWindow::MainWindow(QWidget* parent)
     connect(graphPanel_, &GraphPanel::message, statusLabel_, &QLabel::setText);
     connect(detectionView_, &DetectionCompareView::imageActivated, workspace_, &Workspace::detect);
     connect(workspace_, &Workspace::detectionReady, this,
-            [this](const QString&, const QImage& fp32, const QImage& quantized, const QString& summary) {
+            [this](const QString& path, const QImage& fp32, const QImage& quantized, const QString& summary) {
                 detectionView_->showResult(fp32, quantized, summary);
+                detectionView_->setBoxes(path, workspace_->detectedBoxes());
+                if (pendingExplanation_ && path == pendingExplanation_->image) {
+                    const auto asked = *std::exchange(pendingExplanation_, std::nullopt);
+                    if (asked.explain)
+                        workspace_->explainBoxes(path, asked.box);
+                }
             });
+    connect(workspace_, &Workspace::imageChangeReady, detectionView_, &DetectionCompareView::setImageChange);
+    // Why INT8 lost a box: the box clicked, or every missed and moved one of the image.
+    connect(detectionView_, &DetectionCompareView::boxClicked, this, [this](const QString& path, int box) {
+        workspace_->explainBoxes(path, detectionView_->boxes().fp32[static_cast<size_t>(box)].box);
+    });
+    connect(detectionView_, &DetectionCompareView::explainChangedRequested, this,
+            [this](const QString& path) { workspace_->explainBoxes(path); });
+    connect(workspace_, &Workspace::boxExplained, this, [this](const QString& path) {
+        detectionView_->showExplanation(path, workspace_->lastExplanation(), workspace_->explanationClassNames());
+    });
     connect(workspace_, &Workspace::detectionFailed, this, [this](const QString&, const QString& message) {
         detectionView_->showProblem(tr("No detections to compare: %1").arg(message));
     });
@@ -183,10 +199,22 @@ MainWindow::MainWindow(QWidget* parent)
         if (auto images = collectImages(paths))
             for (const auto& f : *images)
                 files << QString::fromStdString(f);
+        if (files.isEmpty()) {
+            detectionView_->setImages(files);
+            return;
+        }
         const QString current = detectionView_->currentImage();
-        detectionView_->setImages(files);
-        if (!files.isEmpty())
-            workspace_->detect(current.isEmpty() ? files.front() : current);
+        QString shown = files.contains(current) ? current : files.front();
+        if (pendingExplanation_) {  // the image asked for, by path or file name
+            for (const QString& f : files)
+                if (!pendingExplanation_->image.isEmpty() &&
+                    (f == pendingExplanation_->image || QFileInfo(f).fileName() == pendingExplanation_->image))
+                    shown = f;
+            pendingExplanation_->image = shown;
+        }
+        detectionView_->setImages(files, shown);
+        workspace_->detect(shown);
+        workspace_->rankImages(files);  // the list's figures, image by image
     });
     // A new layout starts with nothing selected: the selection (the user's, or an opened
     // project's) is made again.
@@ -815,6 +843,12 @@ void MainWindow::showTab(const QString& name) {
         userChoseTab_ = true;
     }
 }
+
+void MainWindow::explainWhenShown(const QString& image, std::optional<Box> fp32Box) {
+    pendingExplanation_ = PendingExplanation{image, fp32Box, true};
+}
+
+void MainWindow::showDetectionImage(const QString& image) { pendingExplanation_ = PendingExplanation{image, std::nullopt, false}; }
 
 void MainWindow::selectGraphNode(int node) {
     const auto* fp32 = workspace_->model(Workspace::Slot::Fp32);

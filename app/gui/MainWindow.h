@@ -36,6 +36,11 @@ public:
     bool saveProject(const QString& path);
     const QString& projectPath() const { return projectPath_; }
     void showTab(const QString& name);  // graph, activations, weights or detections
+    // Once the Detections tab has its images: shows `image` (a path among them; empty: the
+    // first) and explains its box overlapping `fp32Box` (image pixels), or with none every missed
+    // and moved box. For screenshots and tests.
+    void explainWhenShown(const QString& image, std::optional<Box> fp32Box = std::nullopt);
+    void showDetectionImage(const QString& image);  // the same without explaining
     RunsView* runsView() const { return runsView_; }
     bool bannerShown() const;
     QString bannerText() const;
@@ -104,6 +109,12 @@ private:
     QProgressBar* busyBar_;
     QToolButton* cancelButton_;
     QString projectPath_;
+    struct PendingExplanation {
+        QString image;
+        std::optional<Box> box;
+        bool explain = true;  // false: only show the image
+    };
+    std::optional<PendingExplanation> pendingExplanation_;  // explainWhenShown's request, until the image is shown
     QString selectedNodeName_;   // FP32 node name, saved in the project and kept across layouts and comparisons
     QString exportedQuantizedPath_;  // where File > Export Quantized Model last wrote the model made here
 };

@@ -311,6 +311,13 @@ struct DetectionOutcome {
     QImage fp32, quantized;
     QString summary, error;
     LatencyStats fp32Latency, quantizedLatency;
+    DetectionComparison comparison;  // the boxes drawn
+};
+
+struct ExplanationOutcome {
+    ImageExplanation explanation;
+    std::vector<std::string> classNames;
+    QString error;
 };
 
 }  // namespace
@@ -359,6 +366,7 @@ struct Workspace::Detectors {
             return out;
         }
         const DetectionComparison& c = compared->comparison;
+        out.comparison = c;
         const DetectionMatch& match = c.match;
         const auto [fp32Picture, quantizedPicture] =
             drawComparisonPanels(compared->bgr, c.fp32, c.quantized, match, pair->classNames(), "FP32", "quantized");
@@ -381,6 +389,40 @@ struct Workspace::Detectors {
                           .arg(c.fp32Latency.runs);
         for (const auto& w : pair->warnings())
             out.summary += QStringLiteral("\n") + Workspace::tr("Warning: %1").arg(QString::fromStdString(w));
+        return out;
+    }
+
+    // One image through both models, for the image list: its figures; the error names the image.
+    Result<ImageChange> change(const std::string& path) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (auto made = make(); !made)
+            return Error{inAppTerms(made.errorMessage()).toStdString()};
+        auto compared = pair->compare(path);
+        if (!compared)
+            return compared.error();
+        return imageChange(compared->comparison.match);
+    }
+
+    // Why INT8 lost boxes of the image (detect/BoxExplanation.h), both models run on it again.
+    ExplanationOutcome explain(const std::string& path, const ExplainTarget& target) {
+        ExplanationOutcome out;
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (auto made = make(); !made) {
+            out.error = inAppTerms(made.errorMessage());
+            return out;
+        }
+        auto bgr = readImageBgr(path);
+        if (!bgr) {
+            out.error = QString::fromStdString(bgr.errorMessage());
+            return out;
+        }
+        auto e = explainImage(pair->fp32(), pair->quantized(), *bgr, target);
+        if (!e) {
+            out.error = QString::fromStdString(path + ": " + e.errorMessage());
+            return out;
+        }
+        out.explanation = std::move(e).value();
+        out.classNames = pair->classNames();
         return out;
     }
 
@@ -673,13 +715,69 @@ void Workspace::detect(const QString& imagePath) {
     auto done = [this, generation, imagePath](DetectionOutcome outcome) {
         if (generation != detectionGeneration_)
             return;  // the user moved on to another image
-        if (!outcome.error.isEmpty())
+        if (!outcome.error.isEmpty()) {
+            detectedBoxes_ = {};
             emit detectionFailed(imagePath, outcome.error);
-        else
-            emit detectionReady(imagePath, outcome.fp32, outcome.quantized, outcome.summary);
+            return;
+        }
+        detectedBoxes_ = std::move(outcome.comparison);
+        emit detectionReady(imagePath, outcome.fp32, outcome.quantized, outcome.summary);
+        emit imageChangeReady(imagePath, imageChange(detectedBoxes_.match));
     };
     runInBackground<DetectionOutcome>(tr("Detecting objects in %1...").arg(QFileInfo(imagePath).fileName()),
                                       std::move(work), std::move(done));
+}
+
+void Workspace::rankImages(const QStringList& files) {
+    if (!fp32_ || !quantized_ || files.isEmpty())
+        return;
+    if (awaitingPreprocessing())
+        return;  // the images are compared again once it is chosen, and ranked then
+    const quint64 generation = ++rankingGeneration_;
+    cancel_ = std::make_shared<std::atomic<bool>>(false);
+    std::vector<std::string> paths;
+    for (const QString& f : files)
+        paths.push_back(f.toStdString());
+    auto work = [detectors = detectors(), paths, generation, cancel = cancel_, self = QPointer<Workspace>(this)]() -> QString {
+        const TaskControl control = backgroundControl(self, cancel.get());
+        for (size_t i = 0; i < paths.size(); ++i) {
+            if (control.cancelled())
+                return {};
+            control.report(i, paths.size());  // the busy text says what runs
+            auto change = detectors->change(paths[i]);
+            if (!change)  // a model that is no detector: the shown image already says why
+                return i == 0 ? QString::fromStdString(change.errorMessage()) : QString();
+            QMetaObject::invokeMethod(self, [self, generation, path = QString::fromStdString(paths[i]), c = *change] {
+                if (self && generation == self->rankingGeneration_)
+                    emit self->imageChangeReady(path, c);
+            }, Qt::QueuedConnection);
+        }
+        control.report(paths.size(), paths.size(), {});
+        return {};
+    };
+    auto done = [](const QString&) {};  // the figures came image by image
+    runInBackground<QString>(tr("Ranking %n image(s) by how much INT8 changed their detections...", nullptr,
+                                static_cast<int>(files.size())),
+                             std::move(work), std::move(done));
+}
+
+void Workspace::explainBoxes(const QString& imagePath, std::optional<Box> fp32Box) {
+    if (!fp32_ || !quantized_)
+        return;
+    ExplainTarget target;
+    target.box = fp32Box;
+    auto work = [detectors = detectors(), path = imagePath.toStdString(), target] { return detectors->explain(path, target); };
+    auto done = [this, imagePath](ExplanationOutcome outcome) {
+        if (!outcome.error.isEmpty()) {
+            emit errorOccurred(tr("Cannot explain the boxes of %1: %2").arg(QFileInfo(imagePath).fileName(), outcome.error));
+            return;
+        }
+        explanation_ = std::move(outcome.explanation);
+        explanationClassNames_ = std::move(outcome.classNames);
+        emit boxExplained(imagePath);
+    };
+    runInBackground<ExplanationOutcome>(tr("Explaining the boxes of %1...").arg(QFileInfo(imagePath).fileName()),
+                                        std::move(work), std::move(done));
 }
 
 namespace {

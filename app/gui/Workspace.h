@@ -12,6 +12,8 @@
 #include <memory>
 
 #include "analysis/Sensitivity.h"
+#include "detect/BoxExplanation.h"
+#include "detect/Detector.h"
 #include "detect/YoloDataset.h"
 #include "detect/MapEvaluator.h"
 #include "inspect/AnalyzedModel.h"
@@ -19,6 +21,7 @@
 #include "project/Project.h"
 #include "project/RunHistory.h"
 #include "quantize/QuantizerSettings.h"
+#include "report/DetectionReport.h"
 #include "inspect/ModelSummary.h"
 #include "PresentationView.h"
 
@@ -108,8 +111,20 @@ public:
     int dataSetImages() const { return loadedDataSet_ ? static_cast<int>(loadedDataSet_->images.size()) : 0; }
     const std::optional<MapResult>& fp32Accuracy() const { return fp32Accuracy_; }
     bool saveQuantizedModel(const QString& path, QString* error) const;
-    // Both models on one image in the background; detectionReady brings the annotated pictures.
+    // Both models on one image in the background; detectionReady brings the annotated pictures,
+    // after which detectedBoxes() holds the boxes drawn in them (image pixels) and
+    // imageChangeReady the image's figures.
     void detect(const QString& imagePath);
+    const DetectionComparison& detectedBoxes() const { return detectedBoxes_; }
+    // Every image of `files` through both models in the background, with progress and Cancel:
+    // imageChangeReady brings each image's figures as it is run, for the list ranked by change.
+    void rankImages(const QStringList& files);
+    // Why INT8 lost boxes of an image (detect/BoxExplanation.h), in the background: the FP32 box
+    // overlapping `fp32Box` (image pixels) most, or with none every missed and moved box. On
+    // boxExplained, lastExplanation() holds it, for that image, with the class names.
+    void explainBoxes(const QString& imagePath, std::optional<Box> fp32Box = std::nullopt);
+    const ImageExplanation& lastExplanation() const { return explanation_; }
+    const std::vector<std::string>& explanationClassNames() const { return explanationClassNames_; }
     // The stakeholder report (HTML, or PDF for a .pdf path) from what is loaded and compared,
     // with detections on up to two of the images; written in the background.
     void exportReport(const QString& path);
@@ -193,6 +208,8 @@ signals:
     void suggestionReady();
     void detectionReady(const QString& imagePath, const QImage& fp32, const QImage& quantized, const QString& summary);
     void detectionFailed(const QString& imagePath, const QString& message);
+    void imageChangeReady(const QString& imagePath, const ql::ImageChange& change);
+    void boxExplained(const QString& imagePath);
     void preprocessingChanged();
     void runsChanged();  // a run added or measured, or another one shown
     void calibrationChanged();  // the calibration set, or the comparison images it falls back to
@@ -280,9 +297,15 @@ private:
     quint64 weightsGeneration_ = 0;
     quint64 activationsGeneration_ = 0;
     quint64 detectionGeneration_ = 0;
+    quint64 rankingGeneration_ = 0;
+    DetectionComparison detectedBoxes_;  // of the image detectionReady last brought
+    ImageExplanation explanation_;
+    std::vector<std::string> explanationClassNames_;
     std::shared_ptr<ReportContent> pendingReport_;
     struct Playback;
     std::shared_ptr<Playback> playback_;  // a video playing in presentation mode  // filled in the background, printed here
 };
 
 }  // namespace ql
+
+Q_DECLARE_METATYPE(ql::ImageChange)

@@ -24,6 +24,12 @@ struct CommandLine {
                            QStringLiteral("name")};
     QCommandLineOption demo{QStringLiteral("demo"),
                             QCoreApplication::translate("main", "Open the bundled demo: YOLOv8n FP32, its INT8 version and two photos.")};
+    QCommandLineOption detectionImage{QStringLiteral("detection-image"),
+                                      QCoreApplication::translate("main", "Image the Detections tab shows first (a file name among --images)."),
+                                      QStringLiteral("name")};
+    QCommandLineOption explain{QStringLiteral("explain"),
+                               QCoreApplication::translate("main", "Explain why INT8 lost boxes of that image: 'missed' (every missed and moved box) or the FP32 box nearest x1,y1,x2,y2 (image pixels)."),
+                               QStringLiteral("missed|x1,y1,x2,y2")};
     QCommandLineOption requantize{QStringLiteral("requantize"),
                                   QCoreApplication::translate("main", "With --screenshot: re-quantize once with the exclusions first.")};
 
@@ -34,7 +40,7 @@ struct CommandLine {
         parser.addPositionalArgument(QStringLiteral("models"),
                                      QCoreApplication::translate("main", "FP32 and/or quantized .onnx files to open."),
                                      QStringLiteral("[FP32.onnx] [QUANT.onnx]"));
-        for (const QCommandLineOption* o : {&screenshot, &images, &tab, &demo, &requantize})
+        for (const QCommandLineOption* o : {&screenshot, &images, &tab, &detectionImage, &explain, &demo, &requantize})
             parser.addOption(*o);
     }
 };
@@ -89,6 +95,27 @@ int main(int argc, char** argv) {
 
     ql::MainWindow window;
     window.show();
+    if (parser.isSet(commandLine.explain) || parser.isSet(commandLine.detectionImage)) {
+        std::optional<ql::Box> box;
+        const QString what = parser.value(commandLine.explain);
+        if (!what.isEmpty() && what != QStringLiteral("missed")) {
+            const QStringList v = what.split(QLatin1Char(','));
+            bool ok = v.size() == 4;
+            float c[4] = {};
+            for (int i = 0; ok && i < 4; ++i)
+                c[i] = v[i].toFloat(&ok);
+            if (!ok || c[2] <= c[0] || c[3] <= c[1]) {
+                std::fprintf(stderr, "quantlens: --explain '%s': expected 'missed' or x1,y1,x2,y2 with x1 < x2 and y1 < y2\n",
+                             qPrintable(what));
+                return 2;
+            }
+            box = ql::Box{c[0], c[1], c[2], c[3]};
+        }
+        if (parser.isSet(commandLine.explain))
+            window.explainWhenShown(parser.value(commandLine.detectionImage), box);
+        else
+            window.showDetectionImage(parser.value(commandLine.detectionImage));
+    }
     if (parser.isSet(commandLine.tab))
         window.showTab(parser.value(commandLine.tab));
     if (parser.isSet(commandLine.images))

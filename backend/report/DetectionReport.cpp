@@ -61,6 +61,20 @@ void printImagesByChange(std::ostream& out, const std::vector<ImageMatch>& all, 
     }
 }
 
+ImageChange imageChange(const DetectionMatch& m) {
+    ImageChange c;
+    c.matched = m.pairs.size();
+    c.missed = m.missed.size();
+    c.extra = m.extra.size();
+    c.moved = movedPairs(m).size();
+    for (const auto& p : m.pairs)
+        c.scoreDrop -= static_cast<double>(p.scoreChange);
+    if (!m.pairs.empty())
+        c.scoreDrop /= static_cast<double>(m.pairs.size());
+    c.change = changeScore(m);
+    return c;
+}
+
 std::vector<ClassLoss> classesByLoss(const EvaluationReport& r) {
     std::vector<ClassLoss> classes;
     if (!r.quantized)

@@ -28,6 +28,16 @@ std::vector<ImageChangeRank> imagesByChange(const std::vector<ImageMatch>& image
 nlohmann::json imagesByChangeJson(const std::vector<ImageMatch>& images);
 void printImagesByChange(std::ostream& out, const std::vector<ImageMatch>& images, size_t top = 10);
 
+// One image's row in the app's list of images: the counts behind changeScore, the mean score the
+// matched boxes lost (FP32 − quantized, 0..1; negative when the quantized model is more
+// confident; 0 with no pair) and changeScore itself, the list's default order.
+struct ImageChange {
+    size_t matched = 0, missed = 0, extra = 0, moved = 0;
+    double scoreDrop = 0.0;
+    double change = 0.0;
+};
+ImageChange imageChange(const DetectionMatch& match);
+
 // Per class with labels: AP@0.5 of both models against the labels, and the quantized model's
 // AP@0.5 against the FP32 detections (fidelity, -1 where FP32 found none of the class); largest
 // loss (FP32 − quantized) first, ties by class id.

@@ -40,6 +40,22 @@ TEST(EvaluationRanking, ImagesMostChangedFirstUnchangedLeftOut) {
     EXPECT_NEAR(ranked[1].change, 2.1, 1e-6);
 }
 
+// The app's image list row: counts, mean score lost by the pairs, and the change score, by hand.
+TEST(EvaluationRanking, ImageChangeRow) {
+    DetectionMatch m;
+    m.pairs = {{0, 0, 0.6f, -0.30f}, {1, 1, 1.0f, 0.10f}};  // one moved (0.6 < 0.8)
+    m.missed = {2, 3};
+    m.extra = {2};
+    const ImageChange c = imageChange(m);
+    EXPECT_EQ(c.matched, 2u);
+    EXPECT_EQ(c.missed, 2u);
+    EXPECT_EQ(c.extra, 1u);
+    EXPECT_EQ(c.moved, 1u);
+    EXPECT_NEAR(c.scoreDrop, (0.30 - 0.10) / 2, 1e-6);
+    EXPECT_NEAR(c.change, 2 + 1 + 1 + 0.4 + 0.0, 1e-6);  // missed + extra + moved + (1 − IoU) per pair
+    EXPECT_DOUBLE_EQ(imageChange(DetectionMatch{}).scoreDrop, 0.0);
+}
+
 TEST(EvaluationRanking, ClassesByApLostWithFidelity) {
     const EvaluationReport r = handMadeReport();
     const auto classes = classesByLoss(r);
