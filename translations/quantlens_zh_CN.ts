@@ -2292,5 +2292,9 @@ no histograms: none of its tensors was compared</source>
         <source>Explaining the boxes of %1...</source>
         <translation>正在解释 %1 的框...</translation>
     </message>
+    <message>
+        <source>set “Convert to opset” to 13 in Analysis › Quantization Settings</source>
+        <translation>在 分析 › 量化设置 中把“转换到 opset”设为 13</translation>
+    </message>
 </context>
 </TS>

@@ -47,7 +47,7 @@ QString inAppTerms(const std::string& message) {
     return QString::fromStdString(message)
         .replace(QStringLiteral("--layout"), Workspace::tr("Analysis \u203a Detector Head"))
         .replace(QStringLiteral("add --upgrade-opset 13"),
-                 Workspace::tr("set \u201cConvert to opset\u201d to 13 in Analysis \u203a Quantization Settings"));
+                 Workspace::tr("set “Convert to opset” to 13 in Analysis \u203a Quantization Settings"));
 }
 
 
