@@ -249,6 +249,39 @@ check(p.returncode != 0 and f"{bad}: entry 'c1': Must provide both 'scale' and '
 # ---- QuantLens reads what it writes ----
 info = run(cli, "inspect", q16)
 check("QDQ" in info, "inspect reads the 16-bit model")
+# compare on a model with every activation QUInt16: c1's own rounding error (clipping included),
+# its integer range and type, against numpy running the quantized model's arithmetic up to c1 (x
+# through its Q/DQ, the dequantized int8 weight and int32 bias) and rounding c1 with the written
+# scale and zero point.
+a16 = os.path.join(out, "mixed_a16.onnx")
+run(cli, "quantize", fp32, a16, "--calib", images, "--no-cache", "--activation-type", "QUInt16")
+m16 = onnx.load(a16)
+i16 = {t.name: numpy_helper.to_array(t) for t in m16.graph.initializer}
+
+
+def dequantized(name, qmax):
+    s, z = i16[name + "_scale"].astype(np.float64), i16[name + "_zero_point"].astype(np.float64)
+    return lambda v: (np.clip(np.round(v / s) + z, 0, qmax) - z) * s
+
+
+w1 = i16["W1_quantized"].astype(np.float64) * float(i16["W1_scale"])
+b1 = i16["B1_quantized"].astype(np.float64) * i16["B1_quantized_scale"].astype(np.float64)
+qx, qc1 = dequantized("x", 65535), dequantized("c1", 65535)
+s1, z1 = float(i16["c1_scale"]), int(i16["c1_zero_point"])
+signal = noise = 0.0
+for k in range(5):
+    image = cv2.imread(os.path.join(images, f"{k}.png"))[:, :, ::-1].astype(np.float32) / 255.0
+    c1 = conv(qx(image.transpose(2, 0, 1)[None].astype(np.float64)), w1, b1, 1)
+    signal += float((c1 ** 2).sum())
+    noise += float(((qc1(c1) - c1) ** 2).sum())
+expected_db = 10 * np.log10(signal / noise)
+report = json.loads(run(cli, "compare", fp32, a16, "--images", images, "--json"))
+row = next(r for r in report["layers"] if r["name"] == "c1")
+check(row["quantized_type"] == "uint16", f"compare: c1 read as {row['quantized_type']}")
+check(abs(row["rounding"]["sqnr_db"] - expected_db) < 0.1,
+      f"compare: c1 rounding SQNR {row['rounding']['sqnr_db']:.2f} dB = numpy {expected_db:.2f} dB (clipping included)")
+check(abs(row["quant_range"][0] - (0 - z1) * s1) < 1e-6 and abs(row["quant_range"][1] - (65535 - z1) * s1) < 1e-6,
+      f"compare: c1 integer range {row['quant_range']} spans 0..65535")
 
 exit_on_failures()
 print("all checks passed")
