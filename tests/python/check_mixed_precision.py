@@ -246,6 +246,23 @@ json.dump({"c1": [{"scale": 0.1}]}, open(bad, "w"))
 p = subprocess.run([cli, "quantize", fp32, never, "--calib", images, "--no-cache", "--tensor-overrides", bad], capture_output=True, text=True)
 check(p.returncode != 0 and f"{bad}: entry 'c1': Must provide both 'scale' and 'zero_point'" in p.stderr, "scale without zero_point is refused")
 
+# ---- Opset 21: ONNX's own 16-bit QuantizeLinear/DequantizeLinear, no com.microsoft ----
+m21 = onnx.load(fp32)
+m21.opset_import[0].version = 21
+m21.ir_version = 10
+fp32_21 = os.path.join(out, "mixed_fp32_opset21.onnx")
+onnx.save(m21, fp32_21)
+q21 = os.path.join(out, "mixed_q16_opset21.onnx")
+run(cli, "quantize", fp32_21, q21, "--calib", images, "--no-cache", "--activation-type", "QUInt16")
+m21 = onnx.load(q21)
+qdq21 = [n for n in m21.graph.node if n.op_type in ("QuantizeLinear", "DequantizeLinear")]
+z21 = {t.name: numpy_helper.to_array(t) for t in m21.graph.initializer}
+check(qdq21 and all(n.domain == "" for n in qdq21) and all(o.domain != "com.microsoft" for o in m21.opset_import),
+      "opset 21: Q/DQ in the ONNX domain, com.microsoft not imported")
+check(z21["c1_zero_point"].dtype == np.uint16, "opset 21: uint16 zero points")
+fid = run(cli, "compare", fp32_21, q21, "--images", images)
+check("SQNR" in fid, "opset 21: compare runs the model in ONNX Runtime")
+
 # ---- QuantLens reads what it writes ----
 info = run(cli, "inspect", q16)
 check("QDQ" in info, "inspect reads the 16-bit model")
