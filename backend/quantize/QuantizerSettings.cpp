@@ -174,7 +174,7 @@ Result<nlohmann::json> parseTensorOverrides(const nlohmann::json& overrides) {
     return out;
 }
 
-std::string tensorOverridesToPython(const nlohmann::json& overrides, QuantType defaultActivationType) {
+std::string tensorOverridesToPython(const nlohmann::json& overrides, QuantType defaultActivationType, QuantType defaultWeightType) {
     std::ostringstream s;
     s << std::setprecision(9);
     s << "{";
@@ -182,7 +182,7 @@ std::string tensorOverridesToPython(const nlohmann::json& overrides, QuantType d
     for (const auto& [tensor, list] : overrides.items()) {
         s << (firstTensor ? "" : ", ") << pythonString(tensor) << ": [";
         firstTensor = false;
-        QuantType channelType = defaultActivationType;
+        QuantType channelType = !list.empty() && list[0].contains("axis") ? defaultWeightType : defaultActivationType;
         if (!list.empty() && list[0].contains("quant_type"))
             channelType = *parseQuantType(list[0]["quant_type"].get<std::string>());
         for (size_t i = 0; i < list.size(); ++i) {
@@ -388,7 +388,7 @@ std::string QuantizerSettings::toPython(const std::string& fp32Path, const std::
     if (!opTypesToExcludeOutputQuantization.empty())
         s << "        'OpTypesToExcludeOutputQuantization': " << toPythonList(opTypesToExcludeOutputQuantization) << ",\n";
     if (hasTensorOverrides())
-        s << "        'TensorQuantOverrides': " << tensorOverridesToPython(tensorQuantOverrides, activationType) << ",\n";
+        s << "        'TensorQuantOverrides': " << tensorOverridesToPython(tensorQuantOverrides, activationType, weightType) << ",\n";
     if (useQdqContribOps)
         s << "        'UseQDQContribOps': True,\n";
     if (c.method == CalibrationMethod::MinMax && c.movingAverage)

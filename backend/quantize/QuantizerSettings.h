@@ -67,8 +67,10 @@ struct QuantizerSettings {
 // Errors name the entry: "entry 'x' (dict 2): ...".
 Result<nlohmann::json> parseTensorOverrides(const nlohmann::json& overrides);
 // A Python dict literal for extra_options={'TensorQuantOverrides': ...}: QuantType members and
-// numpy float32 scales/ranges, zero points in their type's numpy dtype (as ONNX Runtime expects).
-std::string tensorOverridesToPython(const nlohmann::json& overrides, QuantType defaultActivationType);
+// numpy float32 scales/ranges, zero points in their type's numpy dtype (as ONNX Runtime expects):
+// the entry's quant_type, else the weight type for per-channel (axis) entries, else the activation
+// type (ONNX Runtime casts a weight's zero point to its type anyway).
+std::string tensorOverridesToPython(const nlohmann::json& overrides, QuantType defaultActivationType, QuantType defaultWeightType);
 
 // The presets `--preset` names: "tensorrt".
 const std::vector<std::string>& presetNames();

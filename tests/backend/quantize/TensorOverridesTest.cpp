@@ -293,6 +293,37 @@ TEST(TensorOverrides, SixteenBitRunsInOnnxRuntimeWithLessErrorThanEightBit) {
     EXPECT_LT(e16, e8 / 20) << "INT8 max error " << e8 << ", 16-bit " << e16;
 }
 
+TEST(TensorOverrides, RecipeAndPythonKeepThem) {
+    QuantizerSettings s;
+    s.useQdqContribOps = true;
+    s.tensorQuantOverrides = overrides(R"({"c1": [{"quant_type": "QuantType.QUInt16", "rmin": -1.5, "rmax": 2}],
+                                           "W1": [{"axis": 0, "scale": 0.5, "zero_point": 0}, {"scale": 0.25, "zero_point": 0},
+                                                  {"scale": 0.125, "zero_point": 0}]})");
+    EXPECT_EQ(s.tensorQuantOverrides["c1"][0]["quant_type"], "QUInt16");  // normalised
+    auto back = QuantizerSettings::fromJson(s.toJson());
+    ASSERT_TRUE(back) << back.errorMessage();
+    EXPECT_EQ(back->tensorQuantOverrides, s.tensorQuantOverrides);
+    EXPECT_TRUE(back->useQdqContribOps);
+    const std::string py = s.toPython("a.onnx", "b.onnx", "imgs", "x", {});
+    EXPECT_NE(py.find("'TensorQuantOverrides': {'W1': [{'axis': 0, 'scale': np.array(0.5, dtype=np.float32), "
+                      "'zero_point': np.array(0, dtype=np.int8)}"),
+              std::string::npos)
+        << py;
+    EXPECT_NE(py.find("'c1': [{'quant_type': QuantType.QUInt16, 'rmax': np.array(2, dtype=np.float32), "
+                      "'rmin': np.array(-1.5, dtype=np.float32)}]"),
+              std::string::npos)
+        << py;
+    EXPECT_NE(py.find("'UseQDQContribOps': True"), std::string::npos);
+    // The per-channel scales are the weight's: three channels, given.
+    auto q = quantizeQdq(convNet(), handRanges(), s);
+    ASSERT_TRUE(q) << q.errorMessage();
+    auto qdq = QdqStructure::analyze(q->model.graph());
+    ASSERT_TRUE(qdq);
+    const auto* w1 = qdq->findByFloatName("W1");
+    ASSERT_NE(w1, nullptr);
+    EXPECT_EQ(w1->params.scales, (std::vector<float>{0.5f, 0.25f, 0.125f}));
+}
+
 TEST(CalibrationExport, PythonFloatRepr) {
     EXPECT_EQ(pythonFloatRepr(1.0), "1.0");
     EXPECT_EQ(pythonFloatRepr(0.5), "0.5");
