@@ -13,10 +13,12 @@
 #include "analysis/DeploymentChecks.h"
 #include "quantize/ExportPreparation.h"
 #include "quantize/CalibrationCache.h"
+#include "quantize/CalibrationExport.h"
 #include "quantize/ModelPreparation.h"
 #include "quantize/NodeList.h"
 #include "quantize/QdqQuantizer.h"
 #include "quantize/QuantizationRecipe.h"
+#include "runtime/InferenceSession.h"
 #include "util/AtomicFile.h"
 
 namespace fs = std::filesystem;
@@ -29,6 +31,9 @@ struct QuantizeOptions {
     std::string output;
     std::string exportPython;
     std::string exportJson;
+    std::string exportCalibration;
+    std::string calibrationFormat;
+    std::string trtVersion = "8601";
     int upgradeOpset = 0;
     bool keepLastLayerFloat = false;
     QuantizeFlags flags;
@@ -51,6 +56,19 @@ int runQuantize(const QuantizeOptions& o) {
     if (!settingsOrNone)
         return kExitError;
     QuantizerSettings settings = *settingsOrNone;
+    std::optional<CalibrationFormat> calibrationFormat;
+    if (!o.exportCalibration.empty()) {
+        auto f = o.calibrationFormat.empty() ? calibrationFormatFor(o.exportCalibration) : parseCalibrationFormat(o.calibrationFormat);
+        if (!f) {
+            printError(f.errorMessage());
+            return kExitError;
+        }
+        calibrationFormat = *f;
+        if (samePath(o.exportCalibration, o.fp32) || samePath(o.exportCalibration, o.output)) {
+            printError("--export-calibration " + o.exportCalibration + " is one of the models; choose another file");
+            return kExitError;
+        }
+    }
 
     // An older export is brought to the opset the settings need, only when asked (the file changes),
     // and the last layers stay float when asked: the same steps as the app's re-quantize.
@@ -105,8 +123,18 @@ int runQuantize(const QuantizeOptions& o) {
         return kExitError;
     }
     if (auto st = quantized->model.check(); !st) {
-        printError("the quantized model fails the ONNX checker: " + st.errorMessage());
-        return kExitError;
+        // The ONNX library QuantLens links predates opset 21 / IR 10: a model that new is checked
+        // by loading it in ONNX Runtime instead.
+        const bool tooNew = st.errorMessage().find("higher than the checker") != std::string::npos ||
+                            st.errorMessage().find("is under development") != std::string::npos;
+        auto bytes = quantized->model.serialize();
+        auto loaded = tooNew && bytes ? InferenceSession::fromBytes(*bytes, o.output) : Result<InferenceSession>(Error{""});
+        if (!tooNew || !loaded) {
+            printError("the quantized model fails the ONNX checker: " + st.errorMessage() +
+                       (tooNew && !loaded ? "; ONNX Runtime does not load it either: " + loaded.errorMessage() : ""));
+            return kExitError;
+        }
+        std::cout << "note: the model's IR/opset is newer than QuantLens' ONNX checker; ONNX Runtime loads it\n";
     }
     if (auto st = quantized->model.save(o.output, {o.fp32}); !st) {
         printError(st.errorMessage());
@@ -114,11 +142,22 @@ int runQuantize(const QuantizeOptions& o) {
     }
     const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const auto& s = quantized->summary;
+    for (const auto& w : s.warnings)
+        std::cerr << "warning: " << w << "\n";
+    const std::map<std::string, std::pair<float, float>> encodedRanges = s.activationRanges;
+    const std::string qdqDomain = s.qdqDomain;
     std::cout << "Calibration: " << methodName(calibration.method) << " on " << images->size() << " images"
               << (fromCache ? " (cached statistics)" : "") << ", " << calibrated << " s\n"
               << "Quantized " << s.quantizedNodes << " nodes: " << s.activations << " activations, " << s.weights
               << " weights, " << s.biases << " biases; " << settings.nodesToExclude.size() << " nodes excluded\n"
               << "Wrote " << o.output << " in " << total << " s\n";
+    if (!qdqDomain.empty())
+        std::cout << "QuantizeLinear/DequantizeLinear in the " << qdqDomain << " domain ("
+                  << (settings.useQdqContribOps ? "UseQDQContribOps" : "16-bit types below opset 21, as ONNX Runtime does") << ")\n";
+    if (settings.hasTensorOverrides()) {
+        std::cout << "Tensor overrides: " << settings.tensorQuantOverrides.size() << " tensor(s) from "
+                  << settings.tensorOverridesSource << "\n";
+    }
     // The file is written either way; what would make it wrong when deployed is said now.
     if (auto analyzed = AnalyzedModel::analyze(std::move(quantized->model)); analyzed) {
         if (auto checks = checkDeployment(*analyzed, settings.nodesToExclude, o.flags.session.options()))
@@ -135,6 +174,15 @@ int runQuantize(const QuantizeOptions& o) {
             return kExitError;
         }
         std::cout << "Wrote " << o.exportPython << "\n";
+    }
+    if (calibrationFormat) {
+        const std::string table = calibrationTable(encodedRanges, *calibrationFormat, calibration.method, o.trtVersion);
+        if (auto st = writeFileAtomically(o.exportCalibration, table, {o.fp32, o.output}); !st) {
+            printError(st.errorMessage());
+            return kExitError;
+        }
+        std::cout << "Wrote " << o.exportCalibration << " (" << calibrationFormatName(*calibrationFormat) << ", "
+                  << encodedRanges.size() << " quantized activations; excluded tensors left out)\n";
     }
     if (!o.exportJson.empty()) {
         // The recipe the app imports (Quantization Settings > Import Recipe); absolute image paths,
@@ -162,6 +210,14 @@ void addQuantizeCommand(CLI::App& app, int& exitCode) {
     cmd->add_option("--export-python", o->exportPython, "Write the equivalent quantize_static(...) script");
     cmd->add_option("--export-json", o->exportJson, "Write the settings, calibration images and preprocessing as JSON "
                                                      "(a recipe the app imports in Quantization Settings)");
+    cmd->add_option("--export-calibration", o->exportCalibration,
+                    "Write the ranges of the quantized activations for other runtimes: ONNX Runtime's write_calibration_table "
+                    "files (.json, .flatbuffers, calibration.cache) or TensorRT's calibration cache (.cache, .calib, .txt)");
+    cmd->add_option("--calibration-format", o->calibrationFormat,
+                    "Format of --export-calibration when its name does not tell: ort-json, ort-cache, ort-flatbuffers, tensorrt")
+        ->check(CLI::IsMember({"ort-json", "ort-cache", "ort-flatbuffers", "tensorrt"}));
+    cmd->add_option("--trt-version", o->trtVersion, "TensorRT version in the cache header (TRT-<version>-EntropyCalibration2)")
+        ->capture_default_str();
     cmd->add_option("--upgrade-opset", o->upgradeOpset,
                     "Convert the model to this opset first with ONNX's version converter (per-channel Q/DQ needs 13)")
         ->check(CLI::Range(10, 17));

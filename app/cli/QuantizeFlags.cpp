@@ -43,8 +43,8 @@ void QuantizeFlags::addTo(CLI::App& cmd) {
     auto keep = [this](const std::string& flag, CLI::Option* o) { options_.emplace_back(flag, o); };
     keep("--per-channel", cmd.add_flag("--per-channel", perChannel, "Per-channel weights (--per-channel=false undoes a preset's)"));
     keep("--reduce-range", cmd.add_flag("--reduce-range", reduceRange, "7-bit weights (ONNX Runtime reduce_range)"));
-    keep("--activation-type", cmd.add_option("--activation-type", activationType, "QUInt8 or QInt8"));
-    keep("--weight-type", cmd.add_option("--weight-type", weightType, "QInt8 or QUInt8"));
+    keep("--activation-type", cmd.add_option("--activation-type", activationType, "QUInt8, QInt8, QUInt16 or QInt16"));
+    keep("--weight-type", cmd.add_option("--weight-type", weightType, "QInt8, QUInt8, QInt16 or QUInt16"));
     keep("--activation-symmetric",
          cmd.add_flag("--activation-symmetric", activationSymmetric, "Symmetric activations (--activation-symmetric=false undoes a preset's)"));
     keep("--weight-asymmetric", cmd.add_flag("--weight-asymmetric", weightAsymmetric, "Asymmetric weights (the default for QInt8 is symmetric)"));
@@ -55,6 +55,13 @@ void QuantizeFlags::addTo(CLI::App& cmd) {
                    "(zero point 0), per-channel weights, Q/DQ on the inputs (not outputs) of Conv/ConvTranspose/MatMul/Gemm/Add, "
                    "float biases, as TensorRT's explicit quantization expects")
         ->check(CLI::IsMember(presetNames()));
+    cmd.add_option("--tensor-overrides", tensorOverrides,
+                   "Per-tensor overrides in ONNX Runtime's TensorQuantOverrides form: a JSON file {tensor: [{\"quant_type\": "
+                   "\"QUInt16\", \"symmetric\": true, \"rmin\": ..., \"rmax\": ..., \"scale\": ..., \"zero_point\": ..., "
+                   "\"axis\": ...}, ...]}")
+        ->check(CLI::ExistingFile);
+    cmd.add_flag("--use-qdq-contrib-ops", useQdqContribOps,
+                 "Q/DQ nodes in the com.microsoft domain (ONNX Runtime's UseQDQContribOps); below opset 21 16-bit types use it anyway");
     cmd.add_option("--nodes-to-quantize", nodesToQuantize, "Only these nodes: a file or a list");
     cmd.add_option("--exclude", exclude, "nodes_to_exclude: a file (Python list, JSON or one name per line) or a list");
     cmd.add_option("--cache-dir", cacheDir, "Calibration cache folder");
@@ -115,6 +122,30 @@ std::optional<QuantizerSettings> QuantizeFlags::settings() const {
         return std::nullopt;
     s.nodesToExclude = *excluded;
     s.nodesToQuantize = *included;
+    if (useQdqContribOps)
+        s.useQdqContribOps = true;
+    if (!tensorOverrides.empty()) {
+        std::ifstream in(tensorOverrides);
+        std::stringstream text;
+        text << in.rdbuf();
+        nlohmann::json j;
+        try {
+            j = nlohmann::json::parse(text.str());
+        } catch (const std::exception& e) {
+            printError(tensorOverrides + ": not valid JSON: " + e.what());
+            return std::nullopt;
+        }
+        // A file with extra_options as a whole, or the TensorQuantOverrides dict itself.
+        if (j.is_object() && j.contains("TensorQuantOverrides"))
+            j = j["TensorQuantOverrides"];
+        auto parsed = parseTensorOverrides(j);
+        if (!parsed) {
+            printError(tensorOverrides + ": " + parsed.errorMessage());
+            return std::nullopt;
+        }
+        s.tensorQuantOverrides = *parsed;
+        s.tensorOverridesSource = tensorOverrides;
+    }
     return s;
 }
 

@@ -32,6 +32,8 @@ struct QuantizeFlags {
     std::string nodesToQuantize;
     std::string exclude;
     std::string preset;  // "" or "tensorrt": defaults that explicit flags override
+    std::string tensorOverrides;  // a JSON file in ONNX Runtime's TensorQuantOverrides form
+    bool useQdqContribOps = false;
     std::string cacheDir = CalibrationCache::defaultDirectory();
     bool noCache = false;
     SessionFlags session;  // calibration threads; the optimisation level validates exclusions and scores candidates

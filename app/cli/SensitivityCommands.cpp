@@ -41,6 +41,8 @@ struct SensitivityCommandOptions {
     size_t patience = 2;
     double minGain = -1.0;
     bool noBackward = false;
+    bool noInt16 = false;         // skip the INT16 step before float
+    std::string exportOverrides;  // TensorQuantOverrides JSON of the INT16 nodes
     std::string compareWith;
     std::string exportList;
     std::string exportCurve;      // CSV: both curves, one row a step
@@ -299,6 +301,7 @@ int runSuggest(const SensitivityCommandOptions& given) {
     search.patience = o.patience;
     search.minGain = o.minGain;
     search.backward = !o.noBackward;
+    search.tryInt16 = !o.noInt16;
     // Scoring images first, then validation images: the rest by default.
     const size_t total = p->all.size();
     const size_t scoreCount = std::min(o.scoreImages ? o.scoreImages : total, total);
@@ -324,6 +327,11 @@ int runSuggest(const SensitivityCommandOptions& given) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!o.exportList.empty())
         if (auto st = writeFileAtomically(o.exportList, toPythonList(s->nodesToExclude) + "\n", {o.fp32}); !st) {
+            printError(st.errorMessage());
+            return kExitError;
+        }
+    if (!o.exportOverrides.empty())
+        if (auto st = writeFileAtomically(o.exportOverrides, s->tensorQuantOverrides.dump(2) + "\n", {o.fp32}); !st) {
             printError(st.errorMessage());
             return kExitError;
         }
@@ -372,7 +380,14 @@ int runSuggest(const SensitivityCommandOptions& given) {
                             {"seconds", seconds},
                             {"ranking_seconds", rankSeconds},
                             {"curve", curve},
-                            {"nodes_to_exclude", s->nodesToExclude}};
+                            {"nodes_to_exclude", s->nodesToExclude},
+                            {"groups_int16", s->groupsInt16},
+                            {"nodes_int16", s->nodesInt16},
+                            {"tensor_quant_overrides", s->tensorQuantOverrides}};
+        if (s->int16Score && s->floatScore) {
+            j["int16_objective"] = s->int16Score->value(objective);
+            j["float_objective"] = s->floatScore->value(objective);
+        }
         if (s->compared)
             j["compared"] = stepJson(*s->compared, objective, labelled);
         printJson(j);
@@ -396,6 +411,17 @@ int runSuggest(const SensitivityCommandOptions& given) {
         std::printf("%s the target of %g%s.\n", s->reachedTarget ? "Reached" : "Did not reach", search.target,
                     sqnr ? " dB" : "");
     std::printf("Took %.0f s.\nnodes_to_exclude = %s\n", seconds, toPythonList(s->nodesToExclude).c_str());
+    if (!s->nodesInt16.empty()) {
+        std::printf("INT16 instead of float (16-bit activations and weights through TensorQuantOverrides): %s\n",
+                    toPythonList(s->groupsInt16).c_str());
+        std::printf("nodes at INT16 = %s\n", toPythonList(s->nodesInt16).c_str());
+        if (s->int16Score && s->floatScore)
+            std::printf("objective with them INT16: %.3f; with them float: %.3f%s\n", s->int16Score->value(objective),
+                        s->floatScore->value(objective), o.exportOverrides.empty() ? " (--export-overrides FILE writes the overrides)" : "");
+    } else if (search.tryInt16 && !s->nodesToExclude.empty()) {
+        std::printf("INT16 tried for each group before float: none came within %g of float\n",
+                    search.minGain >= 0 ? search.minGain : defaultMinGain(objective));
+    }
     for (const auto& w : s->warnings)
         printWarning(w);
     return 0;
@@ -456,6 +482,10 @@ void addSuggestCommand(CLI::App& app, int& exitCode) {
     cmd->add_option("--patience", o->patience, "Steps without a validation gain before stopping")->check(CLI::PositiveNumber);
     cmd->add_option("--min-gain", o->minGain, "Smallest gain that counts (default 0.05 dB, 0.001 mAP)");
     cmd->add_flag("--no-backward", o->noBackward, "Skip the backward pass that drops exclusions that no longer help");
+    cmd->add_flag("--no-int16", o->noInt16, "Leave the groups float: without it each group the search leaves float is tried "
+                                            "at INT16 (16-bit activations and weights) first and kept there when within --min-gain of float");
+    cmd->add_option("--export-overrides", o->exportOverrides, "Write the TensorQuantOverrides (JSON) that put the INT16 nodes at 16 bits, "
+                                                              "for quantize --tensor-overrides");
     cmd->add_option("--compare-with", o->compareWith, "A list of yours (file: one node name per line, Python list or "
                                                       "JSON) measured in the same table");
     cmd->add_option("--export", o->exportList, "Write the suggested list as a Python list");

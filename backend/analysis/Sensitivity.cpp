@@ -251,6 +251,17 @@ public:
         return c->score;
     }
 
+    // The same list with other TensorQuantOverrides (Suggest's INT16 step).
+    Result<Score> scoreWith(const std::vector<std::string>& excluded, const nlohmann::json& overrides) {
+        QuantizerSettings s = settings_;
+        s.nodesToExclude = excluded;
+        s.tensorQuantOverrides = overrides;
+        auto c = evaluateSettings(fp32_, calibration_, s, scoring_);
+        if (!c)
+            return c.error();
+        return c->score;
+    }
+
     Status measure(const std::vector<std::string>& excluded, SuggestionStep& step) override {
         auto c = candidate(excluded);
         if (!c)
@@ -782,6 +793,57 @@ Result<Suggestion> suggestExclusions(const OnnxModel& fp32, const CalibrationDat
                               ": mAP moves in coarse steps; score on more images");
     if (!validationEvaluator && !boxes)
         s->warnings.push_back("no validation images: nothing checks that the list holds beyond the scoring images");
+    if (search.tryInt16 && !s->nodesToExclude.empty()) {
+        // The groups the search added and kept, in order, without the user's own exclusions.
+        const std::set<std::string> own(settings.nodesToExclude.begin(), settings.nodesToExclude.end());
+        const std::set<std::string> final(s->nodesToExclude.begin(), s->nodesToExclude.end());
+        std::vector<std::pair<std::string, std::vector<std::string>>> groups;
+        std::set<std::string> previous(s->curve.front().nodes.begin(), s->curve.front().nodes.end());
+        for (const auto& step : s->curve) {
+            std::vector<std::string> added;
+            for (const auto& n : step.nodes)
+                if (!previous.count(n) && final.count(n) && !own.count(n))
+                    added.push_back(n);
+            if (step.kind == SuggestionStep::Kind::Added && !added.empty())
+                groups.emplace_back(step.group, added);
+            previous = std::set<std::string>(step.nodes.begin(), step.nodes.end());
+        }
+        const double minGain = search.minGain >= 0 ? search.minGain : defaultMinGain(options.objective);
+        auto floatScore = evaluator.score(s->nodesToExclude);
+        if (!floatScore)
+            return floatScore.error();
+        s->floatScore = *floatScore;
+        double current = floatScore->value(options.objective);
+        std::vector<std::string> floatNodes = s->nodesToExclude;
+        nlohmann::json overrides = settings.tensorQuantOverrides.is_object() ? settings.tensorQuantOverrides : nlohmann::json::object();
+        for (const auto& [group, nodes] : groups) {
+            std::vector<std::string> rest;
+            for (const auto& n : floatNodes)
+                if (std::find(nodes.begin(), nodes.end(), n) == nodes.end())
+                    rest.push_back(n);
+            QuantizerSettings wide = settings;
+            wide.tensorQuantOverrides = overrides;
+            nlohmann::json tried = overrides;
+            const nlohmann::json added = int16Overrides(fp32.graph(), nodes, wide);
+            for (const auto& [tensor, entry] : added.items())
+                tried[tensor] = entry;
+            auto sc = evaluator.scoreWith(rest, tried);
+            if (!sc) {
+                s->warnings.push_back("INT16 for " + group + " could not be measured: " + sc.errorMessage());
+                continue;
+            }
+            if (sc->value(options.objective) >= current - minGain) {
+                floatNodes = rest;
+                overrides = tried;
+                current = sc->value(options.objective);
+                s->groupsInt16.push_back(group);
+                s->nodesInt16.insert(s->nodesInt16.end(), nodes.begin(), nodes.end());
+                s->int16Score = *sc;
+            }
+        }
+        s->nodesToExclude = floatNodes;
+        s->tensorQuantOverrides = overrides;
+    }
     if (compareWith) {
         QuantizerSettings theirs = settings;
         theirs.nodesToExclude = withNodes(settings.nodesToExclude, *compareWith);
@@ -810,6 +872,56 @@ Result<Suggestion> suggestExclusions(const OnnxModel& fp32, const CalibrationDat
     search.candidatesPerStep = perStep;
     return suggestExclusions(fp32, calibration, settings, ImageSet{images, {}, {}}, ImageSet{}, options, ranking, search, nullptr,
                              control);
+}
+
+nlohmann::json int16Overrides(const Graph& graph, const std::vector<std::string>& nodes, const QuantizerSettings& settings) {
+    nlohmann::json out = nlohmann::json::object();
+    const std::string activation = isSigned(settings.activationType) ? "QInt16" : "QUInt16";
+    auto isFloat = [&](const std::string& t) {
+        const TensorInfo* info = graph.tensorInfo(t);
+        return info && info->elementType == onnx::TensorProto::FLOAT;
+    };
+    auto put = [&](const std::string& t, nlohmann::json entry) {
+        if (t.empty() || out.contains(t) || (settings.tensorQuantOverrides.is_object() && settings.tensorQuantOverrides.contains(t)))
+            return;
+        out[t] = nlohmann::json::array({std::move(entry)});
+    };
+    for (const auto& name : nodes) {
+        const int index = graph.findNode(name);
+        if (index < 0)
+            continue;
+        const Node& n = graph.node(index);
+        for (size_t i = 0; i < n.inputs.size(); ++i) {
+            const std::string& t = n.inputs[i];
+            if (const onnx::TensorProto* init = graph.initializer(t)) {
+                const bool weight = ((n.opType == "Conv" || n.opType == "ConvTranspose" || n.opType == "Gemm") && i == 1) ||
+                                    n.opType == "MatMul";
+                if (!weight || init->data_type() != onnx::TensorProto::FLOAT)
+                    continue;
+                nlohmann::json e = {{"quant_type", "QInt16"}};
+                if (settings.perChannel && init->dims_size() > 1) {
+                    // The axis the quantizer would use, kept per channel (a per-tensor override would not be).
+                    int64_t axis = n.opType == "ConvTranspose" ? 1 : 0;
+                    if (n.opType == "Gemm") {
+                        axis = 1;
+                        for (const auto& a : n.proto->attribute())
+                            if (a.name() == "transB" && a.i() != 0)
+                                axis = 0;
+                    }
+                    if (n.opType == "MatMul")
+                        axis = init->dims_size() - 1;
+                    e["axis"] = axis;
+                }
+                put(t, e);
+            } else if (isFloat(t)) {
+                put(t, {{"quant_type", activation}});
+            }
+        }
+        for (const auto& t : n.outputs)
+            if (isFloat(t))
+                put(t, {{"quant_type", activation}});
+    }
+    return out;
 }
 
 }  // namespace ql

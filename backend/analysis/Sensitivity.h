@@ -123,7 +123,20 @@ struct Suggestion {
     std::string stopReason;             // why the search stopped, for the user
     std::vector<std::string> warnings;  // e.g. a scoring set too small to tell candidates apart
     std::optional<SuggestionStep> compared;  // a list the user gave, measured the same way
+    // SearchOptions::tryInt16: the groups moved from float to INT16, their nodes, and the
+    // TensorQuantOverrides that quantize them so (the settings' own overrides included), with the
+    // objective of the final mix and of the same list all float.
+    std::vector<std::string> groupsInt16;
+    std::vector<std::string> nodesInt16;
+    nlohmann::json tensorQuantOverrides = nlohmann::json::object();
+    std::optional<Score> int16Score, floatScore;
 };
+
+// TensorQuantOverrides putting `nodes` at 16 bits: their float activation inputs and outputs
+// QUInt16 (QInt16 when the activation type is signed), their weights (input 1 of Conv,
+// ConvTranspose, Gemm; MatMul's initializers) QInt16, per channel when the settings are. Tensors
+// the settings already override keep their entries.
+nlohmann::json int16Overrides(const Graph& graph, const std::vector<std::string>& nodes, const QuantizerSettings& settings);
 
 // How the search runs. `target` infinite: as high as the objective goes.
 struct SearchOptions {
@@ -137,6 +150,11 @@ struct SearchOptions {
     double minGain = -1.0;         // a step must gain more (scoring); < 0: 0.05 dB or 0.001 mAP
     size_t patience = 2;           // forward steps without a validation gain before stopping
     bool backward = true;          // then drop exclusions that no longer help
+    // Then INT16 as a step before float: each group the search left float is tried with 16-bit
+    // activations (QUInt16, or QInt16 for signed activation types) on its nodes' inputs and outputs
+    // and QInt16 weights, through TensorQuantOverrides; it stays INT16 when the objective is within
+    // minGain of leaving it float. Off here; `quantlens-cli suggest` turns it on (--no-int16 off).
+    bool tryInt16 = false;
     int latencyWarmup = 2, latencyRuns = 10;
 };
 

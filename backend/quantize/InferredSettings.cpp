@@ -13,12 +13,16 @@ std::optional<QuantType> typeOf(int elementType) {
         return QuantType::QInt8;
     if (elementType == onnx::TensorProto::UINT8)
         return QuantType::QUInt8;
+    if (elementType == onnx::TensorProto::INT16)
+        return QuantType::QInt16;
+    if (elementType == onnx::TensorProto::UINT16)
+        return QuantType::QUInt16;
     return std::nullopt;
 }
 
-// Zero points at the middle of the type's range: 0 for int8, 128 for uint8.
+// Zero points at the middle of the type's range: 0 for int8/int16, 128 for uint8, 32768 for uint16.
 bool symmetric(const QuantParams& p) {
-    const int64_t middle = p.elementType == onnx::TensorProto::UINT8 ? 128 : 0;
+    const int64_t middle = p.elementType == onnx::TensorProto::UINT8 ? 128 : p.elementType == onnx::TensorProto::UINT16 ? 32768 : 0;
     return std::all_of(p.zeroPoints.begin(), p.zeroPoints.end(), [&](int64_t z) { return z == middle; });
 }
 
@@ -33,7 +37,7 @@ std::optional<QuantType> commonType(const QdqStructure& qdq, QuantizedKind kind,
         return std::nullopt;
     const auto most = std::max_element(counts.begin(), counts.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
     if (counts.size() > 1)
-        notes.push_back("the " + kindName(kind) + "s mix int8 and uint8; " + quantTypeName(most->first) +
+        notes.push_back("the " + kindName(kind) + "s mix types; " + quantTypeName(most->first) +
                         " (most of them) is taken");
     return most->first;
 }

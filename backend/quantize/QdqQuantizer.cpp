@@ -15,18 +15,22 @@
 namespace ql {
 
 void quantRange(QuantType type, bool reduceRange, bool symmetric, int64_t* qmin, int64_t* qmax) {
-    if (type == QuantType::QUInt8) {
+    // ONNX Runtime's get_qmin_qmax_for_qType: the reduced range first, then the symmetric range of
+    // the signed types (ONNX_INT_TYPE_SYMMETRIC_RANGE), else the type's whole range. Unsigned types
+    // keep their whole range when symmetric (zero point 128 / 32768), as ONNX Runtime 1.29/1.30 do.
+    const bool wide = quantTypeBits(type) == 16;
+    if (!isSigned(type)) {
         *qmin = 0;
-        *qmax = reduceRange ? 127 : 255;
+        *qmax = reduceRange ? (wide ? 32767 : 127) : (wide ? 65535 : 255);
     } else if (reduceRange) {
-        *qmin = -64;
-        *qmax = 64;
+        *qmin = wide ? -16384 : -64;
+        *qmax = wide ? 16384 : 64;
     } else if (symmetric) {
-        *qmin = -127;
-        *qmax = 127;
+        *qmin = wide ? -32767 : -127;
+        *qmax = wide ? 32767 : 127;
     } else {
-        *qmin = -128;
-        *qmax = 127;
+        *qmin = wide ? -32768 : -128;
+        *qmax = wide ? 32767 : 127;
     }
 }
 
@@ -41,9 +45,12 @@ ScaleZeroPoint computeScaleZeroPoint(float rmin, float rmax, int64_t qmin, int64
     // numpy's order of operations: the range in float32, the division in float64.
     const double dr = static_cast<double>(rmax - rmin);
     double scale = dr / static_cast<double>(qmax - qmin);
-    if (scale < std::numeric_limits<float>::min())
-        scale = 1.0;
     ScaleZeroPoint out;
+    if (scale < std::numeric_limits<float>::min()) {  // an all-zero range: scale 1, zero point 0
+        out.scale = 1.0f;
+        out.zeroPoint = 0;
+        return out;
+    }
     out.zeroPoint = symmetric ? static_cast<int64_t>(std::nearbyint((qmax + qmin) / 2.0))
                               : static_cast<int64_t>(std::nearbyint(static_cast<double>(qmin) - static_cast<double>(rmin) / scale));
     out.zeroPoint = std::clamp(out.zeroPoint, qmin, qmax);
@@ -53,7 +60,40 @@ ScaleZeroPoint computeScaleZeroPoint(float rmin, float rmax, int64_t qmin, int64
 
 namespace {
 
-int onnxType(QuantType t) { return t == QuantType::QInt8 ? onnx::TensorProto::INT8 : onnx::TensorProto::UINT8; }
+// One dict of a TensorQuantOverrides entry, read.
+struct OverrideDict {
+    std::optional<QuantType> type;
+    std::optional<bool> symmetric, reduceRange;
+    std::optional<float> scale, rmin, rmax;
+    std::optional<int64_t> zeroPoint, axis;
+};
+
+std::vector<OverrideDict> readOverride(const nlohmann::json& list) {
+    std::vector<OverrideDict> out;
+    for (const auto& e : list) {
+        OverrideDict d;
+        if (e.contains("quant_type"))
+            d.type = *parseQuantType(e["quant_type"].get<std::string>());
+        if (e.contains("symmetric"))
+            d.symmetric = e["symmetric"].get<bool>();
+        if (e.contains("reduce_range"))
+            d.reduceRange = e["reduce_range"].get<bool>();
+        if (e.contains("scale"))
+            d.scale = static_cast<float>(e["scale"].get<double>());
+        if (e.contains("zero_point"))
+            d.zeroPoint = e["zero_point"].get<int64_t>();
+        if (e.contains("rmin"))
+            d.rmin = static_cast<float>(e["rmin"].get<double>());
+        if (e.contains("rmax"))
+            d.rmax = static_cast<float>(e["rmax"].get<double>());
+        if (e.contains("axis"))
+            d.axis = e["axis"].get<int64_t>();
+        out.push_back(d);
+    }
+    return out;
+}
+
+bool isPerChannelOverride(const std::vector<OverrideDict>& o) { return o.size() > 1 || (o.size() == 1 && o[0].axis); }
 
 // How a tensor is to be quantized, as registered by the operator rules below.
 struct Plan {
@@ -63,9 +103,11 @@ struct Plan {
 };
 
 onnx::NodeProto makeQdqNode(const std::string& op, const std::string& name, const std::string& input,
-                            const QuantParams& p, const std::string& output) {
+                            const QuantParams& p, const std::string& output, const std::string& domain) {
     onnx::NodeProto n;
     n.set_op_type(op);
+    if (!domain.empty())
+        n.set_domain(domain);
     n.set_name(name);
     n.add_input(input);
     n.add_input(p.scaleName);
@@ -83,7 +125,10 @@ struct BiasPlan {
 class Quantizer {
 public:
     Quantizer(const OnnxModel& fp32, const std::map<std::string, TensorRange>& ranges, const QuantizerSettings& s)
-        : model_(fp32), graph_(fp32.graph()), ranges_(ranges), settings_(s) {}
+        : model_(fp32), graph_(fp32.graph()), ranges_(ranges), settings_(s) {
+        for (const auto& [tensor, list] : s.tensorQuantOverrides.items())
+            overrides_[tensor] = readOverride(list);
+    }
 
     Result<QuantizedModel> run();
 
@@ -112,6 +157,12 @@ private:
     std::vector<onnx::TensorProto> newInitializers_;
     std::set<std::string> removedInitializers_;
     QuantizationSummary summary_;
+    std::map<std::string, std::vector<OverrideDict>> overrides_;
+    std::string domain_;  // "" (ai.onnx) or "com.microsoft", as ONNX Runtime chooses
+    const std::vector<OverrideDict>* overrideOf(const std::string& t) const {
+        auto it = overrides_.find(t);
+        return it == overrides_.end() || it->second.empty() ? nullptr : &it->second;
+    }
 };
 
 bool Quantizer::selected(const Node& n) const {
@@ -145,7 +196,16 @@ void Quantizer::quantizeWeight(const std::string& t, int axis) {
         quantizeActivation(t);
         return;
     }
-    plans_[t] = {Plan::Weight, settings_.perChannel ? axis : -1, {}};
+    const auto* o = overrideOf(t);
+    if (o && isPerChannelOverride(*o)) {
+        // A per-channel override makes the weight per-channel on its own axis, whatever per_channel says.
+        const int64_t rank = graph_.initializer(t)->dims_size();
+        const int64_t a = *(*o)[0].axis;
+        plans_[t] = {Plan::Weight, static_cast<int>(a < 0 ? a + rank : a), {}};
+    } else {
+        // ONNX Runtime's is_tensor_per_channel: per-tensor overrides keep the weight per-tensor.
+        plans_[t] = {Plan::Weight, settings_.perChannel && !o ? axis : -1, {}};
+    }
     order_.push_back(t);
 }
 
@@ -173,7 +233,9 @@ void Quantizer::registerNode(const Node& n) {
         if (!noOutputQdq_.count(op))
             for (const auto& out : n.outputs)
                 quantizeActivation(out);
-        if (settings_.quantizeBias && !input(2).empty() && graph_.isInitializer(input(2)))
+        if (!input(2).empty() && graph_.isInitializer(input(2)) && overrideOf(input(2)))
+            quantizeWeight(input(2), 0);  // ONNX Runtime: a bias with overrides is quantized as a weight
+        else if (settings_.quantizeBias && !input(2).empty() && graph_.isInitializer(input(2)))
             biases_.push_back({input(2), input(0), input(1)});
         return;
     }
@@ -220,25 +282,45 @@ std::string Quantizer::rootOf(const std::string& t) const {
 }
 
 Status Quantizer::computeParameters() {
-    int64_t aMin, aMax;
-    quantRange(settings_.activationType, false, settings_.activationSymmetric, &aMin, &aMax);
     for (const auto& t : order_) {
         const Plan& plan = plans_.at(t);
+        const auto* o = overrideOf(t);
+        const OverrideDict none;
+        const OverrideDict& first = o ? o->front() : none;
         if (plan.kind == Plan::Activation) {
             if (!plan.shareFrom.empty())
                 continue;
-            auto r = ranges_.find(t);
-            if (r == ranges_.end())
-                return Error{"no calibration range for tensor '" + t + "'; calibrate with this model"};
-            const ScaleZeroPoint sz = computeScaleZeroPoint(static_cast<float>(r->second.lo), static_cast<float>(r->second.hi),
-                                                            aMin, aMax, settings_.activationSymmetric);
+            // ONNX Runtime's calc_quant_params: the override's type, then its scale/zero point, or
+            // its rmin/rmax (else the calibrated range) with its symmetric/reduce_range.
+            const QuantType type = first.type.value_or(settings_.activationType);
+            const bool symmetric = first.symmetric.value_or(settings_.activationSymmetric);
+            int64_t qmin, qmax;
+            quantRange(type, first.reduceRange.value_or(false), symmetric, &qmin, &qmax);
+            ScaleZeroPoint sz;
+            float lo = 0.0f, hi = 0.0f;
+            if (first.scale) {
+                sz.scale = *first.scale;
+                sz.zeroPoint = *first.zeroPoint;
+                int64_t tmin, tmax;
+                quantRange(type, false, false, &tmin, &tmax);
+                lo = sz.scale * static_cast<float>(tmin - sz.zeroPoint);
+                hi = sz.scale * static_cast<float>(tmax - sz.zeroPoint);
+            } else {
+                auto r = ranges_.find(t);
+                if ((!first.rmin || !first.rmax) && r == ranges_.end())
+                    return Error{"no calibration range for tensor '" + t + "'; calibrate with this model"};
+                lo = first.rmin.value_or(r != ranges_.end() ? static_cast<float>(r->second.lo) : 0.0f);
+                hi = first.rmax.value_or(r != ranges_.end() ? static_cast<float>(r->second.hi) : 0.0f);
+                sz = computeScaleZeroPoint(lo, hi, qmin, qmax, symmetric);
+            }
             QuantParams p;
             p.scaleName = t + "_scale";
             p.zeroPointName = t + "_zero_point";
             p.scales = {sz.scale};
             p.zeroPoints = {sz.zeroPoint};
-            p.elementType = onnxType(settings_.activationType);
+            p.elementType = quantTypeElement(type);
             params_[t] = p;
+            summary_.activationRanges[t] = {lo, hi};
             newInitializers_.push_back(makeFloatTensor(p.scaleName, {}, p.scales));
             newInitializers_.push_back(makeIntTensor(p.zeroPointName, p.elementType, {}, p.zeroPoints));
             ++summary_.activations;
@@ -246,22 +328,33 @@ Status Quantizer::computeParameters() {
         }
         // Constants: weights with the weight type, other initializers with the activation type.
         const bool weight = plan.kind == Plan::Weight;
-        const QuantType type = weight ? settings_.weightType : settings_.activationType;
-        const bool symmetric = weight ? settings_.effectiveWeightSymmetric() : settings_.activationSymmetric;
+        const QuantType baseType = weight ? settings_.weightType : settings_.activationType;
+        const QuantType type = first.type.value_or(baseType);
+        // ONNX Runtime's is_weight_symmetric(type): WeightSymmetric when given, else true for signed types.
+        const auto weightSymmetric = [&](QuantType t) { return settings_.weightSymmetric.value_or(isSigned(t)); };
+        const bool overridePerChannel = o && isPerChannelOverride(*o);
+        bool symmetric = weight ? settings_.effectiveWeightSymmetric() : settings_.activationSymmetric;
+        if (weight && overridePerChannel)  // quantize_weight_per_channel_impl
+            symmetric = weightSymmetric(type);
+        else if (type != baseType)         // quantize_initializer_impl: the weight type's rule, else the activations'
+            symmetric = type == settings_.weightType ? weightSymmetric(type) : settings_.activationSymmetric;
+        symmetric = first.symmetric.value_or(symmetric);
         const onnx::TensorProto& init = *graph_.initializer(t);
         const std::vector<float> values = tensorToFloats(init);
         const std::vector<int64_t> shape = dims(init);
         int axis = plan.axis;
-        if (axis == -1 && settings_.perChannel && weight && !shape.empty())
+        const bool perTensorOverride = o && !overridePerChannel;
+        if (axis == -1 && settings_.perChannel && weight && !shape.empty() && !perTensorOverride)
             axis = static_cast<int>(shape.size()) - 1;  // MatMul weights: output channels last
-        const bool perChannel = weight && settings_.perChannel && axis >= 0 && axis < static_cast<int>(shape.size());
+        const bool perChannel = weight && !perTensorOverride && (settings_.perChannel || overridePerChannel) && axis >= 0 &&
+                                axis < static_cast<int>(shape.size());
         int64_t qmin, qmax;
         // reduce_range narrows constants of the weight type only (7 bits), as ONNX Runtime 1.30 does.
-        quantRange(type, weight && settings_.reduceRange, symmetric, &qmin, &qmax);
+        quantRange(type, first.reduceRange.value_or(weight && settings_.reduceRange), symmetric, &qmin, &qmax);
         QuantParams p;
         p.scaleName = t + "_scale";
         p.zeroPointName = t + "_zero_point";
-        p.elementType = onnxType(type);
+        p.elementType = quantTypeElement(type);
         p.axis = perChannel ? axis : 1;
         const size_t channels = perChannel ? static_cast<size_t>(shape[static_cast<size_t>(axis)]) : 1;
         size_t inner = 1;
@@ -276,16 +369,25 @@ Status Quantizer::computeParameters() {
             seen[c] = true;
         }
         for (size_t c = 0; c < channels; ++c) {
-            const ScaleZeroPoint sz = computeScaleZeroPoint(lo[c], hi[c], qmin, qmax, symmetric);
+            const OverrideDict& d = o && o->size() > 1 ? (*o)[c] : first;
+            if (d.scale) {
+                p.scales.push_back(*d.scale);
+                p.zeroPoints.push_back(*d.zeroPoint);
+                continue;
+            }
+            const ScaleZeroPoint sz = computeScaleZeroPoint(d.rmin.value_or(lo[c]), d.rmax.value_or(hi[c]), qmin, qmax, symmetric);
             p.scales.push_back(sz.scale);
             p.zeroPoints.push_back(sz.zeroPoint);
         }
-        // numpy's arithmetic: float32 division, round half to even, then clamp to [qmin, qmax].
+        // Quantized values are clamped to the type's whole range (ONNX Runtime's quantize_nparray).
+        int64_t clampLo, clampHi;
+        quantRange(type, false, false, &clampLo, &clampHi);
+        // numpy's arithmetic: float32 division, round half to even, then clamp.
         std::vector<int64_t> q(values.size());
         for (size_t i = 0; i < values.size(); ++i) {
             const size_t c = perChannel ? (i / inner) % channels : 0;
             const float v = std::nearbyint(values[i] / p.scales[c]) + static_cast<float>(p.zeroPoints[c]);
-            q[i] = std::clamp(static_cast<int64_t>(v), qmin, qmax);
+            q[i] = std::clamp(static_cast<int64_t>(v), clampLo, clampHi);
         }
         const std::vector<int64_t> scaleShape = perChannel ? std::vector<int64_t>{static_cast<int64_t>(channels)} : std::vector<int64_t>{};
         newInitializers_.push_back(makeIntTensor(t + "_quantized", p.elementType, shape, q));
@@ -339,9 +441,9 @@ void Quantizer::emitActivationPair(const std::string& t, std::vector<onnx::NodeP
     const std::string input = graphOutput ? t + "_QuantizeLinear_Input" : t;
     if (graphOutput)
         renamed.insert(t);
-    out.push_back(makeQdqNode("QuantizeLinear", t + "_QuantizeLinear", input, p, t + "_QuantizeLinear_Output"));
+    out.push_back(makeQdqNode("QuantizeLinear", t + "_QuantizeLinear", input, p, t + "_QuantizeLinear_Output", domain_));
     out.push_back(makeQdqNode("DequantizeLinear", t + "_DequantizeLinear", t + "_QuantizeLinear_Output", p,
-                              graphOutput ? t : t + "_DequantizeLinear_Output"));
+                              graphOutput ? t : t + "_DequantizeLinear_Output", domain_));
 }
 
 Result<QuantizedModel> Quantizer::run() {
@@ -353,11 +455,34 @@ Result<QuantizedModel> Quantizer::run() {
     if (auto st = checkQuantizable(model_, settings_); !st)
         return st.error();
 
+    // ONNX Runtime's QDQQuantizer: Q/DQ in the com.microsoft domain when UseQDQContribOps is set, or
+    // when the model's opset is below 21 (whose QuantizeLinear has no 16-bit types) and the
+    // activation type, the weight type or any override names a 16-bit type.
+    bool wide = quantTypeBits(settings_.activationType) == 16 || quantTypeBits(settings_.weightType) == 16;
+    for (const auto& [tensor, list] : overrides_)
+        for (const auto& d : list)
+            wide = wide || (d.type && quantTypeBits(*d.type) == 16);
+    if (settings_.useQdqContribOps || (wide && model_.opsetVersion() < 21))
+        domain_ = "com.microsoft";
+    summary_.qdqDomain = domain_;
+
     for (const int i : graph_.topologicalOrder())
         if (selected(graph_.node(i)))
             registerNode(graph_.node(i));
     if (auto st = computeParameters(); !st)
         return st.error();
+    for (const auto& t : order_) {
+        const Plan& plan = plans_.at(t);
+        if (plan.kind == Plan::Activation && !plan.shareFrom.empty()) {
+            auto r = summary_.activationRanges.find(rootOf(t));
+            if (r != summary_.activationRanges.end())
+                summary_.activationRanges[t] = r->second;
+        }
+    }
+    for (const auto& [tensor, list] : overrides_)
+        if (!plans_.count(tensor))
+            summary_.warnings.push_back("TensorQuantOverrides names '" + tensor +
+                                        "', which is not quantized (no quantized node reads or writes it); the entry has no effect");
 
     onnx::ModelProto proto = model_.proto();
     auto* g = proto.mutable_graph();
@@ -402,7 +527,7 @@ Result<QuantizedModel> Quantizer::run() {
         if (plan.kind == Plan::Activation)
             continue;
         nodes.push_back(makeQdqNode("DequantizeLinear", t + "_DequantizeLinear", t + "_quantized", params_.at(t),
-                                    t + "_DequantizeLinear_Output"));
+                                    t + "_DequantizeLinear_Output", domain_));
         replacement[t] = t + "_DequantizeLinear_Output";
     }
     for (const auto& b : biases_) {
@@ -410,7 +535,7 @@ Result<QuantizedModel> Quantizer::run() {
         if (it == params_.end() || !removedInitializers_.count(b.bias) || replacement.count(b.bias))
             continue;
         // The bias keeps its name, as ONNX Runtime writes it.
-        nodes.push_back(makeQdqNode("DequantizeLinear", b.bias + "_DequantizeLinear", b.bias + "_quantized", it->second, b.bias));
+        nodes.push_back(makeQdqNode("DequantizeLinear", b.bias + "_DequantizeLinear", b.bias + "_quantized", it->second, b.bias, domain_));
     }
     std::set<std::string> renamedOutputs;
     for (const auto& in : graph_.inputs())
@@ -444,6 +569,16 @@ Result<QuantizedModel> Quantizer::run() {
         *g->add_node() = std::move(n);
     // Shapes the file declared for tensors that were renamed or replaced would now mislead.
     g->clear_value_info();
+    if (!domain_.empty()) {
+        bool imported = false;
+        for (const auto& op : proto.opset_import())
+            imported = imported || op.domain() == domain_;
+        if (!imported) {
+            auto* op = proto.add_opset_import();
+            op->set_domain(domain_);
+            op->set_version(1);
+        }
+    }
     proto.set_producer_name("onnx.quantize");
     proto.set_producer_version("0.1.0");
 
@@ -455,8 +590,85 @@ Result<QuantizedModel> Quantizer::run() {
 
 }  // namespace
 
+namespace {
+
+// The model-dependent rules of ONNX Runtime's TensorQuantOverridesHelper.is_valid, plus the zero
+// point within its type. Messages: "<file>: entry 'x': ...".
+Status validateTensorOverrides(const Graph& graph, int64_t opset, const QuantizerSettings& settings) {
+    if (!settings.hasTensorOverrides())
+        return Ok{};
+    const std::string source = settings.tensorOverridesSource.empty() ? std::string("TensorQuantOverrides")
+                                                                     : settings.tensorOverridesSource;
+    auto parsed = parseTensorOverrides(settings.tensorQuantOverrides);
+    if (!parsed)
+        return Error{source + ": " + parsed.errorMessage()};
+    std::vector<std::string> tensorNames;
+    for (const auto& n : graph.nodes())
+        tensorNames.insert(tensorNames.end(), n.outputs.begin(), n.outputs.end());
+    tensorNames.insert(tensorNames.end(), graph.inputs().begin(), graph.inputs().end());
+    for (const auto& [tensor, list] : parsed->items()) {
+        auto fail = [&, name = tensor](size_t i, const std::string& problem) {
+            std::string where = "entry '" + name + "'";
+            if (list.size() > 1)
+                where += " (dict " + std::to_string(i) + ")";
+            return Error{source + ": " + where + ": " + problem};
+        };
+        const onnx::TensorProto* init = graph.initializer(tensor);
+        if (!init && !graph.hasTensor(tensor)) {
+            std::string message = "no tensor of this name in the model";
+            const auto near = nearestNames(tensorNames, tensor, 3);
+            if (!near.empty()) {
+                message += "; nearest:";
+                for (size_t i = 0; i < near.size(); ++i)
+                    message += (i ? ", '" : " '") + near[i] + "'";
+            }
+            return fail(0, message);
+        }
+        const auto dicts = readOverride(list);
+        if (dicts.empty())
+            continue;
+        if (isPerChannelOverride(dicts)) {
+            if (!init)
+                return fail(0, "per-channel overrides (axis) are for initializers (weights) only; this is an activation");
+            const int64_t rank = init->dims_size();
+            int64_t axis = *dicts[0].axis;
+            if (axis < 0)
+                axis += rank;
+            if (axis < 0 || axis >= rank)
+                return fail(0, "axis " + std::to_string(*dicts[0].axis) + " is out of range for a weight of rank " + std::to_string(rank));
+            const int64_t channels = init->dims(static_cast<int>(axis));
+            if (dicts.size() > 1 && static_cast<int64_t>(dicts.size()) != channels)
+                return fail(0, std::to_string(dicts.size()) + " channel dicts, but the weight has " + std::to_string(channels) +
+                                   " channels along axis " + std::to_string(axis));
+            if (opset < 13)
+                return fail(0, "per-channel Q/DQ needs opset 13 (the axis attribute); the model uses opset " + std::to_string(opset));
+        }
+        for (size_t i = 0; i < dicts.size(); ++i) {
+            const auto& d = dicts[i];
+            if (d.reduceRange && !init)
+                return fail(i, "'reduce_range' is only supported for initializers, not for activation " + tensor);
+            if (d.zeroPoint) {
+                const QuantType type = d.type.value_or(dicts[0].type.value_or(init ? settings.weightType : settings.activationType));
+                int64_t lo, hi;
+                quantRange(type, false, false, &lo, &hi);
+                if (*d.zeroPoint < lo || *d.zeroPoint > hi)
+                    return fail(i, "zero_point " + std::to_string(*d.zeroPoint) + " is outside " + quantTypeName(type) + "'s range [" +
+                                       std::to_string(lo) + ", " + std::to_string(hi) + "]");
+            }
+        }
+    }
+    return Ok{};
+}
+
+}  // namespace
+
 Status checkQuantizable(const OnnxModel& model, const QuantizerSettings& settings) {
     const Graph& graph = model.graph();
+    for (const QuantType t : {settings.activationType, settings.weightType})
+        if (quantTypeBits(t) == 4)
+            return Error{quantTypeName(t) + ": 4-bit types are not written by QuantLens (packed INT4 tensors); use QInt8, QUInt8, QInt16 or QUInt16"};
+    if (auto st = validateTensorOverrides(graph, model.opsetVersion(), settings); !st)
+        return st.error();
     if (auto st = validateNodeNames(graph, settings.nodesToExclude, "nodes_to_exclude"); !st)
         return st.error();
     if (auto st = validateNodeNames(graph, settings.nodesToQuantize, "nodes_to_quantize"); !st)

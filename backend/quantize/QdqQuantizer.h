@@ -4,6 +4,7 @@
 // works with ONNX Runtime's tools and with QuantLens' own comparison.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,11 @@ struct QuantizationSummary {
     int weights = 0;
     int biases = 0;
     std::vector<std::string> warnings;
+    std::string qdqDomain;  // "" (ai.onnx) or "com.microsoft"
+    // The float range each activation's Q/DQ encodes (rmin, rmax before 0 is added), by tensor:
+    // the calibrated range, an override's rmin/rmax, or the range an override's scale/zero point
+    // spans. Outputs quantized "same as input" carry their input's. For --export-calibration.
+    std::map<std::string, std::pair<float, float>> activationRanges;
 };
 
 struct QuantizedModel {
@@ -28,7 +34,8 @@ struct QuantizedModel {
 
 // What makes `model` unfit for these settings, said before calibration: unknown node names, an
 // already quantized model (QDQ, QOperator or dynamic; the message names the format and what was found),
-// an opset below 10, per-channel weights below opset 13. quantizeQdq checks the same.
+// an opset below 10, per-channel weights below opset 13, TensorQuantOverrides naming tensors the
+// model lacks or combining options ONNX Runtime refuses. quantizeQdq checks the same.
 Status checkQuantizable(const OnnxModel& model, const QuantizerSettings& settings);
 
 // Validates the settings against the model (unknown node names are errors), then quantizes with

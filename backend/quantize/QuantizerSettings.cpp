@@ -1,23 +1,215 @@
 #include "quantize/QuantizerSettings.h"
 
+#include <cmath>
 #include <iomanip>
+#include <set>
 #include <sstream>
 
 #include "quantize/NodeList.h"
 
 namespace ql {
 
-std::string quantTypeName(QuantType t) { return t == QuantType::QInt8 ? "QInt8" : "QUInt8"; }
+std::string quantTypeName(QuantType t) {
+    switch (t) {
+    case QuantType::QInt8: return "QInt8";
+    case QuantType::QUInt8: return "QUInt8";
+    case QuantType::QInt16: return "QInt16";
+    case QuantType::QUInt16: return "QUInt16";
+    case QuantType::QInt4: return "QInt4";
+    case QuantType::QUInt4: return "QUInt4";
+    }
+    return "?";
+}
 
 Result<QuantType> parseQuantType(const std::string& text) {
     std::string t;
     for (const char c : text)
         t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (t == "qint8" || t == "int8")
-        return QuantType::QInt8;
-    if (t == "quint8" || t == "uint8")
-        return QuantType::QUInt8;
-    return Error{"unknown quantization type '" + text + "' (use QInt8 or QUInt8)"};
+    if (t.rfind("quanttype.", 0) == 0)
+        t = t.substr(10);
+    static const std::pair<const char*, QuantType> names[] = {
+        {"qint8", QuantType::QInt8},   {"int8", QuantType::QInt8},   {"quint8", QuantType::QUInt8}, {"uint8", QuantType::QUInt8},
+        {"qint16", QuantType::QInt16}, {"int16", QuantType::QInt16}, {"quint16", QuantType::QUInt16}, {"uint16", QuantType::QUInt16},
+        {"qint4", QuantType::QInt4},   {"int4", QuantType::QInt4},   {"quint4", QuantType::QUInt4}, {"uint4", QuantType::QUInt4}};
+    for (const auto& [name, type] : names)
+        if (t == name)
+            return type;
+    return Error{"unknown quantization type '" + text + "' (use QInt8, QUInt8, QInt16 or QUInt16)"};
+}
+
+int quantTypeElement(QuantType t) {
+    switch (t) {
+    case QuantType::QInt8: return onnx::TensorProto::INT8;
+    case QuantType::QUInt8: return onnx::TensorProto::UINT8;
+    case QuantType::QInt16: return onnx::TensorProto::INT16;
+    case QuantType::QUInt16: return onnx::TensorProto::UINT16;
+    case QuantType::QInt4: return 22;    // TensorProto.INT4 (ONNX 1.16; this onnx.proto predates it)
+    case QuantType::QUInt4: return 21;   // TensorProto.UINT4
+    }
+    return onnx::TensorProto::UNDEFINED;
+}
+
+bool isSigned(QuantType t) { return t == QuantType::QInt8 || t == QuantType::QInt16 || t == QuantType::QInt4; }
+
+int quantTypeBits(QuantType t) {
+    switch (t) {
+    case QuantType::QInt16: case QuantType::QUInt16: return 16;
+    case QuantType::QInt4: case QuantType::QUInt4: return 4;
+    default: return 8;
+    }
+}
+
+namespace {
+
+Status overrideEntryError(const std::string& tensor, size_t index, size_t count, const std::string& problem) {
+    std::string where = "entry '" + tensor + "'";
+    if (count > 1)
+        where += " (dict " + std::to_string(index) + ")";
+    return Error{where + ": " + problem};
+}
+
+const char* numpyType(QuantType t) {
+    switch (t) {
+    case QuantType::QInt8: return "np.int8";
+    case QuantType::QUInt8: return "np.uint8";
+    case QuantType::QInt16: return "np.int16";
+    case QuantType::QUInt16: return "np.uint16";
+    default: return "np.int8";
+    }
+}
+
+std::string pythonString(const std::string& text) {
+    std::string out = "'";
+    for (const char c : text) {
+        if (c == '\'' || c == '\\')
+            out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+
+}  // namespace
+
+Result<nlohmann::json> parseTensorOverrides(const nlohmann::json& overrides) {
+    static const std::set<std::string> known = {"quant_type", "symmetric", "reduce_range", "scale", "zero_point",
+                                                "rmin", "rmax", "axis"};
+    if (!overrides.is_object())
+        return Error{"TensorQuantOverrides must be a JSON object {tensor name: [dict, ...]}, found " +
+                     std::string(overrides.type_name())};
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [tensor, list] : overrides.items()) {
+        if (!list.is_array())
+            return overrideEntryError(tensor, 0, 1, "a list of dicts expected, found " + std::string(list.type_name())).error();
+        nlohmann::json entries = nlohmann::json::array();
+        const size_t n = list.size();
+        for (size_t i = 0; i < n; ++i) {
+            const auto& d = list[i];
+            auto fail = [&](const std::string& problem) { return overrideEntryError(tensor, i, n, problem).error(); };
+            if (!d.is_object())
+                return fail("a dict expected, found " + std::string(d.type_name()));
+            nlohmann::json e = nlohmann::json::object();
+            for (const auto& [key, value] : d.items()) {
+                if (key == "convert")
+                    return fail("'convert' is ONNX Runtime's type conversion for consumers; QuantLens does not write it");
+                if (!known.count(key))
+                    return fail("unknown key '" + key + "' (known: quant_type, symmetric, reduce_range, scale, zero_point, rmin, rmax, axis)");
+                if (key == "quant_type") {
+                    if (!value.is_string())
+                        return fail("quant_type must be a QuantType name such as \"QInt16\"");
+                    auto t = parseQuantType(value.get<std::string>());
+                    if (!t)
+                        return fail(t.errorMessage());
+                    if (quantTypeBits(*t) == 4)
+                        return fail(quantTypeName(*t) + ": 4-bit types are not written by QuantLens (packed INT4 tensors); use QInt8/QUInt8/QInt16/QUInt16");
+                    e[key] = quantTypeName(*t);
+                } else if (key == "symmetric" || key == "reduce_range") {
+                    if (!value.is_boolean())
+                        return fail("'" + key + "' must be true or false");
+                    e[key] = value;
+                } else if (key == "zero_point" || key == "axis") {
+                    if (!value.is_number_integer())
+                        return fail("'" + key + "' must be an integer");
+                    e[key] = value;
+                } else {  // scale, rmin, rmax
+                    if (!value.is_number())
+                        return fail("'" + key + "' must be a number");
+                    const double v = value.get<double>();
+                    if (!std::isfinite(v) || (key == "scale" && v <= 0.0))
+                        return fail("'" + key + "' must be a finite number" + std::string(key == "scale" ? " above 0" : ""));
+                    e[key] = v;
+                }
+            }
+            const bool scale = e.contains("scale"), zeroPoint = e.contains("zero_point");
+            if (scale != zeroPoint)
+                return fail("Must provide both 'scale' and 'zero_point' if one of the overrides is provided");
+            if (scale)
+                for (const char* k : {"symmetric", "reduce_range", "rmin", "rmax"})
+                    if (e.contains(k))
+                        return fail(std::string("'") + k + "' is invalid with 'scale' and 'zero_point'");
+            if (e.contains("rmin") && e.contains("rmax") && e["rmin"].get<double>() > e["rmax"].get<double>())
+                return fail("rmin is above rmax");
+            entries.push_back(std::move(e));
+        }
+        // Per-channel: every dict agrees with the first on type, axis, symmetric and reduce_range,
+        // and scale/zero_point or rmin/rmax are given for every channel or none (ONNX Runtime's rules).
+        if (n > 1 || (n == 1 && entries[0].contains("axis"))) {
+            const auto& first = entries[0];
+            if (!first.contains("axis"))
+                return overrideEntryError(tensor, 0, n, "per-channel overrides need an 'axis' in the first dict").error();
+            if (first.contains("rmin") != first.contains("rmax"))
+                return overrideEntryError(tensor, 0, n, "Must provide both 'rmin' and 'rmax' if one is provided").error();
+            for (size_t i = 1; i < n; ++i) {
+                const auto& e = entries[i];
+                for (const char* k : {"quant_type", "axis", "symmetric", "reduce_range"})
+                    if (e.contains(k) && (!first.contains(k) || e[k] != first[k]))
+                        return overrideEntryError(tensor, i, n, std::string("'") + k + "' differs from the first dict's; all channels share it").error();
+                if (first.contains("scale") && !e.contains("scale"))
+                    return overrideEntryError(tensor, i, n, "the first dict gives scale/zero_point, so every channel must").error();
+                if (first.contains("rmin") && !(e.contains("rmin") && e.contains("rmax")))
+                    return overrideEntryError(tensor, i, n, "the first dict gives rmin/rmax, so every channel must").error();
+            }
+        }
+        out[tensor] = std::move(entries);
+    }
+    return out;
+}
+
+std::string tensorOverridesToPython(const nlohmann::json& overrides, QuantType defaultActivationType, QuantType defaultWeightType) {
+    std::ostringstream s;
+    s << std::setprecision(9);
+    s << "{";
+    bool firstTensor = true;
+    for (const auto& [tensor, list] : overrides.items()) {
+        s << (firstTensor ? "" : ", ") << pythonString(tensor) << ": [";
+        firstTensor = false;
+        QuantType channelType = !list.empty() && list[0].contains("axis") ? defaultWeightType : defaultActivationType;
+        if (!list.empty() && list[0].contains("quant_type"))
+            channelType = *parseQuantType(list[0]["quant_type"].get<std::string>());
+        for (size_t i = 0; i < list.size(); ++i) {
+            const auto& e = list[i];
+            const QuantType type = e.contains("quant_type") ? *parseQuantType(e["quant_type"].get<std::string>()) : channelType;
+            s << (i ? ", {" : "{");
+            bool first = true;
+            for (const auto& [key, value] : e.items()) {
+                s << (first ? "" : ", ") << pythonString(key) << ": ";
+                first = false;
+                if (key == "quant_type")
+                    s << "QuantType." << value.get<std::string>();
+                else if (key == "symmetric" || key == "reduce_range")
+                    s << (value.get<bool>() ? "True" : "False");
+                else if (key == "axis")
+                    s << value.get<int64_t>();
+                else if (key == "zero_point")
+                    s << "np.array(" << value.get<int64_t>() << ", dtype=" << numpyType(type) << ")";
+                else
+                    s << "np.array(" << static_cast<float>(value.get<double>()) << ", dtype=np.float32)";
+            }
+            s << "}";
+        }
+        s << "]";
+    }
+    s << "}";
+    return s.str();
 }
 
 const std::vector<std::string>& defaultOpTypesToQuantize() {
@@ -78,6 +270,10 @@ nlohmann::json QuantizerSettings::toJson() const {
         j["upgrade_opset"] = upgradeOpset;
     if (keepLastLayerFloat)
         j["keep_last_layer_float"] = true;
+    if (hasTensorOverrides())
+        j["extra_options"]["TensorQuantOverrides"] = tensorQuantOverrides;
+    if (useQdqContribOps)
+        j["extra_options"]["UseQDQContribOps"] = true;
     return j;
 }
 
@@ -90,6 +286,9 @@ Result<QuantizerSettings> QuantizerSettings::fromJson(const nlohmann::json& j) {
             return a.error();
         if (!w)
             return w.error();
+        for (const QuantType t : {*a, *w})
+            if (quantTypeBits(t) == 4)
+                return Error{quantTypeName(t) + ": 4-bit types are not written by QuantLens; use QInt8, QUInt8, QInt16 or QUInt16"};
         s.activationType = *a;
         s.weightType = *w;
         s.perChannel = j.value("per_channel", false);
@@ -107,6 +306,13 @@ Result<QuantizerSettings> QuantizerSettings::fromJson(const nlohmann::json& j) {
                 s.weightSymmetric = e.at("WeightSymmetric").get<bool>();
             s.quantizeBias = e.value("QuantizeBias", true);
             s.opTypesToExcludeOutputQuantization = e.value("OpTypesToExcludeOutputQuantization", std::vector<std::string>{});
+            if (e.contains("TensorQuantOverrides")) {
+                auto overrides = parseTensorOverrides(e.at("TensorQuantOverrides"));
+                if (!overrides)
+                    return overrides.error();
+                s.tensorQuantOverrides = *overrides;
+            }
+            s.useQdqContribOps = e.value("UseQDQContribOps", false);
         }
         return s;
     });
@@ -181,6 +387,10 @@ std::string QuantizerSettings::toPython(const std::string& fp32Path, const std::
       << "        'QuantizeBias': " << py(quantizeBias) << ",\n";
     if (!opTypesToExcludeOutputQuantization.empty())
         s << "        'OpTypesToExcludeOutputQuantization': " << toPythonList(opTypesToExcludeOutputQuantization) << ",\n";
+    if (hasTensorOverrides())
+        s << "        'TensorQuantOverrides': " << tensorOverridesToPython(tensorQuantOverrides, activationType, weightType) << ",\n";
+    if (useQdqContribOps)
+        s << "        'UseQDQContribOps': True,\n";
     if (c.method == CalibrationMethod::MinMax && c.movingAverage)
         s << "        'CalibMovingAverage': True,\n        'CalibMovingAverageConstant': " << c.averagingConstant << ",\n";
     if (c.method == CalibrationMethod::Percentile)

@@ -12,9 +12,15 @@
 
 namespace ql {
 
-enum class QuantType { QInt8, QUInt8 };
-std::string quantTypeName(QuantType type);  // "QInt8", "QUInt8"
+// ONNX Runtime's QuantType members QuantLens writes. QInt4/QUInt4 are parsed so that a file naming
+// them is refused with a clear message (QuantLens does not write packed 4-bit tensors).
+enum class QuantType { QInt8, QUInt8, QInt16, QUInt16, QInt4, QUInt4 };
+std::string quantTypeName(QuantType type);  // "QInt8", "QUInt8", "QInt16", ...
+// Accepts "QInt16", "QuantType.QInt16", "int16" (any case).
 Result<QuantType> parseQuantType(const std::string& text);
+int quantTypeElement(QuantType type);       // onnx::TensorProto element type: INT8, UINT16, ...
+bool isSigned(QuantType type);
+int quantTypeBits(QuantType type);          // 8, 16 or 4
 
 struct QuantizerSettings {
     QuantType activationType = QuantType::QUInt8;
@@ -33,8 +39,19 @@ struct QuantizerSettings {
     std::string preset;        // "" or "tensorrt": the defaults these settings started from (recorded only)
     int upgradeOpset = 0;      // 0, or the opset the model was converted to before calibration (onnx.version_converter)
     bool keepLastLayerFloat = false;  // the detector head's last compute nodes were added to nodesToExclude
+    // ONNX Runtime's extra option TensorQuantOverrides, kept in its own form: a JSON object from
+    // tensor name to a list of dicts (quant_type as a QuantType name, symmetric, reduce_range,
+    // scale + zero_point, rmin / rmax, axis; one dict per channel for per-channel weights).
+    // Checked against the model by checkQuantizable (validateTensorOverrides).
+    nlohmann::json tensorQuantOverrides = nlohmann::json::object();
+    std::string tensorOverridesSource;  // the file they came from, for messages (not saved)
+    // ONNX Runtime's extra option UseQDQContribOps: Q/DQ nodes in the com.microsoft domain. ONNX
+    // Runtime also switches to that domain by itself below opset 21 when a 16-bit type is used.
+    bool useQdqContribOps = false;
 
-    bool effectiveWeightSymmetric() const { return weightSymmetric.value_or(weightType == QuantType::QInt8); }
+    // ONNX Runtime's default: symmetric for signed weight types (QInt8, QInt16).
+    bool effectiveWeightSymmetric() const { return weightSymmetric.value_or(isSigned(weightType)); }
+    bool hasTensorOverrides() const { return tensorQuantOverrides.is_object() && !tensorQuantOverrides.empty(); }
 
     nlohmann::json toJson() const;
     static Result<QuantizerSettings> fromJson(const nlohmann::json& j);
@@ -42,6 +59,18 @@ struct QuantizerSettings {
     std::string toPython(const std::string& fp32Path, const std::string& outputPath, const std::string& imagesFolder,
                          const std::string& inputName, const CalibrationOptions& calibration) const;
 };
+
+// TensorQuantOverrides as ONNX Runtime takes them, checked for what needs no model (ONNX Runtime's
+// TensorQuantOverridesHelper.is_valid rules: scale with zero_point and without symmetric /
+// reduce_range / rmin / rmax, per-channel entries agreeing with the first) and normalised
+// (quant_type as "QInt16"). QuantLens also refuses keys it does not know, 'convert', and 4-bit types.
+// Errors name the entry: "entry 'x' (dict 2): ...".
+Result<nlohmann::json> parseTensorOverrides(const nlohmann::json& overrides);
+// A Python dict literal for extra_options={'TensorQuantOverrides': ...}: QuantType members and
+// numpy float32 scales/ranges, zero points in their type's numpy dtype (as ONNX Runtime expects):
+// the entry's quant_type, else the weight type for per-channel (axis) entries, else the activation
+// type (ONNX Runtime casts a weight's zero point to its type anyway).
+std::string tensorOverridesToPython(const nlohmann::json& overrides, QuantType defaultActivationType, QuantType defaultWeightType);
 
 // The presets `--preset` names: "tensorrt".
 const std::vector<std::string>& presetNames();

@@ -1,6 +1,7 @@
 // A model with one layer made to quantize badly on purpose: sensitivity must rank it first and
 // the suggestion must exclude it.
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 
@@ -13,6 +14,7 @@
 #include "model/ModelBuilder.h"
 #include "quantize/CalibrationCache.h"
 #include "quantize/QdqQuantizer.h"
+#include "runtime/InferenceSession.h"
 #include "support/TestModels.h"
 
 namespace ql {
@@ -365,6 +367,60 @@ TEST(Sensitivity, SuggestionWithValidationAndComparison) {
     EXPECT_EQ(s->compared->nodes, theirs);
     EXPECT_LT(s->compared->score.output.sqnrDb, s->curve[1].score.output.sqnrDb);  // conv2 matters, theirs does not
     EXPECT_FALSE(s->warnings.empty());  // 2 scoring images are too few to tell
+}
+
+// INT16 as a step before float: conv2's dead-channel weight of 40 ruins its 8-bit grid, but at
+// 16 bits (scale 40/32767) its real weights survive, so Suggest keeps it quantized at INT16 rather
+// than float. The mix's output SQNR is measured again here: quantize with the overrides Suggest
+// gives, run ONNX Runtime, and sum the error against FP32 by hand.
+TEST(Sensitivity, SuggestionTriesInt16BeforeFloat) {
+    Fixture f;
+    auto ranking = analyzeSensitivity(f.model, *f.calibration, {}, f.images, f.options);
+    ASSERT_TRUE(ranking);
+    SearchOptions search;
+    search.maxSteps = 3;
+    search.target = ranking->entries.front().leftFloat.output.sqnrDb - 0.5;
+    auto plain = suggestExclusions(f.model, *f.calibration, {}, ImageSet{f.images, {}}, ImageSet{}, f.options, *ranking, search);
+    ASSERT_TRUE(plain) << plain.errorMessage();
+    EXPECT_EQ(plain->nodesToExclude, std::vector<std::string>{"conv2"});
+    EXPECT_TRUE(plain->nodesInt16.empty());  // off unless asked
+
+    search.tryInt16 = true;
+    auto s = suggestExclusions(f.model, *f.calibration, {}, ImageSet{f.images, {}}, ImageSet{}, f.options, *ranking, search);
+    ASSERT_TRUE(s) << s.errorMessage();
+    EXPECT_EQ(s->nodesInt16, std::vector<std::string>{"conv2"});
+    EXPECT_TRUE(s->nodesToExclude.empty());
+    const auto& o = s->tensorQuantOverrides;
+    ASSERT_TRUE(o.contains("W2") && o.contains("r1") && o.contains("c2")) << o.dump();
+    EXPECT_EQ(o["W2"][0]["quant_type"], "QInt16");
+    EXPECT_EQ(o["r1"][0]["quant_type"], "QUInt16");
+    ASSERT_TRUE(s->int16Score && s->floatScore);
+    EXPECT_GE(s->int16Score->output.sqnrDb, s->floatScore->output.sqnrDb - 0.05);
+
+    QuantizerSettings mixed;
+    mixed.tensorQuantOverrides = o;
+    auto q = quantizeQdq(f.model, *f.calibration, mixed);
+    ASSERT_TRUE(q) << q.errorMessage();
+    auto fpSession = InferenceSession::fromBytes(*f.model.serialize(), "fp32");
+    auto qSession = InferenceSession::fromBytes(*q->model.serialize(), "mixed");
+    ASSERT_TRUE(fpSession && qSession);
+    double signal = 0, noise = 0;
+    for (const auto& path : f.images) {
+        const cv::Mat bgr = cv::imread(path);
+        std::vector<float> x(3 * 64);
+        for (int c = 0; c < 3; ++c)
+            for (int i = 0; i < 64; ++i)
+                x[static_cast<size_t>(c * 64 + i)] = bgr.data[i * 3 + (2 - c)] / 255.0f;
+        auto a = fpSession->run({{"x", {1, 3, 8, 8}, x.data(), x.size()}});
+        auto b = qSession->run({{"x", {1, 3, 8, 8}, x.data(), x.size()}});
+        ASSERT_TRUE(a && b);
+        for (size_t i = 0; i < a->view(0).size; ++i) {
+            const double r = a->view(0).data[i], d = b->view(0).data[i] - r;
+            signal += r * r;
+            noise += d * d;
+        }
+    }
+    EXPECT_NEAR(10 * std::log10(signal / noise), s->int16Score->output.sqnrDb, 0.05);
 }
 
 TEST(Sensitivity, MapObjectiveRefusesImagesWithoutLabels) {
