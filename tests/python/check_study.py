@@ -8,16 +8,17 @@ builds its own FP32 detector with onnx.helper: tiny_detector's constant candidat
 Conv -> Relu -> Conv (stride 2) -> GlobalAveragePool -> Flatten -> Gemm -> MatMul whose mean is
 multiplied by zero and added, so the output stays the candidates while the graph has every operator
 GFLOPs count. Then:
-  1. `study FP32 tiny_detector.onnx --vary method=minmax,percentile --vary per-channel=off,on --format json`:
-     1 baseline + 1 model + 4 variants, all computed (none cached).
+  1. `study FP32 tiny_detector.onnx --vary method=minmax,percentile --vary per-channel=off,on
+     --vary exclude=none,float_add.txt --format json`: 1 baseline + 1 model + 8 variants, all computed
+     (none cached); the variants with the output Add float differ from the others.
   2. For every row, its model file is run by `eval FP32 ROW --save-predictions` and scored here with
      coco_map.py (numpy): mAP@0.5 and mAP@.5:.95 of the row's predictions against the labels, and
      fidelity (the row's predictions against FP32's boxes at confidence 0.25 as ground truth) must
      equal the study's figures (1e-4); matched/missed/extra equal eval's.
   3. Parameters and GFLOPs of every row, counted here from the ONNX file with numpy and onnx shape
      inference (weights followed through DequantizeLinear), equal the study's.
-  4. The study again with method=minmax,percentile,entropy: only the 2 entropy rows are computed,
-     the other 6 come from the cache with the same figures.
+  4. The study again with method=minmax,percentile,entropy: only the 4 entropy rows are computed,
+     the other 10 come from the cache with the same figures.
   5. --format csv has a line per row; --plot writes a 900x560 PNG.
 Exit 0 when all agree, 1 otherwise, 77 when the fixture is missing.
 """
@@ -51,7 +52,7 @@ def make_fp32(tiny, path):
     rng = np.random.default_rng(18)
     f = lambda *shape: rng.normal(0, 0.3, shape).astype(np.float32)  # noqa: E731
     init = [numpy_helper.from_array(a, n) for a, n in (
-        (f(8, 3, 3, 3), "W1"), (f(8), "B1"), (f(4, 8, 3, 3), "W2"), (f(6, 4), "W3"), (f(6), "B3"), (f(6, 3), "W4"),
+        (f(8, 3, 3, 3), "W1"), (f(8), "B1"), (f(4, 8, 3, 3), "W2"), (f(4, 6), "W3"), (f(6), "B3"), (f(6, 3), "W4"),
         (np.zeros((1,), np.float32), "zero"), (candidates, "candidates"), (np.array([1, 1, 1], np.int64), "shape"))]
     nodes = [
         helper.make_node("Conv", ["images", "W1", "B1"], ["c1"], name="conv1", pads=[1, 1, 1, 1]),
@@ -129,9 +130,9 @@ def ground_truth(image):
     return np.array(rows, dtype=np.float64).reshape(-1, 5)
 
 
-def study(cli, fp32, tiny, data, cache, methods, *extra):
+def study(cli, fp32, tiny, data, cache, methods, exclude, *extra):
     return run(cli, "study", fp32, tiny, "--data", data, "--vary", "method=" + methods, "--vary", "per-channel=off,on",
-               "--runs", "3", "--warmup", "1", "--cache-dir", cache, *extra)
+               "--vary", "exclude=none," + exclude, "--runs", "3", "--warmup", "1", "--cache-dir", cache, *extra)
 
 
 def main():
@@ -148,12 +149,17 @@ def main():
     fp32 = os.path.join(work, "study_fp32.onnx")
     make_fp32(tiny, fp32)
     cache = os.path.join(work, "cache")
+    # The output Add left float: those rows' outputs are FP32's, the others' are quantized.
+    exclude = os.path.join(work, "float_add.txt")
+    with open(exclude, "w") as f:
+        f.write("add\n")
 
-    first = json.loads(study(cli, fp32, tiny, data, cache, "minmax,percentile", "--format", "json"))
+    first = json.loads(study(cli, fp32, tiny, data, cache, "minmax,percentile", exclude, "--format", "json"))
     rows = first["rows"]
-    check(len(rows) == 6 and first["computed_rows"] == 6 and first["cached_rows"] == 0,
-          f"first study: 6 rows computed, none cached (got {len(rows)}, {first['computed_rows']}, {first['cached_rows']})")
-    check([r["kind"] for r in rows] == ["baseline", "model"] + ["variant"] * 4, "rows: baseline, model, 4 variants")
+    check(len(rows) == 10 and first["computed_rows"] == 10 and first["cached_rows"] == 0,
+          f"first study: 10 rows computed, none cached (got {len(rows)}, {first['computed_rows']}, {first['cached_rows']})")
+    check([r["kind"] for r in rows] == ["baseline", "model"] + ["variant"] * 8, "rows: baseline, model, 8 variants")
+    check(len({round(r["fidelity"]["map50_95"], 6) for r in rows[2:]}) > 1, "the variants' figures differ")
 
     for k, row in enumerate(rows):
         name = f"row {k + 1} ({row['label']})"
@@ -185,21 +191,21 @@ def main():
         lat = row["latency_ms"]
         check(lat["runs"] == 3 and lat["p50"] <= lat["p95"] <= lat["p99"] and lat["mean"] > 0,
               f"{name}: 3 timed runs, p50 <= p95 <= p99")
-    check(len({r["model"] for r in rows}) == 6, "every row evaluates its own file")
+    check(len({r["model"] for r in rows}) == 10, "every row evaluates its own file")
     check(rows[0]["gflops"] > 0.001, "the trunk's convolutions are counted")
 
-    second = json.loads(study(cli, fp32, tiny, data, cache, "minmax,percentile,entropy", "--format", "json"))
-    check(second["computed_rows"] == 2 and second["cached_rows"] == 6,
-          f"one more method: only its 2 rows computed (got {second['computed_rows']} computed, {second['cached_rows']} cached)")
+    second = json.loads(study(cli, fp32, tiny, data, cache, "minmax,percentile,entropy", exclude, "--format", "json"))
+    check(second["computed_rows"] == 4 and second["cached_rows"] == 10,
+          f"one more method: only its 4 rows computed (got {second['computed_rows']} computed, {second['cached_rows']} cached)")
     by_label = {r["label"]: r for r in second["rows"]}
     same = all(by_label[r["label"]]["map50_95"] == r["map50_95"] and by_label[r["label"]]["latency_ms"] == r["latency_ms"]
                for r in rows)
     check(same, "cached rows keep their figures")
 
     plot = os.path.join(work, "pareto.png")
-    table = study(cli, fp32, tiny, data, cache, "minmax,percentile,entropy", "--format", "csv", "--plot", plot)
+    table = study(cli, fp32, tiny, data, cache, "minmax,percentile,entropy", exclude, "--format", "csv", "--plot", plot)
     lines = list(csv.reader(io.StringIO(table)))
-    check(len(lines) == 1 + 8 and lines[0][:3] == ["#", "model", "mAP50"], f"csv: a header and 8 rows (got {len(lines)})")
+    check(len(lines) == 1 + 14 and lines[0][:3] == ["#", "model", "mAP50"], f"csv: a header and 14 rows (got {len(lines)})")
     picture = cv2.imread(plot, cv2.IMREAD_COLOR)
     check(picture is not None and picture.shape[:2] == (560, 900), "the Pareto plot is a 900x560 PNG")
     exit_on_failures()
