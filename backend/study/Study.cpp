@@ -883,7 +883,7 @@ std::vector<unsigned char> studyParetoPng(const StudyResult& result, int width, 
         return {};
     const cv::Scalar axis(90, 90, 90), grid(225, 225, 225), text(40, 40, 40), marker(180, 90, 20), front(235, 200, 160);
     cv::Mat canvas(height, width, CV_8UC3, cv::Scalar(255, 255, 255));
-    const cv::Rect area(80, 20, width - 110, height - 80);
+    const cv::Rect area(80, 36, width - 130, height - 96);
     double maxLatency = 0, lo = 1, hi = 0, maxSize = 1;
     for (const auto& r : result.rows) {
         maxLatency = std::max(maxLatency, r.latency.meanMs);
@@ -898,11 +898,10 @@ std::vector<unsigned char> studyParetoPng(const StudyResult& result, int width, 
     auto py = [&](double m) {
         return area.y + area.height - static_cast<int>(std::lround((m - yLo) / std::max(1e-9, yHi - yLo) * area.height));
     };
-    auto put = [&](const std::string& s, cv::Point at, bool centred = false) {
+    auto put = [&](const std::string& s, cv::Point at, int align = 0) {  // 0 left, 1 centred, 2 right
         int base = 0;
         const cv::Size size = cv::getTextSize(s, cv::FONT_HERSHEY_SIMPLEX, 0.45, 1, &base);
-        if (centred)
-            at.x -= size.width / 2;
+        at.x -= align * size.width / 2;
         cv::putText(canvas, s, at, cv::FONT_HERSHEY_SIMPLEX, 0.45, text, 1, cv::LINE_AA);
     };
     for (int k = 0; k <= 4; ++k) {
@@ -910,10 +909,11 @@ std::vector<unsigned char> studyParetoPng(const StudyResult& result, int width, 
         cv::line(canvas, {area.x, py(m)}, {area.x + area.width, py(m)}, k == 0 ? axis : grid, 1);
         cv::line(canvas, {px(ms), area.y}, {px(ms), area.y + area.height}, k == 0 ? axis : grid, 1);
         put(fixed(m, 3), {area.x - 60, py(m) + 4});
-        put(fixed(ms, 1) + (k == 4 ? " ms" : ""), {px(ms), area.y + area.height + 18}, true);
+        put(fixed(ms, 1), {px(ms), area.y + area.height + 18}, 1);
     }
-    put("mAP50-95", {8, area.y + 4});
-    put("mean latency", {area.x + area.width / 2, height - 12}, true);
+    put("mAP50-95", {8, 20});
+    put("circle area: file size; line: Pareto front", {area.x + area.width, 20}, 2);
+    put("mean latency (ms)", {area.x + area.width / 2, height - 12}, 1);
     // The Pareto front: rows no other row beats on both latency (lower) and mAP (higher).
     std::vector<size_t> order(result.rows.size());
     std::iota(order.begin(), order.end(), 0);
