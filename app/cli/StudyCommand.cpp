@@ -128,6 +128,8 @@ int runStudyCommand(const StudyOptionsCli& o) {
     if (!variants->empty()) {
         if (o.calib.empty()) {
             options.calibrationImages = imagePaths;
+            if (o.limit && o.limit < imagePaths.size())
+                options.calibrationImages.resize(o.limit);
             std::cerr << "quantlens-cli: note: the variants calibrate on the scored images (give --calib for a separate set)\n";
         } else {
             auto calib = collectImages(o.calib);

@@ -20,6 +20,7 @@
 #include "quantize/CalibrationCache.h"
 #include "quantize/QdqQuantizer.h"
 #include "util/AtomicFile.h"
+#include "util/BuildInfo.h"
 
 namespace fs = std::filesystem;
 
@@ -535,7 +536,8 @@ Result<StudyResult> runStudy(const OnnxModel& fp32, const std::vector<std::strin
     if (count == 0)
         return Error{"the dataset has no images"};
     // Everything the figures of every row depend on, besides the model.
-    std::string context = "images:" + std::to_string(count) + "\n";
+    // The build too (QuantLens and ONNX Runtime versions, commit): a fixed quantizer recomputes.
+    std::string context = versionText("study") + "\nimages:" + std::to_string(count) + "\n";
     for (size_t i = 0; i < count; ++i)
         context += fileIdentity(data.images[i].image) + fileIdentity(labelPathFor(data.images[i].image));
     const DecodeOptions& d = eval.detector.decode;
