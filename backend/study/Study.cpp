@@ -427,10 +427,19 @@ ModelCost modelCost(const OnnxModel& model) {
     ModelCost cost;
     const Graph& g = model.graph();
     std::set<std::string> qdqParameters;  // scales and zero points
-    for (const auto& n : g.nodes())
+    for (const auto& n : g.nodes()) {
+        // Inputs that are scales and zero points, by operator (QDQ, QOperator, dynamic quantization).
+        std::vector<size_t> quantization;
         if (n.opType == "QuantizeLinear" || n.opType == "DequantizeLinear")
-            for (size_t i = 1; i < n.inputs.size(); ++i)
+            quantization = {1, 2};
+        else if (n.opType == "QLinearConv" || n.opType == "QLinearMatMul")
+            quantization = {1, 2, 4, 5, 6, 7};
+        else if (n.opType == "ConvInteger" || n.opType == "MatMulInteger")
+            quantization = {2, 3};
+        for (const size_t i : quantization)
+            if (i < n.inputs.size())
                 qdqParameters.insert(n.inputs[i]);
+    }
     static const std::set<int> numeric = {onnx::TensorProto::FLOAT, onnx::TensorProto::FLOAT16, onnx::TensorProto::BFLOAT16,
                                           onnx::TensorProto::DOUBLE, onnx::TensorProto::INT8,    onnx::TensorProto::UINT8,
                                           onnx::TensorProto::INT16,  onnx::TensorProto::UINT16,  onnx::TensorProto::INT32,
@@ -469,15 +478,19 @@ ModelCost modelCost(const OnnxModel& model) {
         return p;
     };
     for (const auto& n : g.nodes()) {
-        const bool conv = n.opType == "Conv", convT = n.opType == "ConvTranspose", gemm = n.opType == "Gemm",
-                   matmul = n.opType == "MatMul";
+        // The integer forms count as their float operators: ConvInteger and QLinearConv as Conv
+        // (QLinearConv's weight is input 3), MatMulInteger and QLinearMatMul as MatMul.
+        const bool conv = n.opType == "Conv" || n.opType == "ConvInteger" || n.opType == "QLinearConv",
+                   convT = n.opType == "ConvTranspose", gemm = n.opType == "Gemm",
+                   matmul = n.opType == "MatMul" || n.opType == "MatMulInteger" || n.opType == "QLinearMatMul";
         if (!conv && !convT && !gemm && !matmul)
             continue;
-        if (n.inputs.size() < 2 || n.outputs.empty()) {
+        const size_t weightInput = n.opType == "QLinearConv" || n.opType == "QLinearMatMul" ? 3 : 1;
+        if (n.inputs.size() <= weightInput || n.outputs.empty()) {
             ++cost.uncountedNodes;
             continue;
         }
-        const auto a = shapeOf(n.inputs[0]), w = shapeOf(n.inputs[1]), y = shapeOf(n.outputs[0]);
+        const auto a = shapeOf(n.inputs[0]), w = shapeOf(n.inputs[weightInput]), y = shapeOf(n.outputs[0]);
         double macs = -1;
         if (conv && y && w && w->size() >= 2)
             macs = product(*y) * product(*w, 1);

@@ -54,8 +54,10 @@ LatencySummary summarizeLatency(std::vector<double> ms);
 
 // Parameters: elements of the initializers holding numbers of a network (float, float16, bfloat16,
 // double, int4/8/16/32 and their unsigned forms), except the scales and zero points of
-// QuantizeLinear/DequantizeLinear nodes; so a QDQ model counts the same parameters as its FP32 model.
-// MACs: Conv = output elements × (input channels / group × kernel elements); ConvTranspose = input
+// QuantizeLinear/DequantizeLinear, QLinearConv/QLinearMatMul and ConvInteger/MatMulInteger nodes;
+// so a quantized model counts the same parameters as its FP32 model.
+// MACs (ConvInteger and QLinearConv count as Conv, MatMulInteger and QLinearMatMul as MatMul):
+// Conv = output elements × (input channels / group × kernel elements); ConvTranspose = input
 // elements × (output channels / group × kernel elements); Gemm = M × N × K; MatMul = output elements
 // × K. Biases, activations and other operators are not counted. GFLOPs = 2 × MACs / 1e9, at batch 1
 // (a dynamic batch dimension counts as 1). Shapes come from the file and ONNX shape inference; a

@@ -51,6 +51,30 @@ TEST(StudyCost, ConvNetParametersAndMacsByHand) {
     EXPECT_DOUBLE_EQ(q.macs, 1392.0);
 }
 
+TEST(StudyCost, SharedQuantizedYolov8nCountsAsItsFp32) {
+    const auto fp32Path = test::sharedFile("models/yolov8n_fp32.onnx");
+    if (!fp32Path)
+        GTEST_SKIP() << "../shared not found";
+    auto fp32 = OnnxModel::load(*fp32Path);
+    ASSERT_TRUE(fp32) << fp32.errorMessage();
+    const ModelCost f = modelCost(*fp32);
+    ASSERT_TRUE(f.gflops);
+    EXPECT_NEAR(*f.gflops, 8.7, 0.05);  // Ultralytics quotes 8.7 GFLOPs for YOLOv8n at 640
+    // QDQ (Conv with DequantizeLinear weights) and dynamic quantization (ConvInteger): the same MACs.
+    for (const char* name : {"models/yolov8n_qdq_static.onnx", "models/yolov8n_dynamic.onnx"}) {
+        SCOPED_TRACE(name);
+        auto q = OnnxModel::load(*test::sharedFile(name));
+        ASSERT_TRUE(q) << q.errorMessage();
+        const ModelCost c = modelCost(*q);
+        ASSERT_TRUE(c.gflops);
+        EXPECT_DOUBLE_EQ(*c.gflops, *f.gflops);
+        EXPECT_EQ(c.countedNodes, f.countedNodes);
+    }
+    auto qdq = OnnxModel::load(*test::sharedFile("models/yolov8n_qdq_static.onnx"));
+    ASSERT_TRUE(qdq);
+    EXPECT_EQ(modelCost(*qdq).parameters, f.parameters);
+}
+
 TEST(StudyVariants, CartesianProductFirstAxisSlowest) {
     auto method = parseStudyAxis("method=minmax,entropy");
     auto pc = parseStudyAxis("per-channel=off,on");
