@@ -20,6 +20,7 @@ GFLOPs count. Then:
   4. The study again with method=minmax,percentile,entropy: only the 4 entropy rows are computed,
      the other 10 come from the cache with the same figures.
   5. --format csv has a line per row; --plot writes a 900x560 PNG.
+  6. --batch 4: throughput for a model with a dynamic batch dimension, a reason for one without.
 Exit 0 when all agree, 1 otherwise, 77 when the fixture is missing.
 """
 
@@ -70,6 +71,27 @@ def make_fp32(tiny, path):
     graph = helper.make_graph(nodes, "study_detector",
                               [helper.make_tensor_value_info("images", TensorProto.FLOAT, [1, 3, 64, 64])],
                               [helper.make_tensor_value_info("output0", TensorProto.FLOAT, list(candidates.shape))], init)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="quantlens-tests")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+
+
+def make_dynamic_batch(tiny, path):
+    """tiny_detector's candidates behind a dynamic batch dimension: images [N,3,64,64] -> [N,7,84]."""
+    candidates = numpy_helper.to_array(next(i for i in onnx.load(tiny).graph.initializer if i.name == "candidates"))
+    nodes = [
+        helper.make_node("ReduceMean", ["images"], ["mean"], axes=[1, 2, 3], keepdims=1),
+        helper.make_node("Reshape", ["mean", "shape"], ["mean3"]),
+        helper.make_node("Mul", ["mean3", "zero"], ["nothing"]),
+        helper.make_node("Add", ["nothing", "candidates"], ["output0"]),
+    ]
+    init = [numpy_helper.from_array(np.array([-1, 1, 1], np.int64), "shape"),
+            numpy_helper.from_array(np.zeros((1,), np.float32), "zero"), numpy_helper.from_array(candidates, "candidates")]
+    graph = helper.make_graph(nodes, "dynamic_batch",
+                              [helper.make_tensor_value_info("images", TensorProto.FLOAT, ["N", 3, 64, 64])],
+                              [helper.make_tensor_value_info("output0", TensorProto.FLOAT, ["N"] + list(candidates.shape[1:]))],
+                              init)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="quantlens-tests")
     model.ir_version = 8
     onnx.checker.check_model(model)
@@ -208,6 +230,17 @@ def main():
     check(len(lines) == 1 + 14 and lines[0][:3] == ["#", "model", "mAP50"], f"csv: a header and 14 rows (got {len(lines)})")
     picture = cv2.imread(plot, cv2.IMREAD_COLOR)
     check(picture is not None and picture.shape[:2] == (560, 900), "the Pareto plot is a 900x560 PNG")
+
+    # Throughput at --batch 4: measured for a model whose batch is dynamic, refused with the reason otherwise.
+    dynamic = os.path.join(work, "dynamic_batch.onnx")
+    make_dynamic_batch(tiny, dynamic)
+    batch = json.loads(run(cli, "study", dynamic, fp32, "--data", data, "--batch", "4", "--runs", "4", "--no-cache",
+                           "--format", "json"))
+    dyn, fixed = batch["rows"]
+    check(dyn["batch"] == 4 and dyn["throughput"] is not None and dyn["throughput"] > 0 and dyn["throughput_note"] == "",
+          f"dynamic batch: throughput measured at batch 4 ({dyn['throughput']} img/s)")
+    check(fixed["throughput"] is None and fixed["throughput_note"] == "the model's batch is fixed at 1",
+          f"fixed batch: no throughput, and why ({fixed['throughput_note']!r})")
     exit_on_failures()
     return 0
 
