@@ -8,6 +8,7 @@
 #include "QuantizeCommand.h"
 #include "ReportCommand.h"
 #include "SensitivityCommands.h"
+#include "StudyCommand.h"
 #include "util/BuildInfo.h"
 
 int main(int argc, char** argv) {
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
     ql::cli::addSensitivityCommand(app, exitCode);
     ql::cli::addSuggestCommand(app, exitCode);
     ql::cli::addReportCommand(app, exitCode);
+    ql::cli::addStudyCommand(app, exitCode);
     CLI11_PARSE(app, argc, argv);
     return exitCode;
 }

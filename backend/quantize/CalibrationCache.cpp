@@ -1,5 +1,6 @@
 #include "quantize/CalibrationCache.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -100,6 +101,97 @@ Result<std::shared_ptr<const CalibrationData>> CalibrationCache::get(const OnnxM
     std::lock_guard<std::mutex> lock(memoryMutex());
     memory()[key] = shared;
     return shared;
+}
+
+std::shared_ptr<const CalibrationData> CalibrationCache::lookup(const std::string& key, const CalibrationOptions& options) const {
+    {
+        std::lock_guard<std::mutex> lock(memoryMutex());
+        if (auto it = memory().find(key); it != memory().end())
+            return it->second;
+    }
+    const fs::path file = directory_.empty() ? fs::path() : fs::path(directory_) / (key + ".json");
+    if (file.empty() || !fs::exists(file))
+        return nullptr;
+    std::ifstream in(file);
+    const auto json = nlohmann::json::parse(in, nullptr, false);
+    auto loaded = json.is_discarded() ? Result<CalibrationData>(Error{"corrupt"}) : CalibrationData::fromJson(json);
+    if (!loaded || loaded->key != key)
+        return nullptr;
+    loaded->options = options;
+    auto shared = std::make_shared<const CalibrationData>(std::move(loaded).value());
+    std::lock_guard<std::mutex> lock(memoryMutex());
+    memory()[key] = shared;
+    return shared;
+}
+
+std::shared_ptr<const CalibrationData> CalibrationCache::store(const std::string& key, CalibrationData data) const {
+    data.key = key;
+    auto shared = std::make_shared<const CalibrationData>(std::move(data));
+    if (!directory_.empty()) {
+        std::error_code ec;
+        fs::create_directories(directory_, ec);
+        (void)writeFileAtomically((fs::path(directory_) / (key + ".json")).string(), shared->toJson().dump());
+    }
+    std::lock_guard<std::mutex> lock(memoryMutex());
+    memory()[key] = shared;
+    return shared;
+}
+
+Result<std::vector<std::shared_ptr<const CalibrationData>>> CalibrationCache::getPrefixes(
+    const OnnxModel& model, const std::vector<std::string>& images, const std::vector<size_t>& sizes,
+    const CalibrationOptions& options, const TaskControl& control, size_t* calibratedImages) {
+    if (calibratedImages)
+        *calibratedImages = 0;
+    std::vector<size_t> ascending = sizes;
+    std::sort(ascending.begin(), ascending.end());
+    ascending.erase(std::unique(ascending.begin(), ascending.end()), ascending.end());
+    if (ascending.empty())
+        return std::vector<std::shared_ptr<const CalibrationData>>{};
+    if (ascending.front() == 0)
+        return Error{"a calibration needs at least one image"};
+    if (ascending.back() > images.size())
+        return Error{"a calibration of " + std::to_string(ascending.back()) + " images was asked for; only " +
+                     std::to_string(images.size()) + " calibration images were given"};
+    auto prefix = [&](size_t k) { return std::vector<std::string>(images.begin(), images.begin() + static_cast<long>(k)); };
+    std::map<size_t, std::shared_ptr<const CalibrationData>> done;
+    size_t toRun = 0;  // images the missing prefixes still need, for progress
+    {
+        size_t last = 0;
+        for (const size_t k : ascending) {
+            if (auto hit = lookup(calibrationKey(model, prefix(k), options), options))
+                done[k] = hit;
+            else
+                toRun += k - last;
+            last = k;
+        }
+    }
+    size_t ran = 0;
+    for (const size_t k : ascending) {
+        if (done.count(k))
+            continue;
+        // The largest smaller prefix known, cached or computed: continue from it.
+        std::shared_ptr<const CalibrationData> start;
+        size_t from = 0;
+        for (auto it = done.begin(); it != done.end() && it->first < k; ++it) {
+            start = it->second;
+            from = it->first;
+        }
+        const std::vector<std::string> rest(images.begin() + static_cast<long>(from), images.begin() + static_cast<long>(k));
+        TaskControl part;
+        part.cancel = control.cancel;
+        part.onProgress = [&](size_t d, size_t, const std::string& what) { control.report(ran + d, toRun, what); };
+        auto data = calibrate(model, rest, options, part, start.get());
+        if (!data)
+            return data.error();
+        ran += rest.size();
+        if (calibratedImages)
+            *calibratedImages += rest.size();
+        done[k] = store(calibrationKey(model, prefix(k), options), std::move(data).value());
+    }
+    std::vector<std::shared_ptr<const CalibrationData>> out;
+    for (const size_t k : sizes)
+        out.push_back(done.at(k));
+    return out;
 }
 
 }  // namespace ql

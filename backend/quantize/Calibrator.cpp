@@ -142,7 +142,7 @@ std::vector<std::string> calibrationTensors(const OnnxModel& model) {
 }
 
 Result<CalibrationData> calibrate(const OnnxModel& model, const std::vector<std::string>& images,
-                                  const CalibrationOptions& options, const TaskControl& control) {
+                                  const CalibrationOptions& options, const TaskControl& control, const CalibrationData* start) {
     if (images.empty())
         return Error{"calibration needs at least one image"};
     const Graph& g = model.graph();
@@ -151,15 +151,22 @@ Result<CalibrationData> calibrate(const OnnxModel& model, const std::vector<std:
                      " inputs; calibration on images needs one image input"};
     const std::vector<std::string> tensors = calibrationTensors(model);
     if (options.method == CalibrationMethod::MinMax)
-        return calibrateMinMax(model, tensors, images, options, control);
+        return calibrateMinMax(model, tensors, images, options, control, start);
     // Histograms need every value: the tensors themselves are captured.
     auto capture = CaptureSession::create(model, tensors, options.session);
     if (!capture)
         return capture.error();
     CalibrationData data;
     data.options = options;
-    data.imageCount = images.size();
+    data.imageCount = images.size() + (start ? start->imageCount : 0);
     std::vector<TensorStatistics> stats(tensors.size());
+    std::vector<bool> started(tensors.size(), false);  // statistics carried over from `start`
+    if (start)
+        for (size_t k = 0; k < tensors.size(); ++k)
+            if (auto it = start->tensors.find(tensors[k]); it != start->tensors.end()) {
+                stats[k] = it->second;
+                started[k] = true;
+            }
     std::vector<size_t> outputIndex(tensors.size());
     for (size_t k = 0; k < tensors.size(); ++k)
         outputIndex[k] = static_cast<size_t>(std::find(capture->outputNames.begin(), capture->outputNames.end(), tensors[k]) -
@@ -188,7 +195,7 @@ Result<CalibrationData> calibrate(const OnnxModel& model, const std::vector<std:
             float lo = 0.0f, hi = 0.0f;
             minMaxOf(v, n, &lo, &hi);
             TensorStatistics& s = stats[k];
-            updateRange(s, lo, hi, job.image == 0, options);
+            updateRange(s, lo, hi, job.image == 0 && !started[k], options);
             if (histograms)
                 addToHistogram(s, v, n, absolute, bins, std::max(std::fabs(lo), std::fabs(hi)));
         }

@@ -66,8 +66,12 @@ struct CalibrationData {
 // Float activations worth calibrating: graph inputs and node outputs of float type.
 std::vector<std::string> calibrationTensors(const OnnxModel& model);
 
+// With `start` (statistics of earlier images, same model and options), the images continue that
+// calibration: the result equals one calibration over the earlier images followed by these, bit
+// for bit, since every method folds images into its statistics one at a time, in order.
 Result<CalibrationData> calibrate(const OnnxModel& model, const std::vector<std::string>& images,
-                                  const CalibrationOptions& options, const TaskControl& control = {});
+                                  const CalibrationOptions& options, const TaskControl& control = {},
+                                  const CalibrationData* start = nullptr);
 
 // One image's range of a tensor folded into its statistics: the extremes so far, or their
 // moving average; `first` for the first image.

@@ -115,7 +115,7 @@ RangePlan planRanges(const Graph& graph, const std::vector<std::string>& tensors
 
 Result<CalibrationData> calibrateMinMax(const OnnxModel& model, const std::vector<std::string>& tensors,
                                         const std::vector<std::string>& images, const CalibrationOptions& options,
-                                        const TaskControl& control) {
+                                        const TaskControl& control, const CalibrationData* start) {
     const RangePlan plan = planRanges(model.graph(), tensors);
     std::vector<std::string> rangeOutputs;  // one per measured tensor, in the same order
     auto bytes = withMinMaxNodes(model, plan.measured, &rangeOutputs);
@@ -129,6 +129,10 @@ Result<CalibrationData> calibrateMinMax(const OnnxModel& model, const std::vecto
     CalibrationData data;
     data.options = options;
     data.imageCount = images.size();
+    if (start) {  // continue from earlier images' ranges (Calibrator.h)
+        data.imageCount += start->imageCount;
+        data.tensors = start->tensors;
+    }
     const ImagePreprocessor preprocessor(options.preprocess);
     const std::string& inputName = model.graph().inputs().front();
     std::unordered_map<std::string, Range> ranges;  // this image's
@@ -145,8 +149,10 @@ Result<CalibrationData> calibrateMinMax(const OnnxModel& model, const std::vecto
         for (const auto& d : plan.derived)
             if (std::all_of(d.sources.begin(), d.sources.end(), [&](const std::string& s) { return ranges.count(s) > 0; }))
                 ranges[d.tensor] = derive(d, ranges);
-        for (const auto& [tensor, r] : ranges)
-            updateRange(data.tensors[tensor], r.lo, r.hi, i == 0, options);
+        for (const auto& [tensor, r] : ranges) {
+            const bool first = i == 0 && !(start && start->tensors.count(tensor));
+            updateRange(data.tensors[tensor], r.lo, r.hi, first, options);
+        }
         return Ok{};
     });
     if (!done)

@@ -13,7 +13,7 @@ namespace ql {
 
 Result<CalibrationData> calibrateMinMax(const OnnxModel& model, const std::vector<std::string>& tensors,
                                         const std::vector<std::string>& images, const CalibrationOptions& options,
-                                        const TaskControl& control);
+                                        const TaskControl& control, const CalibrationData* start = nullptr);
 
 // The rule deriving a tensor's range from the ranges of its producer's inputs, when one is
 // exact for that operator; the tensors to measure are the others.
