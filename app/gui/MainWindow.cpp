@@ -36,6 +36,7 @@
 #include "GraphView.h"
 #include "AppSettings.h"
 #include "QuantizationSettingsDialog.h"
+#include "report/DetectionReport.h"
 #include "SuggestOptionsDialog.h"
 #include "SuggestionDialog.h"
 #include "HistogramPlot.h"
@@ -214,7 +215,15 @@ MainWindow::MainWindow(QWidget* parent)
         }
         detectionView_->setImages(files, shown);
         workspace_->detect(shown);
-        workspace_->rankImages(files);  // the list's figures, image by image
+        // The list's figures: the comparison just run matched both models' detections on every
+        // image; only when it could not read them as detections are the images run again.
+        const auto& fidelity = workspace_->activationModel()->report().fidelity;
+        if (fidelity && fidelity->imageMatches.size() == static_cast<size_t>(files.size())) {
+            for (const ImageMatch& m : fidelity->imageMatches)
+                detectionView_->setImageChange(QString::fromStdString(m.path), imageChange(m.match));
+        } else {
+            workspace_->rankImages(files);
+        }
     });
     // A new layout starts with nothing selected: the selection (the user's, or an opened
     // project's) is made again.
