@@ -48,3 +48,10 @@ add_test(NAME cli.quantize_tensorrt_yolov8n
             ${CLI})
 set_tests_properties(cli.quantize_tensorrt_yolov8n PROPERTIES SKIP_RETURN_CODE 77 PASS_REGULAR_EXPRESSION
     "Keeping 7 last layer\\(s\\) float: [^\n]*/model\\.22/dfl/conv/Conv\n  and the [0-9]+ node\\(s\\) after them \\(output decoding\\).*Wrote [^\n]*yolov8n_trt\\.onnx.*Detection fidelity[^\n]*\n  mAP@0\\.5 (1\\.0000|0\\.9[0-9]+) ")
+
+# The preset's placement on yolov8n (../shared): no Concat or residual-Add pattern TensorRT reformats
+# (inspect's placement check), the Q/DQ read only by Conv/Add, and its detection fidelity.
+add_test(NAME python.quantize_tensorrt_placement_yolov8n
+    COMMAND ${QUANTLENS_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/python/check_tensorrt_preset_yolov8n.py $<TARGET_FILE:quantlens-cli>
+            ${QUANTLENS_TESTDATA} ${CMAKE_CURRENT_BINARY_DIR}/tensorrt-preset-yolov8n)
+set_tests_properties(python.quantize_tensorrt_placement_yolov8n PROPERTIES SKIP_RETURN_CODE 77 LABELS python)
