@@ -8,9 +8,10 @@ Checked, sharing no code with QuantLens' quantizer:
     is the next Conv's input), no Add reads DequantizeLinear outputs on both inputs, and every
     DequantizeLinear of an activation is read only by Conv or Add nodes;
   - `inspect --json` reports 0 split-conv-add and 0 unequal-scales (any other finding is printed);
-  - `compare` (ONNX Runtime runs the model) on ../shared/images: detection fidelity mAP@0.5 >= 0.98 and
-    mAP@.5:.95 >= 0.90 against the FP32 boxes (the previous preset, with Q/DQ on both inputs of each
-    Add and on Concat inputs, gave 1.0000 and 0.97).
+  - `compare` (ONNX Runtime runs the model) on ../shared/images: detection fidelity against the FP32
+    boxes within 0.02 (mAP@0.5 >= 0.98) and 0.07 (mAP@.5:.95 >= 0.90) of the previous preset's (Q/DQ on
+    both inputs of each Add and on Concat inputs: 1.0000, 0.9693, 22 of 22 boxes matched), and at least
+    95% of the FP32 boxes matched. When written: 1.0000, 0.9984, 21 of 22 (one street.jpg box missed).
 """
 import json
 import os
@@ -83,6 +84,9 @@ if m:
     map50, map5095 = float(m.group(1)), float(m.group(2))
     check(map50 >= 0.98 and map5095 >= 0.90, f"fidelity mAP@0.5 {map50:.4f} >= 0.98, mAP@.5:.95 {map5095:.4f} >= 0.90 "
           "(previous preset: 1.0000, 0.9693)")
+b = re.search(r"boxes: FP32 ([0-9]+), quantized ([0-9]+); matched ([0-9]+)", text)
+check(b is not None and int(b.group(3)) >= 0.95 * int(b.group(1)),
+      f"at least 95% of the FP32 boxes matched: {b.group(0) if b else 'no boxes line'} (previous preset: 22 of 22)")
 
 if failures:
     sys.exit(f"{len(failures)} check(s) failed")
