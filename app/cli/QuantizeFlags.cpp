@@ -52,8 +52,9 @@ void QuantizeFlags::addTo(CLI::App& cmd) {
     keep("--op-types", cmd.add_option("--op-types", opTypes, "Operator types to quantize (default: ONNX Runtime's set)")->delimiter(','));
     cmd.add_option("--preset", preset,
                    "Start from a preset; explicit flags override it. tensorrt: symmetric INT8 activations and weights "
-                   "(zero point 0), per-channel weights, Q/DQ on the inputs (not outputs) of Conv/ConvTranspose/MatMul/Gemm/Add, "
-                   "float biases, as TensorRT's explicit quantization expects")
+                   "(zero point 0), per-channel weights, float biases, Q/DQ placed as TensorRT's explicit quantization expects: "
+                   "on the inputs (not outputs) of Conv/ConvTranspose/MatMul/Gemm and on the residual input only of a Conv + Add, "
+                   "none on Concat inputs (the Q/DQ after a Concat gives them one scale)")
         ->check(CLI::IsMember(presetNames()));
     cmd.add_option("--tensor-overrides", tensorOverrides,
                    "Per-tensor overrides in ONNX Runtime's TensorQuantOverrides form: a JSON file {tensor: [{\"quant_type\": "

@@ -140,6 +140,8 @@ private:
     void sameAsInput(const std::string& out, const std::string& in);
     bool registered(const std::string& t) const { return plans_.count(t) > 0; }
     void registerNode(const Node& n);
+    void registerTensorRtNode(const Node& n);
+    int convSideOf(const std::string& t) const;
 
     Status computeParameters();
     std::string rootOf(const std::string& t) const;
@@ -153,6 +155,9 @@ private:
     std::vector<std::string> order_;              // registration order
     std::unordered_map<std::string, Plan> plans_;
     std::vector<BiasPlan> biases_;
+    // tensorRtPlacement: the (node index, input tensor) pairs that read an activation's Q/DQ; every
+    // other consumer keeps reading the float tensor.
+    std::set<std::pair<int, std::string>> reads_;
     std::unordered_map<std::string, QuantParams> params_;  // by tensor (roots and weights)
     std::vector<onnx::TensorProto> newInitializers_;
     std::set<std::string> removedInitializers_;
@@ -214,6 +219,72 @@ void Quantizer::sameAsInput(const std::string& out, const std::string& in) {
         return;
     plans_[out] = {Plan::Activation, -1, in};
     order_.push_back(out);
+}
+
+// The node that makes `t` a Conv output as TensorRT fuses it with a following Add: a Conv or
+// ConvTranspose directly, or through one pointwise activation (Relu, Sigmoid, ...) or SiLU written as
+// Mul(x, Sigmoid(x)). Its topological position, or -1 when `t` is no such output.
+int Quantizer::convSideOf(const std::string& t) const {
+    static const std::set<std::string> pointwise = {"Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish",
+                                                    "Elu", "Selu", "Tanh", "Softplus", "PRelu"};
+    auto conv = [&](const std::string& x) {
+        const int p = graph_.producer(x);
+        return p >= 0 && (graph_.node(p).opType == "Conv" || graph_.node(p).opType == "ConvTranspose") ? p : -1;
+    };
+    const int p = graph_.producer(t);
+    if (p < 0)
+        return -1;
+    const Node& n = graph_.node(p);
+    int c = conv(t);
+    if (c < 0 && pointwise.count(n.opType) && !n.inputs.empty())
+        c = conv(n.inputs[0]);
+    if (c < 0 && n.opType == "Mul" && n.inputs.size() == 2)
+        for (size_t k = 0; k < 2 && c < 0; ++k) {
+            const int sig = graph_.producer(n.inputs[k]);
+            if (sig >= 0 && graph_.node(sig).opType == "Sigmoid" && !graph_.node(sig).inputs.empty() &&
+                graph_.node(sig).inputs[0] == n.inputs[1 - k])
+                c = conv(n.inputs[1 - k]);
+        }
+    return c < 0 ? -1 : graph_.topologicalPosition(c);
+}
+
+// TensorRT's placement (QuantizerSettings::tensorRtPlacement): weighted layers quantize their data
+// inputs and weights, an Add after a Conv only its residual input, anything else stays float.
+void Quantizer::registerTensorRtNode(const Node& n) {
+    const std::string& op = n.opType;
+    auto readQuantized = [&](const std::string& t) {
+        quantizeActivation(t);
+        if (registered(t))
+            reads_.insert({n.index, t});
+    };
+    if (op == "Conv" || op == "ConvTranspose" || op == "Gemm" || op == "MatMul") {
+        registerNode(n);  // ONNX Runtime's rule for inputs, weights and biases (outputs: none, see below)
+        for (const auto& t : n.inputs)
+            if (!t.empty() && !graph_.isInitializer(t))
+                reads_.insert({n.index, t});
+        return;
+    }
+    if (op == "Add") {
+        std::vector<std::string> data;
+        for (const auto& t : n.inputs)
+            if (!t.empty() && !graph_.isInitializer(t))
+                data.push_back(t);
+        if (data.size() != 2)
+            return;  // a bias or constant added: TensorRT fuses it or runs it in float; no Q/DQ
+        const int a = convSideOf(data[0]), b = convSideOf(data[1]);
+        if (a < 0 && b < 0)
+            return;  // no Conv to fuse with: the Add stays float
+        // The Conv side is the one TensorRT fuses (the later Conv when both are); the other is the residual.
+        const std::string& residual = a > b ? data[1] : data[0];
+        ++summary_.quantizedNodes;
+        readQuantized(residual);
+        return;
+    }
+    // Other types asked for explicitly (--op-types): ONNX Runtime's rule, each input read quantized.
+    registerNode(n);
+    for (const auto& t : n.inputs)
+        if (registered(t))
+            reads_.insert({n.index, t});
 }
 
 void Quantizer::registerNode(const Node& n) {
@@ -467,8 +538,12 @@ Result<QuantizedModel> Quantizer::run() {
     summary_.qdqDomain = domain_;
 
     for (const int i : graph_.topologicalOrder())
-        if (selected(graph_.node(i)))
-            registerNode(graph_.node(i));
+        if (selected(graph_.node(i))) {
+            if (settings_.tensorRtPlacement)
+                registerTensorRtNode(graph_.node(i));
+            else
+                registerNode(graph_.node(i));
+        }
     if (auto st = computeParameters(); !st)
         return st.error();
     for (const auto& t : order_) {
@@ -538,6 +613,13 @@ Result<QuantizedModel> Quantizer::run() {
         nodes.push_back(makeQdqNode("DequantizeLinear", b.bias + "_DequantizeLinear", b.bias + "_quantized", it->second, b.bias, domain_));
     }
     std::set<std::string> renamedOutputs;
+    // tensorRtPlacement: does node i read the float tensor `t` through its Q/DQ pair?
+    auto readsQdq = [&](int i, const std::string& t) {
+        if (!settings_.tensorRtPlacement)
+            return true;
+        auto plan = plans_.find(t);
+        return plan == plans_.end() || plan->second.kind == Plan::Weight || reads_.count({i, t}) > 0;
+    };
     for (const auto& in : graph_.inputs())
         if (plans_.count(in) && plans_.at(in).kind == Plan::Activation) {
             emitActivationPair(in, nodes, renamedOutputs);
@@ -545,9 +627,15 @@ Result<QuantizedModel> Quantizer::run() {
         }
     for (const int i : graph_.topologicalOrder()) {
         onnx::NodeProto node = *graph_.node(i).proto;
-        for (auto& in : *node.mutable_input())
+        for (auto& in : *node.mutable_input()) {
+            if (!readsQdq(i, in)) {
+                if (renamedOutputs.count(in))
+                    in = in + "_QuantizeLinear_Input";  // the float graph output, before its Q/DQ
+                continue;
+            }
             if (auto it = replacement.find(in); it != replacement.end())
                 in = it->second;
+        }
         std::vector<onnx::NodeProto> pairs;
         for (auto& out : *node.mutable_output()) {
             auto plan = plans_.find(out);

@@ -234,9 +234,16 @@ Result<QuantizerSettings> presetSettings(const std::string& name) {
     // Quantized Types, https://docs.nvidia.com/deeplearning/tensorrt/latest/inference-library/work-quantized-types.html):
     // TensorRT's quantization is symmetric (INT8, zero point 0); quantize all inputs of weighted
     // operations (Convolution, Transposed Convolution, GEMM); by default do not quantize their outputs;
-    // quantize the residual input of an Add so that TensorRT can fuse Conv + Add. pytorch-quantization's
-    // QAT exports (YOLOv9-QAT) follow the same placement with per-channel (axis 0) weight scales and
-    // leave biases float, which TensorRT fuses into the Conv itself (its DequantizeLinear takes 8-bit input).
+    // quantize only the residual input of an Add so that TensorRT can fuse Conv + Add (a Q/DQ on the
+    // Conv side would force the Conv's output to INT8 and the Add into its own layer). pytorch-
+    // quantization's QAT exports (YOLOv9-QAT) follow the same placement with per-channel (axis 0) weight
+    // scales and leave biases float, which TensorRT fuses into the Conv itself. NVIDIA's YOLO QAT rules
+    // (apply_custom_rules_to_quantizer) quantize no Concat input: the quantizers of the Convs that read a
+    // Concat's output are tied into one, so one Q/DQ after the Concat gives every input one scale, and a
+    // residual Add reuses the input quantizer of the Conv that reads the same tensor. tensorRtPlacement
+    // does the same: the Q/DQ after a Concat has its output's calibrated range (the union of its inputs'
+    // ranges), and each Q/DQ pair is read only by the Conv/MatMul/Gemm or residual Add it serves, never by
+    // a Concat or an activation beside them (TensorRT would dequantize there or reformat).
     QuantizerSettings s;
     s.preset = name;
     s.activationType = QuantType::QInt8;
@@ -247,6 +254,7 @@ Result<QuantizerSettings> presetSettings(const std::string& name) {
     s.quantizeBias = false;
     s.opTypesToQuantize = {"Conv", "ConvTranspose", "MatMul", "Gemm", "Add"};
     s.opTypesToExcludeOutputQuantization = {"Conv", "ConvTranspose", "MatMul", "Gemm", "Add"};
+    s.tensorRtPlacement = true;
     return s;
 }
 
@@ -266,6 +274,8 @@ nlohmann::json QuantizerSettings::toJson() const {
         j["extra_options"]["OpTypesToExcludeOutputQuantization"] = opTypesToExcludeOutputQuantization;
     if (!preset.empty())
         j["preset"] = preset;
+    if (tensorRtPlacement)
+        j["placement"] = "tensorrt";
     if (upgradeOpset > 0)
         j["upgrade_opset"] = upgradeOpset;
     if (keepLastLayerFloat)
@@ -297,6 +307,10 @@ Result<QuantizerSettings> QuantizerSettings::fromJson(const nlohmann::json& j) {
         s.nodesToQuantize = j.value("nodes_to_quantize", std::vector<std::string>{});
         s.nodesToExclude = j.value("nodes_to_exclude", std::vector<std::string>{});
         s.preset = j.value("preset", std::string());
+        const std::string placement = j.value("placement", std::string());
+        if (!placement.empty() && placement != "tensorrt" && placement != "onnxruntime")
+            return Error{"unknown placement '" + placement + "' (known: tensorrt, onnxruntime)"};
+        s.tensorRtPlacement = placement == "tensorrt";
         s.upgradeOpset = j.value("upgrade_opset", 0);
         s.keepLastLayerFloat = j.value("keep_last_layer_float", false);
         if (j.contains("extra_options")) {
@@ -365,6 +379,11 @@ std::string QuantizerSettings::toPython(const std::string& fp32Path, const std::
     }
     if (!preset.empty())
         s << "# Preset: " << preset << (keepLastLayerFloat ? " (last detector layers kept float: see nodes_to_exclude)" : "") << "\n";
+    if (tensorRtPlacement)
+        s << "# QuantLens placed the Q/DQ as TensorRT expects (only Conv/MatMul/Gemm inputs and the residual input of\n"
+             "# a Conv + Add read them; Concat inputs stay float). quantize_static has no option for that: this call\n"
+             "# gives the same types, scales and per-channel weights, but ONNX Runtime's placement (every Add input\n"
+             "# quantized, each Q/DQ pair read by all consumers of its tensor).\n";
     const char* method = c.method == CalibrationMethod::MinMax ? "MinMax" : c.method == CalibrationMethod::Entropy ? "Entropy" : "Percentile";
     s << "quantize_static(\n"
       << "    '" << modelPath << "',\n"

@@ -36,7 +36,15 @@ struct QuantizerSettings {
     // ONNX Runtime's extra option OpTypesToExcludeOutputQuantization: nodes of these types get Q/DQ
     // on their inputs only (the TensorRT placement).
     std::vector<std::string> opTypesToExcludeOutputQuantization;
-    std::string preset;        // "" or "tensorrt": the defaults these settings started from (recorded only)
+    std::string preset;        // "" or "tensorrt": the defaults these settings started from (recorded)
+    // TensorRT's Q/DQ placement instead of ONNX Runtime's (set by the tensorrt preset; QuantLens only,
+    // quantize_static has no such option): a Q/DQ pair is read only by the layers TensorRT runs in INT8
+    // from it, i.e. the inputs of Conv/ConvTranspose/MatMul/Gemm and the residual (non-Conv) input of an
+    // Add that follows a Conv (directly or through a pointwise activation such as SiLU); other consumers
+    // of the same tensor (a Concat, a Sigmoid) read the float tensor. A Concat's inputs stay float and
+    // the Q/DQ after it (on the next Conv's input) carries one scale for all of them: the calibrated
+    // range of its output, i.e. the union of its inputs' ranges. An Add with no Conv side stays float.
+    bool tensorRtPlacement = false;
     int upgradeOpset = 0;      // 0, or the opset the model was converted to before calibration (onnx.version_converter)
     bool keepLastLayerFloat = false;  // the detector head's last compute nodes were added to nodesToExclude
     // ONNX Runtime's extra option TensorQuantOverrides, kept in its own form: a JSON object from
@@ -76,8 +84,9 @@ std::string tensorOverridesToPython(const nlohmann::json& overrides, QuantType d
 const std::vector<std::string>& presetNames();
 // The settings a preset starts from; explicit options are applied on top by the caller.
 //  tensorrt: TensorRT explicit quantization. Symmetric INT8 activations and weights (zero point 0),
-//            per-channel weights, Q/DQ on the inputs (not the outputs) of Conv, ConvTranspose, MatMul,
-//            Gemm and Add, biases left float.
+//            per-channel weights, Q/DQ on the inputs (not the outputs) of Conv, ConvTranspose, MatMul
+//            and Gemm and on the residual input of a Conv + Add, none on Concat inputs
+//            (tensorRtPlacement), biases left float.
 Result<QuantizerSettings> presetSettings(const std::string& name);
 
 // The op types ONNX Runtime quantizes when op_types_to_quantize is not given.

@@ -9,6 +9,7 @@
 
 #include "model/ModelBuilder.h"
 #include "model/TensorData.h"
+#include "analysis/TensorRtPlacement.h"
 #include "inspect/QdqStructure.h"
 #include "quantize/ModelPreparation.h"
 #include "quantize/QdqQuantizer.h"
@@ -235,7 +236,7 @@ std::vector<std::string> quantizedActivations(const Graph& g) {
     return names;
 }
 
-TEST(TensorRtPreset, QdqOnTheInputsOfConvAndAddSymmetricPerChannel) {
+TEST(TensorRtPreset, QdqOnConvInputsAndTheResidualInputOfAddSymmetricPerChannel) {
     auto preset = presetSettings("tensorrt");
     ASSERT_TRUE(preset) << preset.errorMessage();
     auto model = OnnxModel::fromProto(residualNet(), "residual");
@@ -243,11 +244,19 @@ TEST(TensorRtPreset, QdqOnTheInputsOfConvAndAddSymmetricPerChannel) {
     ASSERT_TRUE(q) << q.errorMessage();
     EXPECT_TRUE(q->model.check()) << q->model.check().errorMessage();
     const Graph& g = q->model.graph();
-    // Inputs of Conv and Add only: not c1 (a Conv output read by Relu), not y (the graph output).
-    EXPECT_EQ(quantizedActivations(g), (std::vector<std::string>{"a1", "c2", "r1", "x"}));
+    // Inputs of Conv, and of add1 only its residual input r1: not c2 (conv2's output, which TensorRT
+    // fuses with the Add), not c1 (a Conv output read by Relu), not y (the graph output).
+    EXPECT_EQ(quantizedActivations(g), (std::vector<std::string>{"a1", "r1", "x"}));
+    for (const int i : g.topologicalOrder()) {
+        const Node& n = g.node(i);
+        if (n.name == "add1")
+            EXPECT_EQ(n.inputs, (std::vector<std::string>{"c2", "r1_DequantizeLinear_Output"}));
+        if (n.name == "conv2")
+            EXPECT_EQ(n.inputs[0], "r1_DequantizeLinear_Output");  // one pair, shared by conv2 and add1
+    }
     auto qdq = QdqStructure::analyze(g);
     ASSERT_TRUE(qdq);
-    const std::map<std::string, float> absmax = {{"x", 1.0f}, {"r1", 3.0f}, {"c2", 2.0f}, {"a1", 4.0f}};
+    const std::map<std::string, float> absmax = {{"x", 1.0f}, {"r1", 3.0f}, {"a1", 4.0f}};
     for (const auto& [name, m] : absmax) {
         const QuantizedTensor* t = qdq->findByFloatName(name);
         ASSERT_NE(t, nullptr) << name;
@@ -302,7 +311,66 @@ TEST(TensorRtPreset, LastComputeNodesStayFloatWhenExcluded) {
     auto q = quantizeQdq(*model, residualRanges(), s);
     ASSERT_TRUE(q) << q.errorMessage();
     EXPECT_TRUE(q->model.graph().isInitializer("W3"));  // float
-    EXPECT_EQ(quantizedActivations(q->model.graph()), (std::vector<std::string>{"c2", "r1", "x"}));
+    EXPECT_EQ(quantizedActivations(q->model.graph()), (std::vector<std::string>{"r1", "x"}));
+}
+
+// A C2f-like block: a SiLU output m1 feeds a Conv, the residual input of an Add after Conv + Relu,
+// and a Concat beside the Add's output.
+onnx::ModelProto residualConcatNet() {
+    ModelBuilder b(13);
+    b.input("x", {1, 3, 4, 4}).output("y", {1, 2, 4, 4});
+    b.floatInitializer("W1", {3, 3, 3, 3}, test::convNetWeight1());
+    b.floatInitializer("W2", {3, 3, 1, 1}, kW2);
+    b.floatInitializer("W3", {2, 6, 1, 1}, {0.4f, -0.7f, 0.2f, 0.01f, 0.03f, -0.02f, 0.1f, 0.2f, -0.3f, 0.5f, 0.06f, -0.4f});
+    setAttribute(b.node("Conv", {"x", "W1"}, {"c1"}, "conv1"), "pads", std::vector<int64_t>{1, 1, 1, 1});
+    b.node("Sigmoid", {"c1"}, {"s1"}, "sig1");
+    b.node("Mul", {"c1", "s1"}, {"m1"}, "silu1");
+    b.node("Conv", {"m1", "W2"}, {"c2"}, "conv2");
+    b.node("Relu", {"c2"}, {"r2"}, "relu2");
+    b.node("Add", {"m1", "r2"}, {"a"}, "add");
+    setAttribute(b.node("Concat", {"m1", "a"}, {"cat"}, "concat"), "axis", int64_t{1});
+    b.node("Conv", {"cat", "W3"}, {"y"}, "conv3");
+    return b.build();
+}
+
+TEST(TensorRtPreset, ConcatInputsStayFloatAndTheResidualPairIsShared) {
+    auto model = OnnxModel::fromProto(residualConcatNet(), "c2f");
+    ASSERT_TRUE(model) << model.errorMessage();
+    // cat's range is the union of m1's and a's, as calibrating the Concat's output gives it.
+    const auto ranges = rangesOf({{"x", {0.0, 1.0}}, {"c1", {-2.0, 3.0}}, {"s1", {0.1, 0.95}}, {"m1", {-0.3, 2.0}},
+                                  {"c2", {-1.0, 1.5}}, {"r2", {0.0, 1.5}}, {"a", {-0.3, 3.5}}, {"cat", {-0.3, 3.5}},
+                                  {"y", {-1.0, 1.0}}});
+    auto q = quantizeQdq(*model, ranges, *presetSettings("tensorrt"));
+    ASSERT_TRUE(q) << q.errorMessage();
+    EXPECT_TRUE(q->model.check()) << q->model.check().errorMessage();
+    const Graph& g = q->model.graph();
+    EXPECT_EQ(quantizedActivations(g), (std::vector<std::string>{"cat", "m1", "x"}));
+    for (const int i : g.topologicalOrder()) {
+        const Node& n = g.node(i);
+        if (n.name == "concat")  // float inputs: the Q/DQ after it gives them one scale
+            EXPECT_EQ(n.inputs, (std::vector<std::string>{"m1", "a"}));
+        if (n.name == "add")     // only the residual input quantized, with conv2's pair
+            EXPECT_EQ(n.inputs, (std::vector<std::string>{"m1_DequantizeLinear_Output", "r2"}));
+        if (n.name == "conv2")
+            EXPECT_EQ(n.inputs[0], "m1_DequantizeLinear_Output");
+    }
+    auto qdq = QdqStructure::analyze(g);
+    ASSERT_TRUE(qdq);
+    const QuantizedTensor* cat = qdq->findByFloatName("cat");
+    ASSERT_NE(cat, nullptr);
+    EXPECT_FLOAT_EQ(cat->params.scales[0], 3.5f / 127.0f);  // max(|-0.3|, 2.0, 3.5) / 127
+    std::string list;
+    for (const auto& f : checkTensorRtPlacement(g, *qdq))
+        list += placementIssueName(f.issue) + ": " + f.message + "\n";
+    EXPECT_EQ(list, "");
+    EXPECT_EQ(runModel(q->model, {1, 3, 4, 4}, pattern(48)).size(), 32u);
+
+    // The default (ONNX Runtime) placement of the same net is what the check exists for.
+    auto ort = quantizeQdq(*model, ranges, QuantizerSettings{});
+    ASSERT_TRUE(ort) << ort.errorMessage();
+    auto ortQdq = QdqStructure::analyze(ort->model.graph());
+    ASSERT_TRUE(ortQdq);
+    EXPECT_FALSE(checkTensorRtPlacement(ort->model.graph(), *ortQdq).empty());
 }
 
 TEST(TensorRtPreset, RoundTripsThroughJsonAndPython) {
@@ -318,11 +386,13 @@ TEST(TensorRtPreset, RoundTripsThroughJsonAndPython) {
     EXPECT_TRUE(back->activationSymmetric);
     EXPECT_FALSE(back->quantizeBias);
     EXPECT_EQ(back->upgradeOpset, 13);
+    EXPECT_TRUE(back->tensorRtPlacement);
+    EXPECT_FALSE(QuantizerSettings::fromJson({{"placement", "tflite"}}));
     const std::string py = s.toPython("old.onnx", "int8.onnx", "images", "images", {});
     for (const char* expected : {"activation_type=QuantType.QInt8", "per_channel=True", "'ActivationSymmetric': True",
                                  "'QuantizeBias': False", "'OpTypesToExcludeOutputQuantization': ['Conv', 'ConvTranspose', 'MatMul', 'Gemm', 'Add']",
                                  "version_converter.convert_version(onnx.load('old.onnx'), 13)", "    'old.onnx.opset13.onnx',",
-                                 "nodes_to_exclude=['head_box']"})
+                                 "nodes_to_exclude=['head_box']", "quantize_static has no option for that"})
         EXPECT_NE(py.find(expected), std::string::npos) << expected << "\n" << py;
     EXPECT_FALSE(presetSettings("tflite"));
 }
