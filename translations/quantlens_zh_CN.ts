@@ -857,6 +857,18 @@ no histograms: none of its tensors was compared</source>
         <source>Automatic (from the output shapes)</source>
         <translation>自动（根据输出形状）</translation>
     </message>
+    <message>
+        <source>Expand All Groups to &amp;Depth</source>
+        <translation>全部分组展开到深度(&amp;D)</translation>
+    </message>
+    <message>
+        <source>No groups in this graph</source>
+        <translation>此图没有分组</translation>
+    </message>
+    <message>
+        <source>All (no groups)</source>
+        <translation>全部（不分组）</translation>
+    </message>
 </context>
 <context>
     <name>ql::ModelSummaryView</name>
@@ -2058,6 +2070,10 @@ no histograms: none of its tensors was compared</source>
     <message>
         <source>Analysis › Detector Head</source>
         <translation>分析 › 检测头</translation>
+    </message>
+    <message>
+        <source>set ǌonvert to opset” to 13 in Analysis › Quantization Settings</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

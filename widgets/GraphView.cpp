@@ -711,7 +711,7 @@ void GraphView::refreshGroupBoxes() {
         if (s.measured > 0) {
             worst = heat(s.worst, scale_);
             median = heat(s.median, scale_);
-            lines << tr("worst %1 · median %2").arg(s.worst, 0, 'f', 1).arg(s.median, 0, 'f', 1);
+            lines << tr("worst %1 · median %2").arg(scale_.text(s.worst), scale_.text(s.median));
         }
         if (s.excluded > 0)
             lines << tr("%n excluded", nullptr, s.excluded);
@@ -746,6 +746,7 @@ void GraphView::setHeatMap(const std::map<int, NodeHeat>& values, const HeatScal
     scale_ = scale;
     applyHeat();
     setLegend(scale);
+    emit heatChanged();
 }
 
 void GraphView::applyHeat() {
