@@ -275,6 +275,14 @@
             <numerusform>将该分组排除出量化（%n 个可量化节点）</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Graph input %1</source>
+        <translation>图输入 %1</translation>
+    </message>
+    <message>
+        <source>Graph output %1</source>
+        <translation>图输出 %1</translation>
+    </message>
 </context>
 <context>
     <name>ql::HeatMetricText</name>

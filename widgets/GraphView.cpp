@@ -542,7 +542,13 @@ void GraphView::buildGroupedScene(const GroupedLayout& layout) {
     scene_->nodes.clear();
     scene_->groups.clear();
     const QPen edgePen(QColor(110, 110, 120), 1.2);
-    for (const auto& e : layout.edges) {
+    std::vector<const PlacedEdge*> edges;
+    for (const auto& e : layout.edges)
+        edges.push_back(&e);
+    for (const auto& e : layout.terminalEdges)
+        edges.push_back(&e);
+    for (const PlacedEdge* edge : edges) {
+        const PlacedEdge& e = *edge;
         const QPainterPath path = splinePath(e.points);
         // The arrow head in the same item (an outline): one item per edge keeps a big view quick to build.
         QPainterPath withHead = path;
@@ -579,7 +585,21 @@ void GraphView::buildGroupedScene(const GroupedLayout& layout) {
             scene_->nodes[placed.item.index] = item;
         }
     }
-    scene_->setSceneRect(QRectF(0, 0, layout.width, layout.height).adjusted(-20, -20, 20, 20));  // the layout's own box
+    // The graph's inputs and outputs: ellipses with the tensor's name, above and below the boxes.
+    QRectF bounds(0, 0, layout.width, layout.height);
+    for (const auto& t : layout.terminals) {
+        const QRectF rect(t.x - t.width / 2, t.y - t.height / 2, t.width, t.height);
+        auto* ellipse = scene_->addEllipse(rect, QPen(QColor(90, 90, 100), 1.0), QBrush(QColor(245, 245, 250)));
+        const QString name = QString::fromStdString(t.tensor);
+        ellipse->setToolTip((t.input ? tr("Graph input %1") : tr("Graph output %1")).arg(name));
+        QFont f;
+        f.setPointSizeF(7.5);
+        auto* label = scene_->addSimpleText(QFontMetricsF(f).elidedText(name, Qt::ElideMiddle, rect.width() - 6), f);
+        label->setBrush(Qt::black);
+        label->setPos(rect.center() - label->boundingRect().center());
+        bounds = bounds.united(rect);
+    }
+    scene_->setSceneRect(bounds.adjusted(-20, -20, 20, 20));  // the layout's own box
     view_->setRenderHint(QPainter::Antialiasing, layout.items.size() < 2000);
     for (auto& [node, item] : scene_->nodes)
         item->setExcluded(excluded_.contains(item->name()));

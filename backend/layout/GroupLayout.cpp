@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <set>
 #include <tuple>
 
 #include <graphviz/gvc.h>
@@ -306,6 +307,91 @@ std::vector<Point> routeBetween(const GroupTree& tree, const GroupedLayout& out,
     return points;
 }
 
+// The boxes on show that read `tensor`, looking through nodes that belong to no group (folded
+// Q/DQ nodes) to the nodes they feed.
+void readersOf(const Graph& graph, const GroupTree& tree, const OpenGroups& open, const std::string& tensor,
+               std::set<GroupItem>& found, std::set<std::string>& seen) {
+    if (!seen.insert(tensor).second)
+        return;
+    for (const int c : graph.consumers(tensor)) {
+        if (tree.groupOf[static_cast<size_t>(c)] >= 0) {
+            found.insert(visibleItemOf(tree, open, c));
+            continue;
+        }
+        for (const auto& o : graph.node(c).outputs)
+            readersOf(graph, tree, open, o, found, seen);
+    }
+}
+
+// The box on show writing `tensor`, looking back through nodes that belong to no group.
+std::optional<GroupItem> writerOf(const Graph& graph, const GroupTree& tree, const OpenGroups& open, std::string tensor) {
+    for (int steps = 0; steps < 8; ++steps) {
+        const int p = graph.producer(tensor);
+        if (p < 0)
+            return std::nullopt;
+        if (tree.groupOf[static_cast<size_t>(p)] >= 0)
+            return visibleItemOf(tree, open, p);
+        if (graph.node(p).inputs.empty())
+            return std::nullopt;
+        tensor = graph.node(p).inputs[0];
+    }
+    return std::nullopt;
+}
+
+// Graph inputs in a row above the picture, each over the middle of its readers; outputs below,
+// each under its writer. An edge runs straight down through the frames around its box.
+void addTerminals(const Graph& graph, const GroupTree& tree, const OpenGroups& open, const std::map<GroupItem, size_t>& where,
+                  const std::map<int, size_t>& frames, GroupedLayout& out) {
+    auto framed = [&](const PlacedItem& box, bool input) {  // the outermost frame's edge above (below) the box
+        double y = input ? box.y - box.height / 2 : box.y + box.height / 2;
+        for (const int g : chainOf(tree, box.item))
+            if (auto f = frames.find(g); f != frames.end() && !(box.item.isGroup && box.item.index == g)) {
+                const PlacedItem& frame = out.items[f->second];
+                y = input ? std::min(y, frame.y - frame.height / 2) : std::max(y, frame.y + frame.height / 2);
+            }
+        return y;
+    };
+    double lastRight = -1e9;
+    for (const auto& input : graph.inputs()) {
+        std::set<GroupItem> readers;
+        std::set<std::string> seen;
+        readersOf(graph, tree, open, input, readers, seen);
+        std::vector<const PlacedItem*> boxes;
+        for (const auto& r : readers)
+            if (auto w = where.find(r); w != where.end())
+                boxes.push_back(&out.items[w->second]);
+        if (boxes.empty())
+            continue;
+        double x = 0;
+        for (const auto* b : boxes)
+            x += b->x / static_cast<double>(boxes.size());
+        x = std::max(x, lastRight + kTerminalWidth / 2 + 10);  // inputs side by side, never on top of one another
+        lastRight = x + kTerminalWidth / 2;
+        const PlacedTerminal t{input, true, x, -kTerminalGap - kTerminalHeight / 2, kTerminalWidth, kTerminalHeight};
+        out.terminals.push_back(t);
+        for (const auto* b : boxes) {
+            std::vector<Point> points = {{t.x, t.y + t.height / 2}};
+            const double top = framed(*b, true);
+            lineTo(points, {b->x, top});
+            lineTo(points, {b->x, b->y - b->height / 2});
+            out.terminalEdges.push_back({{false, -1}, b->item, input, 1, false, std::move(points)});
+        }
+    }
+    for (const auto& output : graph.outputs()) {
+        const auto w = writerOf(graph, tree, open, output);
+        auto it = w ? where.find(*w) : where.end();
+        if (it == where.end())
+            continue;
+        const PlacedItem& b = out.items[it->second];
+        const PlacedTerminal t{output, false, b.x, out.height + kTerminalGap + kTerminalHeight / 2, kTerminalWidth, kTerminalHeight};
+        out.terminals.push_back(t);
+        std::vector<Point> points = {{b.x, b.y + b.height / 2}};
+        lineTo(points, {b.x, framed(b, false)});
+        lineTo(points, {t.x, t.y - t.height / 2});
+        out.terminalEdges.push_back({b.item, {false, -1}, output, 1, false, std::move(points)});
+    }
+}
+
 }  // namespace
 
 Result<GroupedLayout> layoutGroups(const Graph& graph, const GroupTree& tree, const OpenGroups& open,
@@ -350,6 +436,7 @@ Result<GroupedLayout> layoutGroups(const Graph& graph, const GroupTree& tree, co
         PlacedEdge edge{a, b, e.tensor, 1, e.quantized, routeBetween(tree, out, frames, layouter.routes, from, to)};
         out.edges.push_back(std::move(edge));
     }
+    addTerminals(graph, tree, open, where, frames, out);
     return out;
 }
 

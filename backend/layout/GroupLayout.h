@@ -43,11 +43,25 @@ struct PlacedEdge {
     std::vector<std::pair<double, double>> points;
 };
 
+// A graph input above the picture or a graph output below it, drawn as an ellipse as the flat
+// view's Graphviz layout places them.
+struct PlacedTerminal {
+    std::string tensor;
+    bool input = true;
+    double x = 0, y = 0;  // centre: an input above y = 0, an output below the picture's height
+    double width = 0, height = 0;
+};
+
 struct GroupedLayout {
     std::vector<PlacedItem> items;  // open groups first, outer before inner; then the boxes
     std::vector<PlacedEdge> edges;
-    double width = 0, height = 0;
+    std::vector<PlacedTerminal> terminals;
+    // From an input's ellipse to the boxes that read it (`from` {false, -1}), from the box writing
+    // an output to its ellipse (`to` {false, -1}); straight into and out of the frames on the way.
+    std::vector<PlacedEdge> terminalEdges;
+    double width = 0, height = 0;  // of the boxes, the terminals left out
 };
+constexpr double kTerminalWidth = 0.9 * 72, kTerminalHeight = 0.3 * 72, kTerminalGap = 30;
 
 // Box sizes, in points: the view draws text to fit them.
 double nodeBoxWidth(const std::string& opType);  // the same as layoutGraph's

@@ -9,6 +9,8 @@
 #include "model/ModelBuilder.h"
 #include "model/OnnxModel.h"
 
+#include <set>
+
 using namespace ql;
 
 namespace {
@@ -418,4 +420,39 @@ TEST(GraphGroups, EdgesCrossNoFrameButTheirEnds) {
         }
     }
     EXPECT_GT(crossingGroups, 3);  // edges between different groups were drawn and checked
+}
+
+TEST(GraphGroups, GraphInputsAndOutputsAreEllipsesAboveAndBelow) {
+    const OnnxModel m = branchModel();
+    const Graph& g = m.graph();
+    const GroupTree t = groupGraph(g, nullptr);
+    const int m1 = t.findGroup("/model.1/"), cv1 = t.findGroup("/model.1/cv1/");
+    GroupLayoutCache cache;
+    auto l = layoutGroups(g, t, {m1}, cache);
+    ASSERT_TRUE(l) << l.errorMessage();
+    ASSERT_EQ(l->terminals.size(), 2u);
+    const PlacedTerminal& in = l->terminals[0];
+    const PlacedTerminal& out = l->terminals[1];
+    EXPECT_EQ(in.tensor, "x");
+    EXPECT_TRUE(in.input);
+    EXPECT_LT(in.y + in.height / 2, 0.0);  // above every box
+    EXPECT_FALSE(out.input);
+    EXPECT_GT(out.y - out.height / 2, l->height);  // below every box
+    // x is read by the four branches: three closed ones and, inside the open /model.1/, its cv1.
+    std::set<GroupItem> readers, writers;
+    for (const auto& e : l->terminalEdges) {
+        if (e.from == GroupItem{false, -1}) {
+            readers.insert(e.to);
+            const PlacedItem* box = findItem(*l, e.to);
+            ASSERT_TRUE(box);
+            EXPECT_NEAR(e.points.back().first, box->x, 1e-6);  // it ends on the box's top
+            EXPECT_NEAR(e.points.back().second, box->y - box->height / 2, 1e-6);
+            EXPECT_NEAR(e.points.front().second, in.y + in.height / 2, 1e-6);
+        } else {
+            writers.insert(e.from);
+        }
+    }
+    EXPECT_EQ(readers, (std::set<GroupItem>{{true, t.findGroup("/model.0/")}, {true, cv1}, {true, t.findGroup("/model.2/")},
+                                            {true, t.findGroup("/model.3/")}}));
+    EXPECT_EQ(writers, (std::set<GroupItem>{{true, t.findGroup("/head.2/")}}));
 }
