@@ -39,10 +39,12 @@ def main():
     nodes, inits = [], []
     outs = []
     for k in range(args.copies):
-        prefix = f"copy{k}/"
+        prefix = f"copy{k}"
 
-        def rename(t):
-            return t if (t == "" or t == image) else prefix + t
+        def rename(t):  # "/model.0/conv/Conv_output_0" -> "copy3/model.0/conv/Conv_output_0"
+            if t == "" or t == image:
+                return t
+            return prefix + (t if t.startswith("/") else "/" + t)
 
         for init in g.initializer:
             c = onnx.TensorProto()

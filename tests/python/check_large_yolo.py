@@ -34,7 +34,8 @@ for k in range(3):
     names = [x.name for x in big.graph.node[k * n:(k + 1) * n]]
     check(names == [f"/copy{k}" + x.name for x in orig.graph.node], f"copy {k}: every node under /copy{k}/, in order")
     inits = {i.name: i.raw_data for i in big.graph.initializer if i.name.startswith(f"copy{k}/")}
-    same = all(inits.get(f"copy{k}/" + i.name) == i.raw_data for i in orig.graph.initializer)
+    pre = f"copy{k}"
+    same = all(inits.get(pre + (i.name if i.name.startswith("/") else "/" + i.name)) == i.raw_data for i in orig.graph.initializer)
     check(len(inits) == len(orig.graph.initializer) and same, f"copy {k}: its {len(inits)} initializers equal the original's")
 image = orig.graph.input[0].name
 readers = [x.name for x in big.graph.node if image in x.input]
