@@ -141,7 +141,9 @@ public:
             f.setPointSizeF(8.0);
             f.setBold(true);
             p->setFont(f);
-            p->setPen(QColor(60, 70, 90));
+            // On the canvas itself, so in the palette's text colour: dark slate on light, light on dark.
+            const bool dark = QApplication::palette().color(QPalette::Base).lightness() < 128;
+            p->setPen(dark ? QColor(205, 212, 230) : QColor(60, 70, 90));
             p->drawText(rect_.adjusted(6, 2, -6, 0).topLeft() + QPointF(0, 12),
                         QStringLiteral("\u2212 %1  (%2)").arg(label_, countText_));
             return;
@@ -170,12 +172,14 @@ public:
         p->setFont(f);
         const QRectF text = rect_.adjusted(14, 3, -4, -3);
         const QFontMetricsF metrics(f);
-        p->drawText(QRectF(text.left(), text.top(), text.width(), text.height() / 3), Qt::AlignCenter,
+        constexpr double titleHeight = 15;
+        p->drawText(QRectF(text.left(), text.top(), text.width(), titleHeight), Qt::AlignCenter,
                     metrics.elidedText(QStringLiteral("+ ") + label_, Qt::ElideMiddle, text.width()));
         f.setBold(false);
-        f.setPointSizeF(7.5);
+        f.setPointSizeF(7.0);
         p->setFont(f);
-        p->drawText(QRectF(text.left(), text.top() + text.height() / 3, text.width(), 2 * text.height() / 3),
+        // A line each: count, worst, median (each with its unit), excluded.
+        p->drawText(QRectF(text.left(), text.top() + titleHeight, text.width(), text.height() - titleHeight),
                     Qt::AlignHCenter | Qt::AlignTop, details_);
     }
     int group() const { return group_; }
@@ -738,7 +742,11 @@ void GraphView::refreshGroupBoxes() {
         const QString tip = QString::fromStdString(tree_->groups[static_cast<size_t>(group)].path) + QStringLiteral("\n") +
                             lines.join(QStringLiteral("\n")) + QStringLiteral("\n") +
                             (item->isOpen() ? tr("Double-click the title to close") : tr("Double-click to open"));
-        item->setSummary(s, worst, median, quantizable, count, lines.join(QStringLiteral("\n")), tip);
+        // In the box the worst and the median get a line each (the translation keeps the " · ").
+        QStringList boxLines;
+        for (const QString& line : lines)
+            boxLines << line.split(QStringLiteral(" · "));
+        item->setSummary(s, worst, median, quantizable, count, boxLines.join(QStringLiteral("\n")), tip);
     }
 }
 

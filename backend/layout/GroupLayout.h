@@ -66,7 +66,7 @@ constexpr double kTerminalWidth = 0.9 * 72, kTerminalHeight = 0.3 * 72, kTermina
 // Box sizes, in points: the view draws text to fit them.
 double nodeBoxWidth(const std::string& opType);  // the same as layoutGraph's
 constexpr double kNodeBoxHeight = 0.42 * 72;
-constexpr double kGroupBoxHeight = 0.8 * 72;     // a closed group: name, count, error
+constexpr double kGroupBoxHeight = 0.95 * 72;    // a closed group: name, count, worst, median, excluded
 constexpr double kFrameHeader = 20;              // an open group's title line
 constexpr double kFrameMargin = 8;
 
