@@ -2,8 +2,11 @@
 // module paths, see LargeModel.h) from file to its first picture: load, structure analysis,
 // grouping and the Graphviz layout of the default grouped view; then opening a group and closing it
 // again, as the graph view does. With --flat, also the old layout of the whole graph at once.
-// Usage: large_model_bench [nodes] [--save PATH] [--flat]
-//   --save PATH  keeps the generated model there (open it in the app: quantlens PATH)
+// Usage: large_model_bench [nodes] [--save PATH] [--flat] [--model PATH]
+//   --save PATH   keeps the generated model there (open it in the app: quantlens PATH)
+//   --model PATH  times a model file instead of the generated one (e.g. scripts/make_large_yolo.py's
+//                 16 copies of yolov8n, FP32 or quantized; a Q/DQ model's pairs are folded, as the
+//                 app shows them)
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -20,20 +23,26 @@ using namespace ql;
 int main(int argc, char** argv) {
     int target = 10000;
     std::string save;
+    std::string given;
     bool flat = false;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--save") && i + 1 < argc)
             save = argv[++i];
+        else if (!std::strcmp(argv[i], "--model") && i + 1 < argc)
+            given = argv[++i];
         else if (!std::strcmp(argv[i], "--flat"))
             flat = true;
         else
             target = std::stoi(argv[i]);
     }
-    const std::string path = save.empty() ? (std::filesystem::temp_directory_path() / "quantlens_large_model.onnx").string() : save;
-    if (auto st = OnnxModel::fromProto(bench::makeLargeModel(target), "large")->save(path); !st) {
-        std::cerr << st.errorMessage() << "\n";
-        return 1;
-    }
+    const std::string path = !given.empty() ? given
+                             : save.empty() ? (std::filesystem::temp_directory_path() / "quantlens_large_model.onnx").string()
+                                            : save;
+    if (given.empty())
+        if (auto st = OnnxModel::fromProto(bench::makeLargeModel(target), "large")->save(path); !st) {
+            std::cerr << st.errorMessage() << "\n";
+            return 1;
+        }
     auto start = std::chrono::steady_clock::now();
     auto model = AnalyzedModel::load(path);
     const double load = bench::secondsSince(start);
@@ -42,8 +51,9 @@ int main(int argc, char** argv) {
         return 1;
     }
     const Graph& graph = model->model.graph();
+    const QdqStructure* qdq = model->qdq.dequantizeLinearCount == 0 ? nullptr : &model->qdq;  // folded, as the app shows it
     start = std::chrono::steady_clock::now();
-    const GroupTree tree = groupGraph(graph, nullptr);
+    const GroupTree tree = groupGraph(graph, qdq);
     const OpenGroups open = defaultView(tree);
     const double grouping = bench::secondsSince(start);
     GroupLayoutCache cache;
@@ -54,7 +64,8 @@ int main(int argc, char** argv) {
         std::cerr << first.errorMessage() << "\n";
         return 1;
     }
-    std::printf("generated model: %d nodes, %zu groups (depth %d), %.1f MB\n", graph.nodeCount(), tree.groups.size() - 1,
+    std::printf("%s model: %d nodes (%d shown), %zu groups (depth %d), %.1f MB\n", given.empty() ? "generated" : path.c_str(),
+                graph.nodeCount(), tree.shownNodes, tree.groups.size() - 1,
                 tree.maxDepth, static_cast<double>(std::filesystem::file_size(path)) / (1 << 20));
     std::printf("  load + graph + shape inference + Q/DQ analysis: %.2f s\n", load);
     std::printf("  grouping + default view: %.3f s (%zu boxes on show)\n", grouping, visibleItems(tree, open).size());
@@ -101,9 +112,9 @@ int main(int argc, char** argv) {
                     whole ? whole->nodes.size() : 0);
     }
     std::printf("  peak memory: %.0f MiB\n", bench::peakRssMiB());
-    if (save.empty())
+    if (save.empty() && given.empty())
         std::filesystem::remove(path);
-    else
+    else if (given.empty())
         std::printf("  saved: %s\n", path.c_str());
     return 0;
 }

@@ -141,7 +141,9 @@ public:
             f.setPointSizeF(8.0);
             f.setBold(true);
             p->setFont(f);
-            p->setPen(QColor(60, 70, 90));
+            // On the canvas itself, so in the palette's text colour: dark slate on light, light on dark.
+            const bool dark = QApplication::palette().color(QPalette::Base).lightness() < 128;
+            p->setPen(dark ? QColor(205, 212, 230) : QColor(60, 70, 90));
             p->drawText(rect_.adjusted(6, 2, -6, 0).topLeft() + QPointF(0, 12),
                         QStringLiteral("\u2212 %1  (%2)").arg(label_, countText_));
             return;
@@ -170,12 +172,14 @@ public:
         p->setFont(f);
         const QRectF text = rect_.adjusted(14, 3, -4, -3);
         const QFontMetricsF metrics(f);
-        p->drawText(QRectF(text.left(), text.top(), text.width(), text.height() / 3), Qt::AlignCenter,
+        constexpr double titleHeight = 15;
+        p->drawText(QRectF(text.left(), text.top(), text.width(), titleHeight), Qt::AlignCenter,
                     metrics.elidedText(QStringLiteral("+ ") + label_, Qt::ElideMiddle, text.width()));
         f.setBold(false);
-        f.setPointSizeF(7.5);
+        f.setPointSizeF(7.0);
         p->setFont(f);
-        p->drawText(QRectF(text.left(), text.top() + text.height() / 3, text.width(), 2 * text.height() / 3),
+        // A line each: count, worst, median (each with its unit), excluded.
+        p->drawText(QRectF(text.left(), text.top() + titleHeight, text.width(), text.height() - titleHeight),
                     Qt::AlignHCenter | Qt::AlignTop, details_);
     }
     int group() const { return group_; }
@@ -542,7 +546,13 @@ void GraphView::buildGroupedScene(const GroupedLayout& layout) {
     scene_->nodes.clear();
     scene_->groups.clear();
     const QPen edgePen(QColor(110, 110, 120), 1.2);
-    for (const auto& e : layout.edges) {
+    std::vector<const PlacedEdge*> edges;
+    for (const auto& e : layout.edges)
+        edges.push_back(&e);
+    for (const auto& e : layout.terminalEdges)
+        edges.push_back(&e);
+    for (const PlacedEdge* edge : edges) {
+        const PlacedEdge& e = *edge;
         const QPainterPath path = splinePath(e.points);
         // The arrow head in the same item (an outline): one item per edge keeps a big view quick to build.
         QPainterPath withHead = path;
@@ -579,7 +589,21 @@ void GraphView::buildGroupedScene(const GroupedLayout& layout) {
             scene_->nodes[placed.item.index] = item;
         }
     }
-    scene_->setSceneRect(QRectF(0, 0, layout.width, layout.height).adjusted(-20, -20, 20, 20));  // the layout's own box
+    // The graph's inputs and outputs: ellipses with the tensor's name, above and below the boxes.
+    QRectF bounds(0, 0, layout.width, layout.height);
+    for (const auto& t : layout.terminals) {
+        const QRectF rect(t.x - t.width / 2, t.y - t.height / 2, t.width, t.height);
+        auto* ellipse = scene_->addEllipse(rect, QPen(QColor(90, 90, 100), 1.0), QBrush(QColor(245, 245, 250)));
+        const QString name = QString::fromStdString(t.tensor);
+        ellipse->setToolTip((t.input ? tr("Graph input %1") : tr("Graph output %1")).arg(name));
+        QFont f;
+        f.setPointSizeF(7.5);
+        auto* label = scene_->addSimpleText(QFontMetricsF(f).elidedText(name, Qt::ElideMiddle, rect.width() - 6), f);
+        label->setBrush(Qt::black);
+        label->setPos(rect.center() - label->boundingRect().center());
+        bounds = bounds.united(rect);
+    }
+    scene_->setSceneRect(bounds.adjusted(-20, -20, 20, 20));  // the layout's own box
     view_->setRenderHint(QPainter::Antialiasing, layout.items.size() < 2000);
     for (auto& [node, item] : scene_->nodes)
         item->setExcluded(excluded_.contains(item->name()));
@@ -711,14 +735,18 @@ void GraphView::refreshGroupBoxes() {
         if (s.measured > 0) {
             worst = heat(s.worst, scale_);
             median = heat(s.median, scale_);
-            lines << tr("worst %1 · median %2").arg(s.worst, 0, 'f', 1).arg(s.median, 0, 'f', 1);
+            lines << tr("worst %1 · median %2").arg(scale_.text(s.worst), scale_.text(s.median));
         }
         if (s.excluded > 0)
             lines << tr("%n excluded", nullptr, s.excluded);
         const QString tip = QString::fromStdString(tree_->groups[static_cast<size_t>(group)].path) + QStringLiteral("\n") +
                             lines.join(QStringLiteral("\n")) + QStringLiteral("\n") +
                             (item->isOpen() ? tr("Double-click the title to close") : tr("Double-click to open"));
-        item->setSummary(s, worst, median, quantizable, count, lines.join(QStringLiteral("\n")), tip);
+        // In the box the worst and the median get a line each (the translation keeps the " · ").
+        QStringList boxLines;
+        for (const QString& line : lines)
+            boxLines << line.split(QStringLiteral(" · "));
+        item->setSummary(s, worst, median, quantizable, count, boxLines.join(QStringLiteral("\n")), tip);
     }
 }
 
@@ -746,6 +774,7 @@ void GraphView::setHeatMap(const std::map<int, NodeHeat>& values, const HeatScal
     scale_ = scale;
     applyHeat();
     setLegend(scale);
+    emit heatChanged();
 }
 
 void GraphView::applyHeat() {

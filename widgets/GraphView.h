@@ -39,6 +39,10 @@ struct HeatScale {
     double bad = 10.0;
     double good = 40.0;
     QString badLabel, middleLabel, goodLabel;
+    // A value on the scale in the metric's own unit, for group boxes and the node panel
+    // ("23.1 dB", "0.9987", "0.4%"); without one, the number with one decimal.
+    std::function<QString(double)> format;
+    QString text(double value) const { return format ? format(value) : QString::number(value, 'f', 1); }
 };
 
 struct NodeHeat {
@@ -56,7 +60,8 @@ public:
     void setGraph(std::shared_ptr<const void> owner, const Graph* graph, const QdqStructure* qdq);
     void clearGraph();
     // Heat map: a value per node; nodes without one stay neutral.
-    void setHeatMap(const std::map<int, NodeHeat>& values, const HeatScale& scale);
+    void setHeatMap(const std::map<int, NodeHeat>& values, const HeatScale& scale);  // emits heatChanged
+    const HeatScale& heatScale() const { return scale_; }
     void setExcluded(const QSet<QString>& nodeNames);
     void selectNode(int node);  // without emitting nodeSelected
     int selectedNode() const;   // -1 when none
@@ -110,6 +115,7 @@ signals:
     // After a group opened or closed (by the user or a search) and its picture is shown.
     void openGroupsChanged();
     void groupSelected(int group);
+    void heatChanged();  // new heat values or another metric: group summaries change with them
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;

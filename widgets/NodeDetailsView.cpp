@@ -101,7 +101,8 @@ void NodeDetailsView::setExcluded(bool excluded) {
 }
 
 void NodeDetailsView::setGroup(const QString& path, const GroupSummary& s, const QString& metricTitle,
-                               const QStringList& quantizable, bool allExcluded) {
+                               const QStringList& quantizable, bool allExcluded, const std::function<QString(double)>& format) {
+    const auto text = [&format](double v) { return format ? format(v) : QString::number(v, 'f', 2); };
     name_.clear();
     readers_.clear();
     groupPath_ = path;
@@ -113,8 +114,8 @@ void NodeDetailsView::setGroup(const QString& path, const GroupSummary& s, const
     addTreeRow(root, tr("Quantizable nodes"), QString::number(quantizable.size()));
     addTreeRow(root, tr("Excluded nodes"), QString::number(s.excluded));
     if (s.measured > 0) {
-        addTreeRow(root, tr("Worst (%1)").arg(metricTitle), QString::number(s.worst, 'f', 2));
-        addTreeRow(root, tr("Median (%1)").arg(metricTitle), QString::number(s.median, 'f', 2));
+        addTreeRow(root, tr("Worst (%1)").arg(metricTitle), text(s.worst));
+        addTreeRow(root, tr("Median (%1)").arg(metricTitle), text(s.median));
         addTreeRow(root, tr("Nodes measured"), QString::number(s.measured));
     } else {
         addTreeRow(root, metricTitle, tr("not measured yet"));

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <QWidget>
+#include <functional>
 
 #include "inspect/NodeDetails.h"
 #include "layout/GraphGroups.h"
@@ -24,9 +25,10 @@ public:
     void setExcluded(bool excluded);
     void clearNode();
     // A group: `metricTitle` names the worst/median figures; `quantizable` are the nodes its tick
-    // box excludes (ticked when they all are).
+    // box excludes (ticked when they all are); `format` writes a value in the metric's unit
+    // ("23.1 dB"; the number alone without it).
     void setGroup(const QString& path, const GroupSummary& summary, const QString& metricTitle, const QStringList& quantizable,
-                  bool allExcluded);
+                  bool allExcluded, const std::function<QString(double)>& format = {});
     const QString& groupPath() const { return groupPath_; }
     const QStringList& groupNodes() const { return groupNodes_; }
     const QString& nodeName() const { return name_; }

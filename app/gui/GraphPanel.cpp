@@ -42,6 +42,8 @@ GraphPanel::GraphPanel(Workspace* workspace, QWidget* parent)
     connect(fp32_, &GraphView::openGroupsChanged, this, [this] { followGroups(fp32_, quantized_); });
     connect(quantized_, &GraphView::openGroupsChanged, this, [this] { followGroups(quantized_, fp32_); });
     connect(fp32_, &GraphView::groupSelected, this, [this](int group) { emit groupSelected(fp32_, group); });
+    connect(fp32_, &GraphView::heatChanged, this, &GraphPanel::heatChanged);
+    connect(quantized_, &GraphView::heatChanged, this, &GraphPanel::heatChanged);
     connect(quantized_, &GraphView::groupSelected, this, [this](int group) { emit groupSelected(quantized_, group); });
     connect(quantized_, &GraphView::layoutFinished, this, [this] {
         refreshColours();

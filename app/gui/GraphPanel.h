@@ -40,6 +40,7 @@ signals:
     void message(const QString& text);  // a quantized node with no FP32 counterpart, say
     void layoutFinished();
     void groupSelected(GraphView* view, int group);  // a group's box or frame in either view
+    void heatChanged();  // either view got new heat values (another metric, a new comparison)
 
 private:
     void showQuantizedModel();

@@ -58,12 +58,18 @@ QString heatMetricName(HeatMetric metric) {
 HeatScale heatScale(HeatMetric metric) {
     const QString name = heatMetricName(metric);
     const auto label = [](const char* text) { return QString::fromUtf8(text); };  // numbers and units read the same in every language
+    // Values back in the metric's own unit: dB for SQNR, the cosine itself (from its nines), the
+    // percentage clipped (the scale holds it negated) or of the range used.
+    const auto db = [](double v) { return std::isinf(v) ? QStringLiteral("\u221e dB") : QStringLiteral("%1 dB").arg(v, 0, 'f', 1); };
+    const auto cosine = [](double v) { return QString::number(1.0 - std::pow(10.0, -v), 'f', 4); };
+    const auto clipped = [](double v) { return QStringLiteral("%1%").arg(-v, 0, 'g', 3); };
+    const auto percent = [](double v) { return QStringLiteral("%1%").arg(v, 0, 'f', 0); };
     switch (metric) {
-    case HeatMetric::AccumulatedSqnr: return {name, 10.0, 40.0, label("<10 dB"), label("25 dB"), label(">40 dB")};
-    case HeatMetric::RoundingSqnr: return {name, 20.0, 45.0, label("<20 dB"), label("32 dB"), label(">45 dB")};
-    case HeatMetric::Cosine: return {name, 1.0, 4.0, label("<0.9"), label("0.997"), label(">0.9999")};
-    case HeatMetric::Clipping: return {name, -1.0, 0.0, label(">1%"), label("0.5%"), HeatMetricText::tr("none")};
-    case HeatMetric::RangeUse: return {name, 25.0, 90.0, label("<25%"), label("58%"), label(">90%")};
+    case HeatMetric::AccumulatedSqnr: return {name, 10.0, 40.0, label("<10 dB"), label("25 dB"), label(">40 dB"), db};
+    case HeatMetric::RoundingSqnr: return {name, 20.0, 45.0, label("<20 dB"), label("32 dB"), label(">45 dB"), db};
+    case HeatMetric::Cosine: return {name, 1.0, 4.0, label("<0.9"), label("0.997"), label(">0.9999"), cosine};
+    case HeatMetric::Clipping: return {name, -1.0, 0.0, label(">1%"), label("0.5%"), HeatMetricText::tr("none"), clipped};
+    case HeatMetric::RangeUse: return {name, 25.0, 90.0, label("<25%"), label("58%"), label(">90%"), percent};
     }
     return {};
 }

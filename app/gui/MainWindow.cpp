@@ -230,9 +230,9 @@ MainWindow::MainWindow(QWidget* parent)
     connect(graphPanel_, &GraphPanel::layoutFinished, this, &MainWindow::restoreSelection);
     connect(nodeView_, &NodeDetailsView::exclusionToggled, workspace_, &Workspace::toggleExclusion);
     // A group of the graph: its summary in the node panel; its tick box excludes its nodes (FP32 names).
-    connect(graphPanel_, &GraphPanel::groupSelected, this, [this](GraphView* view, int group) {
+    const auto showGroup = [this](GraphView* view, int group) {
         const GroupTree* tree = view->groups();
-        if (!tree || group < 0)
+        if (!tree || group < 0 || group >= static_cast<int>(tree->groups.size()))
             return;
         const QString path = QString::fromStdString(tree->groups[static_cast<size_t>(group)].path);
         GraphView* fp32 = graphPanel_->fp32View();
@@ -241,7 +241,18 @@ MainWindow::MainWindow(QWidget* parent)
         const int g = shown == fp32 && fp32Group >= 0 ? fp32Group : group;
         const QStringList names = shown == fp32 ? shown->quantizableNodesOf(g) : QStringList();
         const bool all = !names.isEmpty() && std::all_of(names.begin(), names.end(), [this](const QString& n) { return workspace_->isExcluded(n); });
-        nodeView_->setGroup(path, shown->groupSummary(g), heatScale(graphPanel_->heatMetric()).title, names, all);
+        const HeatScale scale = heatScale(graphPanel_->heatMetric());
+        nodeView_->setGroup(path, shown->groupSummary(g), scale.title, names, all, scale.format);
+    };
+    connect(graphPanel_, &GraphPanel::groupSelected, this, showGroup);
+    // Another heat metric (or a new comparison): the group on show gets its figures again.
+    connect(graphPanel_, &GraphPanel::heatChanged, this, [this, showGroup] {
+        const QString path = nodeView_->groupPath();
+        GraphView* view = graphPanel_->fp32View()->groups() ? graphPanel_->fp32View() : graphPanel_->quantizedView();
+        if (path.isEmpty() || !view->groups())
+            return;
+        if (const int g = view->groups()->findGroup(path.toStdString()); g >= 0)
+            showGroup(view, g);
     });
     connect(nodeView_, &NodeDetailsView::groupExclusionRequested, workspace_, &Workspace::excludeNodes);
     connect(workspace_->weightModel(), &ExcludableRowsModel::exclusionToggleRequested, workspace_, &Workspace::toggleExclusion);
@@ -504,6 +515,22 @@ void MainWindow::createActions() {
             graphPanel_->setHeatMetric(metric);
         }
     }
+    // The graph's groups, opened to a depth on both sides (as the graph's context menu does).
+    QMenu* depthMenu = viewMenu_->addMenu(tr("Expand All Groups to &Depth"));
+    depthMenu->setObjectName(QStringLiteral("expandDepthMenu"));
+    connect(depthMenu, &QMenu::aboutToShow, this, [this, depthMenu] {
+        depthMenu->clear();
+        GraphView* view = graphPanel_->fp32View()->groups() ? graphPanel_->fp32View() : graphPanel_->quantizedView();
+        const GroupTree* tree = view->groups();
+        if (!tree || tree->groups.size() < 2) {
+            depthMenu->addAction(tr("No groups in this graph"))->setEnabled(false);
+            return;
+        }
+        for (int d = 1; d <= tree->maxDepth + 1; ++d) {
+            QAction* a = depthMenu->addAction(d == tree->maxDepth + 1 ? tr("All (no groups)") : QString::number(d));
+            connect(a, &QAction::triggered, this, [view, d] { view->expandToDepth(d); });
+        }
+    });
     viewMenu_->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         viewMenu_->addAction(dock->toggleViewAction());

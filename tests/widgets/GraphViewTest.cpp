@@ -9,6 +9,7 @@
 #include <QGraphicsView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QTest>
 
 #include <QCheckBox>
@@ -234,6 +235,11 @@ private slots:
         QGraphicsItem* box = groupBox(v, QStringLiteral("/s.2/b.1/"));
         QVERIFY(box);
         QSignalSpy changed(&v, &GraphView::openGroupsChanged);
+        // Where the other boxes are before it opens (scene coordinates).
+        std::map<QString, QRectF> before;
+        for (const char* p : {"/s.0/b.0/", "/s.1/b.2/", "/s.2/b.0/", "/s.2/b.2/"})
+            before[QString::fromLatin1(p)] = groupBox(v, QString::fromLatin1(p))->sceneBoundingRect();
+        const QRectF closedRect = box->sceneBoundingRect();
         // Double-click opens it: two nodes in its place, the rest still closed.
         canvas->centerOn(box);
         const QPoint at = canvas->mapFromScene(box->sceneBoundingRect().center());
@@ -246,6 +252,20 @@ private slots:
         QVERIFY(frame && frame->isSelected());
         QVERIFY(canvas->viewport()->rect().intersects(canvas->mapFromScene(frame->sceneBoundingRect()).boundingRect()));
         QVERIFY(onScreen(v, itemNamed(v, QStringLiteral("/s.2/b.1/Relu"))));
+        // The rest kept its place: the opened frame grew from the closed box's top-left corner;
+        // boxes above it or left of it did not move, those below it moved straight down by its
+        // growth in height (and right by its growth in width if right of it).
+        const QRectF openRect = frame->sceneBoundingRect();
+        QCOMPARE(openRect.topLeft(), closedRect.topLeft());
+        const double dw = openRect.width() - closedRect.width(), dh = openRect.height() - closedRect.height();
+        QVERIFY(dh > 0);
+        for (const auto& [path, r] : before) {
+            const QRectF now = groupBox(v, path)->sceneBoundingRect();
+            const double ex = r.left() >= closedRect.right() - 0.1 ? dw : 0.0, ey = r.top() >= closedRect.bottom() - 0.1 ? dh : 0.0;
+            QVERIFY2(std::abs(now.left() - r.left() - ex) < 0.01 && std::abs(now.top() - r.top() - ey) < 0.01,
+                     qPrintable(QStringLiteral("%1 moved from (%2, %3) to (%4, %5)").arg(path).arg(r.left()).arg(r.top()).arg(now.left()).arg(now.top())));
+        }
+        QCOMPARE(groupBox(v, QStringLiteral("/s.0/b.0/"))->sceneBoundingRect(), before[QStringLiteral("/s.0/b.0/")]);  // above: still
         // Backspace closes the group around the selection.
         canvas->setFocus();
         QTest::keyClick(canvas, Qt::Key_Backspace);
@@ -322,6 +342,15 @@ private slots:
         QGraphicsItem* box = groupBox(v, QStringLiteral("/s.0/b.1/"));
         QVERIFY(box);
         QVERIFY2(box->toolTip().contains(QStringLiteral("worst 5.0")) && box->toolTip().contains(QStringLiteral("1 excluded")),
+                 qPrintable(box->toolTip()));
+        // With the metric's unit: the scale writes its values, the box shows them so.
+        HeatScale db{QStringLiteral("SQNR"), 10, 40, QStringLiteral("bad"), QStringLiteral("ok"), QStringLiteral("good"),
+                     [](double x) { return QStringLiteral("%1 dB").arg(x, 0, 'f', 1); }};
+        QSignalSpy heatChanged(&v, &GraphView::heatChanged);
+        v.setHeatMap(heat, db);
+        QCOMPARE(heatChanged.size(), 1);
+        box = groupBox(v, QStringLiteral("/s.0/b.1/"));
+        QVERIFY2(box->toolTip().contains(QStringLiteral("worst 5.0 dB")) && box->toolTip().contains(QStringLiteral("median 5.0 dB")),
                  qPrintable(box->toolTip()));
         // E on the selected group excludes its quantizable nodes (here: the Relus) in one request.
         v.setQuantizableOps({QStringLiteral("Relu")});
@@ -429,6 +458,36 @@ private slots:
         ws->undoStack()->undo();
         QVERIFY(ws->exclusions().empty());
         QVERIFY(!box->isChecked());
+        // New heat values (another metric, say) and the panel's figures follow, in the metric's
+        // unit: the worst of /s.1/ set by hand to 7.5, its lower median 20.
+        const Graph& g = *fp32->graph();
+        std::map<int, NodeHeat> heat;
+        for (int n = 0; n < g.nodeCount(); ++n)
+            heat[n] = {g.node(n).opType == "Relu" ? 20.0 : 30.0, QString()};
+        heat[g.findNode("/s.1/b.1/Relu")] = {7.5, QString()};
+        fp32->setHeatMap(heat, HeatScale{QStringLiteral("Test SQNR"), 10, 40, QStringLiteral("bad"), QStringLiteral("ok"),
+                                         QStringLiteral("good"), [](double x) { return QStringLiteral("%1 dB").arg(x, 0, 'f', 1); }});
+        QCOMPARE(details->groupPath(), QStringLiteral("/s.1/"));
+        auto valueOf = [&](const QString& row) {
+            for (QTreeWidgetItem* item : tree->findItems(QStringLiteral("*"), Qt::MatchWildcard))
+                if (item->text(0).startsWith(row))
+                    return item->text(1);
+            return QString();
+        };
+        QCOMPARE(valueOf(QStringLiteral("Worst")), QStringLiteral("7.5 dB"));
+        QCOMPARE(valueOf(QStringLiteral("Median")), QStringLiteral("20.0 dB"));  // 7.5 20 20 30 30 30: lower median 20
+        // View > Expand All Groups to Depth: 1 leaves only the stages, on both sides.
+        auto* depthMenu = w.findChild<QMenu*>(QStringLiteral("expandDepthMenu"));
+        QVERIFY(depthMenu);
+        emit depthMenu->aboutToShow();
+        QAction* one = nullptr;
+        for (QAction* a : depthMenu->actions())
+            if (a->text() == QStringLiteral("1"))
+                one = a;
+        QVERIFY(one);
+        one->trigger();
+        QVERIFY(QTest::qWaitFor([&] { return fp32->groupCount() == 3 && quant->groupCount() == 3 && !quant->isRelayingOut(); }, 10000));
+        QCOMPARE(fp32->nodeCount(), 0);
     }
 };
 

@@ -9,6 +9,8 @@
 #include "model/ModelBuilder.h"
 #include "model/OnnxModel.h"
 
+#include <set>
+
 using namespace ql;
 
 namespace {
@@ -229,4 +231,228 @@ TEST(GraphGroups, LayoutPutsBoxesInsideTheirFramesAndClosingRestoresThePicture) 
         EXPECT_DOUBLE_EQ(again->items[k].x, closed->items[k].x);
         EXPECT_DOUBLE_EQ(again->items[k].y, closed->items[k].y);
     }
+}
+
+namespace {
+
+// Four branches side by side, each a module with two units, then a Sum and a head of three units
+// below: x -> /model.B/cv1/{conv,act} -> /model.B/cv2/{conv,act} (B = 0..3) -> /sum/Sum -> /head.H/...
+OnnxModel branchModel() {
+    ModelBuilder b;
+    b.input("x", {1, 2, 4, 4});
+    int w = 0;
+    auto unit = [&](const std::string& p, const std::string& in) {
+        const std::string weight = "w" + std::to_string(w++);
+        b.floatInitializer(weight, {2, 2, 1, 1}, std::vector<float>(4, 0.5f));
+        b.node("Conv", {in, weight}, {p + "c"}, p + "conv/Conv");
+        b.node("Sigmoid", {p + "c"}, {p + "s"}, p + "act/Sigmoid");
+        b.node("Mul", {p + "c", p + "s"}, {p + "m"}, p + "act/Mul");
+        return p + "m";
+    };
+    std::vector<std::string> outs;
+    for (int k = 0; k < 4; ++k) {
+        const std::string p = "/model." + std::to_string(k) + "/";
+        outs.push_back(unit(p + "cv2/", unit(p + "cv1/", "x")));
+    }
+    b.node("Sum", outs, {"sum"}, "/sum/Sum");
+    std::string current = "sum";
+    for (int h = 0; h < 3; ++h)
+        current = unit("/head." + std::to_string(h) + "/", current);
+    b.output(current, {1, 2, 4, 4});
+    return build(b);
+}
+
+struct Rect {
+    double left, top, right, bottom;
+};
+Rect rectOf(const PlacedItem& p) { return {p.x - p.width / 2, p.y - p.height / 2, p.x + p.width / 2, p.y + p.height / 2}; }
+
+// The innermost group holding a box (a group box: its parent); 0 for the root.
+int chainOf0(const GroupTree& t, const GroupItem& item) {
+    return item.isGroup ? t.groups[static_cast<size_t>(item.index)].parent : std::max(0, t.groupOf[static_cast<size_t>(item.index)]);
+}
+
+const PlacedItem* findItem(const GroupedLayout& l, const GroupItem& item) {
+    for (const auto& p : l.items)
+        if (p.item == item)
+            return &p;
+    return nullptr;
+}
+
+// Opening `group` (from `before` to `after`): its top-left corner stays, every box outside it that
+// is on show in both moves right by the growth in width exactly when its left edge was at or right
+// of the group's old right edge, down by the growth in height exactly when its top was at or below
+// the group's old bottom, and not otherwise; the boxes on show afterwards do not overlap.
+void expectGrownInPlace(const GroupTree& t, const GroupedLayout& before, const GroupedLayout& after, int group) {
+    const PlacedItem* b = findItem(before, {true, group});
+    const PlacedItem* a = findItem(after, {true, group});
+    ASSERT_TRUE(b && a);
+    const Rect r0 = rectOf(*b), r1 = rectOf(*a);
+    EXPECT_NEAR(r1.left, r0.left, 1e-6);
+    EXPECT_NEAR(r1.top, r0.top, 1e-6);
+    const double dw = a->width - b->width, dh = a->height - b->height;
+    EXPECT_GT(dw + dh, 0.0);  // it did grow
+    int right = 0, below = 0, still = 0;
+    for (const auto& p : before.items) {
+        if (p.item == GroupItem{true, group} || p.open)
+            continue;
+        if (!p.item.isGroup && t.contains(group, p.item.index))
+            continue;
+        bool inside = false;  // a closed group inside the opened one: its own rule
+        for (int a = p.item.isGroup ? p.item.index : -1; a > 0; a = t.groups[static_cast<size_t>(a)].parent)
+            inside = inside || a == group;
+        if (inside)
+            continue;
+        const PlacedItem* q = findItem(after, p.item);
+        ASSERT_TRUE(q) << "box " << p.item.index << " vanished";
+        const Rect r = rectOf(p);
+        const double ex = r.left >= r0.right - 0.01 ? dw : 0.0, ey = r.top >= r0.bottom - 0.01 ? dh : 0.0;
+        EXPECT_NEAR(q->x - p.x, ex, 1e-6) << "box " << p.item.index << (p.item.isGroup ? " (group)" : " (node)");
+        EXPECT_NEAR(q->y - p.y, ey, 1e-6) << "box " << p.item.index << (p.item.isGroup ? " (group)" : " (node)");
+        right += ex != 0.0;
+        below += ey != 0.0;
+        still += ex == 0.0 && ey == 0.0;
+    }
+    EXPECT_GT(below, 0);  // the rule was exercised, not vacuous
+    EXPECT_GT(still, 0);
+    for (size_t k = 0; k < after.items.size(); ++k)
+        for (size_t j = 0; j < k; ++j) {
+            const PlacedItem &p = after.items[k], &o = after.items[j];
+            if (p.open || o.open)
+                continue;
+            EXPECT_TRUE(std::abs(p.x - o.x) >= (p.width + o.width) / 2 - 0.5 || std::abs(p.y - o.y) >= (p.height + o.height) / 2 - 0.5)
+                << k << " overlaps " << j;
+        }
+    (void)right;
+}
+
+}  // namespace
+
+TEST(GraphGroups, OpeningAGroupGrowsItInPlaceAndMovesOthersOnlyRightAndDown) {
+    const OnnxModel m = branchModel();
+    const Graph& g = m.graph();
+    const GroupTree t = groupGraph(g, nullptr);
+    const int m1 = t.findGroup("/model.1/"), cv1 = t.findGroup("/model.1/cv1/");
+    ASSERT_GT(m1, 0);
+    ASSERT_GT(cv1, 0);
+    EXPECT_EQ(t.groups[static_cast<size_t>(cv1)].parent, m1);
+    GroupLayoutCache cache;
+    auto closed = layoutGroups(g, t, {}, cache);
+    ASSERT_TRUE(closed) << closed.errorMessage();
+    // Opening /model.1/: the other branches beside it and the Sum and head below it keep their
+    // places or move by its growth, as the rule says.
+    auto one = layoutGroups(g, t, {m1}, cache);
+    ASSERT_TRUE(one);
+    expectGrownInPlace(t, *closed, *one, m1);
+    // The other branches right of it moved right, those left of it did not move at all.
+    const int m0 = t.findGroup("/model.0/"), m3 = t.findGroup("/model.3/");
+    const PlacedItem *a0 = findItem(*closed, {true, m0}), *b0 = findItem(*one, {true, m0});
+    const PlacedItem *a3 = findItem(*closed, {true, m3}), *b3 = findItem(*one, {true, m3});
+    ASSERT_TRUE(a0 && b0 && a3 && b3);
+    const bool m0Left = a0->x < findItem(*closed, {true, m1})->x;
+    EXPECT_EQ(b0->x == a0->x, m0Left);
+    EXPECT_EQ(b3->x == a3->x, !(a3->x > findItem(*closed, {true, m1})->x));
+    // Opening /model.1/cv1/ inside it: /model.1/'s frame grows in place again, and the boxes
+    // outside /model.1/ move only by that growth.
+    auto two = layoutGroups(g, t, {m1, cv1}, cache);
+    ASSERT_TRUE(two);
+    expectGrownInPlace(t, *one, *two, m1);
+    // Inside /model.1/, cv1 grew from its closed box's top-left corner.
+    const PlacedItem *c0 = findItem(*one, {true, cv1}), *c1 = findItem(*two, {true, cv1});
+    ASSERT_TRUE(c0 && c1);
+    EXPECT_NEAR(c1->x - c1->width / 2, c0->x - c0->width / 2, 1e-6);
+    EXPECT_NEAR(c1->y - c1->height / 2, c0->y - c0->height / 2, 1e-6);
+    // Closing both puts every box back where it was.
+    auto back = layoutGroups(g, t, {}, cache);
+    ASSERT_TRUE(back);
+    ASSERT_EQ(back->items.size(), closed->items.size());
+    for (size_t k = 0; k < back->items.size(); ++k) {
+        EXPECT_DOUBLE_EQ(back->items[k].x, closed->items[k].x);
+        EXPECT_DOUBLE_EQ(back->items[k].y, closed->items[k].y);
+    }
+}
+
+TEST(GraphGroups, EdgesCrossNoFrameButTheirEnds) {
+    // Every branch, the first two head units and one unit inside a branch open: edges run from the
+    // branches' insides to the Sum and through the head. Sampled along its curve, no edge enters a
+    // frame that holds neither of its ends.
+    const OnnxModel m = branchModel();
+    const Graph& g = m.graph();
+    const GroupTree t = groupGraph(g, nullptr);
+    OpenGroups open;
+    for (const char* p : {"/model.0/", "/model.1/", "/model.2/", "/model.3/", "/model.2/cv2/", "/head.0/", "/head.1/"}) {
+        const int group = t.findGroup(p);
+        ASSERT_GT(group, 0) << p;
+        open.insert(group);
+    }
+    GroupLayoutCache cache;
+    auto l = layoutGroups(g, t, open, cache);
+    ASSERT_TRUE(l) << l.errorMessage();
+    auto holds = [&](int group, const GroupItem& item) {
+        if (item.isGroup) {
+            for (int a = item.index; a > 0; a = t.groups[static_cast<size_t>(a)].parent)
+                if (a == group)
+                    return true;
+            return false;
+        }
+        return t.contains(group, item.index);
+    };
+    int crossingGroups = 0;
+    for (const auto& e : l->edges) {
+        ASSERT_GE(e.points.size(), 4u);
+        ASSERT_EQ((e.points.size() - 1) % 3, 0u);
+        const auto first = chainOf0(t, e.from), second = chainOf0(t, e.to);
+        crossingGroups += first != second;
+        for (const auto& f : l->items) {
+            if (!f.open || holds(f.item.index, e.from) || holds(f.item.index, e.to))
+                continue;
+            const Rect r = rectOf(f);
+            for (size_t k = 0; k + 3 < e.points.size(); k += 3)
+                for (int s = 0; s <= 20; ++s) {
+                    const double u = s / 20.0, v = 1 - u;
+                    const double x = v * v * v * e.points[k].first + 3 * v * v * u * e.points[k + 1].first +
+                                     3 * v * u * u * e.points[k + 2].first + u * u * u * e.points[k + 3].first;
+                    const double y = v * v * v * e.points[k].second + 3 * v * v * u * e.points[k + 1].second +
+                                     3 * v * u * u * e.points[k + 2].second + u * u * u * e.points[k + 3].second;
+                    EXPECT_FALSE(x > r.left + 2 && x < r.right - 2 && y > r.top + 2 && y < r.bottom - 2)
+                        << "edge " << e.from.index << "->" << e.to.index << " crosses " << t.groups[static_cast<size_t>(f.item.index)].path;
+                }
+        }
+    }
+    EXPECT_GT(crossingGroups, 3);  // edges between different groups were drawn and checked
+}
+
+TEST(GraphGroups, GraphInputsAndOutputsAreEllipsesAboveAndBelow) {
+    const OnnxModel m = branchModel();
+    const Graph& g = m.graph();
+    const GroupTree t = groupGraph(g, nullptr);
+    const int m1 = t.findGroup("/model.1/"), cv1 = t.findGroup("/model.1/cv1/");
+    GroupLayoutCache cache;
+    auto l = layoutGroups(g, t, {m1}, cache);
+    ASSERT_TRUE(l) << l.errorMessage();
+    ASSERT_EQ(l->terminals.size(), 2u);
+    const PlacedTerminal& in = l->terminals[0];
+    const PlacedTerminal& out = l->terminals[1];
+    EXPECT_EQ(in.tensor, "x");
+    EXPECT_TRUE(in.input);
+    EXPECT_LT(in.y + in.height / 2, 0.0);  // above every box
+    EXPECT_FALSE(out.input);
+    EXPECT_GT(out.y - out.height / 2, l->height);  // below every box
+    // x is read by the four branches: three closed ones and, inside the open /model.1/, its cv1.
+    std::set<GroupItem> readers, writers;
+    for (const auto& e : l->terminalEdges) {
+        if (e.from == GroupItem{false, -1}) {
+            readers.insert(e.to);
+            const PlacedItem* box = findItem(*l, e.to);
+            ASSERT_TRUE(box);
+            EXPECT_NEAR(e.points.back().first, box->x, 1e-6);  // it ends on the box's top
+            EXPECT_NEAR(e.points.back().second, box->y - box->height / 2, 1e-6);
+            EXPECT_NEAR(e.points.front().second, in.y + in.height / 2, 1e-6);
+        } else {
+            writers.insert(e.from);
+        }
+    }
+    EXPECT_EQ(readers, (std::set<GroupItem>{{true, t.findGroup("/model.0/")}, {true, cv1}, {true, t.findGroup("/model.2/")},
+                                            {true, t.findGroup("/model.3/")}}));
+    EXPECT_EQ(writers, (std::set<GroupItem>{{true, t.findGroup("/head.2/")}}));
 }
