@@ -17,6 +17,8 @@ class QToolButton;
 
 namespace ql {
 
+class BoxFixView;
+class BoxTraceView;
 class DetectionCompareView;
 class GraphPanel;
 class HistogramPlot;
@@ -90,6 +92,11 @@ private:
     bool userChoseTab_ = false;  // clicked a tab or asked for one (--tab): analyses no longer switch tabs
     GraphPanel* graphPanel_;
     DetectionCompareView* detectionView_;
+    BoxTraceView* boxTrace_;   // in the explanation panel: where the box was lost
+    BoxFixView* boxFix_;       // and "fix this box"
+    std::vector<Detection> boxFixTargets_;  // the FP32 boxes the last box fix was asked for
+    void showBoxTrace(int box);  // the trace of the explained box `box` (index into the explanation), when traced
+    void suggestBoxFix(bool allMissed);
     QListWidget* exclusionList_;
     double outputSqnrBeforeRequantize_ = NAN;
     LayerTable* layerTable_;
