@@ -37,7 +37,7 @@ DflBars::DflBars(QWidget* parent) : QWidget(parent) {
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
 }
 
-QSize DflBars::sizeHint() const { return {240, dfl_ ? 4 * (fontMetrics().height() + 30) : 0}; }
+QSize DflBars::sizeHint() const { return {240, dfl_ ? 4 * (fontMetrics().height() + 12) : 0}; }
 
 void DflBars::setDistributions(const std::optional<DflDistributions>& d) {
     dfl_ = d;
@@ -114,7 +114,7 @@ BoxTraceView::BoxTraceView(QWidget* parent)
     table_->verticalHeader()->hide();
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setSectionResizeMode(Layer, QHeaderView::Stretch);
-    table_->setMinimumHeight(160);
+    table_->setMinimumHeight(240);
     table_->setWordWrap(false);
     table_->setTextElideMode(Qt::ElideLeft);  // the end of a long node name says the most
     connect(table_, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
@@ -137,6 +137,7 @@ void BoxTraceView::clear() {
     table_->setRowCount(0);
     table_->hide();
     status_->clear();
+    status_->setToolTip(QString());
     dflTitle_->hide();
     dfl_->setDistributions(std::nullopt);
 }
@@ -194,9 +195,13 @@ void BoxTraceView::showTrace(const BoxTrace& trace, const std::optional<DflDistr
     }
     status += QStringLiteral(" ") + tr("%n layer(s) traced, window %1 head cells either side; double-click a row to show it in "
                                        "the graph.", nullptr, static_cast<int>(trace.layers.size())).arg(trace.headHalfCells);
+    QStringList skipped;
     for (const auto& s : trace.skipped)
-        status += QStringLiteral("<br>") + QString::fromStdString(s).toHtmlEscaped();
+        skipped << QString::fromStdString(s);
+    if (!skipped.isEmpty())  // long lines: in the tooltip, not in a narrow panel
+        status += QStringLiteral(" ") + tr("Some tensors were left out (hover for why).");
     status_->setText(status);
+    status_->setToolTip(skipped.join(QLatin1Char('\n')));
     if (dfl) {
         dflTitle_->setText(tr("<b>Box sides (DFL)</b>: FP32 outlined, INT8 filled"));
         dflTitle_->show();

@@ -28,6 +28,7 @@
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QToolButton>
 
 #include "ActivationErrorModel.h"
@@ -196,8 +197,13 @@ MainWindow::MainWindow(QWidget* parent)
     // selected in the graph and the tables, and a row double-clicked selects its layer there.
     connect(detectionView_->explanationView(), &BoxExplanationView::boxShown, this, &MainWindow::showBoxTrace);
     connect(workspace_, &Workspace::boxesTraced, this, [this](const QString& path) {
-        if (path == detectionView_->currentImage())
-            showBoxTrace(detectionView_->explanationView()->currentBox());
+        if (path != detectionView_->currentImage())
+            return;
+        showBoxTrace(detectionView_->explanationView()->currentBox());
+        if (std::exchange(traceWhenShown_, false))  // asked on the command line: the trace is what to see
+            detectionView_->explanationView()->scrollTo(boxTrace_);
+        if (std::exchange(fixBoxWhenTraced_, false))  // and the fix, started while still busy
+            suggestBoxFix(false);
     });
     connect(boxTrace_, &BoxTraceView::layerActivated, this, [this](const QString& node) {
         selectedNodeName_ = node;
@@ -216,6 +222,7 @@ MainWindow::MainWindow(QWidget* parent)
         boxFix_->showResult(BoxFixView::describe(*fix, boxFixTargets_, workspace_->explanationClassNames(),
                                                  workspace_->detectionConfidence()),
                             adds);
+        detectionView_->explanationView()->scrollTo(boxFix_);
     });
     connect(workspace_, &Workspace::boxFixFailed, this, [this](const QString& message) {
         if (message.isEmpty())
@@ -925,8 +932,10 @@ void MainWindow::suggestBoxFix(bool allMissed) {
     workspace_->suggestBoxFix(detectionView_->currentImage(), boxFixTargets_);
 }
 
-void MainWindow::explainWhenShown(const QString& image, std::optional<Box> fp32Box) {
+void MainWindow::explainWhenShown(const QString& image, std::optional<Box> fp32Box, bool fixBox) {
     pendingExplanation_ = PendingExplanation{image, fp32Box, true};
+    fixBoxWhenTraced_ = fixBox;
+    traceWhenShown_ = true;
 }
 
 void MainWindow::showDetectionImage(const QString& image) { pendingExplanation_ = PendingExplanation{image, std::nullopt, false}; }
