@@ -6,7 +6,9 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPointer>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -92,6 +94,7 @@ BoxExplanationView::BoxExplanationView(QWidget* parent)
     auto* content = new QWidget;
     auto* layout = new QVBoxLayout(content);
     auto* scroll = new QScrollArea(this);
+    scroll_ = scroll;
     scroll->setWidget(content);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -139,6 +142,18 @@ const BoxExplanation* BoxExplanationView::current() const {
 }
 
 void BoxExplanationView::addSection(QWidget* section) { sections_->addWidget(section); }
+
+void BoxExplanationView::scrollTo(QWidget* section) {
+    // After the layout has placed what the section just got.
+    QMetaObject::invokeMethod(this, [this, section = QPointer<QWidget>(section)] {
+        if (!section || !scroll_->widget())
+            return;
+        if (scroll_->widget()->layout())
+            scroll_->widget()->layout()->activate();
+        // Its top at the top of the panel (as far as the scroll bar goes).
+        scroll_->verticalScrollBar()->setValue(section->mapTo(scroll_->widget(), QPoint(0, 0)).y());
+    }, Qt::QueuedConnection);
+}
 
 void BoxExplanationView::showExplanation(const ImageExplanation& e, const std::vector<std::string>& classNames, int box) {
     explanation_ = e;

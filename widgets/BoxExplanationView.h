@@ -15,6 +15,7 @@
 class QComboBox;
 class QGridLayout;
 class QLabel;
+class QScrollArea;
 class QToolButton;
 class QVBoxLayout;
 
@@ -35,6 +36,7 @@ public:
     // Where later parts go (a per-layer trace of the box, a button to suggest exclusions for it):
     // added below the readings, shown with the panel. Nothing is reserved until one is added.
     void addSection(QWidget* section);
+    void scrollTo(QWidget* section);  // scrolls the panel so that `section` (or its top) is in view
 
     // The reason as the panel words it, in the interface's language.
     static QString reasonText(BoxOutcome outcome);
@@ -60,6 +62,7 @@ private:
     QLabel* partner_;
     QLabel* note_;
     QVBoxLayout* sections_;
+    QScrollArea* scroll_ = nullptr;
 };
 
 }  // namespace ql

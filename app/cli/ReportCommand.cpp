@@ -155,10 +155,16 @@ int runReport(const ReportOptions& o) {
     for (const auto& s : skipped)
         printWarning("not pictured: " + s);
     if (!o.explain.empty()) {
-        if (auto st = addBoxPages(content, *detectors, o.explain, textProgress("explaining boxes")); !st) {
+        // Each page names the layer where the box was lost: the trace's jump, as explain --trace marks it.
+        const BoxPageTracing tracing{&models->fp32, &models->quantized, o.session.options()};
+        std::vector<std::string> traceProblems;
+        if (auto st = addBoxPages(content, *detectors, o.explain, textProgress("explaining boxes"), &tracing, &traceProblems);
+            !st) {
             printError("--explain: " + st.errorMessage());
             return kExitError;
         }
+        for (const auto& p : traceProblems)
+            printWarning("--explain: no layer traced for " + p);
         std::cout << "Explained " << content.boxCases.size() << " boxes INT8 missed or moved on " << o.explain.size()
                   << (o.explain.size() == 1 ? " image\n" : " images\n");
     }

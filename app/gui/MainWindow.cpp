@@ -28,9 +28,12 @@
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QToolButton>
 
 #include "ActivationErrorModel.h"
+#include "BoxExplanationView.h"
+#include "BoxSections.h"
 #include "DetectionCompareView.h"
 #include "GraphPanel.h"
 #include "GraphView.h"
@@ -57,7 +60,7 @@ namespace ql {
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), workspace_(new Workspace(this)), tabs_(new QTabWidget(this)), graphPanel_(new GraphPanel(workspace_, this)),
-      detectionView_(new DetectionCompareView(this)),
+      detectionView_(new DetectionCompareView(this)), boxTrace_(new BoxTraceView(this)), boxFix_(new BoxFixView(this)),
       exclusionList_(new QListWidget(this)), layerTable_(new LayerTable(this)),
       activationTable_(new LayerTable(this)), outputSummary_(new OutputSummaryView(this)),
       fp32View_(new ModelSummaryView(this)), quantView_(new ModelSummaryView(this)),
@@ -186,7 +189,47 @@ MainWindow::MainWindow(QWidget* parent)
     connect(detectionView_, &DetectionCompareView::explainChangedRequested, this,
             [this](const QString& path) { workspace_->explainBoxes(path); });
     connect(workspace_, &Workspace::boxExplained, this, [this](const QString& path) {
+        boxFix_->clear();
         detectionView_->showExplanation(path, workspace_->lastExplanation(), workspace_->explanationClassNames());
+    });
+    detectionView_->explanationView()->addSection(boxTrace_);
+    detectionView_->explanationView()->addSection(boxFix_);
+    // Where the box was lost: traced in the background after the explanation; the jump's layer is
+    // selected in the graph and the tables, and a row double-clicked selects its layer there.
+    connect(detectionView_->explanationView(), &BoxExplanationView::boxShown, this, &MainWindow::showBoxTrace);
+    connect(workspace_, &Workspace::boxesTraced, this, [this](const QString& path) {
+        if (path != detectionView_->currentImage())
+            return;
+        showBoxTrace(detectionView_->explanationView()->currentBox());
+        if (std::exchange(traceWhenShown_, false))  // asked on the command line: the trace is what to see
+            detectionView_->explanationView()->scrollTo(boxTrace_);
+        if (std::exchange(fixBoxWhenTraced_, false))  // and the fix, started while still busy
+            suggestBoxFix(false);
+    });
+    connect(boxTrace_, &BoxTraceView::layerActivated, this, [this](const QString& node) {
+        selectedNodeName_ = node;
+        restoreSelection();
+    });
+    // Fix this box: the suggestion, then a new run with it.
+    connect(boxFix_, &BoxFixView::suggestRequested, this, &MainWindow::suggestBoxFix);
+    connect(boxFix_, &BoxFixView::cancelRequested, workspace_, &Workspace::cancel);
+    connect(boxFix_, &BoxFixView::applyRequested, workspace_, &Workspace::applyBoxFix);
+    connect(workspace_, &Workspace::progress, boxFix_, &BoxFixView::setProgress);
+    connect(workspace_, &Workspace::boxFixReady, this, [this] {
+        const auto& fix = workspace_->lastBoxFix();
+        if (!fix)
+            return;
+        const bool adds = !fix->added.empty();  // nothing to apply when the list stays the model's own
+        boxFix_->showResult(BoxFixView::describe(*fix, boxFixTargets_, workspace_->explanationClassNames(),
+                                                 workspace_->detectionConfidence()),
+                            adds);
+        detectionView_->explanationView()->scrollTo(boxFix_);
+    });
+    connect(workspace_, &Workspace::boxFixFailed, this, [this](const QString& message) {
+        if (message.isEmpty())
+            boxFix_->clear();  // cancelled
+        else
+            boxFix_->showProblem(tr("No suggestion: %1").arg(message));
     });
     connect(workspace_, &Workspace::detectionFailed, this, [this](const QString&, const QString& message) {
         detectionView_->showProblem(tr("No detections to compare: %1").arg(message));
@@ -880,8 +923,55 @@ void MainWindow::showTab(const QString& name) {
     }
 }
 
-void MainWindow::explainWhenShown(const QString& image, std::optional<Box> fp32Box) {
+void MainWindow::showBoxTrace(int box) {
+    const auto& traces = workspace_->boxTraces();
+    const auto& e = detectionView_->explanationView()->explanation();
+    const BoxExplanation* shown = detectionView_->explanationView()->current();
+    if (shown) {  // "for this box" only for a box INT8 lost or moved; "all missed" when any was missed
+        const bool anyMissed = std::any_of(e.boxes.begin(), e.boxes.end(), [](const BoxExplanation& b) { return b.missed; });
+        boxFix_->setAvailable(shown->outcome != BoxOutcome::Kept, anyMissed);
+    }
+    if (box < 0 || !shown) {
+        boxTrace_->clear();
+        return;
+    }
+    if (traces.size() != e.boxes.size()) {
+        boxTrace_->showPending();
+        return;
+    }
+    const Workspace::TracedBox& t = traces[static_cast<size_t>(box)];
+    if (!t.trace) {
+        boxTrace_->showProblem(t.problem);
+        return;
+    }
+    boxTrace_->showTrace(*t.trace, t.dfl, t.dflProblem);
+    if (t.trace->jumpLayer >= 0) {  // the layer where it was lost, in the graph and the tables
+        selectedNodeName_ = QString::fromStdString(t.trace->layers[static_cast<size_t>(t.trace->jumpLayer)].node);
+        restoreSelection();
+    }
+}
+
+void MainWindow::suggestBoxFix(bool allMissed) {
+    const BoxExplanation* shown = detectionView_->explanationView()->current();
+    const auto& e = detectionView_->explanationView()->explanation();
+    boxFixTargets_.clear();
+    if (allMissed) {
+        for (const auto& b : e.boxes)
+            if (b.missed)
+                boxFixTargets_.push_back(b.fp32);
+    } else if (shown) {
+        boxFixTargets_.push_back(shown->fp32);
+    }
+    if (boxFixTargets_.empty())
+        return;
+    boxFix_->showRunning(tr("Suggesting exclusions..."));
+    workspace_->suggestBoxFix(detectionView_->currentImage(), boxFixTargets_);
+}
+
+void MainWindow::explainWhenShown(const QString& image, std::optional<Box> fp32Box, bool fixBox) {
     pendingExplanation_ = PendingExplanation{image, fp32Box, true};
+    fixBoxWhenTraced_ = fixBox;
+    traceWhenShown_ = true;
 }
 
 void MainWindow::showDetectionImage(const QString& image) { pendingExplanation_ = PendingExplanation{image, std::nullopt, false}; }

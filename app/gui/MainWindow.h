@@ -17,6 +17,8 @@ class QToolButton;
 
 namespace ql {
 
+class BoxFixView;
+class BoxTraceView;
 class DetectionCompareView;
 class GraphPanel;
 class HistogramPlot;
@@ -39,7 +41,8 @@ public:
     // Once the Detections tab has its images: shows `image` (a path among them; empty: the
     // first) and explains its box overlapping `fp32Box` (image pixels), or with none every missed
     // and moved box. For screenshots and tests.
-    void explainWhenShown(const QString& image, std::optional<Box> fp32Box = std::nullopt);
+    // With `fixBox`, once the box shown is traced its exclusions are suggested too (Fix this box).
+    void explainWhenShown(const QString& image, std::optional<Box> fp32Box = std::nullopt, bool fixBox = false);
     void showDetectionImage(const QString& image);  // the same without explaining
     RunsView* runsView() const { return runsView_; }
     bool bannerShown() const;
@@ -90,6 +93,13 @@ private:
     bool userChoseTab_ = false;  // clicked a tab or asked for one (--tab): analyses no longer switch tabs
     GraphPanel* graphPanel_;
     DetectionCompareView* detectionView_;
+    BoxTraceView* boxTrace_;   // in the explanation panel: where the box was lost
+    BoxFixView* boxFix_;       // and "fix this box"
+    std::vector<Detection> boxFixTargets_;
+    bool fixBoxWhenTraced_ = false;  // explainWhenShown's fixBox
+    bool traceWhenShown_ = false;    // explainWhenShown: the panel scrolls to the trace when it comes  // the FP32 boxes the last box fix was asked for
+    void showBoxTrace(int box);  // the trace of the explained box `box` (index into the explanation), when traced
+    void suggestBoxFix(bool allMissed);
     QListWidget* exclusionList_;
     double outputSqnrBeforeRequantize_ = NAN;
     LayerTable* layerTable_;

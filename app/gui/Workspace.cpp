@@ -482,6 +482,68 @@ struct Workspace::Detectors {
         return std::move(made->second);
     }
 
+    // The trace capture of the last image traced (analysis/BoxTrace.h): both models run once on
+    // it with every tensor kept, so that another box of it traces without running them again.
+    std::string capturedPath;
+    std::optional<TraceCapture> capture;
+    std::string captureError;
+
+    // Each box of `e` (an explanation of `path` by these detectors) traced, with its DFL sides.
+    std::vector<Workspace::TracedBox> trace(const std::string& path, const ImageExplanation& e) {
+        std::vector<Workspace::TracedBox> out(e.boxes.size());
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (auto made = make(); !made) {
+            for (auto& t : out)
+                t.problem = inAppTerms(made.errorMessage());
+            return out;
+        }
+        if (capturedPath != path) {
+            capture.reset();
+            captureError.clear();
+            capturedPath = path;
+            auto bgr = readImageBgr(path);
+            auto image = bgr ? pair->fp32().preprocessor().prepare(*bgr) : Result<PreparedImage>(bgr.error());
+            auto run = image ? TraceCapture::run(fp32Model->analyzed, quantizedModel->analyzed, pair->fp32().outputName(), *image,
+                                                 TraceCapture::Scope::Trace, SessionOptions{})
+                             : Result<TraceCapture>(image.error());
+            if (run)
+                capture.emplace(std::move(run).value());
+            else
+                captureError = run.errorMessage();
+        }
+        for (size_t k = 0; k < e.boxes.size(); ++k) {
+            auto& t = out[k];
+            if (!capture) {
+                t.problem = QString::fromStdString(captureError);
+                continue;
+            }
+            if (auto r = capture->trace(e.boxes[k].cell, e.layout))
+                t.trace = std::move(r).value();
+            else
+                t.problem = QString::fromStdString(r.errorMessage());
+            if (e.layout == YoloLayout::Ultralytics) {
+                if (auto d = capture->dfl(e.boxes[k].cell))
+                    t.dfl = std::move(d).value();
+                else
+                    t.dflProblem = QString::fromStdString(d.errorMessage());
+            }
+        }
+        return out;
+    }
+
+    // For the report: a page per box INT8 missed or moved on each image, with the layer where
+    // each was lost; the images that cannot be explained are left out, named in `skipped`.
+    void addBoxPagesTo(ReportContent& content, const std::vector<std::string>& paths, const TaskControl& control,
+                       std::vector<std::string>* skipped) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (!make())
+            return;
+        const BoxPageTracing tracing{&fp32Model->analyzed, &quantizedModel->analyzed, SessionOptions{}};
+        for (const auto& p : paths)
+            if (auto st = addBoxPages(content, *pair, {p}, control, &tracing, skipped); !st && skipped)
+                skipped->push_back(st.errorMessage());
+    }
+
     // For the report: pictures of the images; none when the models are no detectors, say. False
     // when cancelled.
     bool addPictures(ReportContent& content, const std::vector<std::string>& paths, const TaskControl& control) {
@@ -528,11 +590,19 @@ void Workspace::exportReport(const QString& path) {
     auto shared = std::make_shared<ReportContent>(std::move(content));
     pendingReport_ = shared;
     cancel_ = std::make_shared<std::atomic<bool>>(false);
-    auto work = [detectors = detectors(), shared, pictures, path, cancel = cancel_,
+    std::vector<std::string> explained;
+    for (const QString& p : explainedImages_)
+        explained.push_back(p.toStdString());
+    auto work = [detectors = detectors(), shared, pictures, explained, path, cancel = cancel_,
                  self = QPointer<Workspace>(this)]() -> QString {
         // A model that is no detector still gets its report.
         if (!detectors->addPictures(*shared, pictures, backgroundControl(self, cancel.get())))
             return {};  // cancelled: `done` sees the flag
+        // A page per box INT8 missed or moved on the images explained in this session.
+        std::vector<std::string> skipped;
+        detectors->addBoxPagesTo(*shared, explained, backgroundControl(self, cancel.get()), &skipped);
+        if (cancel->load())
+            return {};
         if (path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive))
             return {};
         auto st = writeFileAtomically(path.toStdString(), renderHtml(*shared));
@@ -774,10 +844,74 @@ void Workspace::explainBoxes(const QString& imagePath, std::optional<Box> fp32Bo
         }
         explanation_ = std::move(outcome.explanation);
         explanationClassNames_ = std::move(outcome.classNames);
+        boxTraces_.clear();
+        if (!explainedImages_.contains(imagePath))
+            explainedImages_ << imagePath;
         emit boxExplained(imagePath);
+        if (!explanation_.boxes.empty())
+            traceExplanation(imagePath);
     };
     runInBackground<ExplanationOutcome>(tr("Explaining the boxes of %1...").arg(QFileInfo(imagePath).fileName()),
                                         std::move(work), std::move(done));
+}
+
+void Workspace::traceExplanation(const QString& imagePath) {
+    const quint64 generation = ++traceGeneration_;
+    auto work = [detectors = detectors(), path = imagePath.toStdString(), e = explanation_] { return detectors->trace(path, e); };
+    auto done = [this, imagePath, generation](std::vector<TracedBox> traces) {
+        if (generation != traceGeneration_)
+            return;  // another image (or box) was explained meanwhile
+        boxTraces_ = std::move(traces);
+        emit boxesTraced(imagePath);
+    };
+    runInBackground<std::vector<TracedBox>>(tr("Tracing where the boxes of %1 were lost...").arg(QFileInfo(imagePath).fileName()),
+                                            std::move(work), std::move(done));
+}
+
+void Workspace::suggestBoxFix(const QString& imagePath, const std::vector<Detection>& targets) {
+    if (!fp32_ || !quantized_ || targets.empty())
+        return;
+    auto inputs = quantizationInputs();
+    if (!inputs)
+        return;
+    BoxFixRequest request;
+    request.images = {imagePath.toStdString()};
+    request.targets = {targets};
+    request.calibrationImages = inputs->images;
+    request.calibration = inputs->calibration;
+    request.decode = decodeOptions();
+    request.search = boxFixSearchDefaults();
+    cancel_ = std::make_shared<std::atomic<bool>>(false);
+    struct Outcome {
+        std::shared_ptr<const BoxFix> fix;
+        QString error;
+    };
+    auto work = [fp32 = fp32_, quantized = quantized_, request, cancel = cancel_, self = QPointer<Workspace>(this)]() -> Outcome {
+        auto fix = suggestExclusionsForBoxes(fp32->analyzed, quantized->analyzed, request, backgroundControl(self, cancel.get()));
+        if (!fix)
+            return {nullptr, QString::fromStdString(fix.errorMessage())};
+        return {std::make_shared<const BoxFix>(std::move(fix).value()), {}};
+    };
+    auto done = [this, cancel = cancel_](Outcome outcome) {
+        if (!outcome.fix) {
+            emit boxFixFailed(*cancel ? QString() : outcome.error);
+            return;
+        }
+        lastBoxFix_ = std::move(outcome.fix);
+        emit boxFixReady();
+    };
+    runInBackground<Outcome>(tr("Suggesting exclusions for %n box(es)...", nullptr, static_cast<int>(targets.size())),
+                             std::move(work), std::move(done));
+}
+
+void Workspace::applyBoxFix() {
+    if (!lastBoxFix_ || !fp32_)
+        return;
+    // The settings the search re-made the model with (read back from the quantized model), so that
+    // the new run is the model the suggestion measured.
+    setQuantizerSettings(lastBoxFix_->settings);
+    applyExclusions(lastBoxFix_->suggestion.nodesToExclude, tr("Exclude the nodes suggested for the box"));
+    requantize(RunOrigin::Suggestion);
 }
 
 namespace {

@@ -11,6 +11,8 @@
 #include <map>
 #include <memory>
 
+#include "analysis/BoxFix.h"
+#include "analysis/BoxTrace.h"
 #include "analysis/Sensitivity.h"
 #include "detect/BoxExplanation.h"
 #include "detect/Detector.h"
@@ -125,6 +127,29 @@ public:
     void explainBoxes(const QString& imagePath, std::optional<Box> fp32Box = std::nullopt);
     const ImageExplanation& lastExplanation() const { return explanation_; }
     const std::vector<std::string>& explanationClassNames() const { return explanationClassNames_; }
+    // Where each explained box was lost (analysis/BoxTrace.h), traced in the background after
+    // boxExplained: both models captured once per image (kept for that image, so another box of
+    // it traces without running them again), each box's cell traced, its DFL sides read. On
+    // boxesTraced, boxTraces() holds one entry per box of lastExplanation().
+    struct TracedBox {
+        std::optional<BoxTrace> trace;
+        QString problem;  // why there is no trace
+        std::optional<DflDistributions> dfl;
+        QString dflProblem;
+    };
+    const std::vector<TracedBox>& boxTraces() const { return boxTraces_; }
+    // "Fix this box": the nodes to leave float so that the quantized model finds `targets` (FP32
+    // boxes of the explained image) again (analysis/BoxFix.h, as explain --suggest), calibrated on
+    // the calibration set, in the background with progress and Cancel; boxFixReady brings it.
+    void suggestBoxFix(const QString& imagePath, const std::vector<Detection>& targets);
+    const std::shared_ptr<const BoxFix>& lastBoxFix() const { return lastBoxFix_; }
+    float detectionConfidence() const { return decodeOptions().confidence; }  // a box below it is not found
+    // Applies the last box fix as a new run: the quantized model's settings read back and the
+    // suggested list as the exclusions, in one undo step, then re-quantized.
+    void applyBoxFix();
+    // The images explained in this session, in order: the report gets a page per box INT8
+    // missed or moved on each (with the layer where it was lost).
+    const QStringList& explainedImages() const { return explainedImages_; }
     // The stakeholder report (HTML, or PDF for a .pdf path) from what is loaded and compared,
     // with detections on up to two of the images; written in the background.
     void exportReport(const QString& path);
@@ -210,6 +235,9 @@ signals:
     void detectionFailed(const QString& imagePath, const QString& message);
     void imageChangeReady(const QString& imagePath, const ql::ImageChange& change);
     void boxExplained(const QString& imagePath);
+    void boxesTraced(const QString& imagePath);
+    void boxFixReady();
+    void boxFixFailed(const QString& message);  // empty: cancelled
     void preprocessingChanged();
     void runsChanged();  // a run added or measured, or another one shown
     void calibrationChanged();  // the calibration set, or the comparison images it falls back to
@@ -301,6 +329,11 @@ private:
     DetectionComparison detectedBoxes_;  // of the image detectionReady last brought
     ImageExplanation explanation_;
     std::vector<std::string> explanationClassNames_;
+    void traceExplanation(const QString& imagePath);
+    std::vector<TracedBox> boxTraces_;
+    quint64 traceGeneration_ = 0;
+    std::shared_ptr<const BoxFix> lastBoxFix_;
+    QStringList explainedImages_;
     std::shared_ptr<ReportContent> pendingReport_;
     struct Playback;
     std::shared_ptr<Playback> playback_;  // a video playing in presentation mode  // filled in the background, printed here

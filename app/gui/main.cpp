@@ -30,6 +30,8 @@ struct CommandLine {
     QCommandLineOption explain{QStringLiteral("explain"),
                                QCoreApplication::translate("main", "Explain why INT8 lost boxes of that image: 'missed' (every missed and moved box) or the FP32 box nearest x1,y1,x2,y2 (image pixels)."),
                                QStringLiteral("missed|x1,y1,x2,y2")};
+    QCommandLineOption fixBox{QStringLiteral("fix-box"),
+                              QCoreApplication::translate("main", "With --explain: once the box shown is traced, suggest exclusions for it (Fix this box).")};
     QCommandLineOption requantize{QStringLiteral("requantize"),
                                   QCoreApplication::translate("main", "With --screenshot: re-quantize once with the exclusions first.")};
 
@@ -40,7 +42,7 @@ struct CommandLine {
         parser.addPositionalArgument(QStringLiteral("models"),
                                      QCoreApplication::translate("main", "FP32 and/or quantized .onnx files to open."),
                                      QStringLiteral("[FP32.onnx] [QUANT.onnx]"));
-        for (const QCommandLineOption* o : {&screenshot, &images, &tab, &detectionImage, &explain, &demo, &requantize})
+        for (const QCommandLineOption* o : {&screenshot, &images, &tab, &detectionImage, &explain, &fixBox, &demo, &requantize})
             parser.addOption(*o);
     }
 };
@@ -112,7 +114,7 @@ int main(int argc, char** argv) {
             box = ql::Box{c[0], c[1], c[2], c[3]};
         }
         if (parser.isSet(commandLine.explain))
-            window.explainWhenShown(parser.value(commandLine.detectionImage), box);
+            window.explainWhenShown(parser.value(commandLine.detectionImage), box, parser.isSet(commandLine.fixBox));
         else
             window.showDetectionImage(parser.value(commandLine.detectionImage));
     }

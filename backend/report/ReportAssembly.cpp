@@ -94,8 +94,15 @@ Status addMostChangedFrames(ReportContent& content, DetectorPair& detectors, Vid
     return Ok{};
 }
 
+std::optional<std::string> lostAtLayer(const BoxTrace& trace) {
+    if (trace.jumpLayer < 0 || static_cast<size_t>(trace.jumpLayer) >= trace.layers.size())
+        return std::nullopt;
+    const TracedLayer& l = trace.layers[static_cast<size_t>(trace.jumpLayer)];
+    return l.node + " (" + l.op + ")";
+}
+
 Status addBoxPages(ReportContent& content, DetectorPair& detectors, const std::vector<std::string>& images,
-                   const TaskControl& control) {
+                   const TaskControl& control, const BoxPageTracing* tracing, std::vector<std::string>* traceProblems) {
     for (size_t i = 0; i < images.size(); ++i) {
         if (control.cancelled())
             return cancelledError();
@@ -106,7 +113,32 @@ Status addBoxPages(ReportContent& content, DetectorPair& detectors, const std::v
         auto e = explainImage(detectors.fp32(), detectors.quantized(), *bgr, ExplainTarget{});
         if (!e)
             return Error{images[i] + ": " + e.errorMessage()};
-        for (auto& page : boxCasePages(std::filesystem::path(images[i]).filename().string(), *bgr, *e, detectors.classNames()))
+        const std::string name = std::filesystem::path(images[i]).filename().string();
+        auto pages = boxCasePages(name, *bgr, *e, detectors.classNames());
+        // The pages follow e->boxes without the kept ones (boxCasePages).
+        std::vector<const BoxExplanation*> paged;
+        for (const auto& b : e->boxes)
+            if (b.outcome != BoxOutcome::Kept)
+                paged.push_back(&b);
+        if (tracing && tracing->fp32 && tracing->quantized && !pages.empty() && paged.size() == pages.size()) {
+            auto prepared = detectors.fp32().preprocessor().prepare(*bgr);
+            auto capture = prepared ? TraceCapture::run(*tracing->fp32, *tracing->quantized, detectors.fp32().outputName(),
+                                                        *prepared, TraceCapture::Scope::Trace, tracing->session)
+                                    : Result<TraceCapture>(prepared.error());
+            if (!capture) {
+                if (traceProblems)
+                    traceProblems->push_back(name + ": " + capture.errorMessage());
+            } else {
+                for (size_t k = 0; k < pages.size(); ++k) {
+                    auto t = capture->trace(paged[k]->cell, e->layout);
+                    if (t)
+                        pages[k].lostAtLayer = lostAtLayer(*t);
+                    else if (traceProblems)
+                        traceProblems->push_back(name + ": " + t.errorMessage());
+                }
+            }
+        }
+        for (auto& page : pages)
             content.boxCases.push_back(std::move(page));
     }
     control.report(images.size(), images.size());

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "detect/DetectorPair.h"
+#include "analysis/BoxTrace.h"
 #include "detect/VideoFrames.h"
 #include "inspect/AnalyzedModel.h"
 #include "quantize/QuantizerSettings.h"
@@ -39,10 +40,24 @@ Status addMostChangedPictures(ReportContent& content, DetectorPair& detectors, c
 Status addMostChangedFrames(ReportContent& content, DetectorPair& detectors, VideoFrames& frames, size_t count,
                             const TaskControl& control = {});
 
+// The layer a trace marks as where the box was lost: "node (Op)"; empty when it marks none.
+std::optional<std::string> lostAtLayer(const BoxTrace& trace);
+
+// What addBoxPages needs to trace each box (analysis/BoxTrace.h): the two models the detectors were
+// made from (they must outlive the call) and the session to capture them with.
+struct BoxPageTracing {
+    const AnalyzedModel* fp32 = nullptr;
+    const AnalyzedModel* quantized = nullptr;
+    SessionOptions session;
+};
+
 // A page per FP32 box INT8 missed or moved on each image (detect/BoxExplanation.h): both crops, the
 // scores, the cell it came from and why. Stops at the first image that cannot be read or explained
-// (a head without grid cells is refused), naming it.
+// (a head without grid cells is refused), naming it. With `tracing`, both models are captured once
+// per image and each page's lostAtLayer is the trace's jump (TraceCapture::trace, default options);
+// a model the trace refuses (QOperator, dynamic) leaves it empty and says why in `traceProblems`.
 Status addBoxPages(ReportContent& content, DetectorPair& detectors, const std::vector<std::string>& images,
-                   const TaskControl& control = {});
+                   const TaskControl& control = {}, const BoxPageTracing* tracing = nullptr,
+                   std::vector<std::string>* traceProblems = nullptr);
 
 }  // namespace ql
