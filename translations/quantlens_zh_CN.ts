@@ -39,6 +39,10 @@
         <source>Explain why INT8 lost boxes of that image: &apos;missed&apos; (every missed and moved box) or the FP32 box nearest x1,y1,x2,y2 (image pixels).</source>
         <translation>解释 INT8 为何丢失该图像的框：&apos;missed&apos;（每个漏检和偏移的框）或最接近 x1,y1,x2,y2（图像像素）的 FP32 框。</translation>
     </message>
+    <message>
+        <source>With --explain: once the box shown is traced, suggest exclusions for it (Fix this box).</source>
+        <translation>与 --explain 一起使用：所示框追踪完成后，为其建议排除节点（修复此框）。</translation>
+    </message>
 </context>
 <context>
     <name>ql::ActivationErrorModel</name>
@@ -235,6 +239,160 @@
     </message>
 </context>
 <context>
+    <name>ql::BoxFixView</name>
+    <message>
+        <source>Suggest Exclusions for This Box</source>
+        <translation>为此框建议排除节点</translation>
+    </message>
+    <message>
+        <source>For All Missed Boxes of This Image</source>
+        <translation>为此图像所有漏检的框</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Apply as a New Run</source>
+        <translation>作为新运行应用</translation>
+    </message>
+    <message>
+        <source>Re-quantize the FP32 model with the quantized model&apos;s settings, leaving float the fewest nodes that bring this box back (calibrated on the calibration set)</source>
+        <translation>用量化模型的设置重新量化 FP32 模型，保留最少的浮点节点以找回此框（在校准集上校准）</translation>
+    </message>
+    <message>
+        <source>The same for every box INT8 missed on this image</source>
+        <translation>对此图像上 INT8 漏检的每个框执行相同操作</translation>
+    </message>
+    <message>
+        <source>Exclude the suggested nodes and re-quantize: a new run (undo restores the exclusions)</source>
+        <translation>排除建议的节点并重新量化：生成一次新运行（撤销可恢复排除列表）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Fix this box&lt;/b&gt;</source>
+        <translation>&lt;b&gt;修复此框&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>box %1</source>
+        <translation>框 %1</translation>
+    </message>
+    <message>
+        <source>already found by the model re-made with its settings</source>
+        <translation>用其设置重新生成的模型已能找到</translation>
+    </message>
+    <message>
+        <source>brought back by leaving &lt;b&gt;%1&lt;/b&gt; float</source>
+        <translation>将 &lt;b&gt;%1&lt;/b&gt; 保留为浮点后找回</translation>
+    </message>
+    <message>
+        <source>not brought back</source>
+        <translation>未能找回</translation>
+    </message>
+    <message>
+        <source>%1: %2; INT8 score %3 → %4, IoU %5 → %6</source>
+        <translation>%1：%2；INT8 分数 %3 → %4，IoU %5 → %6</translation>
+    </message>
+    <message>
+        <source>No node to add to the list.</source>
+        <translation>无需向列表添加节点。</translation>
+    </message>
+    <message>
+        <source>Leave float: %1</source>
+        <translation>保留浮点：%1</translation>
+    </message>
+    <message>
+        <source>Cost: %1 ms median latency (%2 → %3 ms), %4 KiB</source>
+        <translation>代价：中位延迟 %1 ms（%2 → %3 ms），%4 KiB</translation>
+    </message>
+</context>
+<context>
+    <name>ql::BoxTraceView</name>
+    <message>
+        <source>&lt;b&gt;Where it was lost&lt;/b&gt;</source>
+        <translation>&lt;b&gt;在何处丢失&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Each layer the box&apos;s cell depends on: the error of the quantized model inside the window around the cell (local) and over the whole map. The marked layer is where the local error jumps most against its inputs.</source>
+        <translation>此框所在单元依赖的每一层：量化模型在该单元周围窗口内（局部）和整个特征图上的误差。标记的层是局部误差相对其输入跃升最大的层。</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Op</source>
+        <translation>算子</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>特征图</translation>
+    </message>
+    <message>
+        <source>Local SQNR</source>
+        <translation>局部 SQNR</translation>
+    </message>
+    <message>
+        <source>Whole SQNR</source>
+        <translation>整体 SQNR</translation>
+    </message>
+    <message>
+        <source>Channels × height × width / stride (input pixels per cell)</source>
+        <translation>通道 × 高 × 宽 / 步长（每个单元的输入像素）</translation>
+    </message>
+    <message>
+        <source>SQNR inside the window around the box&apos;s cell, all channels (dB)</source>
+        <translation>框所在单元周围窗口内的 SQNR，全部通道（dB）</translation>
+    </message>
+    <message>
+        <source>SQNR over the whole map (dB)</source>
+        <translation>整个特征图的 SQNR（dB）</translation>
+    </message>
+    <message>
+        <source>Tracing the layers the box depends on...</source>
+        <translation>正在追踪此框依赖的各层...</translation>
+    </message>
+    <message>
+        <source>No trace: %1</source>
+        <translation>无追踪：%1</translation>
+    </message>
+    <message>
+        <source>%1
+The local error jumps here: %2 dB lower than its worst input</source>
+        <translation>%1
+局部误差在此跃升：比其最差输入低 %2 dB</translation>
+    </message>
+    <message>
+        <source>Lost at &lt;b&gt;%1&lt;/b&gt; (%2): local SQNR %3 dB against %4 dB whole.</source>
+        <translation>丢失于 &lt;b&gt;%1&lt;/b&gt;（%2）：局部 SQNR %3 dB，整体 %4 dB。</translation>
+    </message>
+    <message>
+        <source>No layer loses SQNR around this cell.</source>
+        <translation>此单元周围没有层损失 SQNR。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n layer(s) traced, window %1 head cells either side; double-click a row to show it in the graph.</source>
+        <translation>
+            <numerusform>已追踪 %n 层，窗口为两侧各 %1 个检测头单元；双击一行可在图中显示该层。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Some tensors were left out (hover for why).</source>
+        <translation>部分张量未纳入（悬停查看原因）。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Box sides (DFL)&lt;/b&gt;: FP32 outlined, INT8 filled</source>
+        <translation>&lt;b&gt;框的四边（DFL）&lt;/b&gt;：FP32 为轮廓，INT8 为填充</translation>
+    </message>
+    <message>
+        <source>No DFL distributions: %1</source>
+        <translation>无 DFL 分布：%1</translation>
+    </message>
+</context>
+<context>
     <name>ql::DetectionCompareView</name>
     <message>
         <source>Open images (File &gt; Open Images) to compare the detections of both models.</source>
@@ -263,6 +421,29 @@
     <message>
         <source>Missed by INT8: click to see why</source>
         <translation>被 INT8 漏检：点击查看原因</translation>
+    </message>
+</context>
+<context>
+    <name>ql::DflBars</name>
+    <message>
+        <source>The distribution over the 16 bins of each side&apos;s distance (left, top, right, bottom): FP32 outlined, INT8 filled</source>
+        <translation>每条边距离在 16 个区间上的分布（左、上、右、下）：FP32 为轮廓，INT8 为填充</translation>
+    </message>
+    <message>
+        <source>left</source>
+        <translation>左</translation>
+    </message>
+    <message>
+        <source>top</source>
+        <translation>上</translation>
+    </message>
+    <message>
+        <source>right</source>
+        <translation>右</translation>
+    </message>
+    <message>
+        <source>bottom</source>
+        <translation>下</translation>
     </message>
 </context>
 <context>
@@ -441,6 +622,14 @@
         <translation>
             <numerusform>将该分组排除出量化（%n 个可量化节点）</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Graph input %1</source>
+        <translation>图输入 %1</translation>
+    </message>
+    <message>
+        <source>Graph output %1</source>
+        <translation>图输出 %1</translation>
     </message>
 </context>
 <context>
@@ -1075,6 +1264,26 @@ no histograms: none of its tensors was compared</source>
     <message>
         <source>Automatic (from the output shapes)</source>
         <translation>自动（根据输出形状）</translation>
+    </message>
+    <message>
+        <source>No suggestion: %1</source>
+        <translation>无建议：%1</translation>
+    </message>
+    <message>
+        <source>Expand All Groups to &amp;Depth</source>
+        <translation>全部分组展开到深度(&amp;D)</translation>
+    </message>
+    <message>
+        <source>No groups in this graph</source>
+        <translation>此图没有分组</translation>
+    </message>
+    <message>
+        <source>All (no groups)</source>
+        <translation>全部（不分组）</translation>
+    </message>
+    <message>
+        <source>Suggesting exclusions...</source>
+        <translation>正在建议排除节点...</translation>
     </message>
 </context>
 <context>
@@ -2295,6 +2504,20 @@ no histograms: none of its tensors was compared</source>
     <message>
         <source>set “Convert to opset” to 13 in Analysis › Quantization Settings</source>
         <translation>在 分析 › 量化设置 中把“转换到 opset”设为 13</translation>
+    </message>
+    <message>
+        <source>Tracing where the boxes of %1 were lost...</source>
+        <translation>正在追踪 %1 的框在何处丢失...</translation>
+    </message>
+    <message numerus="yes">
+        <source>Suggesting exclusions for %n box(es)...</source>
+        <translation>
+            <numerusform>正在为 %n 个框建议排除节点...</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Exclude the nodes suggested for the box</source>
+        <translation>排除为此框建议的节点</translation>
     </message>
 </context>
 </TS>
