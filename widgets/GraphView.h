@@ -58,6 +58,7 @@ public:
     // Heat map: a value per node; nodes without one stay neutral.
     void setHeatMap(const std::map<int, NodeHeat>& values, const HeatScale& scale);
     void setExcluded(const QSet<QString>& nodeNames);
+    void setInt16(const QSet<QString>& nodeNames);  // nodes quantized at 16 bits: a "16" badge
     void selectNode(int node);  // without emitting nodeSelected
     int selectedNode() const;   // -1 when none
     bool isLayingOut() const;
@@ -148,6 +149,7 @@ private:
     QLabel* legend_;
     QLabel* searchProblem_;
     QSet<QString> excluded_;
+    QSet<QString> int16_;
     std::shared_ptr<const void> owner_;  // keeps the graph alive while shown
     const Graph* graph_ = nullptr;
     QFutureWatcher<std::shared_ptr<Picture>>* watcher_ = nullptr;
