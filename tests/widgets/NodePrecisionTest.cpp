@@ -9,6 +9,9 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include "AppSettings.h"
+#include "GraphView.h"
+#include "MainWindow.h"
 #include "SuggestOptionsDialog.h"
 #include "Workspace.h"
 #include "inspect/AnalyzedModel.h"
@@ -45,6 +48,7 @@ private slots:
     void projectKeepsThePrecisions();
     void requantizeMakesSixteenBitQdq();
     void suggestOptionsOfferInt16First();
+    void screenshots();
 
 private:
     QString fp32_, images_;
@@ -152,6 +156,51 @@ void NodePrecisionTest::suggestOptionsOfferInt16First() {
     QVERIFY(!dialog.request().tryInt16);
     box->setChecked(true);
     QVERIFY(dialog.request().tryInt16);
+}
+
+// The window with conv2 at INT16 (badge in the graph, the node panel's box) and gemm float, at
+// 1920x1080 and 1366x768, light and dark, English and Chinese, when QUANTLENS_SHOT_DIR names a folder.
+void NodePrecisionTest::screenshots() {
+    const QString dir = qEnvironmentVariable("QUANTLENS_SHOT_DIR");
+    if (dir.isEmpty())
+        QSKIP("QUANTLENS_SHOT_DIR not set");
+    QDir().mkpath(dir);
+    for (const QString& lang : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
+        if (lang != "en") {
+            AppSettings::setLanguage(lang);
+            AppSettings::installTranslator(*qApp);
+        }
+        for (const Theme theme : {Theme::Light, Theme::Dark}) {
+            AppSettings::applyTheme(theme);
+            for (const QSize size : {QSize(1920, 1080), QSize(1366, 768)}) {
+                MainWindow w;
+                w.resize(size);
+                w.show();
+                w.workspace()->openModel(fp32_, Workspace::Slot::Fp32);
+                QVERIFY(waitIdle(*w.workspace()));
+                w.workspace()->setNodePrecision({"conv2"}, Workspace::Precision::Int16);
+                w.workspace()->setNodePrecision({"gemm"}, Workspace::Precision::Float);
+                QTest::qWait(800);  // the graph's layout
+                auto views = w.findChildren<GraphView*>();
+                QVERIFY(!views.isEmpty());
+                GraphView* fp32View = nullptr;  // the FP32 side: the quantized one has no model here
+                for (GraphView* v : views)
+                    if (v->isVisible() && !fp32View)
+                        fp32View = v;
+                QVERIFY(fp32View);
+                fp32View->selectNode(2);            // conv2
+                emit fp32View->nodeSelected(2);     // as a click does: the node panel shows it
+                QTest::qWait(300);
+                const QString name = QString("%1/precision-%2x%3-%4-%5.png")
+                                         .arg(dir)
+                                         .arg(size.width())
+                                         .arg(size.height())
+                                         .arg(theme == Theme::Dark ? "dark" : "light")
+                                         .arg(lang);
+                QVERIFY(w.grab().save(name));
+            }
+        }
+    }
 }
 
 QTEST_MAIN(NodePrecisionTest)
