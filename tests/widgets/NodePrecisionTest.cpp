@@ -12,6 +12,7 @@
 #include "AppSettings.h"
 #include "GraphView.h"
 #include "MainWindow.h"
+#include "StudyDialog.h"
 #include "SuggestOptionsDialog.h"
 #include "Workspace.h"
 #include "inspect/AnalyzedModel.h"
@@ -48,6 +49,7 @@ private slots:
     void projectKeepsThePrecisions();
     void requantizeMakesSixteenBitQdq();
     void suggestOptionsOfferInt16First();
+    void studyStartsFromTheSession();
     void screenshots();
 
 private:
@@ -156,6 +158,27 @@ void NodePrecisionTest::suggestOptionsOfferInt16First() {
     QVERIFY(!dialog.request().tryInt16);
     box->setChecked(true);
     QVERIFY(dialog.request().tryInt16);
+}
+
+// Analysis › Study's inputs: refused without a data set; then the session's calibration images,
+// the base settings without exclusions (each variant brings its own), the current list offered,
+// a run's list not offered twice, and the CLI's study cache folder.
+void NodePrecisionTest::studyStartsFromTheSession() {
+    QSignalSpy failed(&workspace_, &Workspace::errorOccurred);
+    QVERIFY(!workspace_.studyInputs());
+    QCOMPARE(failed.count(), 1);
+    QVERIFY(failed.first().first().toString().contains("data set"));
+    workspace_.setDataSet(qEnvironmentVariable("QUANTLENS_EVAL_FIXTURE") + "/data/data.yaml");
+    QVERIFY(waitIdle(workspace_));
+    auto in = workspace_.studyInputs();
+    QVERIFY(in);
+    QCOMPARE(in->fp32.get(), &workspace_.model(Workspace::Slot::Fp32)->analyzed.model);
+    QCOMPARE(in->data->images.size(), size_t(6));
+    QCOMPARE(in->options.calibrationImages.size(), size_t(6));  // the comparison images calibrate here
+    QVERIFY(in->options.quantizer.nodesToExclude.empty());
+    QVERIFY(QString::fromStdString(in->options.cacheDirectory).endsWith("quantlens/study"));
+    QCOMPARE(in->exclusionLists.size(), size_t(1));  // the runs' lists are this one or empty
+    QCOMPARE(in->exclusionLists.front().second, workspace_.exclusions());
 }
 
 // The window with conv2 at INT16 (badge in the graph, the node panel's box) and gemm float, at
