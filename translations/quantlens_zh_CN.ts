@@ -279,6 +279,10 @@
         <source>Ticked: the node is excluded from quantization and stays float when you re-quantize</source>
         <translation>勾选：该节点不参与量化，重新量化时保持浮点</translation>
     </message>
+    <message>
+        <source>%1 is quantized at INT16; tick to keep it float instead</source>
+        <translation>%1 以 INT16 量化；勾选则改为保持浮点</translation>
+    </message>
 </context>
 <context>
     <name>ql::GraphMinimap</name>

@@ -249,6 +249,9 @@ MainWindow::MainWindow(QWidget* parent)
         const QSet<QString> excluded = workspace_->exclusionSet();
         workspace_->weightModel()->setExcluded(excluded);
         workspace_->activationModel()->setExcluded(excluded);
+        const QSet<QString> int16 = workspace_->int16Nodes();
+        workspace_->weightModel()->setInt16(int16);
+        workspace_->activationModel()->setInt16(int16);
         if (const QStringList group = nodeView_->groupNodes(); !nodeView_->groupPath().isEmpty())
             nodeView_->setExcluded(!group.isEmpty() && std::all_of(group.begin(), group.end(), [this](const QString& n) { return workspace_->isExcluded(n); }));
         else

@@ -14,6 +14,7 @@
 #include "MainWindow.h"
 #include "StudyDialog.h"
 #include "SuggestOptionsDialog.h"
+#include "WeightErrorModel.h"
 #include "Workspace.h"
 #include "inspect/AnalyzedModel.h"
 #include "support/TestModels.h"
@@ -146,6 +147,21 @@ void NodePrecisionTest::requantizeMakesSixteenBitQdq() {
     QCOMPARE(elementType("W2"), int(onnx::TensorProto::INT16));
     QCOMPARE(elementType("W1"), int(onnx::TensorProto::INT8));  // conv1 stays INT8
     QCOMPARE(elementType("W3"), -1);                              // gemm is float
+    // The weights table marks the INT16 node's row beside its tick box, and only that one (rows
+    // given their nodes here as MainWindow::updateRowNodes does).
+    WeightErrorModel* weights = workspace_.weightModel();
+    QVERIFY(weights->rowCount() >= 2);
+    QStringList nodes;
+    for (int r = 0; r < weights->rowCount(); ++r)
+        nodes << (r == 0 ? "conv2" : r == 1 ? "conv1" : "gemm");
+    weights->setRowNodes(nodes);
+    weights->setExcluded(workspace_.exclusionSet());
+    weights->setInt16(workspace_.int16Nodes());
+    QCOMPARE(weights->data(weights->index(0, 0), Qt::DisplayRole).toString(), QStringLiteral("INT16"));
+    QVERIFY(weights->data(weights->index(0, 0), Qt::ToolTipRole).toString().contains("INT16"));
+    QCOMPARE(weights->data(weights->index(1, 0), Qt::DisplayRole).toString(), QString());
+    for (int r = 2; r < weights->rowCount(); ++r)  // gemm: float, ticked, not INT16
+        QCOMPARE(weights->data(weights->index(r, 0), Qt::DisplayRole).toString(), QString());
 }
 
 void NodePrecisionTest::suggestOptionsOfferInt16First() {
