@@ -33,6 +33,7 @@ private slots:
     void exportsThroughTheBackendsWriters();
     void rowOpensItsModel();
     void badCalibrationSizeIsRefused();
+    void cancelStopsTheStudy();
     void reportShowsTheStudy();
     void screenshots();
 
@@ -217,6 +218,22 @@ void StudyDialogTest::badCalibrationSizeIsRefused() {
     error.clear();
     QCOMPARE(dialog.variants(&error).size(), size_t(2));
     QVERIFY(error.isEmpty());
+}
+
+// Cancel right after Run (a fresh cache, so nothing is ready): no result, the dialog ready again.
+void StudyDialogTest::cancelStopsTheStudy() {
+    const QString cache = QString::fromStdString(test::tempPath("study_dialog_cancel"));
+    QDir(cache).removeRecursively();
+    StudyDialog dialog(inputs(cache));
+    dialog.findChild<QCheckBox*>("perChannel")->setChecked(true);
+    QSignalSpy done(&dialog, &StudyDialog::finished);
+    dialog.start();
+    QVERIFY(dialog.isRunning());
+    dialog.cancel();
+    QVERIFY(done.wait(120000));
+    QVERIFY(!dialog.isRunning());
+    QVERIFY(!dialog.result().has_value());
+    QVERIFY(dialog.findChild<QPushButton*>("run")->isEnabled());
 }
 
 // The report's Study section: the backend's table cell for cell, and its Pareto plot as the last picture.
