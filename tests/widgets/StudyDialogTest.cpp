@@ -19,6 +19,7 @@
 #include "StudyDialog.h"
 #include "quantize/CalibrationCache.h"
 #include "report/HtmlReport.h"
+#include "study/StudyJson.h"
 #include "support/TestModels.h"
 
 using namespace ql;
@@ -256,6 +257,15 @@ void StudyDialogTest::reportShowsTheStudy() {
     QVERIFY(html.find("data:image/png;base64,") != std::string::npos);
     content.language = ReportLanguage::Chinese;
     QVERIFY(renderHtml(content).find("\u5bf9\u6bd4\u7814\u7a76") != std::string::npos);  // 对比研究
+    // `report --study FILE`: the JSON `study --format json` writes reads back to the same table and plot.
+    auto back = studyFromJson(studyJson(*content.study).dump(2), "study.json");
+    QVERIFY2(back.ok(), back.ok() ? "" : back.errorMessage().c_str());
+    QCOMPARE(*studyTable(*back, "csv"), *csv);
+    QVERIFY(studyParetoPng(*back) == studyParetoPng(*content.study));
+    auto bad = studyFromJson("{\"images\": 3}", "x.json");
+    QVERIFY(!bad.ok());
+    QVERIFY(bad.errorMessage().find("x.json is not a study's JSON") != std::string::npos);
+    QVERIFY(!studyFromJson("not json", "y.json").ok());
     // No study: no section.
     content.study.reset();
     QVERIFY(renderHtml(content).find("<h2>Study</h2>") == std::string::npos);
