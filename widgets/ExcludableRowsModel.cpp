@@ -14,6 +14,14 @@ void ExcludableRowsModel::setExcluded(const QSet<QString>& names) {
         emit dataChanged(index(0, ExcludedColumn), index(rowCount() - 1, ExcludedColumn), {Qt::CheckStateRole});
 }
 
+void ExcludableRowsModel::setInt16(const QSet<QString>& names) {
+    if (names == int16_)
+        return;
+    int16_ = names;
+    if (rowCount() > 0)
+        emit dataChanged(index(0, ExcludedColumn), index(rowCount() - 1, ExcludedColumn), {Qt::DisplayRole, Qt::ToolTipRole});
+}
+
 QString ExcludableRowsModel::rowNode(int row) const { return row >= 0 && row < rowNodes_.size() ? rowNodes_[row] : QString(); }
 
 Qt::ItemFlags ExcludableRowsModel::flags(const QModelIndex& index) const {
@@ -42,7 +50,10 @@ QVariant ExcludableRowsModel::excludedData(int row, int role) const {
     switch (role) {
     case Qt::CheckStateRole: return excluded ? Qt::Checked : Qt::Unchecked;
     case SortRole: return excluded ? 1 : 0;
-    case Qt::ToolTipRole: return tr("Exclude %1 from quantization").arg(node);
+    case Qt::DisplayRole: return !excluded && int16_.contains(node) ? QStringLiteral("INT16") : QVariant();
+    case Qt::ToolTipRole:
+        return !excluded && int16_.contains(node) ? tr("%1 is quantized at INT16; tick to keep it float instead").arg(node)
+                                                  : tr("Exclude %1 from quantization").arg(node);
     default: return {};
     }
 }

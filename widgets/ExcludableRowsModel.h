@@ -18,6 +18,7 @@ public:
     using QAbstractTableModel::QAbstractTableModel;
     void setRowNodes(const QStringList& fp32NodeNames);  // one per row; "" where there is none
     void setExcluded(const QSet<QString>& nodeNames);
+    void setInt16(const QSet<QString>& nodeNames);  // nodes quantized at 16 bits: "INT16" beside the tick
     QString rowNode(int row) const;
 
     Qt::ItemFlags flags(const QModelIndex& index) const override;
@@ -33,6 +34,7 @@ protected:
 private:
     QStringList rowNodes_;
     QSet<QString> excluded_;
+    QSet<QString> int16_;
 };
 
 }  // namespace ql

@@ -72,6 +72,16 @@ public:
         f.setBold(true);
         p->setFont(f);
         p->drawText(rect_, Qt::AlignCenter, op_);
+        if (int16_) {  // quantized at 16 bits: a badge in the top-right corner
+            const QRectF badge(rect_.right() - 17, rect_.top() + 1, 16, 10);
+            p->setPen(Qt::NoPen);
+            p->setBrush(QColor(123, 31, 162));
+            p->drawRoundedRect(badge, 2, 2);
+            p->setPen(Qt::white);
+            f.setPointSizeF(6);
+            p->setFont(f);
+            p->drawText(badge, Qt::AlignCenter, QStringLiteral("16"));
+        }
     }
     int node() const { return node_; }
     const QString& name() const { return name_; }
@@ -84,6 +94,10 @@ public:
         excluded_ = e;
         update();
     }
+    void setInt16(bool on) {
+        int16_ = on;
+        update();
+    }
 
 private:
     QString identity() const { return name_.isEmpty() ? op_ : op_ + QStringLiteral("\n") + name_; }  // "Conv\n/model.0/conv"
@@ -93,6 +107,7 @@ private:
     QRectF rect_;
     std::optional<QColor> fill_;
     bool excluded_ = false;
+    bool int16_ = false;
 };
 
 namespace {
@@ -605,8 +620,10 @@ void GraphView::buildGroupedScene(const GroupedLayout& layout) {
     }
     scene_->setSceneRect(bounds.adjusted(-20, -20, 20, 20));  // the layout's own box
     view_->setRenderHint(QPainter::Antialiasing, layout.items.size() < 2000);
-    for (auto& [node, item] : scene_->nodes)
+    for (auto& [node, item] : scene_->nodes) {
         item->setExcluded(excluded_.contains(item->name()));
+        item->setInt16(int16_.contains(item->name()));
+    }
     applyHeat();  // nodes and group boxes, exclusions counted
 }
 
@@ -798,6 +815,12 @@ void GraphView::setLegend(const HeatScale& scale) {
                          .arg(scale.title.toHtmlEscaped(), swatch(heat(scale.bad, scale), scale.badLabel),
                               swatch(heat(middle, scale), scale.middleLabel), swatch(heat(scale.good, scale), scale.goodLabel),
                               tr("dashed: excluded")));
+}
+
+void GraphView::setInt16(const QSet<QString>& names) {
+    int16_ = names;
+    for (auto& [node, item] : scene_->nodes)
+        item->setInt16(names.contains(item->name()));
 }
 
 void GraphView::setExcluded(const QSet<QString>& names) {

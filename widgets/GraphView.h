@@ -63,6 +63,7 @@ public:
     void setHeatMap(const std::map<int, NodeHeat>& values, const HeatScale& scale);  // emits heatChanged
     const HeatScale& heatScale() const { return scale_; }
     void setExcluded(const QSet<QString>& nodeNames);
+    void setInt16(const QSet<QString>& nodeNames);  // nodes quantized at 16 bits: a "16" badge
     void selectNode(int node);  // without emitting nodeSelected
     int selectedNode() const;   // -1 when none
     bool isLayingOut() const;
@@ -154,6 +155,7 @@ private:
     QLabel* legend_;
     QLabel* searchProblem_;
     QSet<QString> excluded_;
+    QSet<QString> int16_;
     std::shared_ptr<const void> owner_;  // keeps the graph alive while shown
     const Graph* graph_ = nullptr;
     QFutureWatcher<std::shared_ptr<Picture>>* watcher_ = nullptr;

@@ -1,6 +1,7 @@
 #include "NodeDetailsView.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QPushButton>
 #include <QHeaderView>
 #include <QSignalBlocker>
@@ -51,7 +52,7 @@ QString NodeDetailsView::errorText(const TensorErrorSummary& e) {
 
 NodeDetailsView::NodeDetailsView(QWidget* parent)
     : QWidget(parent), exclude_(new QCheckBox(tr("Exclude from quantization (keep float)"), this)),
-      keepFloat_(new QPushButton(this)), tree_(new QTreeWidget(this)) {
+      keepFloat_(new QPushButton(this)), precision_(new QComboBox(this)), tree_(new QTreeWidget(this)) {
     tree_->setColumnCount(2);
     tree_->setHeaderLabels({tr("Property"), tr("Value")});
     tree_->header()->setSectionResizeMode(0, QHeaderView::Interactive);
@@ -60,6 +61,17 @@ NodeDetailsView::NodeDetailsView(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(exclude_);
+    precision_->setObjectName(QStringLiteral("precision"));
+    precision_->addItem(tr("Precision: INT8"));
+    precision_->addItem(tr("Precision: INT16 (16-bit activations and weights)"));
+    precision_->addItem(tr("Precision: float (excluded)"));
+    precision_->setToolTip(tr("INT16 quantizes the node's activations and weights with 16-bit Q/DQ (ONNX Runtime's "
+                              "TensorQuantOverrides, as `quantize --tensor-overrides`); re-quantize applies it"));
+    layout->addWidget(precision_);
+    connect(precision_, &QComboBox::activated, this, [this](int index) {
+        if (!name_.isEmpty())
+            emit precisionRequested(name_, index);
+    });
     layout->addWidget(keepFloat_);
     layout->addWidget(tree_, 1);
     keepFloat_->setToolTip(tr("An excluded node computes in float, but its outputs stay quantized while nodes that "
@@ -91,7 +103,14 @@ void NodeDetailsView::clearNode() {
     const QSignalBlocker block(exclude_);
     exclude_->setChecked(false);
     exclude_->setEnabled(false);
+    precision_->setEnabled(false);
+    precision_->setCurrentIndex(0);
     updateKeepFloat();
+}
+
+void NodeDetailsView::setPrecision(int precision) {
+    const QSignalBlocker block(precision_);
+    precision_->setCurrentIndex(std::clamp(precision, 0, 2));
 }
 
 void NodeDetailsView::setExcluded(bool excluded) {
@@ -122,6 +141,7 @@ void NodeDetailsView::setGroup(const QString& path, const GroupSummary& s, const
     }
     const QSignalBlocker block(exclude_);
     exclude_->setEnabled(!quantizable.isEmpty());
+    precision_->setEnabled(false);  // per node only
     exclude_->setChecked(allExcluded && !quantizable.isEmpty());
     updateKeepFloat();
 }
@@ -166,6 +186,8 @@ void NodeDetailsView::setNode(const NodeDetails& d, bool excluded) {
     attributes->setExpanded(true);
     const QSignalBlocker block(exclude_);
     exclude_->setEnabled(!d.name.empty());
+    precision_->setEnabled(!d.name.empty());
+    precision_->setCurrentIndex(excluded ? 2 : 0);
     exclude_->setChecked(excluded);
     updateKeepFloat();
 }

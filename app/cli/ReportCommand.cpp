@@ -17,6 +17,7 @@
 #include "detect/VideoFrames.h"
 #include "project/ExclusionCost.h"
 #include "report/ReportAssembly.h"
+#include "study/StudyJson.h"
 #include "util/AtomicFile.h"
 
 #ifdef QUANTLENS_HAVE_PDF
@@ -49,6 +50,7 @@ struct ReportOptions {
     std::string lang = "en";                  // of the report's texts: en or zh_CN
     std::vector<std::string> exclusionCost;  // calibration images: time the exclusion list's cost
     std::vector<std::string> explain;        // images: a page per FP32 box INT8 missed or moved on them
+    std::string study;                       // `study --format json` output: its table and Pareto plot
     PreprocessFlags preprocess;
     DetectionFlags detection;
     SessionFlags session;
@@ -70,6 +72,18 @@ int runReport(const ReportOptions& o) {
         return kExitError;
     }
 #endif
+    std::optional<StudyResult> study;  // read first: a bad file fails before any model is run
+    if (!o.study.empty()) {
+        std::ifstream in(o.study, std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        auto read = studyFromJson(text.str(), o.study);
+        if (!read) {
+            printError("--study: " + read.errorMessage());
+            return kExitError;
+        }
+        study = std::move(read).value();
+    }
     auto models = loadModelPair(o.fp32, o.quantized);
     if (!models)
         return kExitError;
@@ -87,6 +101,7 @@ int runReport(const ReportOptions& o) {
         return kExitError;
 
     ReportContent content = startReport(models->fp32, models->quantized);
+    content.study = std::move(study);
     content.title = o.title;
     content.language = *language;
     content.worstLayers = o.worst;
@@ -218,6 +233,8 @@ int runReport(const ReportOptions& o) {
     }
 
     std::vector<std::string> inputs = {o.fp32, o.quantized};
+    if (!o.study.empty())
+        inputs.push_back(o.study);
     inputs.insert(inputs.end(), images->begin(), images->end());
     if (!o.html.empty()) {
         if (auto st = writeFileAtomically(o.html, renderHtml(content), inputs); !st) {
@@ -269,6 +286,8 @@ void addReportCommand(CLI::App& app, int& exitCode) {
                                              "scores, the grid cell it came from and why)")
         ->expected(1, -1)
         ->delimiter(',');
+    cmd->add_option("--study", o->study, "A study's JSON (study --format json): its table and Pareto plot in the report")
+        ->check(CLI::ExistingFile);
     cmd->add_option("--settings", o->settings, "Quantization settings JSON (from quantize --export-json)");
     cmd->add_option("--html", o->html, "Self-contained HTML file to write");
     cmd->add_option("--pdf", o->pdf, "PDF file to write");

@@ -149,6 +149,7 @@ void GraphPanel::refreshColours() {
     if (const auto* fp32 = workspace_->model(Workspace::Slot::Fp32)) {
         fp32_->setHeatMap(nodeHeat(report, fp32->analyzed.model.graph(), true, heatMetric_), heatScale(heatMetric_));
         fp32_->setExcluded(workspace_->exclusionSet());
+        fp32_->setInt16(workspace_->int16Nodes());
     }
     if (const auto* q = workspace_->model(Workspace::Slot::Quantized); q && quantized_->isVisible()) {
         quantized_->setHeatMap(nodeHeat(report, q->analyzed.model.graph(), false, heatMetric_), heatScale(heatMetric_));

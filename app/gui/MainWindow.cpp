@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include "StudyDialog.h"
+
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
@@ -298,6 +300,9 @@ MainWindow::MainWindow(QWidget* parent)
             showGroup(view, g);
     });
     connect(nodeView_, &NodeDetailsView::groupExclusionRequested, workspace_, &Workspace::excludeNodes);
+    connect(nodeView_, &NodeDetailsView::precisionRequested, this, [this](const QString& node, int precision) {
+        workspace_->setNodePrecision({node}, static_cast<Workspace::Precision>(precision));
+    });
     connect(workspace_->weightModel(), &ExcludableRowsModel::exclusionToggleRequested, workspace_, &Workspace::toggleExclusion);
     connect(workspace_->activationModel(), &ExcludableRowsModel::exclusionToggleRequested, workspace_, &Workspace::toggleExclusion);
     connect(workspace_, &Workspace::exclusionsChanged, this, [this] {
@@ -307,10 +312,15 @@ MainWindow::MainWindow(QWidget* parent)
         const QSet<QString> excluded = workspace_->exclusionSet();
         workspace_->weightModel()->setExcluded(excluded);
         workspace_->activationModel()->setExcluded(excluded);
+        const QSet<QString> int16 = workspace_->int16Nodes();
+        workspace_->weightModel()->setInt16(int16);
+        workspace_->activationModel()->setInt16(int16);
         if (const QStringList group = nodeView_->groupNodes(); !nodeView_->groupPath().isEmpty())
             nodeView_->setExcluded(!group.isEmpty() && std::all_of(group.begin(), group.end(), [this](const QString& n) { return workspace_->isExcluded(n); }));
         else
             nodeView_->setExcluded(workspace_->isExcluded(nodeView_->nodeName()));
+        if (!nodeView_->nodeName().isEmpty())
+            nodeView_->setPrecision(static_cast<int>(workspace_->nodePrecision(nodeView_->nodeName())));
     });
     connect(workspace_, &Workspace::requantized, this, [this](double before) { outputSqnrBeforeRequantize_ = before; });
     connect(workspace_, &Workspace::runsChanged, this, &MainWindow::showRuns);
@@ -461,6 +471,22 @@ void MainWindow::createActions() {
         ->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
     analysis->addAction(tr("Quantization Se&ttings..."), this, &MainWindow::editQuantizationSettings);
     analysis->addAction(tr("Use the &Loaded Model's Settings"), this, &MainWindow::adoptQuantizedModelSettings);
+    // Variants and other models scored side by side on the data set (issue 18); a row opens as the quantized model.
+    analysis->addAction(tr("&Study..."), this, [this] {
+        auto inputs = workspace_->studyInputs();
+        if (!inputs)
+            return;
+        auto* dialog = new StudyDialog(std::move(*inputs), this);
+        dialog->setObjectName(QStringLiteral("studyDialog"));
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &StudyDialog::finished, this, [this, dialog] {
+            if (dialog->result())
+                workspace_->setStudy(*dialog->result());
+        });
+        connect(dialog, &StudyDialog::openModelRequested, this,
+                [this](const QString& path) { workspace_->openModel(path, Workspace::Slot::Quantized); });
+        dialog->show();
+    });
     QAction* autoPreprocess = analysis->addAction(tr("Choose Image &Preprocessing Automatically"));
     autoPreprocess->setCheckable(true);
     autoPreprocess->setObjectName(QStringLiteral("autoPreprocessAction"));
@@ -853,7 +879,10 @@ void MainWindow::showSuggestion() {
     const int choice = dialog.exec();
     if (choice == QDialog::Rejected)
         return;
-    workspace_->applyExclusions(suggestion->nodesToExclude);
+    if (suggestion->nodesInt16.empty())
+        workspace_->applyExclusions(suggestion->nodesToExclude);
+    else  // the groups the search moved to INT16 with the float ones, as one step
+        workspace_->applyPrecisions(suggestion->nodesToExclude, suggestion->nodesInt16, tr("Apply suggested precisions"));
     if (choice == SuggestionDialog::ApplyAndRequantize)
         workspace_->requantize(RunOrigin::Suggestion);
 }
@@ -1018,6 +1047,7 @@ void MainWindow::showNode(int node) {
     const NodeDetails details = describeNode(fp32->analyzed.model.graph(), node, qdq, report.layers.empty() ? nullptr : &report,
                                              qdq ? &quant->analyzed.model.graph() : nullptr);
     nodeView_->setNode(details, workspace_->isExcluded(QString::fromStdString(details.name)));
+    nodeView_->setPrecision(static_cast<int>(workspace_->nodePrecision(QString::fromStdString(details.name))));
 }
 
 // Each table row's FP32 node, for the tick boxes: an activation's producer, a weight's consumer.

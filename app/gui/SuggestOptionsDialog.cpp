@@ -69,6 +69,12 @@ SuggestOptionsDialog::SuggestOptionsDialog(const SuggestionRequest& request, int
     fromCurrent_->setChecked(request.fromCurrentExclusions && currentExclusions > 0);
     fromCurrent_->setEnabled(currentExclusions > 0);
     form->addRow(QString(), fromCurrent_);
+    tryInt16_ = new QCheckBox(tr("Try INT16 before float"), this);
+    tryInt16_->setObjectName(QStringLiteral("tryInt16"));
+    tryInt16_->setToolTip(tr("Each group the search leaves float is tried with 16-bit activations and weights "
+                             "(TensorQuantOverrides) first, and stays INT16 when that scores as well as float"));
+    tryInt16_->setChecked(request.tryInt16);
+    form->addRow(QString(), tryInt16_);
     auto* note = new QLabel(tr("Modules, then the sub-modules and nodes inside the most harmful ones, are each left "
                                "in float alone to rank them; then the best of the next few is excluded at each step "
                                "(a big group only when it gains far more than a small one) until the target is "
@@ -112,6 +118,7 @@ SuggestionRequest SuggestOptionsDialog::request() const {
     r.fromCurrentExclusions = fromCurrent_->isChecked();
     r.maxLatencyMs = maxLatency_->value();
     r.validateOnRest = validate_->isChecked();
+    r.tryInt16 = tryInt16_->isChecked();
     return r;
 }
 

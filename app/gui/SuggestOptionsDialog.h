@@ -36,6 +36,7 @@ private:
     QCheckBox* fromCurrent_;
     QDoubleSpinBox* maxLatency_ = nullptr;
     QCheckBox* validate_ = nullptr;
+    QCheckBox* tryInt16_ = nullptr;
     double sqnrTarget_;
     double fidelityTarget_;
     bool shownFidelity_ = false;

@@ -1,5 +1,7 @@
 #include "Workspace.h"
 
+#include "StudyDialog.h"
+
 #include <QLocale>
 #include <QDir>
 #include <QFileInfo>
@@ -204,6 +206,122 @@ void Workspace::excludeNodes(const QStringList& names, bool exclude) {
     undo_->push(new ReplaceExclusions(this, std::move(list), exclude ? tr("Exclude %n nodes", nullptr, count) : tr("Include %n nodes", nullptr, count)));
 }
 
+namespace {
+
+class ReplacePrecisions : public QUndoCommand {
+public:
+    ReplacePrecisions(Workspace* w, std::vector<std::string> exclusions, nlohmann::json overrides, const QString& text)
+        : QUndoCommand(text), workspace_(w), afterExclusions_(std::move(exclusions)), afterOverrides_(std::move(overrides)),
+          beforeExclusions_(w->exclusions()), beforeOverrides_(w->quantizerSettings().tensorQuantOverrides) {}
+    void redo() override { workspace_->setPrecisionState(afterExclusions_, afterOverrides_); }
+    void undo() override { workspace_->setPrecisionState(beforeExclusions_, beforeOverrides_); }
+
+private:
+    Workspace* workspace_;
+    std::vector<std::string> afterExclusions_;
+    nlohmann::json afterOverrides_;
+    std::vector<std::string> beforeExclusions_;
+    nlohmann::json beforeOverrides_;
+};
+
+std::vector<std::string> sortedNames(const QSet<QString>& names) {
+    std::vector<std::string> out;
+    for (const QString& n : names)
+        out.push_back(n.toStdString());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
+void Workspace::setPrecisionState(std::vector<std::string> exclusions, nlohmann::json overrides) {
+    quantizerSettings_.tensorQuantOverrides = overrides.is_object() ? std::move(overrides) : nlohmann::json::object();
+    setExclusions(std::move(exclusions));  // emits exclusionsChanged
+}
+
+QSet<QString> Workspace::int16Nodes() const {
+    QSet<QString> out;
+    const nlohmann::json& overrides = quantizerSettings_.tensorQuantOverrides;
+    if (!fp32_ || !overrides.is_object() || overrides.empty())
+        return out;
+    QuantizerSettings plain = quantizerSettings_;
+    plain.tensorQuantOverrides = nlohmann::json::object();
+    const Graph& graph = fp32_->analyzed.model.graph();
+    auto is16 = [](const nlohmann::json& entries) {
+        if (!entries.is_array() || entries.empty() || !entries.front().contains("quant_type"))
+            return false;
+        const std::string type = entries.front().at("quant_type").get<std::string>();
+        return type == "QInt16" || type == "QUInt16";
+    };
+    for (int i = 0; i < graph.nodeCount(); ++i) {
+        const std::string& name = graph.node(i).name;
+        if (name.empty())
+            continue;
+        const nlohmann::json own = int16Overrides(graph, {name}, plain);
+        bool all = !own.empty();
+        for (auto it = own.begin(); all && it != own.end(); ++it)
+            all = overrides.contains(it.key()) && is16(overrides.at(it.key()));
+        if (all)
+            out.insert(QString::fromStdString(name));
+    }
+    return out;
+}
+
+Workspace::Precision Workspace::nodePrecision(const QString& node) const {
+    if (isExcluded(node))
+        return Precision::Float;
+    return int16Nodes().contains(node) ? Precision::Int16 : Precision::Int8;
+}
+
+void Workspace::applyPrecisions(std::vector<std::string> floatNodes, std::vector<std::string> int16Nodes,
+                                const QString& undoText) {
+    if (!fp32_) {
+        emit errorOccurred(tr("Open the FP32 model first: a node's precision names its nodes."));
+        return;
+    }
+    const Graph& graph = fp32_->analyzed.model.graph();
+    QuantizerSettings plain = quantizerSettings_;
+    plain.tensorQuantOverrides = nlohmann::json::object();
+    // The overrides without those the INT16 nodes put there, then the new INT16 nodes' entries;
+    // overrides the user gave for other tensors stay as they are.
+    nlohmann::json overrides =
+        quantizerSettings_.tensorQuantOverrides.is_object() ? quantizerSettings_.tensorQuantOverrides : nlohmann::json::object();
+    const nlohmann::json old = ql::int16Overrides(graph, sortedNames(this->int16Nodes()), plain);
+    for (auto it = old.begin(); it != old.end(); ++it)
+        if (overrides.contains(it.key()) && overrides.at(it.key()) == it.value())
+            overrides.erase(it.key());
+    std::sort(floatNodes.begin(), floatNodes.end());
+    floatNodes.erase(std::unique(floatNodes.begin(), floatNodes.end()), floatNodes.end());
+    std::vector<std::string> wide;
+    for (auto& n : int16Nodes)
+        if (!std::binary_search(floatNodes.begin(), floatNodes.end(), n))
+            wide.push_back(std::move(n));
+    plain.tensorQuantOverrides = overrides;
+    const nlohmann::json added = ql::int16Overrides(graph, wide, plain);
+    for (auto it = added.begin(); it != added.end(); ++it)
+        overrides[it.key()] = it.value();
+    if (floatNodes == exclusions() && overrides == quantizerSettings_.tensorQuantOverrides)
+        return;
+    undo_->push(new ReplacePrecisions(this, std::move(floatNodes), std::move(overrides), undoText));
+}
+
+void Workspace::setNodePrecision(const QStringList& names, Precision precision) {
+    QSet<QString> floatNodes = exclusionSet(), wide = int16Nodes();
+    for (const QString& n : names) {
+        floatNodes.remove(n);
+        wide.remove(n);
+        if (precision == Precision::Float)
+            floatNodes.insert(n);
+        else if (precision == Precision::Int16)
+            wide.insert(n);
+    }
+    const int count = static_cast<int>(names.size());
+    const QString text = precision == Precision::Int16 ? tr("Quantize %n node(s) at INT16", nullptr, count)
+                         : precision == Precision::Float ? tr("Keep %n node(s) float", nullptr, count)
+                                                         : tr("Quantize %n node(s) at INT8", nullptr, count);
+    applyPrecisions(sortedNames(floatNodes), sortedNames(wide), text);
+}
+
 void Workspace::suggestExclusions(const SuggestionRequest& request) {
     if (!fp32_ || images_.isEmpty()) {
         emit errorOccurred(tr("Open the FP32 model and images first: the images score each candidate (and calibrate "
@@ -269,6 +387,7 @@ void Workspace::suggestExclusions(const SuggestionRequest& request) {
         search.target = request.target;
         search.maxSteps = static_cast<size_t>(request.maxSteps);
         search.maxLatencyMs = request.maxLatencyMs;
+        search.tryInt16 = request.tryInt16;
         auto s = ql::suggestExclusions(fp32->analyzed.model, **stats, settings, scored, validation, options, *ranking, search,
                                        nullptr, control);
         if (!s)
@@ -573,6 +692,7 @@ ReportContent Workspace::reportContent() const {
     const auto language = parseReportLanguage(tr("en", "The language code of the written report: en, or zh_CN in the Chinese translation").toStdString());
     content.language = language ? *language : ReportLanguage::English;
     content.runs = runs_.runs();
+    content.study = study_;
     if (!activations_->report().layers.empty() || !activations_->report().outputs.empty())
         content.activations = activations_->report();
     return content;
@@ -1103,6 +1223,46 @@ bool Workspace::exportRunsCsv(const QString& path, QString* error) const {
     if (!st)
         *error = QString::fromStdString(st.errorMessage());
     return st.ok();
+}
+
+std::optional<StudyInputs> Workspace::studyInputs() {
+    if (!fp32_) {
+        emit errorOccurred(tr("Open an FP32 model first: a study quantizes its variants from it."));
+        return std::nullopt;
+    }
+    if (!loadedDataSet_) {
+        emit errorOccurred(tr("Open a labelled data set first (File › Open Labelled Data Set): a study scores every row on it."));
+        return std::nullopt;
+    }
+    auto inputs = quantizationInputs();
+    if (!inputs)
+        return std::nullopt;
+    StudyInputs study;
+    study.fp32 = std::shared_ptr<const OnnxModel>(fp32_, &fp32_->analyzed.model);
+    study.data = loadedDataSet_;
+    StudyOptions& o = study.options;
+    o.evaluation.detector.preprocess = inputs->calibration.preprocess;
+    o.evaluation.detector.decode = decodeOptions();
+    o.evaluation.warmupRuns = 2;
+    o.evaluation.timedRuns = 10;  // a table of many rows: fewer timed runs than the CLI's default
+    o.calibrationImages = inputs->images;
+    o.calibration = inputs->calibration;
+    o.quantizer = inputs->settings;
+    o.quantizer.nodesToExclude.clear();  // each variant brings its own list
+    const std::string calibrationCache = CalibrationCache::defaultDirectory();
+    if (!calibrationCache.empty()) {  // as `quantlens-cli study` does, so both share their rows
+        o.calibrationCacheDirectory = calibrationCache;
+        o.cacheDirectory = (std::filesystem::path(calibrationCache).parent_path() / "study").string();
+    }
+    if (!exclusions().empty())
+        study.exclusionLists.push_back({tr("current exclusions").toStdString(), exclusions()});
+    for (const Run& run : runs_.runs()) {
+        const bool seen = std::any_of(study.exclusionLists.begin(), study.exclusionLists.end(),
+                                      [&](const auto& list) { return list.second == run.exclusions; });
+        if (!run.exclusions.empty() && !seen)
+            study.exclusionLists.push_back({tr("run %1").arg(run.number).toStdString(), run.exclusions});
+    }
+    return study;
 }
 
 void Workspace::setDataSet(const QString& path) {

@@ -24,6 +24,7 @@
 #include "project/RunHistory.h"
 #include "quantize/QuantizerSettings.h"
 #include "report/DetectionReport.h"
+#include "study/Study.h"
 #include "inspect/ModelSummary.h"
 #include "PresentationView.h"
 
@@ -31,6 +32,7 @@ namespace ql {
 
 class ActivationErrorModel;
 struct ReportContent;
+struct StudyInputs;
 class WeightErrorModel;
 
 class Workspace : public QObject {
@@ -113,6 +115,13 @@ public:
     int dataSetImages() const { return loadedDataSet_ ? static_cast<int>(loadedDataSet_->images.size()) : 0; }
     const std::optional<MapResult>& fp32Accuracy() const { return fp32Accuracy_; }
     bool saveQuantizedModel(const QString& path, QString* error) const;
+    // What Analysis › Study starts from (StudyDialog.h): the FP32 model, the data set, the session's
+    // detector, preprocessing, calibration set and quantizer settings, the study cache, and the
+    // current and the runs' exclusion lists; after saying why (errorOccurred), nothing.
+    std::optional<StudyInputs> studyInputs();
+    // The last study finished in the app: the report shows its table and Pareto plot.
+    void setStudy(const StudyResult& study) { study_ = study; }
+    const std::optional<StudyResult>& study() const { return study_; }
     // Both models on one image in the background; detectionReady brings the annotated pictures,
     // after which detectedBoxes() holds the boxes drawn in them (image pixels) and
     // imageChangeReady the image's figures.
@@ -173,6 +182,20 @@ public:
     const std::optional<Suggestion>& lastSuggestion() const { return lastSuggestion_; }
     void applyExclusions(const std::vector<std::string>& names, const QString& undoText = QString());  // undoable
     void excludeNodes(const QStringList& names, bool exclude);  // undoable, one step for all
+
+    // Per-node precision: INT8 (as the settings quantize it), INT16 (16-bit Q/DQ on its activations
+    // and weights through TensorQuantOverrides, the entries analysis/Sensitivity.h int16Overrides
+    // makes, as `quantize --tensor-overrides` takes them) or float (the exclusion list). Kept in the
+    // quantizer settings, so projects save them and re-quantize applies them.
+    enum class Precision { Int8, Int16, Float };
+    void setNodePrecision(const QStringList& names, Precision precision);  // undoable, one step for all
+    // The whole float and INT16 lists at once (a suggestion with INT16 groups): one undo step.
+    void applyPrecisions(std::vector<std::string> floatNodes, std::vector<std::string> int16Nodes, const QString& undoText);
+    Precision nodePrecision(const QString& node) const;
+    // FP32 nodes every one of whose int16Overrides entries the overrides hold at 16 bits.
+    QSet<QString> int16Nodes() const;
+    // The exclusions and TensorQuantOverrides as one state (the undo steps above set it).
+    void setPrecisionState(std::vector<std::string> exclusions, nlohmann::json overrides);
 
     // Quantization options with the exclusion list, and the calibration method, both used by
     // requantize() and suggestExclusions(). Setting them keeps the exclusion list: it changes
@@ -295,6 +318,7 @@ private:
     CalibrationOptions calibration_;
     SuggestionRequest suggestionRequest_;
     std::optional<Suggestion> lastSuggestion_;
+    std::optional<StudyResult> study_;
     bool requantizeWhenFp32Loads_ = false;  // set by openProject
     bool unsavedModel_ = false;
     bool suggestionAsked_ = false;  // the user has chosen Suggest's objective at least once

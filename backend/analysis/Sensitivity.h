@@ -226,6 +226,7 @@ struct SuggestionRequest {
     bool fromCurrentExclusions = false;  // start from the exclusion list as it is, else from none
     double maxLatencyMs = 0.0;  // > 0: no step whose model's median latency is higher
     bool validateOnRest = true;  // check every step on the images not scored on, and stop when that stops improving
+    bool tryInt16 = false;  // SearchOptions::tryInt16: each group left float is tried at INT16 first
 };
 
 }  // namespace ql

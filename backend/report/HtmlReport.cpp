@@ -292,6 +292,9 @@ std::vector<std::vector<unsigned char>> reportImages(const ReportContent& c) {
     }
     if (auto plot = runsPlotPng(c.runs); !plot.empty())
         images.push_back(std::move(plot));
+    if (c.study)
+        if (auto plot = studyParetoPng(*c.study); !plot.empty())
+            images.push_back(std::move(plot));
     for (const ActivationError* l : worstShown(c))
         if (l->problem.empty())
             images.push_back(histogramPng(l->histograms, l->name, 640, 300, c.language == ReportLanguage::English));
@@ -483,6 +486,47 @@ std::string renderHtml(const ReportContent& c, const std::string& prefix) {
                              : "Per run: detection fidelity (mAP@0.5 against FP32's boxes). Runs by number, as in the table.");
             h << "<p>" << image("runs", 680) << "</p>\n<p class=\"caption\">" << escape(T(caption)) << "</p>\n";
         }
+    }
+
+    // ---- Study: the backend's table (its CSV writer's cells) and its Pareto plot ----
+    if (c.study) {
+        h << "<h2>" << escape(T("Study")) << "</h2>\n<p>"
+          << escape(F("Every row scored on the same {0} labelled images: mAP against the labels and its change from the FP32 "
+                      "baseline, fidelity against FP32's detections, cost, file size, latency (ms, one image) and peak memory.",
+                      {n(c.study->images)}))
+          << "</p>\n<table width=\"100%\" class=\"small\">";
+        const auto csv = studyTable(*c.study, "csv");
+        std::istringstream lines(csv ? *csv : std::string());
+        std::string line;
+        for (bool header = true; std::getline(lines, line); header = false) {
+            h << "<tr>";
+            std::vector<std::string> cells;
+            std::string cell;
+            bool quoted = false;
+            for (size_t i = 0; i < line.size(); ++i) {  // the writer quotes fields with commas, "" for a quote
+                if (quoted && line[i] == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+                    cell += '"';
+                    ++i;
+                } else if (line[i] == '"') {
+                    quoted = !quoted;
+                } else if (line[i] == ',' && !quoted) {
+                    cells.push_back(cell);
+                    cell.clear();
+                } else {
+                    cell += line[i];
+                }
+            }
+            cells.push_back(cell);
+            for (size_t k = 0; k < cells.size(); ++k)
+                h << (header ? "<th>" : k == 1 ? "<td>" : "<td class=\"num\">") << escape(cells[k]) << (header ? "</th>" : "</td>");
+            h << "</tr>\n";
+        }
+        h << "</table>\n";
+        if (c.study->rows.size() >= 2)
+            h << "<p>" << image("study", 680) << "</p>\n<p class=\"caption\">"
+              << escape(T("mAP@0.5:0.95 against mean latency; circle area grows with the file size; rows by number, as in the "
+                          "table; the line joins the Pareto front (no other row both faster and more accurate)."))
+              << "</p>\n";
     }
 
     // ---- Engineering appendix ----

@@ -1,6 +1,6 @@
 // The stakeholder report: one self-contained HTML file (pictures embedded as data URLs). The first
 // page answers "can INT8 ship?" (verdict and deciding figures), then the images INT8 changed most
-// side by side, the session's runs, and an engineering appendix (models, settings and the exact
+// side by side, the session's runs, a study when one was run (its table and Pareto plot), and an engineering appendix (models, settings and the exact
 // quantize_static call, nodes left float, output and layer errors, histograms, evaluation table).
 // The same content feeds the PDF export.
 #pragma once
@@ -17,6 +17,7 @@
 #include "quantize/QuantizerSettings.h"
 #include "inspect/ModelSummary.h"
 #include "report/ReportLanguage.h"
+#include "study/Study.h"
 
 namespace ql {
 
@@ -88,6 +89,7 @@ struct ReportContent {
     size_t picturesConsidered = 0;             // images the pictures were chosen from (0: not chosen)
     std::optional<EvaluationReport> evaluation;
     std::vector<Run> runs;  // the app's session: every quantized model made or loaded, with its figures
+    std::optional<StudyResult> study;  // Analysis › Study or `report --study`: its table and Pareto plot
 };
 
 // A histogram picture (FP32 and quantized overlaid, error below) as PNG bytes. The legend is drawn

@@ -87,6 +87,15 @@ const std::vector<ReportTextEntry>& reportCatalog() {
         {"{0}: {1} missed, {2} extra, {3} moved; {4} matched.", "{0}：漏检 {1}，多检 {2}，偏移 {3}；匹配 {4}。"},
         // Runs
         {"Runs", "运行记录"},
+        // Study
+        {"Study", "对比研究"},
+        {"Every row scored on the same {0} labelled images: mAP against the labels and its change from the FP32 baseline, "
+         "fidelity against FP32's detections, cost, file size, latency (ms, one image) and peak memory.",
+         "每一行都在相同的 {0} 张带标注图像上评分：相对标注的 mAP 及其相对 FP32 基线的变化、相对 FP32 检测结果的保真度、"
+         "计算量、文件大小、延迟（毫秒，单张图像）和峰值内存。"},
+        {"mAP@0.5:0.95 against mean latency; circle area grows with the file size; rows by number, as in the table; the line "
+         "joins the Pareto front (no other row both faster and more accurate).",
+         "mAP@0.5:0.95 对平均延迟；圆的面积随文件大小增大；行号与表格一致；折线连接帕累托前沿（没有其他行同时更快且更准）。"},
         {"Every quantized model of the session, in the order made, measured on the comparison images (outputs as deployed) and "
          "timed alone after warm-up (median \u00b1 half the range from the fastest run to the 95th percentile).",
          "本次会话中的每个量化模型，按生成顺序排列：在对比图像上测量（输出与部署时相同），预热后单独计时（中位数 \u00b1 "

@@ -1,4 +1,5 @@
 #include "study/Study.h"
+#include "study/StudyJson.h"
 
 #include <malloc.h>
 #include <unistd.h>
@@ -882,6 +883,29 @@ Result<std::string> studyTable(const StudyResult& result, const std::string& for
         out << "\n";
     }
     return out.str();
+}
+
+Result<StudyResult> studyFromJson(const std::string& text, const std::string& source) {
+    try {
+        const nlohmann::json j = nlohmann::json::parse(text);
+        if (!j.is_object() || !j.contains("rows") || !j.at("rows").is_array())
+            return Error{source + " is not a study's JSON (quantlens-cli study --format json): no \"rows\" list"};
+        StudyResult result;
+        result.images = j.value("images", size_t(0));
+        result.labelled = j.value("labelled", true);
+        for (const auto& row : j.at("rows"))
+            result.rows.push_back(rowFromJson(row));
+        result.computedRows = j.value("computed_rows", size_t(0));
+        result.cachedRows = j.value("cached_rows", size_t(0));
+        result.calibratedImages = j.value("calibrated_images", size_t(0));
+        if (j.contains("warnings"))
+            result.warnings = j.at("warnings").get<std::vector<std::string>>();
+        if (result.rows.empty())
+            return Error{source + " is a study with no rows"};
+        return result;
+    } catch (const std::exception& e) {
+        return Error{source + " is not a study's JSON (quantlens-cli study --format json): " + e.what()};
+    }
 }
 
 nlohmann::json studyJson(const StudyResult& result) {
