@@ -460,6 +460,10 @@ The local error jumps here: %2 dB lower than its worst input</source>
         <source>Ticked: the node is excluded from quantization and stays float when you re-quantize</source>
         <translation>勾选：该节点不参与量化，重新量化时保持浮点</translation>
     </message>
+    <message>
+        <source>%1 is quantized at INT16; tick to keep it float instead</source>
+        <translation>%1 以 INT16 量化；勾选则改为保持浮点</translation>
+    </message>
 </context>
 <context>
     <name>ql::GraphMinimap</name>
@@ -1285,6 +1289,14 @@ no histograms: none of its tensors was compared</source>
         <source>Suggesting exclusions...</source>
         <translation>正在建议排除节点...</translation>
     </message>
+    <message>
+        <source>&amp;Study...</source>
+        <translation>对比研究(&amp;S)...</translation>
+    </message>
+    <message>
+        <source>Apply suggested precisions</source>
+        <translation>应用建议的精度</translation>
+    </message>
 </context>
 <context>
     <name>ql::ModelSummaryView</name>
@@ -1506,6 +1518,22 @@ no histograms: none of its tensors was compared</source>
     <message>
         <source>not measured yet</source>
         <translation>尚未测量</translation>
+    </message>
+    <message>
+        <source>Precision: INT8</source>
+        <translation>精度：INT8</translation>
+    </message>
+    <message>
+        <source>Precision: INT16 (16-bit activations and weights)</source>
+        <translation>精度：INT16（16 位激活和权重）</translation>
+    </message>
+    <message>
+        <source>Precision: float (excluded)</source>
+        <translation>精度：浮点（已排除）</translation>
+    </message>
+    <message>
+        <source>INT16 quantizes the node&apos;s activations and weights with 16-bit Q/DQ (ONNX Runtime&apos;s TensorQuantOverrides, as `quantize --tensor-overrides`); re-quantize applies it</source>
+        <translation>INT16 以 16 位 Q/DQ 量化该节点的激活和权重（ONNX Runtime 的 TensorQuantOverrides，与 `quantize --tensor-overrides` 相同）；重新量化时生效</translation>
     </message>
 </context>
 <context>
@@ -1990,6 +2018,165 @@ no histograms: none of its tensors was compared</source>
     </message>
 </context>
 <context>
+    <name>ql::StudyDialog</name>
+    <message>
+        <source>Study</source>
+        <translation>对比研究</translation>
+    </message>
+    <message>
+        <source>Variants quantized from the FP32 model</source>
+        <translation>由 FP32 模型量化的变体</translation>
+    </message>
+    <message>
+        <source>Calibration methods:</source>
+        <translation>校准方法：</translation>
+    </message>
+    <message>
+        <source>MinMax</source>
+        <translation>MinMax</translation>
+    </message>
+    <message>
+        <source>Entropy</source>
+        <translation>Entropy</translation>
+    </message>
+    <message>
+        <source>Percentile</source>
+        <translation>Percentile</translation>
+    </message>
+    <message>
+        <source>Weights:</source>
+        <translation>权重：</translation>
+    </message>
+    <message>
+        <source>Per-tensor</source>
+        <translation>逐张量</translation>
+    </message>
+    <message>
+        <source>Per-channel</source>
+        <translation>逐通道</translation>
+    </message>
+    <message numerus="yes">
+        <source>Calibration sizes (images, comma separated; &quot;all&quot; for the whole set of %n):</source>
+        <translation>
+            <numerusform>校准规模（图像数，逗号分隔；&quot;all&quot; 表示全部 %n 张）：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nodes kept float:</source>
+        <translation>保持浮点的节点：</translation>
+    </message>
+    <message>
+        <source>none (everything quantized)</source>
+        <translation>无（全部量化）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (%n node(s))</source>
+        <translation>
+            <numerusform>%1（%n 个节点）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Other models to score</source>
+        <translation>要评分的其他模型</translation>
+    </message>
+    <message>
+        <source>Add...</source>
+        <translation>添加...</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Models to Score</source>
+        <translation>要评分的模型</translation>
+    </message>
+    <message>
+        <source>ONNX models (*.onnx)</source>
+        <translation>ONNX 模型 (*.onnx)</translation>
+    </message>
+    <message>
+        <source>Run Study</source>
+        <translation>运行对比研究</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Rows already computed for the same model, images and settings come from the study cache.</source>
+        <translation>相同模型、图像和设置下已算过的行直接取自研究缓存。</translation>
+    </message>
+    <message>
+        <source>Open as Quantized Model</source>
+        <translation>作为量化模型打开</translation>
+    </message>
+    <message>
+        <source>Export CSV...</source>
+        <translation>导出 CSV...</translation>
+    </message>
+    <message>
+        <source>Export Markdown...</source>
+        <translation>导出 Markdown...</translation>
+    </message>
+    <message>
+        <source>Calibration size &quot;%1&quot; is not &quot;all&quot; or a positive whole number.</source>
+        <translation>校准规模 &quot;%1&quot; 既不是 &quot;all&quot; 也不是正整数。</translation>
+    </message>
+    <message>
+        <source>Tick at least one method, one kind of weights, one calibration size and one exclusion list, or add another model.</source>
+        <translation>请至少勾选一种方法、一种权重方式、一个校准规模和一个排除列表，或添加另一个模型。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Running the study: %n variant(s), %1 other model(s)...</source>
+        <translation>
+            <numerusform>正在运行对比研究：%n 个变体，%1 个其他模型...</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No plot: a study of one row has nothing to compare.</source>
+        <translation>无图：只有一行的研究没有可比较的内容。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s) computed, %1 from the study cache; calibration ran on %2 image(s).</source>
+        <translation>
+            <numerusform>计算了 %n 行，%1 行取自研究缓存；校准使用了 %2 张图像。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>There is no study to export.</source>
+        <translation>没有可导出的对比研究。</translation>
+    </message>
+    <message>
+        <source>Export Study as Markdown</source>
+        <translation>将对比研究导出为 Markdown</translation>
+    </message>
+    <message>
+        <source>Export Study as CSV</source>
+        <translation>将对比研究导出为 CSV</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export Study</source>
+        <translation>导出对比研究</translation>
+    </message>
+    <message>
+        <source>The model of this row is no longer on disk: %1</source>
+        <translation>该行的模型已不在磁盘上：%1</translation>
+    </message>
+</context>
+<context>
     <name>ql::SuggestOptionsDialog</name>
     <message>
         <source>Suggest Exclusions</source>
@@ -2088,6 +2275,14 @@ no histograms: none of its tensors was compared</source>
         <translation>
             <numerusform>精度（对照数据集标注的 mAP@0.5，%n 张图像）</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Try INT16 before float</source>
+        <translation>先尝试 INT16 再退回浮点</translation>
+    </message>
+    <message>
+        <source>Each group the search leaves float is tried with 16-bit activations and weights (TensorQuantOverrides) first, and stays INT16 when that scores as well as float</source>
+        <translation>搜索保留为浮点的每个分组先以 16 位激活和权重（TensorQuantOverrides）尝试，得分与浮点相当时保持 INT16</translation>
     </message>
 </context>
 <context>
@@ -2518,6 +2713,44 @@ no histograms: none of its tensors was compared</source>
     <message>
         <source>Exclude the nodes suggested for the box</source>
         <translation>排除为此框建议的节点</translation>
+    </message>
+    <message>
+        <source>Open the FP32 model first: a node&apos;s precision names its nodes.</source>
+        <translation>请先打开 FP32 模型：节点精度按其节点命名。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Quantize %n node(s) at INT16</source>
+        <translation>
+            <numerusform>以 INT16 量化 %n 个节点</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Keep %n node(s) float</source>
+        <translation>
+            <numerusform>保持 %n 个节点为浮点</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Quantize %n node(s) at INT8</source>
+        <translation>
+            <numerusform>以 INT8 量化 %n 个节点</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open an FP32 model first: a study quantizes its variants from it.</source>
+        <translation>请先打开 FP32 模型：对比研究的变体由它量化得到。</translation>
+    </message>
+    <message>
+        <source>Open a labelled data set first (File › Open Labelled Data Set): a study scores every row on it.</source>
+        <translation>请先打开带标注的数据集（文件 › 打开带标注的数据集）：对比研究在其上为每一行评分。</translation>
+    </message>
+    <message>
+        <source>current exclusions</source>
+        <translation>当前排除列表</translation>
+    </message>
+    <message>
+        <source>run %1</source>
+        <translation>运行 %1</translation>
     </message>
 </context>
 </TS>
