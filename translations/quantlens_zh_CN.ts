@@ -1290,12 +1290,12 @@ no histograms: none of its tensors was compared</source>
         <translation>正在建议排除节点...</translation>
     </message>
     <message>
-        <source>&amp;Study...</source>
-        <translation>对比研究(&amp;S)...</translation>
-    </message>
-    <message>
         <source>Apply suggested precisions</source>
         <translation>应用建议的精度</translation>
+    </message>
+    <message>
+        <source>Stu&amp;dy...</source>
+        <translation>对比研究(&amp;D)...</translation>
     </message>
 </context>
 <context>

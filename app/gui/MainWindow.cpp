@@ -472,7 +472,7 @@ void MainWindow::createActions() {
     analysis->addAction(tr("Quantization Se&ttings..."), this, &MainWindow::editQuantizationSettings);
     analysis->addAction(tr("Use the &Loaded Model's Settings"), this, &MainWindow::adoptQuantizedModelSettings);
     // Variants and other models scored side by side on the data set (issue 18); a row opens as the quantized model.
-    analysis->addAction(tr("&Study..."), this, [this] {
+    analysis->addAction(tr("Stu&dy..."), this, [this] {
         auto inputs = workspace_->studyInputs();
         if (!inputs)
             return;
