@@ -943,12 +943,15 @@ std::vector<unsigned char> studyParetoPng(const StudyResult& result, int width, 
         at.x -= align * size.width / 2;
         cv::putText(canvas, s, at, cv::FONT_HERSHEY_SIMPLEX, 0.45, text, 1, cv::LINE_AA);
     };
+    // Enough decimals that the latency ticks differ (sub-millisecond models included).
+    const double xStep = xTop / 4;
+    const int xDecimals = xStep >= 10 ? 0 : std::clamp(static_cast<int>(std::ceil(-std::log10(xStep))) + 1, 0, 4);
     for (int k = 0; k <= 4; ++k) {
         const double m = yLo + (yHi - yLo) * k / 4, ms = xTop * k / 4;
         cv::line(canvas, {area.x, py(m)}, {area.x + area.width, py(m)}, k == 0 ? axis : grid, 1);
         cv::line(canvas, {px(ms), area.y}, {px(ms), area.y + area.height}, k == 0 ? axis : grid, 1);
         put(fixed(m, 3), {area.x - 60, py(m) + 4});
-        put(fixed(ms, 1), {px(ms), area.y + area.height + 18}, 1);
+        put(fixed(ms, xDecimals), {px(ms), area.y + area.height + 18}, 1);
     }
     put("mAP50-95", {8, 20});
     put("circle area: file size; line: Pareto front", {area.x + area.width, 20}, 2);
