@@ -104,7 +104,9 @@ Result<nlohmann::json> parseTensorOverrides(const nlohmann::json& overrides) {
         const size_t n = list.size();
         for (size_t i = 0; i < n; ++i) {
             const auto& d = list[i];
-            auto fail = [&](const std::string& problem) { return overrideEntryError(tensor, i, n, problem).error(); };
+            // A named reference: C++17 lambdas cannot capture a structured binding (clang refuses).
+            const std::string& name = tensor;
+            auto fail = [&](const std::string& problem) { return overrideEntryError(name, i, n, problem).error(); };
             if (!d.is_object())
                 return fail("a dict expected, found " + std::string(d.type_name()));
             nlohmann::json e = nlohmann::json::object();
