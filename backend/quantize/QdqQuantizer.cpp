@@ -695,9 +695,9 @@ Status validateTensorOverrides(const Graph& graph, int64_t opset, const Quantize
         tensorNames.insert(tensorNames.end(), n.outputs.begin(), n.outputs.end());
     tensorNames.insert(tensorNames.end(), graph.inputs().begin(), graph.inputs().end());
     for (const auto& [tensor, list] : parsed->items()) {
-        auto fail = [&, name = tensor](size_t i, const std::string& problem) {
+        auto fail = [&, name = tensor, count = list.size()](size_t i, const std::string& problem) {
             std::string where = "entry '" + name + "'";
-            if (list.size() > 1)
+            if (count > 1)
                 where += " (dict " + std::to_string(i) + ")";
             return Error{source + ": " + where + ": " + problem};
         };

@@ -647,8 +647,8 @@ Result<StudyResult> runStudy(const OnnxModel& fp32, const std::vector<std::strin
             TaskControl part;
             part.cancel = control.cancel;
             const size_t base = done;
-            part.onProgress = [&, base](size_t k, size_t, const std::string&) {
-                control.report(base + k, total, "calibrating (" + methodName(method) + ")");
+            part.onProgress = [&, base, what = "calibrating (" + methodName(method) + ")"](size_t k, size_t, const std::string&) {
+                control.report(base + k, total, what);
             };
             size_t ran = 0;
             auto got = calibrationCache.getPrefixes(fp32, options.calibrationImages, list, c, part, &ran);
