@@ -621,10 +621,9 @@ struct Workspace::Detectors {
             captureError.clear();
             capturedPath = path;
             auto bgr = readImageBgr(path);
-            auto image = bgr ? pair->fp32().preprocessor().prepare(*bgr) : Result<PreparedImage>(bgr.error());
-            auto run = image ? TraceCapture::run(fp32Model->analyzed, quantizedModel->analyzed, pair->fp32().outputName(), *image,
-                                                 TraceCapture::Scope::Trace, SessionOptions{})
-                             : Result<TraceCapture>(image.error());
+            auto run = bgr ? TraceCapture::run(fp32Model->analyzed, quantizedModel->analyzed, pair->fp32(), *bgr,
+                                               TraceCapture::Scope::Trace, SessionOptions{})
+                           : Result<TraceCapture>(bgr.error());
             if (run)
                 capture.emplace(std::move(run).value());
             else

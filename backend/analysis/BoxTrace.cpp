@@ -229,6 +229,14 @@ Result<std::vector<int64_t>> levelAnchorCounts(YoloLayout layout, const std::vec
     return counts;
 }
 
+Result<TraceCapture> TraceCapture::run(const AnalyzedModel& fp32, const AnalyzedModel& quantized, const Detector& detector,
+                                       const cv::Mat& bgr, Scope scope, const SessionOptions& session) {
+    auto image = detector.preprocessor().prepare(bgr);
+    if (!image)
+        return image.error();
+    return run(fp32, quantized, detector.outputName(), *image, scope, session);
+}
+
 Result<TraceCapture> TraceCapture::run(const AnalyzedModel& fp32, const AnalyzedModel& quant, const std::string& outputName,
                                        const PreparedImage& image, Scope scope, const SessionOptions& session) {
     if (quant.qdq.format != QuantFormat::QDQ && quant.qdq.format != QuantFormat::Float)

@@ -92,6 +92,10 @@ public:
     // comparison), and models with more than one input.
     static Result<TraceCapture> run(const AnalyzedModel& fp32, const AnalyzedModel& quantized, const std::string& outputName,
                                     const PreparedImage& image, Scope scope, const SessionOptions& session);
+    // The same on an image read as `detector` (the FP32 side of the pair) reads it: its
+    // preprocessing, its output.
+    static Result<TraceCapture> run(const AnalyzedModel& fp32, const AnalyzedModel& quantized, const Detector& detector,
+                                    const cv::Mat& bgr, Scope scope, const SessionOptions& session);
 
     // With the head's `layout` (not Auto), only the cell's level is followed at the Concat that
     // joins the levels (its inputs as long along its axis as the levels' anchor counts,

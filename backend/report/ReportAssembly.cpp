@@ -121,10 +121,8 @@ Status addBoxPages(ReportContent& content, DetectorPair& detectors, const std::v
             if (b.outcome != BoxOutcome::Kept)
                 paged.push_back(&b);
         if (tracing && tracing->fp32 && tracing->quantized && !pages.empty() && paged.size() == pages.size()) {
-            auto prepared = detectors.fp32().preprocessor().prepare(*bgr);
-            auto capture = prepared ? TraceCapture::run(*tracing->fp32, *tracing->quantized, detectors.fp32().outputName(),
-                                                        *prepared, TraceCapture::Scope::Trace, tracing->session)
-                                    : Result<TraceCapture>(prepared.error());
+            auto capture = TraceCapture::run(*tracing->fp32, *tracing->quantized, detectors.fp32(), *bgr,
+                                             TraceCapture::Scope::Trace, tracing->session);
             if (!capture) {
                 if (traceProblems)
                     traceProblems->push_back(name + ": " + capture.errorMessage());
